@@ -1,0 +1,14 @@
+# Every third-party lookup in one place. tools/build installs the Debian packages.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(OpenSSL 3.0 REQUIRED)                               # OpenSSL::Crypto
+pkg_check_modules(LMDB REQUIRED IMPORTED_TARGET lmdb)            # PkgConfig::LMDB
+find_package(CLI11 REQUIRED)                                     # CLI11::CLI11
+find_package(nlohmann_json 3.10 REQUIRED)                        # nlohmann_json::nlohmann_json
+if(KHOLUU_BUILD_TESTS)
+  find_package(GTest 1.12 REQUIRED)                              # GTest::gtest GTest::gmock
+  include(GoogleTest)
+endif()
+if(KHOLUU_BUILD_BENCHMARKS)
+  find_package(benchmark 1.7 REQUIRED)                           # benchmark::benchmark
+endif()
