@@ -131,18 +131,22 @@ class [[nodiscard]] Result {
 
 }  // namespace kholuu
 
-#define KHOLUU_RETURN_IF_ERROR(expr)                       \
-  do {                                                     \
-    ::kholuu::Status kholuu_status_ = (expr);              \
-    if (!kholuu_status_.ok()) return kholuu_status_;       \
-  } while (0)
-
 #define KHOLUU_CONCAT_INNER_(a, b) a##b
 #define KHOLUU_CONCAT_(a, b) KHOLUU_CONCAT_INNER_(a, b)
 
+// The variable name is unique per expansion so that nested uses (a lambda
+// inside the expression) do not shadow each other.
+#define KHOLUU_RETURN_IF_ERROR(expr) \
+  KHOLUU_RETURN_IF_ERROR_IMPL_(KHOLUU_CONCAT_(kholuu_status_, __COUNTER__), expr)
+#define KHOLUU_RETURN_IF_ERROR_IMPL_(var, expr) \
+  do {                                          \
+    ::kholuu::Status var = (expr);              \
+    if (!var.ok()) return var;                  \
+  } while (0)
+
 // Expands to several statements: never the unbraced body of an if/else.
 #define KHOLUU_ASSIGN_OR_RETURN(lhs, expr) \
-  KHOLUU_ASSIGN_OR_RETURN_IMPL_(KHOLUU_CONCAT_(kholuu_result_, __LINE__), lhs, expr)
+  KHOLUU_ASSIGN_OR_RETURN_IMPL_(KHOLUU_CONCAT_(kholuu_result_, __COUNTER__), lhs, expr)
 #define KHOLUU_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                  \
   if (!tmp.ok()) return tmp.status();                 \

@@ -1,0 +1,85 @@
+#include "archive/audit/audit_entry.h"
+
+namespace kholuu::archive {
+namespace {
+
+constexpr std::string_view kMagic = "KHA1";
+
+void PutU64(std::string& out, uint64_t v) {
+  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+void PutBytes(std::string& out, std::string_view b) {
+  PutU64(out, b.size());
+  out.append(b);
+}
+
+bool GetU64(std::string_view in, size_t* pos, uint64_t* v) {
+  if (in.size() - *pos < 8) return false;
+  uint64_t r = 0;
+  for (size_t i = 0; i < 8; ++i) r = (r << 8) | static_cast<uint8_t>(in[*pos + i]);
+  *pos += 8;
+  *v = r;
+  return true;
+}
+
+bool GetBytes(std::string_view in, size_t* pos, std::string_view* out) {
+  uint64_t n = 0;
+  if (!GetU64(in, pos, &n)) return false;
+  if (n > in.size() - *pos) return false;
+  *out = in.substr(*pos, static_cast<size_t>(n));
+  *pos += static_cast<size_t>(n);
+  return true;
+}
+
+// The canonical encoding covered by the hash.
+std::string Canonical(const AuditEntry& e) {
+  std::string out(kMagic);
+  PutU64(out, e.seq);
+  PutU64(out, static_cast<uint64_t>(e.time_micros));
+  PutBytes(out, e.actor);
+  PutBytes(out, e.action);
+  PutBytes(out, e.object);
+  PutBytes(out, e.detail);
+  out.append(e.payload.raw());
+  out.append(e.prev_hash.raw());
+  return out;
+}
+
+}  // namespace
+
+Sha256 AuditEntry::ComputeHash() const { return Sha256Of(Canonical(*this)); }
+
+std::string EncodeAuditEntry(const AuditEntry& e) {
+  std::string out = Canonical(e);
+  out.append(e.hash.raw());
+  return out;
+}
+
+Result<AuditEntry> DecodeAuditEntry(std::string_view in) {
+  auto bad = [](std::string_view where) {
+    return DataLossError("malformed audit entry: " + std::string(where));
+  };
+  if (in.substr(0, kMagic.size()) != kMagic) return bad("bad magic");
+  size_t pos = kMagic.size();
+  AuditEntry e;
+  uint64_t t = 0;
+  std::string_view actor, action, object, detail;
+  if (!GetU64(in, &pos, &e.seq) || !GetU64(in, &pos, &t)) return bad("truncated header");
+  e.time_micros = static_cast<int64_t>(t);
+  if (!GetBytes(in, &pos, &actor) || !GetBytes(in, &pos, &action) ||
+      !GetBytes(in, &pos, &object) || !GetBytes(in, &pos, &detail)) {
+    return bad("truncated text field");
+  }
+  if (in.size() - pos != 3 * Sha256::kSize) return bad("wrong length of hash fields");
+  e.actor = actor;
+  e.action = action;
+  e.object = object;
+  e.detail = detail;
+  e.payload = *Sha256::FromBytes(in.substr(pos, Sha256::kSize));
+  e.prev_hash = *Sha256::FromBytes(in.substr(pos + Sha256::kSize, Sha256::kSize));
+  e.hash = *Sha256::FromBytes(in.substr(pos + 2 * Sha256::kSize, Sha256::kSize));
+  return e;
+}
+
+}  // namespace kholuu::archive

@@ -1,0 +1,836 @@
+#include "archive/catalog/catalog.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <mutex>
+#include <shared_mutex>
+
+#include "archive/base/file.h"
+#include "archive/base/log.h"
+#include "archive/catalog/codec.h"
+#include "archive/catalog/internal/lmdb_env.h"
+
+namespace kholuu::archive {
+
+namespace catalog_internal {
+
+// Table names are part of the on-disk format (docs/formats/storage.md).
+struct Dbs {
+  MDB_dbi meta = 0, agencies = 0, record_files = 0, documents = 0, components = 0, events = 0,
+          audit = 0, outbox = 0;
+  // DUPSORT secondary indexes: key -> primary key.
+  MDB_dbi idx_doc_file = 0, idx_doc_edxml = 0, idx_doc_dupkey = 0, idx_comp_sha = 0,
+          idx_comp_doc = 0, idx_event_obj = 0;
+};
+
+struct Shared {
+  lmdb::Env env;
+  Dbs dbs;
+  std::string dir;
+  CatalogOptions options;
+  Clock* clock = nullptr;
+  uint32_t schema_version = 0;
+  // Held shared by every transaction, exclusively to resize the map: LMDB
+  // requires that no transaction of this process is active during a resize.
+  mutable std::shared_mutex resize_mu;
+};
+
+}  // namespace catalog_internal
+
+using catalog_internal::Dbs;
+using catalog_internal::Shared;
+
+struct Catalog::State {
+  Shared shared;
+};
+
+struct TxnView::Impl {
+  Shared* sh = nullptr;
+  std::shared_lock<std::shared_mutex> lock;
+  lmdb::Txn txn;
+  std::string actor;
+};
+
+namespace {
+
+constexpr char kMetaSchema[] = "schema_version";
+constexpr char kMetaAuditHead[] = "audit.head";
+constexpr char kMetaEventSeq[] = "seq.event";
+constexpr char kMetaOutboxSeq[] = "seq.outbox";
+constexpr char kMetaCreated[] = "created";
+
+Status Corrupt(std::string_view table, std::string_view key, const Status& s) {
+  return DataLossError("catalog table " + std::string(table) + " key '" + std::string(key) +
+                       "': " + s.message());
+}
+
+template <typename T, typename Decode>
+Result<T> GetTyped(const lmdb::Txn& txn, MDB_dbi dbi, std::string_view table,
+                   const std::string& key, Decode decode) {
+  auto raw = txn.Get(dbi, key);
+  if (!raw.ok()) {
+    if (raw.status().code() == StatusCode::kNotFound) {
+      return NotFoundError(std::string(table) + " '" + key + "' not found");
+    }
+    return raw.status();
+  }
+  Result<T> v = decode(*raw);
+  if (!v.ok()) return Corrupt(table, key, v.status());
+  return v;
+}
+
+Result<std::vector<std::string>> DupValues(const lmdb::Txn& txn, MDB_dbi dbi,
+                                           std::string_view key) {
+  std::vector<std::string> out;
+  KHOLUU_ASSIGN_OR_RETURN(lmdb::Cursor cur, lmdb::Cursor::Open(txn, dbi));
+  MDB_val k = lmdb::Val(key);
+  MDB_val v{};
+  KHOLUU_ASSIGN_OR_RETURN(bool found, cur.Get(MDB_SET_KEY, &k, &v));
+  while (found) {
+    out.emplace_back(lmdb::View(v));
+    KHOLUU_ASSIGN_OR_RETURN(found, cur.Get(MDB_NEXT_DUP, &k, &v));
+  }
+  return out;
+}
+
+Status ScanTable(const lmdb::Txn& txn, MDB_dbi dbi,
+                 const std::function<Status(std::string_view, std::string_view)>& fn) {
+  KHOLUU_ASSIGN_OR_RETURN(lmdb::Cursor cur, lmdb::Cursor::Open(txn, dbi));
+  MDB_val k{}, v{};
+  KHOLUU_ASSIGN_OR_RETURN(bool found, cur.Get(MDB_FIRST, &k, &v));
+  while (found) {
+    KHOLUU_RETURN_IF_ERROR(fn(lmdb::View(k), lmdb::View(v)));
+    KHOLUU_ASSIGN_OR_RETURN(found, cur.Get(MDB_NEXT, &k, &v));
+  }
+  return Status::Ok();
+}
+
+Result<uint64_t> Entries(const lmdb::Txn& txn, MDB_dbi dbi) {
+  MDB_stat st{};
+  int rc = mdb_stat(txn.get(), dbi, &st);
+  if (rc != 0) return lmdb::Error(rc, "stat");
+  return static_cast<uint64_t>(st.ms_entries);
+}
+
+Status OpenDbis(const lmdb::Txn& txn, bool create, uint32_t schema_version, Dbs* d) {
+  struct Spec {
+    const char* name;
+    MDB_dbi* dbi;
+    unsigned flags;
+    uint32_t since;  // schema version that introduced the table
+  };
+  const Spec specs[] = {
+      {"meta", &d->meta, 0, 1},
+      {"agencies", &d->agencies, 0, 1},
+      {"record_files", &d->record_files, 0, 1},
+      {"documents", &d->documents, 0, 1},
+      {"components", &d->components, 0, 1},
+      {"events", &d->events, 0, 1},
+      {"audit", &d->audit, 0, 1},
+      {"outbox", &d->outbox, 0, 1},
+      {"idx_doc_file", &d->idx_doc_file, MDB_DUPSORT, 1},
+      {"idx_doc_edxml", &d->idx_doc_edxml, MDB_DUPSORT, 1},
+      {"idx_doc_dupkey", &d->idx_doc_dupkey, MDB_DUPSORT, 1},
+      {"idx_comp_sha", &d->idx_comp_sha, MDB_DUPSORT, 1},
+      {"idx_comp_doc", &d->idx_comp_doc, MDB_DUPSORT, 2},
+      {"idx_event_obj", &d->idx_event_obj, MDB_DUPSORT, 1},
+  };
+  for (const Spec& s : specs) {
+    unsigned flags = s.flags;
+    if (create || s.since > schema_version) flags |= MDB_CREATE;
+    int rc = mdb_dbi_open(txn.get(), s.name, flags, s.dbi);
+    if (rc == MDB_NOTFOUND && !create && s.since > schema_version) continue;
+    if (rc != 0) return lmdb::Error(rc, std::string("open table ") + s.name);
+  }
+  return Status::Ok();
+}
+
+bool IsDataFileName(const std::string& dir) { return PathExists(JoinPath(dir, "data.mdb")); }
+
+}  // namespace
+
+// ---------------------------------------------------------------- TxnView
+
+TxnView::TxnView(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TxnView::~TxnView() = default;
+TxnView::TxnView(TxnView&&) noexcept = default;
+
+Result<model::Agency> TxnView::GetAgency(const std::string& organ_id) const {
+  return GetTyped<model::Agency>(impl_->txn, impl_->sh->dbs.agencies, "agency", organ_id,
+                                 DecodeAgency);
+}
+Result<model::RecordFile> TxnView::GetRecordFile(const std::string& file_code) const {
+  return GetTyped<model::RecordFile>(impl_->txn, impl_->sh->dbs.record_files, "record file",
+                                     file_code, DecodeRecordFile);
+}
+Result<model::Document> TxnView::GetDocument(const std::string& id) const {
+  return GetTyped<model::Document>(impl_->txn, impl_->sh->dbs.documents, "document", id,
+                                   DecodeDocument);
+}
+Result<model::Component> TxnView::GetComponent(const std::string& id) const {
+  return GetTyped<model::Component>(impl_->txn, impl_->sh->dbs.components, "component", id,
+                                    DecodeComponent);
+}
+Result<model::Event> TxnView::GetEvent(uint64_t seq) const {
+  auto raw = impl_->txn.Get(impl_->sh->dbs.events, lmdb::U64Key(seq));
+  if (!raw.ok()) {
+    if (raw.status().code() == StatusCode::kNotFound) {
+      return NotFoundError("event " + std::to_string(seq) + " not found");
+    }
+    return raw.status();
+  }
+  Result<model::Event> e = DecodeEvent(*raw);
+  if (!e.ok()) return Corrupt("events", std::to_string(seq), e.status());
+  return e;
+}
+Result<std::string> TxnView::GetMeta(const std::string& key) const {
+  KHOLUU_ASSIGN_OR_RETURN(std::string_view v, impl_->txn.Get(impl_->sh->dbs.meta, key));
+  return std::string(v);
+}
+
+Result<std::vector<std::string>> TxnView::DocumentsInFile(const std::string& file_code) const {
+  return DupValues(impl_->txn, impl_->sh->dbs.idx_doc_file, file_code);
+}
+Result<std::vector<std::string>> TxnView::DocumentsByEdxmlId(const std::string& id) const {
+  return DupValues(impl_->txn, impl_->sh->dbs.idx_doc_edxml, id);
+}
+Result<std::vector<std::string>> TxnView::DocumentsByDuplicateKey(const std::string& key) const {
+  return DupValues(impl_->txn, impl_->sh->dbs.idx_doc_dupkey, key);
+}
+Result<std::vector<std::string>> TxnView::ComponentsBySha256(const Sha256& digest) const {
+  return DupValues(impl_->txn, impl_->sh->dbs.idx_comp_sha, digest.raw());
+}
+Result<std::vector<std::string>> TxnView::ComponentsOfDocument(
+    const std::string& document_id) const {
+  return DupValues(impl_->txn, impl_->sh->dbs.idx_comp_doc, document_id);
+}
+Result<std::vector<model::Event>> TxnView::EventsFor(const std::string& object_id) const {
+  KHOLUU_ASSIGN_OR_RETURN(std::vector<std::string> keys,
+                          DupValues(impl_->txn, impl_->sh->dbs.idx_event_obj, object_id));
+  std::vector<model::Event> out;
+  for (const std::string& k : keys) {
+    uint64_t seq = 0;
+    if (!lmdb::ParseU64Key(k, &seq)) return DataLossError("malformed event index entry");
+    KHOLUU_ASSIGN_OR_RETURN(model::Event e, GetEvent(seq));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Status TxnView::ForEachRecordFile(
+    const std::function<Status(const model::RecordFile&)>& fn) const {
+  return ScanTable(impl_->txn, impl_->sh->dbs.record_files,
+                   [&](std::string_view k, std::string_view v) -> Status {
+                     Result<model::RecordFile> r = DecodeRecordFile(v);
+                     if (!r.ok()) return Corrupt("record_files", k, r.status());
+                     return fn(*r);
+                   });
+}
+Status TxnView::ForEachDocument(const std::function<Status(const model::Document&)>& fn) const {
+  return ScanTable(impl_->txn, impl_->sh->dbs.documents,
+                   [&](std::string_view k, std::string_view v) -> Status {
+                     Result<model::Document> r = DecodeDocument(v);
+                     if (!r.ok()) return Corrupt("documents", k, r.status());
+                     return fn(*r);
+                   });
+}
+Status TxnView::ForEachComponent(
+    const std::function<Status(const model::Component&)>& fn) const {
+  return ScanTable(impl_->txn, impl_->sh->dbs.components,
+                   [&](std::string_view k, std::string_view v) -> Status {
+                     Result<model::Component> r = DecodeComponent(v);
+                     if (!r.ok()) return Corrupt("components", k, r.status());
+                     return fn(*r);
+                   });
+}
+Status TxnView::ForEachAuditEntry(const std::function<Status(const AuditEntry&)>& fn) const {
+  return ScanTable(impl_->txn, impl_->sh->dbs.audit,
+                   [&](std::string_view, std::string_view v) -> Status {
+                     KHOLUU_ASSIGN_OR_RETURN(AuditEntry e, DecodeAuditEntry(v));
+                     return fn(e);
+                   });
+}
+Status TxnView::ForEachOutbox(const std::function<Status(const OutboxEntry&)>& fn) const {
+  return ScanTable(impl_->txn, impl_->sh->dbs.outbox,
+                   [&](std::string_view k, std::string_view v) -> Status {
+                     OutboxEntry e;
+                     size_t tab = v.find('\t');
+                     if (!lmdb::ParseU64Key(k, &e.seq) || tab == std::string_view::npos) {
+                       return DataLossError("malformed outbox entry");
+                     }
+                     e.op = v.substr(0, tab);
+                     e.document_id = v.substr(tab + 1);
+                     return fn(e);
+                   });
+}
+
+Result<AuditReport> TxnView::VerifyAudit() const {
+  AuditReport report;
+  Sha256 prev;
+  uint64_t expected_seq = 1;
+  auto fail = [&](uint64_t seq, std::string why) {
+    report.ok = false;
+    report.first_bad = seq;
+    report.problem = std::move(why);
+  };
+  KHOLUU_ASSIGN_OR_RETURN(lmdb::Cursor cur, lmdb::Cursor::Open(impl_->txn, impl_->sh->dbs.audit));
+  MDB_val k{}, v{};
+  KHOLUU_ASSIGN_OR_RETURN(bool found, cur.Get(MDB_FIRST, &k, &v));
+  while (found) {
+    uint64_t key_seq = 0;
+    if (!lmdb::ParseU64Key(lmdb::View(k), &key_seq)) {
+      fail(expected_seq, "malformed key in the audit table");
+      return report;
+    }
+    if (key_seq != expected_seq) {
+      fail(expected_seq, "entry " + std::to_string(expected_seq) + " is missing (next is " +
+                             std::to_string(key_seq) + ")");
+      return report;
+    }
+    Result<AuditEntry> e = DecodeAuditEntry(lmdb::View(v));
+    if (!e.ok()) {
+      fail(key_seq, e.status().message());
+      return report;
+    }
+    if (e->seq != key_seq) {
+      fail(key_seq, "entry says it is number " + std::to_string(e->seq));
+      return report;
+    }
+    if (e->prev_hash != prev) {
+      fail(key_seq, "link to the previous entry is broken");
+      return report;
+    }
+    if (e->ComputeHash() != e->hash) {
+      fail(key_seq, "content does not match its hash (entry was altered)");
+      return report;
+    }
+    prev = e->hash;
+    ++report.entries;
+    ++expected_seq;
+    KHOLUU_ASSIGN_OR_RETURN(found, cur.Get(MDB_NEXT, &k, &v));
+  }
+  // The head in meta guards against removal of the newest entries.
+  auto head = impl_->txn.Get(impl_->sh->dbs.meta, kMetaAuditHead);
+  if (!head.ok() && head.status().code() != StatusCode::kNotFound) return head.status();
+  uint64_t head_seq = 0;
+  Sha256 head_hash;
+  if (head.ok()) {
+    if (head->size() != 8 + Sha256::kSize || !lmdb::ParseU64Key(head->substr(0, 8), &head_seq)) {
+      fail(report.entries + 1, "audit head record is malformed");
+      return report;
+    }
+    head_hash = *Sha256::FromBytes(head->substr(8));
+  }
+  if (head_seq != report.entries || head_hash != prev) {
+    fail(report.entries + 1 <= head_seq ? report.entries + 1 : head_seq,
+         "chain ends at entry " + std::to_string(report.entries) +
+             " but the recorded head is entry " + std::to_string(head_seq) +
+             " (entries were removed or the head was altered)");
+  }
+  return report;
+}
+
+Result<TableCounts> TxnView::Counts() const {
+  const Dbs& d = impl_->sh->dbs;
+  TableCounts c;
+  KHOLUU_ASSIGN_OR_RETURN(c.agencies, Entries(impl_->txn, d.agencies));
+  KHOLUU_ASSIGN_OR_RETURN(c.record_files, Entries(impl_->txn, d.record_files));
+  KHOLUU_ASSIGN_OR_RETURN(c.documents, Entries(impl_->txn, d.documents));
+  KHOLUU_ASSIGN_OR_RETURN(c.components, Entries(impl_->txn, d.components));
+  KHOLUU_ASSIGN_OR_RETURN(c.events, Entries(impl_->txn, d.events));
+  KHOLUU_ASSIGN_OR_RETURN(c.audit_entries, Entries(impl_->txn, d.audit));
+  KHOLUU_ASSIGN_OR_RETURN(c.outbox, Entries(impl_->txn, d.outbox));
+  return c;
+}
+
+// ---------------------------------------------------------------- WriteTxn
+
+namespace {
+
+Result<uint64_t> NextSeq(lmdb::Txn& txn, MDB_dbi meta, const char* key) {
+  uint64_t next = 1;
+  auto cur = txn.Get(meta, key);
+  if (cur.ok()) {
+    if (!lmdb::ParseU64Key(*cur, &next)) return DataLossError(std::string("bad meta ") + key);
+    ++next;
+  } else if (cur.status().code() != StatusCode::kNotFound) {
+    return cur.status();
+  }
+  KHOLUU_RETURN_IF_ERROR(txn.Put(meta, key, lmdb::U64Key(next)));
+  return next;
+}
+
+Status AppendAudit(TxnView::Impl& impl, const std::string& action, const std::string& object,
+                   const std::string& detail, const Sha256& payload) {
+  const Dbs& d = impl.sh->dbs;
+  AuditEntry e;
+  auto head = impl.txn.Get(d.meta, kMetaAuditHead);
+  if (head.ok()) {
+    if (head->size() != 8 + Sha256::kSize || !lmdb::ParseU64Key(head->substr(0, 8), &e.seq)) {
+      return DataLossError("audit head record is malformed");
+    }
+    e.prev_hash = *Sha256::FromBytes(head->substr(8));
+  } else if (head.status().code() != StatusCode::kNotFound) {
+    return head.status();
+  }
+  e.seq += 1;
+  e.time_micros = impl.sh->clock->NowMicros();
+  e.actor = impl.actor;
+  e.action = action;
+  e.object = object;
+  e.detail = detail;
+  e.payload = payload;
+  e.hash = e.ComputeHash();
+  KHOLUU_RETURN_IF_ERROR(impl.txn.Put(d.audit, lmdb::U64Key(e.seq), EncodeAuditEntry(e)));
+  std::string new_head = lmdb::U64Key(e.seq);
+  new_head.append(e.hash.raw());
+  return impl.txn.Put(d.meta, kMetaAuditHead, new_head);
+}
+
+// Writes a row, auditing create vs update.
+Status PutRow(TxnView::Impl& impl, MDB_dbi dbi, std::string_view table, const std::string& key,
+              const std::string& value, bool existed) {
+  KHOLUU_RETURN_IF_ERROR(impl.txn.Put(dbi, key, value));
+  return AppendAudit(impl, std::string(table) + (existed ? ".update" : ".create"), key, "",
+                     Sha256Of(value));
+}
+
+}  // namespace
+
+const std::string& WriteTxn::actor() const { return impl_->actor; }
+
+Status WriteTxn::PutAgency(const model::Agency& v) {
+  KHOLUU_RETURN_IF_ERROR(v.Validate().ToStatus("agency " + v.organ_id));
+  auto old = GetAgency(v.organ_id);
+  if (!old.ok() && old.status().code() != StatusCode::kNotFound) return old.status();
+  return PutRow(*impl_, impl_->sh->dbs.agencies, "agency", v.organ_id, EncodeAgency(v), old.ok());
+}
+
+Status WriteTxn::PutRecordFile(const model::RecordFile& v) {
+  std::string key = v.file_code.ToString();
+  KHOLUU_RETURN_IF_ERROR(v.Validate().ToStatus("record file " + key));
+  auto old = GetRecordFile(key);
+  if (!old.ok() && old.status().code() != StatusCode::kNotFound) return old.status();
+  return PutRow(*impl_, impl_->sh->dbs.record_files, "record_file", key, EncodeRecordFile(v),
+                old.ok());
+}
+
+Status WriteTxn::PutDocument(const model::Document& v) {
+  KHOLUU_RETURN_IF_ERROR(v.Validate().ToStatus("document " + v.id));
+  const Dbs& d = impl_->sh->dbs;
+  std::string file_code = v.file_code.ToString();
+  auto file = GetRecordFile(file_code);
+  if (!file.ok()) {
+    if (file.status().code() == StatusCode::kNotFound) {
+      return FailedPreconditionError("document " + v.id + ": record file " + file_code +
+                                     " does not exist");
+    }
+    return file.status();
+  }
+  auto old = GetDocument(v.id);
+  if (!old.ok() && old.status().code() != StatusCode::kNotFound) return old.status();
+  if (old.ok()) {
+    std::string_view id = v.id;
+    KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_doc_file, old->file_code.ToString(), &id));
+    if (!old->edxml_document_id.empty()) {
+      KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_doc_edxml, old->edxml_document_id, &id));
+    }
+    std::string old_dup = old->DuplicateKey();
+    if (!old_dup.empty()) KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_doc_dupkey, old_dup, &id));
+  }
+  KHOLUU_RETURN_IF_ERROR(impl_->txn.Put(d.idx_doc_file, file_code, v.id));
+  if (!v.edxml_document_id.empty()) {
+    KHOLUU_RETURN_IF_ERROR(impl_->txn.Put(d.idx_doc_edxml, v.edxml_document_id, v.id));
+  }
+  std::string dup = v.DuplicateKey();
+  if (!dup.empty()) KHOLUU_RETURN_IF_ERROR(impl_->txn.Put(d.idx_doc_dupkey, dup, v.id));
+  KHOLUU_ASSIGN_OR_RETURN(uint64_t oseq, NextSeq(impl_->txn, d.meta, kMetaOutboxSeq));
+  KHOLUU_RETURN_IF_ERROR(impl_->txn.Put(d.outbox, lmdb::U64Key(oseq), "upsert\t" + v.id));
+  return PutRow(*impl_, d.documents, "document", v.id, EncodeDocument(v), old.ok());
+}
+
+Status WriteTxn::PutComponent(const model::Component& v) {
+  KHOLUU_RETURN_IF_ERROR(v.Validate().ToStatus("component " + v.id));
+  const Dbs& d = impl_->sh->dbs;
+  auto doc = GetDocument(v.document_id);
+  if (!doc.ok()) {
+    if (doc.status().code() == StatusCode::kNotFound) {
+      return FailedPreconditionError("component " + v.id + ": document " + v.document_id +
+                                     " does not exist");
+    }
+    return doc.status();
+  }
+  auto old = GetComponent(v.id);
+  if (!old.ok() && old.status().code() != StatusCode::kNotFound) return old.status();
+  std::string_view id = v.id;
+  if (old.ok()) {
+    KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_comp_sha, old->sha256.raw(), &id));
+    KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_comp_doc, old->document_id, &id));
+  }
+  KHOLUU_RETURN_IF_ERROR(impl_->txn.Put(d.idx_comp_sha, v.sha256.raw(), v.id));
+  KHOLUU_RETURN_IF_ERROR(impl_->txn.Put(d.idx_comp_doc, v.document_id, v.id));
+  return PutRow(*impl_, d.components, "component", v.id, EncodeComponent(v), old.ok());
+}
+
+Status WriteTxn::DeleteComponent(const std::string& id, const std::string& reason) {
+  const Dbs& d = impl_->sh->dbs;
+  KHOLUU_ASSIGN_OR_RETURN(model::Component old, GetComponent(id));
+  std::string_view idv = id;
+  KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_comp_sha, old.sha256.raw(), &idv));
+  KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_comp_doc, old.document_id, &idv));
+  KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.components, id));
+  return AppendAudit(*impl_, "component.delete", id, reason, old.sha256);
+}
+
+Result<uint64_t> WriteTxn::AddEvent(model::Event event) {
+  const Dbs& d = impl_->sh->dbs;
+  if (event.time_micros == 0) event.time_micros = impl_->sh->clock->NowMicros();
+  if (event.agent.empty()) event.agent = impl_->actor;
+  KHOLUU_ASSIGN_OR_RETURN(event.seq, NextSeq(impl_->txn, d.meta, kMetaEventSeq));
+  KHOLUU_RETURN_IF_ERROR(event.Validate().ToStatus("event"));
+  std::string key = lmdb::U64Key(event.seq);
+  std::string value = EncodeEvent(event);
+  KHOLUU_RETURN_IF_ERROR(impl_->txn.Put(d.events, key, value));
+  KHOLUU_RETURN_IF_ERROR(impl_->txn.Put(d.idx_event_obj, event.object_id, key));
+  KHOLUU_RETURN_IF_ERROR(AppendAudit(
+      *impl_, "event.create", event.object_id,
+      std::string(model::EventTypeName(event.type)) + ": " +
+          std::string(model::EventOutcomeName(event.outcome)),
+      Sha256Of(value)));
+  return event.seq;
+}
+
+Status WriteTxn::AckOutbox(uint64_t seq) {
+  const Dbs& d = impl_->sh->dbs;
+  std::vector<std::string> keys;
+  KHOLUU_RETURN_IF_ERROR(ScanTable(impl_->txn, d.outbox,
+                                   [&](std::string_view k, std::string_view) -> Status {
+                                     uint64_t s = 0;
+                                     if (lmdb::ParseU64Key(k, &s) && s <= seq) keys.emplace_back(k);
+                                     return Status::Ok();
+                                   }));
+  for (const std::string& k : keys) KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.outbox, k));
+  return Status::Ok();
+}
+
+Status WriteTxn::Audit(const std::string& action, const std::string& object,
+                       const std::string& detail, const Sha256& payload) {
+  return AppendAudit(*impl_, action, object, detail, payload);
+}
+
+Status WriteTxn::SetMeta(const std::string& key, const std::string& value) {
+  KHOLUU_RETURN_IF_ERROR(impl_->txn.Put(impl_->sh->dbs.meta, key, value));
+  return AppendAudit(*impl_, "meta.set", key, "", Sha256Of(value));
+}
+
+Status WriteTxn::Commit() {
+  Status s = impl_->txn.Commit();
+  impl_->lock = {};
+  return s.Annotate("commit catalog transaction");
+}
+
+// ---------------------------------------------------------------- Catalog
+
+Catalog::Catalog(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Catalog::~Catalog() = default;
+
+uint32_t Catalog::schema_version() const { return state_->shared.schema_version; }
+const std::string& Catalog::dir() const { return state_->shared.dir; }
+
+uint64_t Catalog::map_size() const {
+  MDB_envinfo info{};
+  mdb_env_info(state_->shared.env.get(), &info);
+  return info.me_mapsize;
+}
+
+namespace {
+
+Result<std::unique_ptr<Shared>> OpenEnv(const std::string& dir, const CatalogOptions& options,
+                                        bool create) {
+  auto sh = std::make_unique<Shared>();
+  sh->dir = dir;
+  sh->options = options;
+  sh->clock = options.clock != nullptr ? options.clock : SystemClock();
+  KHOLUU_ASSIGN_OR_RETURN(sh->env, lmdb::Env::Create());
+  MDB_env* env = sh->env.get();
+  int rc = mdb_env_set_maxdbs(env, 32);
+  if (rc != 0) return lmdb::Error(rc, "set max tables");
+  std::string data = JoinPath(dir, "data.mdb");
+  struct stat st{};
+  uint64_t file_size = 0;
+  if (::stat(data.c_str(), &st) == 0) file_size = static_cast<uint64_t>(st.st_size);
+  // LMDB would silently initialise an empty file as a new environment: an
+  // existing catalog shorter than its two meta pages is damaged, not new.
+  if (!create && file_size < 2 * 4096) {
+    return DataLossError("catalog file " + data + " is truncated to " +
+                         std::to_string(file_size) +
+                         " bytes; restore it from a backup or the replica");
+  }
+  uint64_t map = std::max<uint64_t>(options.initial_map_size, file_size);
+  rc = mdb_env_set_mapsize(env, map);
+  if (rc != 0) return lmdb::Error(rc, "set map size");
+  unsigned flags = MDB_NOTLS;
+  if (options.read_only) flags |= MDB_RDONLY;
+  rc = mdb_env_open(env, dir.c_str(), flags, 0644);
+  if (rc != 0 && options.read_only && (rc == EACCES || rc == EROFS)) {
+    // A read-only directory cannot hold the lock file: read without locking.
+    sh->env = lmdb::Env();
+    KHOLUU_ASSIGN_OR_RETURN(sh->env, lmdb::Env::Create());
+    env = sh->env.get();
+    mdb_env_set_maxdbs(env, 32);
+    mdb_env_set_mapsize(env, map);
+    rc = mdb_env_open(env, dir.c_str(), flags | MDB_NOLOCK, 0644);
+  }
+  if (rc != 0) return lmdb::Error(rc, "open catalog " + dir);
+  if (!create) {
+    // A truncated file would make LMDB read past its end through the memory
+    // map (SIGBUS). Check the size the meta page claims before any read.
+    MDB_envinfo info{};
+    MDB_stat est{};
+    mdb_env_info(env, &info);
+    mdb_env_stat(env, &est);
+    uint64_t need = (static_cast<uint64_t>(info.me_last_pgno) + 1) * est.ms_psize;
+    if (::stat(data.c_str(), &st) != 0) return ErrnoError(errno, "stat " + data);
+    if (static_cast<uint64_t>(st.st_size) < need) {
+      return DataLossError("catalog file " + data + " is truncated: " +
+                           std::to_string(st.st_size) + " bytes, but its last page ends at " +
+                           std::to_string(need) + "; restore it from a backup or the replica");
+    }
+  }
+  return sh;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Catalog>> Catalog::Create(const std::string& dir,
+                                                 const CatalogOptions& options) {
+  if (IsDataFileName(dir)) return AlreadyExistsError("a catalog already exists in " + dir);
+  KHOLUU_RETURN_IF_ERROR(CreateDirs(dir));
+  CatalogOptions opts = options;
+  opts.read_only = false;
+  KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<Shared> sh, OpenEnv(dir, opts, /*create=*/true));
+  auto state = std::make_unique<State>();
+  state->shared.env = std::move(sh->env);
+  state->shared.dir = sh->dir;
+  state->shared.options = sh->options;
+  state->shared.clock = sh->clock;
+  state->shared.schema_version = kCatalogSchemaVersion;
+  std::unique_ptr<Catalog> cat(new Catalog(std::move(state)));
+  Shared& s = cat->state_->shared;
+  {
+    KHOLUU_ASSIGN_OR_RETURN(lmdb::Txn txn, lmdb::Txn::Begin(s.env.get(), 0));
+    KHOLUU_RETURN_IF_ERROR(OpenDbis(txn, /*create=*/true, kCatalogSchemaVersion, &s.dbs));
+    KHOLUU_RETURN_IF_ERROR(txn.Commit());
+  }
+  KHOLUU_RETURN_IF_ERROR(cat->Update("system", [&](WriteTxn& w) -> Status {
+    KHOLUU_RETURN_IF_ERROR(w.SetMeta(kMetaSchema, std::to_string(kCatalogSchemaVersion)));
+    KHOLUU_RETURN_IF_ERROR(w.SetMeta(kMetaCreated, FormatTimestamp(s.clock->NowMicros())));
+    return w.Audit("catalog.create", dir, "schema " + std::to_string(kCatalogSchemaVersion));
+  }));
+  return cat;
+}
+
+namespace {
+
+// Migration from schema 1: components gained the by-document index.
+Status MigrateV1ToV2(WriteTxn& w, Shared& s, lmdb::Txn& raw) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  KHOLUU_RETURN_IF_ERROR(w.ForEachComponent([&](const model::Component& c) -> Status {
+    pairs.emplace_back(c.document_id, c.id);
+    return Status::Ok();
+  }));
+  for (const auto& [doc, comp] : pairs) {
+    KHOLUU_RETURN_IF_ERROR(raw.Put(s.dbs.idx_comp_doc, doc, comp));
+  }
+  return w.Audit("catalog.migrate", s.dir,
+                 "schema 1 -> 2: indexed " + std::to_string(pairs.size()) +
+                     " components by document");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& dir,
+                                               const CatalogOptions& options) {
+  if (!IsDirectory(dir)) return NotFoundError("no catalog directory " + dir);
+  if (!IsDataFileName(dir)) return NotFoundError("no catalog in " + dir + " (data.mdb missing)");
+  KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<Shared> sh, OpenEnv(dir, options, /*create=*/false));
+  auto state = std::make_unique<State>();
+  state->shared.env = std::move(sh->env);
+  state->shared.dir = sh->dir;
+  state->shared.options = sh->options;
+  state->shared.clock = sh->clock;
+  std::unique_ptr<Catalog> cat(new Catalog(std::move(state)));
+  Shared& s = cat->state_->shared;
+
+  // Read the schema version first, with only the meta table open.
+  uint32_t version = 0;
+  {
+    KHOLUU_ASSIGN_OR_RETURN(lmdb::Txn txn, lmdb::Txn::Begin(s.env.get(), MDB_RDONLY));
+    int rc = mdb_dbi_open(txn.get(), "meta", 0, &s.dbs.meta);
+    if (rc == MDB_NOTFOUND) return FailedPreconditionError(dir + " is not a kholuu catalog");
+    if (rc != 0) return lmdb::Error(rc, "open table meta");
+    auto v = txn.Get(s.dbs.meta, kMetaSchema);
+    if (!v.ok()) {
+      return FailedPreconditionError(dir + " is not a kholuu catalog (no schema version)");
+    }
+    std::string text(*v);
+    if (text.empty() || text.size() > 9 ||
+        text.find_first_not_of("0123456789") != std::string::npos) {
+      return DataLossError("catalog schema version is malformed: '" + text + "'");
+    }
+    version = static_cast<uint32_t>(std::stoul(text));
+    KHOLUU_RETURN_IF_ERROR(txn.Commit());
+  }
+  if (version > kCatalogSchemaVersion) {
+    return FailedPreconditionError(
+        "catalog " + dir + " has schema version " + std::to_string(version) +
+        ", newer than this kholuu understands (" + std::to_string(kCatalogSchemaVersion) +
+        "); upgrade kholuu instead of opening it with an older one");
+  }
+  if (version == 0) return DataLossError("catalog schema version 0 is invalid");
+  if (version < kCatalogSchemaVersion && options.read_only) {
+    return FailedPreconditionError("catalog " + dir + " has schema version " +
+                                   std::to_string(version) +
+                                   " and needs a migration; open it writable once");
+  }
+  {
+    unsigned flags = options.read_only ? MDB_RDONLY : 0;
+    KHOLUU_ASSIGN_OR_RETURN(lmdb::Txn txn, lmdb::Txn::Begin(s.env.get(), flags));
+    KHOLUU_RETURN_IF_ERROR(OpenDbis(txn, /*create=*/false, version, &s.dbs));
+    KHOLUU_RETURN_IF_ERROR(txn.Commit());
+  }
+  s.schema_version = version;
+  if (version < kCatalogSchemaVersion) {
+    KHOLUU_RETURN_IF_ERROR(cat->Update("system", [&](WriteTxn& w) -> Status {
+      if (version < 2) KHOLUU_RETURN_IF_ERROR(MigrateV1ToV2(w, s, w.impl_->txn));
+      return w.SetMeta(kMetaSchema, std::to_string(kCatalogSchemaVersion));
+    }));
+    s.schema_version = kCatalogSchemaVersion;
+    Log(Severity::kInfo, "catalog.migrated",
+        {{"from", std::to_string(version)}, {"to", std::to_string(kCatalogSchemaVersion)}});
+  }
+  return cat;
+}
+
+Status Catalog::GrowMapIfNeeded(bool force) {
+  Shared& s = state_->shared;
+  MDB_env* env = s.env.get();
+  MDB_envinfo info{};
+  MDB_stat st{};
+  mdb_env_info(env, &info);
+  mdb_env_stat(env, &st);
+  uint64_t used = (static_cast<uint64_t>(info.me_last_pgno) + 1) * st.ms_psize;
+  uint64_t map = info.me_mapsize;
+  if (!force && used * 4 < map * 3) return Status::Ok();  // below 75%
+  if (map >= s.options.max_map_size) {
+    return ResourceExhaustedError("catalog map is at its maximum size (" +
+                                  std::to_string(map) + " bytes)");
+  }
+  uint64_t next = std::min<uint64_t>(map * 2, s.options.max_map_size);
+  std::unique_lock<std::shared_mutex> lock(s.resize_mu);
+  int rc = mdb_env_set_mapsize(env, next);
+  if (rc != 0) return lmdb::Error(rc, "grow catalog map");
+  Log(Severity::kInfo, "catalog.map_grown", {{"bytes", std::to_string(next)}});
+  return Status::Ok();
+}
+
+Result<ReadTxn> Catalog::BeginRead() const {
+  Shared& s = state_->shared;
+  auto impl = std::make_unique<TxnView::Impl>();
+  impl->sh = &s;
+  for (int attempt = 0;; ++attempt) {
+    impl->lock = std::shared_lock<std::shared_mutex>(s.resize_mu);
+    MDB_txn* t = nullptr;
+    int rc = mdb_txn_begin(s.env.get(), nullptr, MDB_RDONLY, &t);
+    if (rc == MDB_MAP_RESIZED && attempt < 3) {
+      // Another process grew the map: adopt its size and retry.
+      impl->lock = {};
+      std::unique_lock<std::shared_mutex> lock(s.resize_mu);
+      mdb_env_set_mapsize(s.env.get(), 0);
+      continue;
+    }
+    if (rc != 0) return lmdb::Error(rc, "begin read transaction");
+    impl->txn = lmdb::Txn::Adopt(t);
+    break;
+  }
+  return ReadTxn(std::move(impl));
+}
+
+Result<WriteTxn> Catalog::BeginWrite(const std::string& actor) {
+  Shared& s = state_->shared;
+  if (s.options.read_only) return FailedPreconditionError("catalog opened read-only");
+  KHOLUU_RETURN_IF_ERROR(GrowMapIfNeeded(/*force=*/false));
+  auto impl = std::make_unique<TxnView::Impl>();
+  impl->sh = &s;
+  impl->actor = actor;
+  for (int attempt = 0;; ++attempt) {
+    impl->lock = std::shared_lock<std::shared_mutex>(s.resize_mu);
+    MDB_txn* t = nullptr;
+    int rc = mdb_txn_begin(s.env.get(), nullptr, 0, &t);
+    if (rc == MDB_MAP_RESIZED && attempt < 3) {
+      impl->lock = {};
+      std::unique_lock<std::shared_mutex> lock(s.resize_mu);
+      mdb_env_set_mapsize(s.env.get(), 0);
+      continue;
+    }
+    if (rc != 0) return lmdb::Error(rc, "begin write transaction");
+    impl->txn = lmdb::Txn::Adopt(t);
+    break;
+  }
+  return WriteTxn(std::move(impl));
+}
+
+Status Catalog::Update(const std::string& actor, const std::function<Status(WriteTxn&)>& fn) {
+  for (int attempt = 0;; ++attempt) {
+    Status s;
+    {
+      KHOLUU_ASSIGN_OR_RETURN(WriteTxn w, BeginWrite(actor));
+      s = fn(w);
+      if (s.ok()) s = w.Commit();
+    }
+    if (s.code() != StatusCode::kResourceExhausted || attempt >= 20 ||
+        s.message().find(mdb_strerror(MDB_MAP_FULL)) == std::string::npos) {
+      return s;
+    }
+    KHOLUU_RETURN_IF_ERROR(GrowMapIfNeeded(/*force=*/true));
+  }
+}
+
+Status Catalog::TEST_DowngradeToV1() {
+  Shared& s = state_->shared;
+  KHOLUU_ASSIGN_OR_RETURN(WriteTxn w, BeginWrite("test"));
+  int rc = mdb_drop(w.impl_->txn.get(), s.dbs.idx_comp_doc, 1);
+  if (rc != 0) return lmdb::Error(rc, "drop idx_comp_doc");
+  KHOLUU_RETURN_IF_ERROR(w.impl_->txn.Put(s.dbs.meta, kMetaSchema, "1"));
+  return w.Commit();
+}
+
+Status Catalog::CopyTo(const std::string& path) const {
+  if (PathExists(path)) return AlreadyExistsError(path + " already exists");
+  std::string temp = path + ".tmp";
+  RemoveFile(temp).IgnoreError();
+  {
+    KHOLUU_ASSIGN_OR_RETURN(File f, File::Open(temp, O_WRONLY | O_CREAT | O_EXCL, 0644));
+    std::shared_lock<std::shared_mutex> lock(state_->shared.resize_mu);
+    int rc = mdb_env_copyfd2(state_->shared.env.get(), f.fd(), MDB_CP_COMPACT);
+    if (rc != 0) {
+      RemoveFile(temp).IgnoreError();
+      return lmdb::Error(rc, "copy catalog to " + path);
+    }
+    Status s = f.Sync();
+    if (s.ok()) s = f.Close();
+    if (!s.ok()) {
+      RemoveFile(temp).IgnoreError();
+      return s;
+    }
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    Status s = ErrnoError(errno, "rename " + temp);
+    RemoveFile(temp).IgnoreError();
+    return s;
+  }
+  return SyncDir(DirName(path));
+}
+
+}  // namespace kholuu::archive

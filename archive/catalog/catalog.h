@@ -1,0 +1,196 @@
+// The catalog: the archive's single source of truth, in one LMDB environment.
+//
+// Typed tables (agencies, record files, documents, components, events, the
+// index outbox, the audit chain) with secondary indexes maintained in the same
+// transaction as the row. Every change made through a WriteTxn appends an audit
+// entry in that transaction, so a committed change is always audited and an
+// aborted one never is. Key schema: docs/formats/storage.md.
+//
+// Thread-safety: Catalog is safe for concurrent use. A ReadTxn or WriteTxn
+// belongs to one thread. Only one WriteTxn is active at a time (across
+// processes too); BeginWrite blocks until the previous one ends. Never begin a
+// ReadTxn on a thread that holds a WriteTxn — use the WriteTxn's reads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "archive/audit/audit_entry.h"
+#include "archive/base/clock.h"
+#include "archive/base/sha256.h"
+#include "archive/base/status.h"
+#include "archive/model/agency.h"
+#include "archive/model/component.h"
+#include "archive/model/document.h"
+#include "archive/model/event.h"
+#include "archive/model/record_file.h"
+
+namespace kholuu::archive {
+
+// The schema version this build writes. Open() refuses newer catalogs and
+// migrates older ones (docs/formats/storage.md "Schema versions").
+inline constexpr uint32_t kCatalogSchemaVersion = 2;
+
+struct CatalogOptions {
+  // The LMDB map starts at this size and doubles (up to max_map_size) when a
+  // write transaction finds it nearly full, instead of failing.
+  uint64_t initial_map_size = 64ull << 20;
+  uint64_t max_map_size = 1ull << 40;
+  bool read_only = false;
+  Clock* clock = nullptr;  // default: SystemClock()
+};
+
+struct OutboxEntry {
+  uint64_t seq = 0;
+  std::string op;           // "upsert" or "delete"
+  std::string document_id;
+};
+
+struct TableCounts {
+  uint64_t agencies = 0, record_files = 0, documents = 0, components = 0, events = 0,
+           audit_entries = 0, outbox = 0;
+};
+
+struct AuditReport {
+  uint64_t entries = 0;
+  bool ok = true;
+  uint64_t first_bad = 0;  // seq of the first entry that fails, when !ok
+  std::string problem;     // why it fails
+};
+
+class Catalog;
+
+// Reads, shared by read and write transactions.
+class TxnView {
+ public:
+  virtual ~TxnView();
+  TxnView(TxnView&&) noexcept;
+  TxnView& operator=(TxnView&&) = delete;
+
+  // Getters: kNotFound if absent; kDataLoss if the stored value is malformed.
+  Result<model::Agency> GetAgency(const std::string& organ_id) const;
+  Result<model::RecordFile> GetRecordFile(const std::string& file_code) const;
+  Result<model::Document> GetDocument(const std::string& id) const;
+  Result<model::Component> GetComponent(const std::string& id) const;
+  Result<model::Event> GetEvent(uint64_t seq) const;
+  Result<std::string> GetMeta(const std::string& key) const;
+
+  // Secondary index lookups; empty when nothing matches.
+  Result<std::vector<std::string>> DocumentsInFile(const std::string& file_code) const;
+  Result<std::vector<std::string>> DocumentsByEdxmlId(const std::string& edxml_id) const;
+  Result<std::vector<std::string>> DocumentsByDuplicateKey(const std::string& key) const;
+  Result<std::vector<std::string>> ComponentsBySha256(const Sha256& digest) const;
+  Result<std::vector<std::string>> ComponentsOfDocument(const std::string& document_id) const;
+  Result<std::vector<model::Event>> EventsFor(const std::string& object_id) const;
+
+  // Full scans in key order; stop at the first non-OK status returned by fn.
+  Status ForEachRecordFile(const std::function<Status(const model::RecordFile&)>& fn) const;
+  Status ForEachDocument(const std::function<Status(const model::Document&)>& fn) const;
+  Status ForEachComponent(const std::function<Status(const model::Component&)>& fn) const;
+  Status ForEachAuditEntry(const std::function<Status(const AuditEntry&)>& fn) const;
+  Status ForEachOutbox(const std::function<Status(const OutboxEntry&)>& fn) const;
+
+  // Walks the audit chain: every link, every hash, gapless sequence numbers,
+  // and the head recorded in meta. Never fails for a bad chain: that is
+  // reported in AuditReport; a non-OK status means the walk itself failed.
+  Result<AuditReport> VerifyAudit() const;
+
+  Result<TableCounts> Counts() const;
+
+  struct Impl;  // opaque; defined in catalog.cc
+
+ protected:
+  explicit TxnView(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+class ReadTxn final : public TxnView {
+ private:
+  friend class Catalog;
+  using TxnView::TxnView;
+};
+
+// A write transaction. Ends with Commit(); destroying it without Commit()
+// aborts every change and every audit entry it made.
+class WriteTxn final : public TxnView {
+ public:
+  // Creates or replaces a row (validated first: kInvalidArgument lists every
+  // problem) and maintains its indexes. Audit action "<table>.create" or
+  // "<table>.update", payload = SHA-256 of the stored encoding.
+  Status PutAgency(const model::Agency& v);
+  Status PutRecordFile(const model::RecordFile& v);
+  // Also queues an outbox "upsert" for the indexer. REQUIRES: the record file exists.
+  Status PutDocument(const model::Document& v);
+  // REQUIRES: the document exists. The blob must already be durable.
+  Status PutComponent(const model::Component& v);
+  // Assigns the next event sequence number (and the time, if 0) and returns it.
+  Result<uint64_t> AddEvent(model::Event event);
+  // Removes a component row and its index entries (audited). Missing -> kNotFound.
+  Status DeleteComponent(const std::string& id, const std::string& reason);
+  // Removes outbox entries up to and including `seq` (the indexer drained them).
+  Status AckOutbox(uint64_t seq);
+  // Appends an audit entry for an action that changes no table row (garbage
+  // collection of a blob, repair from a replica, a backup, an access).
+  Status Audit(const std::string& action, const std::string& object, const std::string& detail,
+               const Sha256& payload = Sha256());
+  Status SetMeta(const std::string& key, const std::string& value);
+
+  // Makes every change durable. Errors: kResourceExhausted (disk full), kInternal.
+  Status Commit();
+
+  const std::string& actor() const;
+
+ private:
+  friend class Catalog;
+  using TxnView::TxnView;
+};
+
+class Catalog {
+ public:
+  // Creates a new, empty catalog in directory `dir` (created if needed).
+  // Errors: kAlreadyExists if a catalog is already there.
+  static Result<std::unique_ptr<Catalog>> Create(const std::string& dir,
+                                                 const CatalogOptions& options = {});
+  // Opens an existing catalog, migrating an older schema (audited).
+  // Errors: kNotFound (no catalog in dir), kFailedPrecondition (a newer schema,
+  // or migration needed on a read-only open), kDataLoss (damaged file),
+  // kPermissionDenied.
+  static Result<std::unique_ptr<Catalog>> Open(const std::string& dir,
+                                               const CatalogOptions& options = {});
+  ~Catalog();
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+  Result<ReadTxn> BeginRead() const;
+  // `actor` is recorded in every audit entry of the transaction.
+  Result<WriteTxn> BeginWrite(const std::string& actor);
+
+  // Runs fn in a write transaction and commits it. If the map is full, the
+  // transaction is aborted, the map grown, and fn run again (so fn must only
+  // act through the txn). Errors: fn's, or Commit's.
+  Status Update(const std::string& actor, const std::function<Status(WriteTxn&)>& fn);
+
+  // Writes a consistent, compacted copy of the catalog file to `path`
+  // (must not exist), durably.
+  Status CopyTo(const std::string& path) const;
+
+  // Test hook: rewrites this catalog as schema version 1 (drops the tables
+  // version 2 added) so that the migration can be tested. Never used in
+  // production code.
+  Status TEST_DowngradeToV1();
+
+  uint32_t schema_version() const;
+  uint64_t map_size() const;
+  const std::string& dir() const;
+
+ private:
+  struct State;
+  explicit Catalog(std::unique_ptr<State> state);
+  Status GrowMapIfNeeded(bool force);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace kholuu::archive

@@ -1,0 +1,433 @@
+#include "archive/catalog/catalog.h"
+
+#include <lmdb.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "archive/catalog/codec.h"
+#include "tests/support/fixtures.h"
+#include "tests/support/status_matchers.h"
+#include "tests/support/temp_dir.h"
+
+namespace kholuu::archive {
+namespace {
+
+using ::kholuu::testing::SampleComponent;
+using ::kholuu::testing::SampleDocument;
+using ::kholuu::testing::SampleRecordFile;
+using ::kholuu::testing::StatusIs;
+using ::kholuu::testing::TempDir;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+// Edits the catalog file directly through LMDB, as an attacker or a bug would.
+void RawPut(const std::string& dir, const char* table, const std::string& key,
+            const std::string& value) {
+  MDB_env* env = nullptr;
+  ASSERT_EQ(mdb_env_create(&env), 0);
+  mdb_env_set_maxdbs(env, 32);
+  ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0644), 0);
+  MDB_txn* txn = nullptr;
+  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+  MDB_dbi dbi;
+  ASSERT_EQ(mdb_dbi_open(txn, table, 0, &dbi), 0);
+  MDB_val k{key.size(), const_cast<char*>(key.data())};
+  MDB_val v{value.size(), const_cast<char*>(value.data())};
+  if (value.empty()) {
+    ASSERT_EQ(mdb_del(txn, dbi, &k, nullptr), 0);
+  } else {
+    ASSERT_EQ(mdb_put(txn, dbi, &k, &v, 0), 0);
+  }
+  ASSERT_EQ(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+}
+
+std::string RawGet(const std::string& dir, const char* table, const std::string& key) {
+  MDB_env* env = nullptr;
+  mdb_env_create(&env);
+  mdb_env_set_maxdbs(env, 32);
+  std::string out;
+  if (mdb_env_open(env, dir.c_str(), MDB_RDONLY, 0644) == 0) {
+    MDB_txn* txn = nullptr;
+    mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn);
+    MDB_dbi dbi;
+    if (mdb_dbi_open(txn, table, 0, &dbi) == 0) {
+      MDB_val k{key.size(), const_cast<char*>(key.data())};
+      MDB_val v{};
+      if (mdb_get(txn, dbi, &k, &v) == 0) out.assign(static_cast<char*>(v.mv_data), v.mv_size);
+    }
+    mdb_txn_abort(txn);
+  }
+  mdb_env_close(env);
+  return out;
+}
+
+std::string SeqKey(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[static_cast<size_t>(i)] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  return out;
+}
+
+class CatalogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto c = Catalog::Create(dir_.Sub("catalog"));
+    ASSERT_OK(c.status());
+    catalog_ = std::move(*c);
+  }
+
+  // Stores a record file with `docs` documents, each with one component.
+  void Populate(int file_no, int docs) {
+    model::RecordFile f = SampleRecordFile(file_no);
+    ASSERT_OK(catalog_->Update("test", [&](WriteTxn& w) -> Status {
+      f.doc_total = docs;
+      KHOLUU_RETURN_IF_ERROR(w.PutRecordFile(f));
+      for (int i = 1; i <= docs; ++i) {
+        model::Document d = SampleDocument(f, i);
+        KHOLUU_RETURN_IF_ERROR(w.PutDocument(d));
+        std::string bytes = "pdf bytes of " + d.id;
+        KHOLUU_RETURN_IF_ERROR(w.PutComponent(SampleComponent(d, Sha256Of(bytes), bytes.size())));
+      }
+      return Status::Ok();
+    }));
+  }
+
+  TableCounts Counts() {
+    auto r = catalog_->BeginRead();
+    EXPECT_OK(r.status());
+    auto c = r->Counts();
+    EXPECT_OK(c.status());
+    return *c;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Catalog> catalog_;
+};
+
+TEST_F(CatalogTest, RowsRoundTripThroughTablesAndIndexes) {
+  Populate(1, 3);
+  model::RecordFile f = SampleRecordFile(1);
+  auto r = catalog_->BeginRead();
+  ASSERT_OK(r.status());
+  ASSERT_OK_AND_ASSIGN(model::RecordFile got, r->GetRecordFile(f.file_code.ToString()));
+  EXPECT_EQ(got.title, f.title);
+  EXPECT_EQ(got.doc_total, 3);
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> docs, r->DocumentsInFile(f.file_code.ToString()));
+  EXPECT_THAT(docs, ElementsAre("000.00.00.G22.2024.1.TCCB.001", "000.00.00.G22.2024.1.TCCB.002",
+                                "000.00.00.G22.2024.1.TCCB.003"));
+  model::Document d2 = SampleDocument(f, 2);
+  ASSERT_OK_AND_ASSIGN(model::Document doc, r->GetDocument(d2.id));
+  EXPECT_EQ(doc.subject, d2.subject);
+  ASSERT_EQ(doc.signers.size(), 1u);
+  EXPECT_EQ(doc.signers[0].full_name, "Trần Văn Bình");
+  EXPECT_THAT(*r->DocumentsByEdxmlId(d2.edxml_document_id), ElementsAre(d2.id));
+  EXPECT_THAT(*r->DocumentsByDuplicateKey(d2.DuplicateKey()), ElementsAre(d2.id));
+  std::string bytes = "pdf bytes of " + d2.id;
+  EXPECT_THAT(*r->ComponentsBySha256(Sha256Of(bytes)), ElementsAre(d2.id + "/1"));
+  EXPECT_THAT(*r->ComponentsOfDocument(d2.id), ElementsAre(d2.id + "/1"));
+  EXPECT_THAT(r->GetDocument("no-such-doc"), StatusIs(StatusCode::kNotFound));
+}
+
+TEST_F(CatalogTest, UpdatingADocumentMovesItsIndexEntries) {
+  Populate(1, 1);
+  model::Document d = SampleDocument(SampleRecordFile(1), 1);
+  std::string old_dup = d.DuplicateKey();
+  std::string old_edxml = d.edxml_document_id;
+  d.code_number = "999";
+  d.edxml_document_id = "000.00.00.G22,2024/03/11,999/QĐ-VPCP";
+  ASSERT_OK(catalog_->Update("test", [&](WriteTxn& w) { return w.PutDocument(d); }));
+  auto r = catalog_->BeginRead();
+  ASSERT_OK(r.status());
+  EXPECT_THAT(*r->DocumentsByDuplicateKey(old_dup), IsEmpty());
+  EXPECT_THAT(*r->DocumentsByEdxmlId(old_edxml), IsEmpty());
+  EXPECT_THAT(*r->DocumentsByDuplicateKey(d.DuplicateKey()), ElementsAre(d.id));
+  EXPECT_THAT(*r->DocumentsByEdxmlId(d.edxml_document_id), ElementsAre(d.id));
+  EXPECT_EQ(Counts().documents, 1u);
+}
+
+TEST_F(CatalogTest, InvalidRowIsRejectedWithEveryProblemAndNothingIsWritten) {
+  Populate(1, 1);
+  TableCounts before = Counts();
+  model::Document bad = SampleDocument(SampleRecordFile(1), 2);
+  bad.subject = "";
+  bad.issued_date = "2024-02-30";
+  Status s = catalog_->Update("test", [&](WriteTxn& w) -> Status {
+    KHOLUU_RETURN_IF_ERROR(w.PutRecordFile(SampleRecordFile(7)));  // would be valid
+    return w.PutDocument(bad);
+  });
+  EXPECT_THAT(s, StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(s.message(), HasSubstr("subject"));
+  EXPECT_THAT(s.message(), HasSubstr("issued_date"));
+  TableCounts after = Counts();
+  EXPECT_EQ(after.record_files, before.record_files);
+  EXPECT_EQ(after.documents, before.documents);
+  EXPECT_EQ(after.audit_entries, before.audit_entries);
+}
+
+TEST_F(CatalogTest, DocumentNeedsItsRecordFileAndComponentItsDocument) {
+  model::RecordFile f = SampleRecordFile(3);
+  model::Document d = SampleDocument(f, 1);
+  EXPECT_THAT(catalog_->Update("t", [&](WriteTxn& w) { return w.PutDocument(d); }),
+              StatusIs(StatusCode::kFailedPrecondition));
+  EXPECT_THAT(catalog_->Update("t", [&](WriteTxn& w) {
+    return w.PutComponent(SampleComponent(d, Sha256Of("x"), 1));
+  }), StatusIs(StatusCode::kFailedPrecondition));
+}
+
+TEST_F(CatalogTest, UncommittedTransactionLeavesNoTrace) {
+  TableCounts before = Counts();
+  {
+    ASSERT_OK_AND_ASSIGN(WriteTxn w, catalog_->BeginWrite("test"));
+    ASSERT_OK(w.PutRecordFile(SampleRecordFile(1)));
+    ASSERT_OK(w.Audit("test.action", "x", "y"));
+    // Destroyed without Commit().
+  }
+  TableCounts after = Counts();
+  EXPECT_EQ(after.record_files, before.record_files);
+  EXPECT_EQ(after.audit_entries, before.audit_entries);
+}
+
+TEST_F(CatalogTest, EveryChangeIsAuditedAndTheChainVerifies) {
+  TableCounts before = Counts();
+  Populate(1, 2);  // 1 file + 2 docs + 2 components = 5 entries
+  TableCounts after = Counts();
+  EXPECT_EQ(after.audit_entries, before.audit_entries + 5);
+  auto r = catalog_->BeginRead();
+  ASSERT_OK(r.status());
+  std::vector<std::string> actions;
+  ASSERT_OK(r->ForEachAuditEntry([&](const AuditEntry& e) {
+    actions.push_back(e.action);
+    EXPECT_EQ(e.hash, e.ComputeHash());
+    return Status::Ok();
+  }));
+  EXPECT_EQ(actions.front(), "meta.set");
+  EXPECT_EQ(actions[actions.size() - 5], "record_file.create");
+  EXPECT_EQ(actions.back(), "component.create");
+  ASSERT_OK_AND_ASSIGN(AuditReport report, r->VerifyAudit());
+  EXPECT_TRUE(report.ok) << report.problem;
+  EXPECT_EQ(report.entries, after.audit_entries);
+}
+
+TEST_F(CatalogTest, AuditVerifyNamesTheFirstAlteredEntry) {
+  Populate(1, 3);
+  catalog_.reset();
+  std::string dir = dir_.Sub("catalog");
+  std::string raw = RawGet(dir, "audit", SeqKey(5));
+  ASSERT_FALSE(raw.empty());
+  ASSERT_OK_AND_ASSIGN(AuditEntry e, DecodeAuditEntry(raw));
+  e.actor = "mallory";  // hash left as it was
+  RawPut(dir, "audit", SeqKey(5), EncodeAuditEntry(e));
+  ASSERT_OK_AND_ASSIGN(catalog_, Catalog::Open(dir));
+  auto r = catalog_->BeginRead();
+  ASSERT_OK(r.status());
+  ASSERT_OK_AND_ASSIGN(AuditReport report, r->VerifyAudit());
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad, 5u);
+  EXPECT_THAT(report.problem, HasSubstr("altered"));
+}
+
+TEST_F(CatalogTest, AuditVerifyDetectsARehashedEntryByTheNextLink) {
+  Populate(1, 3);
+  catalog_.reset();
+  std::string dir = dir_.Sub("catalog");
+  ASSERT_OK_AND_ASSIGN(AuditEntry e, DecodeAuditEntry(RawGet(dir, "audit", SeqKey(4))));
+  e.detail = "rewritten";
+  e.hash = e.ComputeHash();  // a careful forger recomputes the hash
+  RawPut(dir, "audit", SeqKey(4), EncodeAuditEntry(e));
+  ASSERT_OK_AND_ASSIGN(catalog_, Catalog::Open(dir));
+  ASSERT_OK_AND_ASSIGN(ReadTxn r, catalog_->BeginRead());
+  ASSERT_OK_AND_ASSIGN(AuditReport report, r.VerifyAudit());
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad, 5u);
+  EXPECT_THAT(report.problem, HasSubstr("link"));
+}
+
+TEST_F(CatalogTest, AuditVerifyDetectsRemovedNewestEntry) {
+  Populate(1, 2);
+  TableCounts c = Counts();
+  catalog_.reset();
+  std::string dir = dir_.Sub("catalog");
+  RawPut(dir, "audit", SeqKey(c.audit_entries), "");  // delete the newest
+  ASSERT_OK_AND_ASSIGN(catalog_, Catalog::Open(dir));
+  ASSERT_OK_AND_ASSIGN(ReadTxn r, catalog_->BeginRead());
+  ASSERT_OK_AND_ASSIGN(AuditReport report, r.VerifyAudit());
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad, c.audit_entries);
+}
+
+TEST_F(CatalogTest, EventsGetSequenceNumbersAndAreFoundByObject) {
+  Populate(1, 1);
+  model::Event e;
+  e.type = model::EventType::kFixityCheck;
+  e.outcome = model::EventOutcome::kSuccess;
+  e.object_id = "000.00.00.G22.2024.1.TCCB.001/1";
+  e.detail = "sha256 matches";
+  uint64_t first = 0, second = 0;
+  ASSERT_OK(catalog_->Update("fixity", [&](WriteTxn& w) -> Status {
+    KHOLUU_ASSIGN_OR_RETURN(first, w.AddEvent(e));
+    KHOLUU_ASSIGN_OR_RETURN(second, w.AddEvent(e));
+    return Status::Ok();
+  }));
+  EXPECT_EQ(second, first + 1);
+  ASSERT_OK_AND_ASSIGN(ReadTxn r, catalog_->BeginRead());
+  ASSERT_OK_AND_ASSIGN(std::vector<model::Event> evs, r.EventsFor(e.object_id));
+  ASSERT_EQ(evs.size(), 2u);
+  EXPECT_EQ(evs[0].agent, "fixity");
+  EXPECT_GT(evs[0].time_micros, 0);
+  EXPECT_EQ(evs[1].seq, second);
+}
+
+TEST_F(CatalogTest, OutboxQueuesDocumentsUntilAcknowledged) {
+  Populate(1, 2);
+  std::vector<OutboxEntry> entries;
+  {
+    ASSERT_OK_AND_ASSIGN(ReadTxn r, catalog_->BeginRead());
+    ASSERT_OK(r.ForEachOutbox([&](const OutboxEntry& e) {
+      entries.push_back(e);
+      return Status::Ok();
+    }));
+  }
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].op, "upsert");
+  EXPECT_EQ(entries[1].document_id, "000.00.00.G22.2024.1.TCCB.002");
+  ASSERT_OK(catalog_->Update("indexer", [&](WriteTxn& w) { return w.AckOutbox(entries[0].seq); }));
+  EXPECT_EQ(Counts().outbox, 1u);
+}
+
+TEST_F(CatalogTest, DeleteComponentRemovesRowAndIndexesAndIsAudited) {
+  Populate(1, 1);
+  model::Document d = SampleDocument(SampleRecordFile(1), 1);
+  std::string bytes = "pdf bytes of " + d.id;
+  ASSERT_OK(catalog_->Update("t", [&](WriteTxn& w) { return w.DeleteComponent(d.id + "/1", "test"); }));
+  ASSERT_OK_AND_ASSIGN(ReadTxn r, catalog_->BeginRead());
+  EXPECT_THAT(r.GetComponent(d.id + "/1"), StatusIs(StatusCode::kNotFound));
+  EXPECT_THAT(*r.ComponentsBySha256(Sha256Of(bytes)), IsEmpty());
+  EXPECT_THAT(*r.ComponentsOfDocument(d.id), IsEmpty());
+  std::string last;
+  ASSERT_OK(r.ForEachAuditEntry([&](const AuditEntry& e) {
+    last = e.action;
+    return Status::Ok();
+  }));
+  EXPECT_EQ(last, "component.delete");
+}
+
+TEST(CatalogOpenTest, CreateRefusesExistingAndOpenRefusesMissing) {
+  TempDir dir;
+  ASSERT_OK(Catalog::Create(dir.Sub("c")).status());
+  EXPECT_THAT(Catalog::Create(dir.Sub("c")), StatusIs(StatusCode::kAlreadyExists));
+  EXPECT_THAT(Catalog::Open(dir.Sub("none")), StatusIs(StatusCode::kNotFound));
+  ASSERT_OK(CreateDirs(dir.Sub("empty")));
+  EXPECT_THAT(Catalog::Open(dir.Sub("empty")), StatusIs(StatusCode::kNotFound));
+}
+
+TEST(CatalogOpenTest, MapGrowsInsteadOfFailing) {
+  TempDir dir;
+  CatalogOptions o;
+  o.initial_map_size = 1 << 20;  // 1 MiB: far too small for what follows
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Catalog> c, Catalog::Create(dir.Sub("c"), o));
+  uint64_t initial = c->map_size();
+  model::RecordFile f = SampleRecordFile(1);
+  ASSERT_OK(c->Update("t", [&](WriteTxn& w) { return w.PutRecordFile(f); }));
+  std::string long_subject;
+  while (long_subject.size() < 1400) long_subject += "Trích yếu nội dung rất dài ";
+  long_subject = long_subject.substr(0, 480);
+  // 40 transactions of 100 documents each: several MiB of rows.
+  for (int batch = 0; batch < 40; ++batch) {
+    ASSERT_OK(c->Update("t", [&](WriteTxn& w) -> Status {
+      for (int i = 1; i <= 100; ++i) {
+        model::Document d = SampleDocument(f, 1);
+        d.id = f.file_code.ToString() + ".b" + std::to_string(batch) + "." + std::to_string(i);
+        d.subject = long_subject;
+        d.description = long_subject;
+        KHOLUU_RETURN_IF_ERROR(w.PutDocument(d));
+      }
+      return Status::Ok();
+    })) << "batch " << batch;
+  }
+  EXPECT_GT(c->map_size(), initial);
+  ASSERT_OK_AND_ASSIGN(ReadTxn r, c->BeginRead());
+  EXPECT_EQ(r.Counts()->documents, 4000u);
+}
+
+TEST(CatalogOpenTest, NewerSchemaIsRefusedAndLeftUnchanged) {
+  TempDir dir;
+  ASSERT_OK(Catalog::Create(dir.Sub("c")).status());
+  RawPut(dir.Sub("c"), "meta", "schema_version", "99");
+  Result<std::unique_ptr<Catalog>> c = Catalog::Open(dir.Sub("c"));
+  EXPECT_THAT(c, StatusIs(StatusCode::kFailedPrecondition));
+  EXPECT_THAT(c.status().message(), HasSubstr("newer"));
+  EXPECT_EQ(RawGet(dir.Sub("c"), "meta", "schema_version"), "99");
+}
+
+TEST(CatalogOpenTest, OlderSchemaIsMigratedAndAudited) {
+  TempDir dir;
+  model::RecordFile f = SampleRecordFile(1);
+  model::Document d = SampleDocument(f, 1);
+  {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<Catalog> c, Catalog::Create(dir.Sub("c")));
+    ASSERT_OK(c->Update("t", [&](WriteTxn& w) -> Status {
+      KHOLUU_RETURN_IF_ERROR(w.PutRecordFile(f));
+      KHOLUU_RETURN_IF_ERROR(w.PutDocument(d));
+      return w.PutComponent(SampleComponent(d, Sha256Of("a"), 1));
+    }));
+    ASSERT_OK(c->TEST_DowngradeToV1());
+  }
+  EXPECT_EQ(RawGet(dir.Sub("c"), "meta", "schema_version"), "1");
+  {
+    CatalogOptions ro;
+    ro.read_only = true;
+    EXPECT_THAT(Catalog::Open(dir.Sub("c"), ro), StatusIs(StatusCode::kFailedPrecondition));
+  }
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Catalog> c, Catalog::Open(dir.Sub("c")));
+  EXPECT_EQ(c->schema_version(), kCatalogSchemaVersion);
+  ASSERT_OK_AND_ASSIGN(ReadTxn r, c->BeginRead());
+  EXPECT_THAT(*r.ComponentsOfDocument(d.id), ElementsAre(d.id + "/1"));
+  bool migrated = false;
+  ASSERT_OK(r.ForEachAuditEntry([&](const AuditEntry& e) {
+    if (e.action == "catalog.migrate") migrated = true;
+    return Status::Ok();
+  }));
+  EXPECT_TRUE(migrated);
+  EXPECT_TRUE(r.VerifyAudit()->ok);
+}
+
+TEST(CatalogOpenTest, TruncatedFileIsDataLossNotACrash) {
+  TempDir dir;
+  {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<Catalog> c, Catalog::Create(dir.Sub("c")));
+    model::RecordFile f = SampleRecordFile(1);
+    ASSERT_OK(c->Update("t", [&](WriteTxn& w) -> Status {
+      KHOLUU_RETURN_IF_ERROR(w.PutRecordFile(f));
+      for (int i = 1; i <= 200; ++i) KHOLUU_RETURN_IF_ERROR(w.PutDocument(SampleDocument(f, i % 999 + 1)));
+      return Status::Ok();
+    }));
+  }
+  std::string file = dir.Sub("c/data.mdb");
+  off_t size = static_cast<off_t>(testing::ReadTestFile(file).size());
+  for (off_t keep : {size / 2, off_t{4096 * 3}, off_t{100}, off_t{0}}) {
+    ASSERT_EQ(::truncate(file.c_str(), keep), 0);
+    Result<std::unique_ptr<Catalog>> c = Catalog::Open(dir.Sub("c"));
+    EXPECT_FALSE(c.ok()) << "opened a catalog truncated to " << keep << " bytes";
+    EXPECT_THAT(c, StatusIs(StatusCode::kDataLoss)) << keep;
+  }
+}
+
+TEST(CatalogOpenTest, ReadOnlyOpenRefusesWrites) {
+  TempDir dir;
+  ASSERT_OK(Catalog::Create(dir.Sub("c")).status());
+  CatalogOptions ro;
+  ro.read_only = true;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Catalog> c, Catalog::Open(dir.Sub("c"), ro));
+  EXPECT_THAT(c->BeginWrite("t"), StatusIs(StatusCode::kFailedPrecondition));
+  ASSERT_OK_AND_ASSIGN(ReadTxn r, c->BeginRead());
+  EXPECT_TRUE(r.VerifyAudit()->ok);
+}
+
+}  // namespace
+}  // namespace kholuu::archive

@@ -1,0 +1,61 @@
+// The kholuu CLI commands. Each returns the process exit status and writes
+// its result to stdout: one JSON document with --json, readable text otherwise.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace kholuu::cli {
+
+struct Common {
+  std::string data;   // archive directory
+  bool json = false;
+  std::string actor;  // recorded in audit entries: "cli:<user>"
+};
+
+int CmdInit(const Common& c);
+int CmdShow(const Common& c, const std::string& id);
+int CmdStats(const Common& c);
+
+struct FixityArgs {
+  bool all = false;
+  uint64_t sample = 0;
+  bool repair = false;
+  std::string replica;
+  bool no_events = false;
+};
+int CmdFixity(const Common& c, const FixityArgs& a);
+
+int CmdAuditVerify(const Common& c);
+int CmdAuditLog(const Common& c, uint64_t limit);
+
+int CmdBackup(const Common& c, const std::string& dir);
+int CmdBackupVerify(const Common& c, const std::string& dir);
+int CmdRestore(const Common& c, const std::string& backup_dir);
+int CmdReplicaSync(const Common& c, const std::string& dir);
+
+struct GcArgs {
+  bool dry_run = false;
+  int64_t min_age_seconds = 3600;
+};
+int CmdGc(const Common& c, const GcArgs& a);
+
+// Stores a file as a document's original in a new or existing record file.
+// For operators and tests until the ingest pipeline exists.
+struct PutArgs {
+  std::string file;
+  std::string file_code;     // "ORGAN.YEAR.NOTATION"
+  std::string title;         // record file title if created
+  std::string subject;
+  std::string issued_date;
+  std::string organ_name;
+  std::string number;
+  std::string notation;
+  std::string type_name;
+};
+int CmdPut(const Common& c, const PutArgs& a);
+
+// Seeds a new archive with a few sample records (tools/run).
+int CmdSample(const Common& c);
+
+}  // namespace kholuu::cli

@@ -1,0 +1,32 @@
+// JSON rendering of archive values for `--json` output, and the exit-status
+// contract: 0 success, 1 a check failed, 2 usage or unreadable input,
+// 3 internal error.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "archive/base/status.h"
+#include "archive/catalog/catalog.h"
+#include "archive/model/component.h"
+#include "archive/model/document.h"
+#include "archive/model/event.h"
+#include "archive/model/record_file.h"
+
+namespace kholuu::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitCheckFailed = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInternal = 3;
+
+// Exit status for a failed operation.
+int ExitCodeFor(const Status& s);
+
+nlohmann::json ToJson(const model::RecordFile& v);
+nlohmann::json ToJson(const model::Document& v);
+nlohmann::json ToJson(const model::Component& v);
+nlohmann::json ToJson(const model::Event& v);
+nlohmann::json ToJson(const archive::AuditEntry& v);
+nlohmann::json ErrorJson(const Status& s);
+
+}  // namespace kholuu::cli
