@@ -4,17 +4,26 @@
 // cd are the first two bytes of the digest in hex; temporary files live in
 // <root>/tmp and are removed by Open(). A blob is durable (file fsynced,
 // renamed, both directories fsynced) before Put returns, so the catalog may
-// reference it as soon as it has the digest. Blobs are never modified; only
-// Remove (called by audited garbage collection) deletes one.
+// reference it as soon as it has the digest. Blob files are mode 0444. Blobs
+// are never modified; only Remove (called by audited garbage collection)
+// deletes one, and only PutExpected (repair) replaces one, and only when the
+// stored file no longer matches its name.
+//
+// Every open BlobStore holds a shared flock(2) on <root>/LOCK; Open() removes
+// leftover temporary files only when it can take that lock exclusively, so a
+// second process opening the store never deletes a Put in progress.
 //
 // Thread-safety: safe for concurrent use; concurrent Puts of the same bytes
 // both succeed and leave one blob.
 #pragma once
 
+#include <bitset>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 
 #include "archive/base/file.h"
 #include "archive/base/sha256.h"
@@ -28,8 +37,10 @@ struct BlobInfo {
 };
 
 // Reads a blob as a stream. With verification on, the last Read (the one that
-// returns 0) fails with kDataLoss if the bytes do not hash to the blob's name,
-// so a caller that reads to the end never consumes corrupt data silently.
+// would return 0) fails with kDataLoss if the bytes do not hash to the blob's
+// name, and so does every later Read, so a caller that reads to the end never
+// consumes corrupt data silently. Move-only. Not thread-safe; one owner
+// thread. It keeps the file open and may outlive the store.
 class BlobReader final : public ByteSource {
  public:
   Result<size_t> Read(char* buf, size_t size) override;
@@ -44,6 +55,7 @@ class BlobReader final : public ByteSource {
   uint64_t size_;
   bool verify_;
   bool finished_ = false;
+  bool corrupt_ = false;
   Sha256Hasher hasher_;
 };
 
@@ -64,8 +76,14 @@ class BlobStore {
   Result<BlobInfo> PutBytes(std::string_view bytes);
 
   // Copies an existing file whose digest the caller claims, verifying it
-  // while copying. Errors: kDataLoss if the bytes hash differently (nothing
-  // stored). Used for repair from a replica and restore.
+  // while copying. Used for repair from a replica and restore.
+  // If a blob named `expected` is already stored, it is re-hashed: when it
+  // verifies it is left untouched (like Put); when it does not (kDataLoss,
+  // including a read error EIO), it is replaced atomically by the verified
+  // copy (rename over the read-only file). This is the only way a stored blob
+  // is ever replaced.
+  // Errors: kDataLoss if the bytes of `path` hash differently (nothing stored,
+  // an existing blob is untouched); kNotFound if `path` is missing; as Put.
   Result<BlobInfo> PutExpected(const std::string& path, const Sha256& expected);
 
   // Errors: kNotFound if absent.
@@ -78,13 +96,17 @@ class BlobStore {
   Status Verify(const Sha256& digest) const;
 
   // Copies the blob's bytes to `dest` (atomically, durably), verifying them.
+  // Errors: kNotFound (missing blob), kDataLoss (corrupt blob; `dest` is left
+  // as it was and no temporary file remains), as ErrnoError for `dest`.
   Status CopyTo(const Sha256& digest, const std::string& dest) const;
 
   // Deletes a blob. Only for audited garbage collection. Missing is OK.
   Status Remove(const Sha256& digest);
 
   // Calls `fn` for every blob file present (sorted by digest). Files whose
-  // names are not valid digests are skipped. Stops at the first non-OK return.
+  // names are not valid digests (64 lower-case hex digits, in the fan-out
+  // directories their name implies) are skipped. Stops at the first non-OK
+  // return of `fn` and returns it.
   Status ForEach(const std::function<Status(const Sha256&)>& fn) const;
 
   // Path of a blob's file (it may not exist).
@@ -92,10 +114,32 @@ class BlobStore {
   const std::string& root() const { return root_; }
 
  private:
-  explicit BlobStore(std::string root) : root_(std::move(root)) {}
-  // Moves a finished temporary file into place durably.
-  Status Install(const std::string& temp_path, const Sha256& digest);
+  BlobStore(std::string root, File lock) : root_(std::move(root)), lock_(std::move(lock)) {}
+
+  // Streams `source` into a new file in <root>/tmp, fsyncs and closes it.
+  // On error the temporary file is removed.
+  struct Staged {
+    std::string temp_path;
+    BlobInfo info;
+  };
+  Result<Staged> Stage(ByteSource& source) const;
+
+  // Moves a finished temporary file into place durably, or removes it if an
+  // identical blob is already stored. With `replace_corrupt`, an existing
+  // file that fails Verify is replaced instead. The temporary file is gone
+  // when this returns, whatever the outcome.
+  Status Install(const std::string& temp_path, const Sha256& digest, bool replace_corrupt);
+
+  // Creates <root>/sha256/ab and .../ab/cd if needed and makes their entries
+  // durable (once per fan-out directory and store instance).
+  Status EnsureFanOut(const Sha256& digest);
+
+  Status CleanTemp();
+
   std::string root_;
+  File lock_;  // holds LOCK_SH on <root>/LOCK while the store is open
+  std::mutex mu_;
+  std::bitset<65536> durable_fan_out_;  // GUARDED_BY(mu_), indexed by the first two bytes
 };
 
 }  // namespace kholuu::archive
