@@ -272,6 +272,11 @@ Status BlobStore::Install(const std::string& temp_path, const Sha256& digest,
     if (!removed.ok()) {
       Log(Severity::kWarning, "blob.temp_left", {{"error", removed.ToString()}});
     }
+    // Refresh the modification time: garbage collection keeps young blobs,
+    // and the caller is about to reference this one (docs/formats/storage.md).
+    if (::utimensat(AT_FDCWD, dest.c_str(), nullptr, 0) != 0) {
+      Log(Severity::kWarning, "blob.touch_failed", {{"sha256", digest.ToHex()}});
+    }
   }
   // Synced also when the blob already existed: a concurrent Put may have
   // renamed it without having synced the directory yet, and this call must

@@ -1,0 +1,306 @@
+// The kholuu CLI as users and scripts run it: exit codes, --json output, and
+// bad environments (not an archive, newer schema, damaged catalog, missing
+// blob, read-only directory, full disk) giving clear errors and no damage.
+#include <lmdb.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "archive/base/file.h"
+#include "tests/support/status_matchers.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
+
+namespace kholuu {
+namespace {
+
+using ::kholuu::testing::RunResult;
+using ::kholuu::testing::TempDir;
+using ::testing::HasSubstr;
+using nlohmann::json;
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = dir_.Sub("data");
+    RunResult r = Kholuu({"init"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  RunResult Kholuu(std::vector<std::string> args, const std::string& data = "",
+                   const testing::RunOptions& options = {}) {
+    std::vector<std::string> argv = {testing::BinDir() + "/kholuu"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back("--data");
+    argv.push_back(data.empty() ? data_ : data);
+    return testing::Run(argv, options);
+  }
+
+  json KholuuJson(std::vector<std::string> args, int expect_exit, const std::string& data = "") {
+    args.push_back("--json");
+    RunResult r = Kholuu(args, data);
+    EXPECT_EQ(r.exit_code, expect_exit) << "stderr: " << r.err << "\nstdout: " << r.out;
+    json j = json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+    EXPECT_FALSE(j.is_discarded()) << "not JSON: " << r.out;
+    return j;
+  }
+
+  // Stores a document and returns its id and blob digest.
+  std::pair<std::string, std::string> PutDocument(const std::string& content, int n) {
+    std::string file = dir_.Sub("doc-" + std::to_string(n) + ".pdf");
+    testing::WriteTestFile(file, content);
+    json j = KholuuJson({"put", file, "--file-code", "000.00.00.H49.2024.01.VP", "--title",
+                         "Hồ sơ gửi, nhận văn bản điện tử", "--subject",
+                         "Kế hoạch triển khai văn bản điện tử số " + std::to_string(n),
+                         "--issued", "2024-01-15", "--organ-name", "Ủy ban nhân dân tỉnh",
+                         "--number", std::to_string(n), "--notation", "KH-UBND"},
+                        0);
+    return {j.value("document", ""), j.value("sha256", "")};
+  }
+
+  std::string BlobPath(const std::string& hex, const std::string& data = "") {
+    return (data.empty() ? data_ : data) + "/blobs/sha256/" + hex.substr(0, 2) + "/" +
+           hex.substr(2, 2) + "/" + hex;
+  }
+
+  uint64_t AuditEntries() {
+    json j = KholuuJson({"audit", "verify"}, 0);
+    return j.value("entries", uint64_t{0});
+  }
+
+  TempDir dir_;
+  std::string data_;
+};
+
+TEST_F(CliTest, InitTwiceIsAUsageError) {
+  RunResult r = Kholuu({"init", "--json"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("already holds a kholuu archive"));
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["error"]["code"], "already_exists");
+}
+
+TEST_F(CliTest, PutShowFixityAuditRoundTrip) {
+  auto [doc, sha] = PutDocument("%PDF-1.7\nKế hoạch số 1\n%%EOF\n", 1);
+  ASSERT_FALSE(doc.empty());
+  json shown = KholuuJson({"show", doc}, 0);
+  EXPECT_EQ(shown["kind"], "document");
+  EXPECT_EQ(shown["subject"], "Kế hoạch triển khai văn bản điện tử số 1");
+  ASSERT_EQ(shown["components"].size(), 1u);
+  json comp = KholuuJson({"show", shown["components"][0].get<std::string>()}, 0);
+  EXPECT_EQ(comp["sha256"], sha);
+  EXPECT_EQ(comp["role"], "original");
+  json blob = KholuuJson({"show", sha}, 0);
+  EXPECT_EQ(blob["present"], true);
+
+  json fx = KholuuJson({"fixity", "--all"}, 0);
+  EXPECT_EQ(fx["checked"], 1);
+  EXPECT_TRUE(fx["failures"].empty());
+  json again = KholuuJson({"show", shown["components"][0].get<std::string>()}, 0);
+  ASSERT_FALSE(again["events"].empty());
+  EXPECT_EQ(again["events"].back()["type"], "fixity check");
+
+  json audit = KholuuJson({"audit", "verify"}, 0);
+  EXPECT_EQ(audit["ok"], true);
+  EXPECT_GT(audit["entries"], 5);
+  EXPECT_EQ(Kholuu({"show", "no-such-thing"}).exit_code, 2);
+}
+
+TEST_F(CliTest, CorruptBlobIsFoundThenRepairedFromTheReplica) {
+  auto [doc, sha] = PutDocument(std::string(100000, 'x') + "quyết định", 1);
+  PutDocument("second document", 2);
+  json sync = KholuuJson({"replica", "sync", dir_.Sub("replica")}, 0);
+  EXPECT_EQ(sync["blobs_copied"], 2);
+  std::string path = BlobPath(sha);
+  ::chmod(path.c_str(), 0644);
+  testing::FlipByte(path, 5000);
+
+  json bad = KholuuJson({"fixity"}, 1);
+  ASSERT_EQ(bad["failures"].size(), 1u);
+  EXPECT_EQ(bad["failures"][0]["sha256"], sha);
+  EXPECT_EQ(bad["failures"][0]["problem"], "corrupt");
+
+  json fixed = KholuuJson({"fixity", "--repair"}, 0);  // replica path remembered
+  EXPECT_EQ(fixed["failures"][0]["repaired"], true);
+  EXPECT_TRUE(KholuuJson({"fixity"}, 0)["failures"].empty());
+  EXPECT_EQ(KholuuJson({"audit", "verify"}, 0)["ok"], true);
+}
+
+TEST_F(CliTest, MissingBlobFailsFixityWithItsName) {
+  auto [doc, sha] = PutDocument("a document whose blob will vanish", 1);
+  ASSERT_EQ(::unlink(BlobPath(sha).c_str()), 0);
+  json bad = KholuuJson({"fixity"}, 1);
+  ASSERT_EQ(bad["failures"].size(), 1u);
+  EXPECT_EQ(bad["failures"][0]["problem"], "missing");
+  RunResult r = Kholuu({"fixity", "--repair"});  // no replica known
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--replica"));
+}
+
+TEST_F(CliTest, BackupVerifyRestoreAndShowFromTheRestoredCopy) {
+  auto [doc, sha] = PutDocument("%PDF-1.4 văn bản cần sao lưu", 1);
+  json b = KholuuJson({"backup", dir_.Sub("bk")}, 0);
+  EXPECT_EQ(b["blobs_total"], 1);
+  EXPECT_EQ(KholuuJson({"backup", "verify", dir_.Sub("bk")}, 0)["ok"], true);
+  // The manifest is sha256sum-compatible.
+  std::string manifest = testing::ReadTestFile(dir_.Sub("bk/MANIFEST-SHA256"));
+  EXPECT_THAT(manifest, HasSubstr(sha + "  blobs/sha256/"));
+  std::string restored = dir_.Sub("restored");
+  json r = KholuuJson({"restore", dir_.Sub("bk")}, 0, restored);
+  EXPECT_EQ(r["blobs_copied"], 1);
+  json shown = KholuuJson({"show", doc}, 0, restored);
+  EXPECT_EQ(shown["subject"], "Kế hoạch triển khai văn bản điện tử số 1");
+  EXPECT_EQ(KholuuJson({"fixity"}, 0, restored)["checked"], 1);
+  EXPECT_EQ(KholuuJson({"audit", "verify"}, 0, restored)["ok"], true);
+}
+
+TEST_F(CliTest, EditedAuditEntryIsNamed) {
+  PutDocument("x", 1);
+  uint64_t entries = AuditEntries();
+  // Rewrite the actor of entry 3 directly in LMDB.
+  MDB_env* env = nullptr;
+  ASSERT_EQ(mdb_env_create(&env), 0);
+  mdb_env_set_maxdbs(env, 32);
+  ASSERT_EQ(mdb_env_open(env, (data_ + "/catalog").c_str(), 0, 0644), 0);
+  MDB_txn* txn = nullptr;
+  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+  MDB_dbi dbi;
+  ASSERT_EQ(mdb_dbi_open(txn, "audit", 0, &dbi), 0);
+  std::string key("\0\0\0\0\0\0\0\3", 8);
+  MDB_val k{key.size(), key.data()}, v{};
+  ASSERT_EQ(mdb_get(txn, dbi, &k, &v), 0);
+  std::string value(static_cast<char*>(v.mv_data), v.mv_size);
+  size_t at = value.find("system");
+  ASSERT_NE(at, std::string::npos);
+  value.replace(at, 6, "mallry");
+  MDB_val nv{value.size(), value.data()};
+  ASSERT_EQ(mdb_put(txn, dbi, &k, &nv, 0), 0);
+  ASSERT_EQ(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+  json j = KholuuJson({"audit", "verify"}, 1);
+  EXPECT_EQ(j["ok"], false);
+  EXPECT_EQ(j["first_bad"], 3);
+  EXPECT_EQ(j["entries"], 2);
+  (void)entries;
+}
+
+TEST_F(CliTest, DirectoryThatIsNotAnArchive) {
+  std::string other = dir_.Sub("other");
+  ASSERT_OK(CreateDirs(other));
+  testing::WriteTestFile(other + "/notes.txt", "not an archive");
+  for (const char* cmd : {"fixity", "show", "stats"}) {
+    std::vector<std::string> args = {cmd};
+    if (std::string(cmd) == "show") args.push_back("x");
+    RunResult r = Kholuu(args, other);
+    EXPECT_EQ(r.exit_code, 2) << cmd;
+    EXPECT_THAT(r.err, HasSubstr("is not a kholuu archive")) << cmd;
+  }
+  RunResult r = Kholuu({"stats"}, dir_.Sub("does-not-exist"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("does not exist"));
+  EXPECT_EQ(Kholuu({"init"}, other).exit_code, 2);  // not empty
+  EXPECT_EQ(testing::ReadTestFile(other + "/notes.txt"), "not an archive");
+}
+
+TEST_F(CliTest, NewerSchemaIsRefusedWithoutChanges) {
+  MDB_env* env = nullptr;
+  ASSERT_EQ(mdb_env_create(&env), 0);
+  mdb_env_set_maxdbs(env, 32);
+  ASSERT_EQ(mdb_env_open(env, (data_ + "/catalog").c_str(), 0, 0644), 0);
+  MDB_txn* txn = nullptr;
+  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+  MDB_dbi dbi;
+  ASSERT_EQ(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+  std::string key = "schema_version", val = "7";
+  MDB_val k{key.size(), key.data()}, v{val.size(), val.data()};
+  ASSERT_EQ(mdb_put(txn, dbi, &k, &v, 0), 0);
+  ASSERT_EQ(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+  std::string before = testing::ReadTestFile(data_ + "/catalog/data.mdb");
+  RunResult r = Kholuu({"fixity"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("newer than this kholuu"));
+  EXPECT_EQ(testing::ReadTestFile(data_ + "/catalog/data.mdb"), before);
+}
+
+TEST_F(CliTest, TruncatedCatalogIsAClearErrorNotACrash) {
+  PutDocument("content", 1);
+  std::string file = data_ + "/catalog/data.mdb";
+  off_t size = static_cast<off_t>(testing::ReadTestFile(file).size());
+  ASSERT_EQ(::truncate(file.c_str(), size / 3), 0);
+  for (const char* cmd : {"fixity", "stats"}) {
+    RunResult r = Kholuu({cmd});
+    EXPECT_EQ(r.signal, 0) << cmd << " crashed";
+    EXPECT_EQ(r.exit_code, 1) << cmd << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("truncated")) << cmd;
+  }
+}
+
+TEST_F(CliTest, ReadOnlyDirectoryRefusesWritesAndChangesNothing) {
+  PutDocument("content", 1);
+  uint64_t before = AuditEntries();
+  // Root ignores permissions, so the writer runs as nobody; the archive stays
+  // owned by the test user. The tree must be traversable for nobody.
+  for (const std::string& p : {dir_.path(), data_, data_ + "/catalog", data_ + "/blobs"}) {
+    ::chmod(p.c_str(), 0755);
+  }
+  std::string file = dir_.Sub("new.pdf");
+  testing::WriteTestFile(file, "new document");
+  ::chmod(file.c_str(), 0644);
+  testing::RunOptions as_nobody;
+  as_nobody.before_exec = [] {
+    if (::geteuid() == 0) {
+      if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(99);
+    } else {
+      ::_exit(98);  // not root: chmod instead (below)
+    }
+  };
+  bool root = ::geteuid() == 0;
+  if (!root) {
+    ::chmod((data_ + "/catalog").c_str(), 0555);
+    ::chmod((data_ + "/blobs").c_str(), 0555);
+  }
+  RunResult r = root ? Kholuu({"put", file, "--file-code", "000.00.00.H49.2024.01.VP",
+                               "--subject", "x", "--issued", "2024-01-01", "--organ-name", "y"},
+                              "", as_nobody)
+                     : Kholuu({"put", file, "--file-code", "000.00.00.H49.2024.01.VP",
+                               "--subject", "x", "--issued", "2024-01-01", "--organ-name", "y"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("ermission denied"));
+  if (!root) {
+    ::chmod((data_ + "/catalog").c_str(), 0755);
+    ::chmod((data_ + "/blobs").c_str(), 0755);
+  }
+  EXPECT_EQ(AuditEntries(), before);
+  EXPECT_EQ(KholuuJson({"stats"}, 0)["documents"], 1);
+}
+
+TEST_F(CliTest, FullDiskLeavesTheArchiveUnchanged) {
+  PutDocument("first", 1);
+  uint64_t before = AuditEntries();
+  std::string big = dir_.Sub("big.pdf");
+  testing::WriteTestFile(big, std::string(3 << 20, 'z'));
+  testing::RunOptions limited;
+  limited.before_exec = [] {
+    ::signal(SIGXFSZ, SIG_IGN);
+    rlimit lim{1 << 20, 1 << 20};  // files may not grow past 1 MiB
+    ::setrlimit(RLIMIT_FSIZE, &lim);
+  };
+  RunResult r = Kholuu({"put", big, "--file-code", "000.00.00.H49.2024.01.VP", "--subject",
+                        "lớn", "--issued", "2024-01-01", "--organ-name", "y"},
+                       "", limited);
+  EXPECT_EQ(r.signal, 0);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("File too large"));
+  EXPECT_EQ(AuditEntries(), before);
+  EXPECT_EQ(KholuuJson({"stats"}, 0)["documents"], 1);
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> tmp, ListDir(data_ + "/blobs/tmp"));
+  EXPECT_TRUE(tmp.empty());
+  EXPECT_EQ(KholuuJson({"fixity"}, 0)["checked"], 1);
+}
+
+}  // namespace
+}  // namespace kholuu
