@@ -16,14 +16,18 @@ bool IsStrictOrganId(const std::string& code);
 // "H37.DN.001"): 1-13 characters of [A-Z0-9.], no empty segment.
 bool IsLenientOrganId(const std::string& code);
 
+// Value type. Thread-safety: as for any value; no shared state.
 struct Agency {
   std::string organ_id;    // mã định danh, kept as received
   std::string name;        // tên cơ quan, tổ chức (≤ 200)
   std::string parent_id;   // optional: the level above
   std::string fonds_code;  // optional: mã phông lưu trữ
 
-  // Problems: organ_id required and lenient-valid; name required ≤ 200.
+  // Problems: organ_id required and lenient-valid; name required ≤ 200;
+  // parent_id lenient-valid when present; fonds_code valid UTF-8, ≤ 30.
   Problems Validate() const;
+
+  friend bool operator==(const Agency&, const Agency&) = default;
 };
 
 }  // namespace kholuu::model

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "archive/base/sha256.h"
 #include "archive/model/validation.h"
@@ -17,9 +18,14 @@ enum class ComponentRole : int32_t {
   kReport = 5,            // validation / signature verification report
 };
 
-std::string_view ComponentRoleName(ComponentRole role);  // "original", ...
+// Stable names: "original", "preservation_copy", "rendition",
+// "extracted_text", "report"; "unknown" for a value outside the enum.
+std::string_view ComponentRoleName(ComponentRole role);
+// Inverse of ComponentRoleName (exact, case-sensitive). "unknown" is not
+// accepted. Errors: kInvalidArgument.
 Result<ComponentRole> ParseComponentRole(std::string_view name);
 
+// Value type; no shared state.
 struct Component {
   std::string id;            // document id + "/" + index, e.g. "…001/1"
   std::string document_id;
@@ -32,7 +38,13 @@ struct Component {
   std::string derived_from;  // component id this was made from, if any
   int64_t created_micros = 0;
 
+  // Every problem at once. Rules: id, document_id required single-line ≤ 200;
+  // role in range; name valid UTF-8 single line ≤ 255; sha256 not all zero;
+  // media_type required, "type/subtype" of printable ASCII without spaces;
+  // derived_from differs from id; created_micros ≥ 0.
   Problems Validate() const;
+
+  friend bool operator==(const Component&, const Component&) = default;
 };
 
 }  // namespace kholuu::model

@@ -14,15 +14,20 @@ namespace kholuu::model {
 struct SignerInfo {
   std::string position;   // chức vụ ≤ 100
   std::string full_name;  // họ và tên ≤ 50
+
+  friend bool operator==(const SignerInfo&, const SignerInfo&) = default;
 };
 
 struct Recipient {
   std::string organ_id;    // ≤ 13
   std::string organ_name;  // ≤ 200
+
+  friend bool operator==(const Recipient&, const Recipient&) = default;
 };
 
 enum class Direction : int32_t { kOutgoing = 1, kIncoming = 2, kInternal = 3 };
 
+// Value type; no shared state.
 struct Document {
   std::string id;            // archive id (docCode: file code + "." + ordinal)
   FileCode file_code;        // the hồ sơ it belongs to
@@ -56,9 +61,24 @@ struct Document {
   // Duplicate-detection key: (số, ký hiệu, cơ quan ban hành, năm), with the
   // notation upper-cased and the organ taken from organ_id when present, else
   // organ_name. Empty if number or notation is missing.
+  // Exact form: number + US + notation + US + organ + US + year, where US is
+  // '\x1f' (rejected by Validate in every part), the number has its leading
+  // zeros removed ("05" and "5" are the same số), the notation has ASCII a-z
+  // and U+0111 'đ' upper-cased (to A-Z and U+0110 'Đ'), and the year is the
+  // first four characters of issued_date, or empty if that is not a date.
   std::string DuplicateKey() const;
 
+  // Every problem at once; field names as in this struct, with indices for
+  // the lists ("signers[1].full_name"). Rules: id, issued_date, organ_name,
+  // subject required; file_code as FileCode::Validate; doc_ordinal 1..999;
+  // direction, access in range; lengths from NĐ 30 Phụ lục VI II; code_number
+  // ASCII digits only when present; organ ids lenient-valid when present;
+  // dates calendar dates; page_amount, issued_amount 0..999; priority 0..9;
+  // arrival_number 0..9999999999; every signer and recipient non-empty;
+  // created_micros ≥ 0.
   Problems Validate() const;
+
+  friend bool operator==(const Document&, const Document&) = default;
 };
 
 }  // namespace kholuu::model

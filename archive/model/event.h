@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "archive/model/validation.h"
 
@@ -24,9 +25,17 @@ enum class EventType : int32_t {
 
 enum class EventOutcome : int32_t { kSuccess = 1, kFailure = 2, kWarning = 3 };
 
-std::string_view EventTypeName(EventType t);        // "fixity check" (PREMIS vocabulary)
-std::string_view EventOutcomeName(EventOutcome o);  // "success", "failure", "warning"
+// PREMIS-like event type names: "ingestion", "validation", "signature
+// verification", "normalization", "fixity check", "access", "disposition",
+// "replication", "repair", "deletion"; "unknown" outside the enum.
+std::string_view EventTypeName(EventType t);
+// "success", "failure", "warning"; "unknown" outside the enum.
+std::string_view EventOutcomeName(EventOutcome o);
+// Inverses of the two above (exact match). Errors: kInvalidArgument.
+Result<EventType> ParseEventType(std::string_view name);
+Result<EventOutcome> ParseEventOutcome(std::string_view name);
 
+// Value type; no shared state.
 struct Event {
   uint64_t seq = 0;           // assigned by the catalog
   EventType type = EventType::kIngestion;
@@ -36,7 +45,12 @@ struct Event {
   std::string agent;          // who/what: "kholuu fixity", a user id
   int64_t time_micros = 0;
 
+  // Every problem at once. Rules: type and outcome in range; object_id and
+  // agent required single-line (≤ 200 code points); detail valid UTF-8,
+  // ≤ 2000, line breaks allowed; time_micros > 0.
   Problems Validate() const;
+
+  friend bool operator==(const Event&, const Event&) = default;
 };
 
 }  // namespace kholuu::model

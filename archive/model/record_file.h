@@ -17,9 +17,24 @@ struct FileCode {
   // Canonical text "OrganId.FileCatalog.FileNotation", e.g.
   // "000.00.00.G22.2024.01.TCCB". This is the record file's catalog key.
   std::string ToString() const;
-  // Parses the canonical text: the first four dot segments are the organ id
-  // when strict, then a 4-digit year, then the notation. Errors: kInvalidArgument.
+  // Parses the canonical text. Rule, applied to the dot-separated segments:
+  //  1. If the first four segments form a strict organ id (IsStrictOrganId),
+  //     they are the organ id; the fifth must be the year; the rest, joined
+  //     with dots, is the notation.
+  //  2. Otherwise (dirty ids such as "28.22.H17" or "H37.DN.001") the year is
+  //     the LEFTMOST segment after the first that is exactly four digits with a
+  //     value in 1900..2200; the segments before it are the organ id, which must
+  //     be lenient-valid (IsLenientOrganId); the rest is the notation. An organ
+  //     id that itself contains such a segment is therefore not recoverable.
+  // In both cases the year is four digits in 1900..2200 and the notation is
+  // non-empty valid UTF-8 (it may contain dots: "01.TCCB").
+  // Errors: kInvalidArgument naming what is wrong.
   static Result<FileCode> Parse(const std::string& text);
+
+  // Adds problems for this file code, field names prefixed by `prefix`
+  // (e.g. "file_code."): organ_id required and lenient-valid; file_catalog
+  // in 1900..2200; file_notation required, single line, ≤ 20.
+  void Validate(Problems& p, const std::string& prefix) const;
 
   friend bool operator==(const FileCode&, const FileCode&) = default;
 };
@@ -39,6 +54,7 @@ enum class Confidence : int32_t {
   kMixed = 3,        // 03 Hỗn hợp
 };
 
+// Value type; no shared state.
 struct RecordFile {
   FileCode file_code;
   std::string title;             // Title ≤ 500, required
@@ -63,8 +79,14 @@ struct RecordFile {
   std::string fonds_code;        // mã phông
   int64_t created_micros = 0;    // when the archive accepted it
 
-  // Every problem at once; field names as in this struct.
+  // Every problem at once; field names as in this struct. Rules: file_code
+  // as FileCode::Validate; title required; lengths from NĐ 30 Phụ lục VI III;
+  // rights and confidence in range; dates calendar dates, end_date not before
+  // start_date; doc_total, page_total, number_of_paper in 0..9999;
+  // risk_recovery_status only when risk_recovery; created_micros ≥ 0.
   Problems Validate() const;
+
+  friend bool operator==(const RecordFile&, const RecordFile&) = default;
 };
 
 }  // namespace kholuu::model

@@ -1,7 +1,10 @@
 // Validation results: every problem found, each naming its field.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "archive/base/status.h"
@@ -14,6 +17,7 @@ struct FieldProblem {
 };
 
 // Collects problems; validation never stops at the first one.
+// Thread-safety: not thread-safe; one owner thread.
 class Problems {
  public:
   void Add(std::string field, std::string message) {
@@ -39,8 +43,23 @@ void CheckUtf8(Problems& p, const std::string& field, const std::string& value);
 // A calendar date "YYYY-MM-DD"; empty passes (use CheckRequired for required ones).
 void CheckDate(Problems& p, const std::string& field, const std::string& value);
 
-// Number of code points in valid UTF-8, or -1 if invalid.
+// The usual text check, adding at most one problem, in this order of
+// precedence: invalid UTF-8; missing when `required` (empty or only ASCII
+// white space); longer than `max_code_points`; a control character (U+0000..
+// U+001F, U+007F) when `single_line`, or one other than tab, LF and CR when not.
+// A `max_code_points` of 0 means no length limit.
+void CheckText(Problems& p, const std::string& field, const std::string& value,
+               size_t max_code_points, bool required, bool single_line = true);
+// An integer in [min, max] inclusive.
+void CheckRange(Problems& p, const std::string& field, int64_t value, int64_t min,
+                int64_t max);
+
+// Number of code points in valid UTF-8, or -1 if invalid. Valid means RFC 3629:
+// shortest form, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF.
 long Utf8Length(const std::string& s);
+// True for exactly "YYYY-MM-DD" naming a real day of the proleptic Gregorian
+// calendar, years 0001..9999 (leap years: divisible by 4, except centuries
+// not divisible by 400).
 bool IsValidDate(const std::string& yyyy_mm_dd);
 
 }  // namespace kholuu::model
