@@ -144,7 +144,7 @@ TEST_F(CliTest, BackupVerifyRestoreAndShowFromTheRestoredCopy) {
   auto [doc, sha] = PutDocument("%PDF-1.4 văn bản cần sao lưu", 1);
   json b = KholuuJson({"backup", dir_.Sub("bk")}, 0);
   EXPECT_EQ(b["blobs_total"], 1);
-  EXPECT_EQ(KholuuJson({"backup", "verify", dir_.Sub("bk")}, 0)["ok"], true);
+  EXPECT_EQ(KholuuJson({"backup", "--verify", dir_.Sub("bk")}, 0)["ok"], true);
   // The manifest is sha256sum-compatible.
   std::string manifest = testing::ReadTestFile(dir_.Sub("bk/MANIFEST-SHA256"));
   EXPECT_THAT(manifest, HasSubstr(sha + "  blobs/sha256/"));

@@ -75,19 +75,13 @@ int main(int argc, char** argv) {
   log->callback([&] { rc = CmdAuditLog(common, log_limit); });
 
   std::string dir;
+  bool verify_only = false;
   CLI::App* backup = app.add_subcommand("backup", "write a verified backup to DIR");
   add_common(backup);
   backup->add_option("DIR", dir, "new or empty directory")->required();
-  CLI::App* backup_verify = backup->add_subcommand("verify", "check a backup against its manifest");
-  add_common(backup_verify);
-  std::string verify_dir;
-  backup_verify->add_option("DIR", verify_dir, "backup directory")->required();
-  backup_verify->callback([&] { rc = CmdBackupVerify(common, verify_dir); });
-  backup->callback([&] {
-    if (backup->got_subcommand(backup_verify)) return;
-    rc = CmdBackup(common, dir);
-  });
-  backup->fallthrough();
+  backup->add_flag("--verify", verify_only,
+                   "only check an existing backup DIR against its manifest (exit 1 if damaged)");
+  backup->callback([&] { rc = verify_only ? CmdBackupVerify(common, dir) : CmdBackup(common, dir); });
 
   CLI::App* restore = app.add_subcommand("restore", "restore backup DIR into the data directory");
   add_common(restore);

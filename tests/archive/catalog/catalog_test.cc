@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "archive/base/file.h"
 #include "archive/catalog/codec.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/status_matchers.h"
