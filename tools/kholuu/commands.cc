@@ -1,5 +1,6 @@
 #include "tools/kholuu/commands.h"
 
+#include <cctype>
 #include <cstdio>
 #include <iostream>
 
@@ -279,6 +280,24 @@ int CmdGc(const Common& c, const GcArgs& args) {
   return kExitOk;
 }
 
+namespace {
+// By extension only; format identification proper belongs to formats/.
+std::string GuessMediaType(const std::string& name) {
+  size_t dot = name.rfind('.');
+  std::string ext = dot == std::string::npos ? "" : name.substr(dot + 1);
+  for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (ext == "pdf") return "application/pdf";
+  if (ext == "txt") return "text/plain";
+  if (ext == "xml") return "application/xml";
+  if (ext == "docx") return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+  if (ext == "doc") return "application/msword";
+  if (ext == "tif" || ext == "tiff") return "image/tiff";
+  if (ext == "jpg" || ext == "jpeg") return "image/jpeg";
+  if (ext == "png") return "image/png";
+  return "application/octet-stream";
+}
+}  // namespace
+
 int CmdPut(const Common& c, const PutArgs& p) {
   auto a = OpenArchive(c);
   if (!a.ok()) return Fail(c, a.status());
@@ -335,7 +354,7 @@ int CmdPut(const Common& c, const PutArgs& p) {
     comp.name = name;
     comp.sha256 = info->sha256;
     comp.size = info->size;
-    comp.media_type = "application/octet-stream";
+    comp.media_type = GuessMediaType(name);
     comp.created_micros = now;
     KHOLUU_RETURN_IF_ERROR(w.PutComponent(comp));
     model::Event e;

@@ -1,0 +1,67 @@
+// kholuud: serves an archive over HTTP until SIGTERM or SIGINT.
+//   kholuud --data DIR --listen HOST:PORT
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "api/server.h"
+#include "archive/base/log.h"
+
+int main(int argc, char** argv) {
+  using namespace kholuu;
+  std::string data;
+  const char* env = std::getenv("KHOLUU_DATA");
+  data = env != nullptr && *env != '\0' ? env : "./var/kholuu";
+  std::string listen = "127.0.0.1:8080";
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if ((a == "--data" || a == "--listen") && i + 1 < argc) {
+      (a == "--data" ? data : listen) = argv[++i];
+    } else if (a == "--help" || a == "-h") {
+      std::printf("usage: kholuud [--data DIR] [--listen HOST:PORT]\n");
+      return 0;
+    } else {
+      std::fprintf(stderr, "kholuud: unexpected argument '%s' (see --help)\n", argv[i]);
+      return 2;
+    }
+  }
+  Result<std::pair<std::string, int>> addr = api::ParseListen(listen);
+  if (!addr.ok()) {
+    std::fprintf(stderr, "kholuud: %s\n", addr.status().message().c_str());
+    return 2;
+  }
+  // Block the stop signals in every thread; one thread waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  Result<std::unique_ptr<archive::Archive>> a = archive::Archive::Open(data);
+  if (!a.ok()) {
+    std::fprintf(stderr, "kholuud: %s\n", a.status().message().c_str());
+    return a.status().code() == StatusCode::kInternal ? 3 : 2;
+  }
+  api::Server server(a->get());
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    Log(Severity::kInfo, "server.stopping", {{"signal", std::to_string(sig)}});
+    server.Stop();
+  });
+  Status s = server.Serve(addr->first, addr->second);
+  if (!s.ok()) {
+    std::fprintf(stderr, "kholuud: %s\n", s.message().c_str());
+    pthread_kill(waiter.native_handle(), SIGTERM);
+    waiter.join();
+    return 3;
+  }
+  waiter.join();
+  Log(Severity::kInfo, "server.stopped");
+  return 0;
+}

@@ -1,0 +1,88 @@
+// kholuud as a real process: it serves health and metrics on loopback and
+// shuts down cleanly on SIGTERM.
+#include <arpa/inet.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "archive/archive.h"
+#include "tests/support/status_matchers.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
+
+namespace kholuu {
+namespace {
+
+int FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = ntohs(addr.sin_port);
+  ::close(fd);
+  return port;
+}
+
+TEST(ServerTest, ServesHealthAndMetricsAndStopsOnSigterm) {
+  testing::TempDir dir;
+  { ASSERT_OK(archive::Archive::Init(dir.Sub("data")).status()); }
+  int port = FreePort();
+  pid_t pid = testing::Start({testing::BinDir() + "/kholuud", "--data", dir.Sub("data"),
+                              "--listen", "127.0.0.1:" + std::to_string(port)},
+                             dir.Sub("out"));
+  ASSERT_GT(pid, 0);
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(1, 0);
+  auto health = client.Get("/healthz");
+  for (int i = 0; i < 100 && !health; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    health = client.Get("/healthz");
+  }
+  ASSERT_TRUE(health) << "kholuud did not start listening";
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(health->body, R"({"status":"ok"})");
+  auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("kholuu_documents 0\n"), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find("kholuu_audit_entries "), std::string::npos);
+  auto missing = client.Get("/no-such-page");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  int status = 0;
+  for (int i = 0; i < 100; ++i) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (i == 99) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      FAIL() << "kholuud did not stop on SIGTERM";
+    }
+  }
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(ServerTest, RefusesADirectoryThatIsNotAnArchive) {
+  testing::TempDir dir;
+  testing::RunResult r = testing::Run({testing::BinDir() + "/kholuud", "--data", dir.path(),
+                                       "--listen", "127.0.0.1:1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("not a kholuu archive"), std::string::npos) << r.err;
+  r = testing::Run({testing::BinDir() + "/kholuud", "--listen", "nonsense"});
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace kholuu
