@@ -1,5 +1,7 @@
 #include "archive/catalog/internal/lmdb_env.h"
 
+#include <cerrno>
+
 namespace kholuu::archive::lmdb {
 
 Status Error(int rc, std::string_view what) {
@@ -48,6 +50,13 @@ Status Txn::Commit() {
   MDB_txn* t = std::exchange(txn_, nullptr);
   KHOLUU_CHECK(t != nullptr);
   int rc = mdb_txn_commit(t);
+  if (rc == EIO) {
+    // LMDB turns a short write (disk full, file size limit) into EIO. The
+    // transaction is aborted either way; nothing was committed.
+    return ResourceExhaustedError(
+        "commit: could not write the catalog file (disk full, file size limit or I/O error); "
+        "nothing was committed");
+  }
   if (rc != 0) return Error(rc, "commit");
   return Status::Ok();
 }

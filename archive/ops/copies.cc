@@ -129,32 +129,44 @@ Status CopyArchiveInto(Archive& archive, const std::string& copy_dir, CopyReport
 Result<std::map<std::string, Sha256>> ReadManifest(const std::string& backup_dir) {
   KHOLUU_ASSIGN_OR_RETURN(std::string text,
                           ReadFileToString(JoinPath(backup_dir, kBackupManifest), 1ull << 32));
-  std::map<std::string, Sha256> out;
-  size_t pos = 0;
-  int line_no = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    if (eol == std::string::npos) eol = text.size();
-    std::string line = text.substr(pos, eol - pos);
-    pos = eol + 1;
-    ++line_no;
-    if (line.empty()) continue;
-    if (line.size() < 67 || line.substr(64, 2) != "  ") {
-      return DataLossError(std::string(kBackupManifest) + " line " + std::to_string(line_no) +
-                           " is malformed");
-    }
-    KHOLUU_ASSIGN_OR_RETURN(Sha256 d, Sha256::FromHex(line.substr(0, 64)));
-    std::string path = line.substr(66);
-    if (path.find("..") != std::string::npos || path[0] == '/') {
-      return DataLossError(std::string(kBackupManifest) + " line " + std::to_string(line_no) +
-                           " names a path outside the backup");
-    }
-    out[path] = d;
-  }
-  return out;
+  return ParseBackupManifest(text);
 }
 
 }  // namespace
+
+Result<std::map<std::string, Sha256>> ParseBackupManifest(std::string_view text) {
+  std::map<std::string, Sha256> out;
+  size_t pos = 0;
+  int line_no = 0;
+  auto bad = [&](std::string_view why) {
+    return DataLossError(std::string(kBackupManifest) + " line " + std::to_string(line_no) +
+                         ": " + std::string(why));
+  };
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    ++line_no;
+    if (line.empty()) continue;
+    if (line.size() < 67 || line.substr(64, 2) != "  ") return bad("not '<sha256>  <path>'");
+    Result<Sha256> d = Sha256::FromHex(line.substr(0, 64));
+    if (!d.ok()) return bad(d.status().message());
+    std::string path(line.substr(66));
+    if (path[0] == '/') return bad("absolute path");
+    if (path.find('\0') != std::string::npos) return bad("NUL in path");
+    size_t start = 0;
+    while (start <= path.size()) {
+      size_t slash = path.find('/', start);
+      if (slash == std::string::npos) slash = path.size();
+      std::string_view part(path.data() + start, slash - start);
+      if (part.empty() || part == "." || part == "..") return bad("path leaves the backup");
+      start = slash + 1;
+    }
+    if (!out.emplace(path, *d).second) return bad("path listed twice");
+  }
+  return out;
+}
 
 Result<CopyReport> SyncReplica(Archive& archive, const std::string& replica_dir,
                                const std::string& agent) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,11 @@ Result<CopyReport> SyncReplica(Archive& archive, const std::string& replica_dir,
 // verifies everything it wrote. Audited as "archive.backup".
 Result<CopyReport> Backup(Archive& archive, const std::string& backup_dir,
                           const std::string& agent);
+
+// Parses MANIFEST-SHA256 text: lines "<64 hex>  <relative path>", LF-ended,
+// empty lines ignored. Paths must be relative and free of ".." components.
+// Errors: kDataLoss naming the first bad line.
+Result<std::map<std::string, Sha256>> ParseBackupManifest(std::string_view text);
 
 struct VerifyCopyReport {
   uint64_t files = 0;

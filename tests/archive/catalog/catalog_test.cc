@@ -1,8 +1,11 @@
 #include "archive/catalog/catalog.h"
 
 #include <lmdb.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <string>
 
 #include "archive/base/file.h"
@@ -427,6 +430,52 @@ TEST(CatalogOpenTest, ReadOnlyOpenRefusesWrites) {
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<Catalog> c, Catalog::Open(dir.Sub("c"), ro));
   EXPECT_THAT(c->BeginWrite("t"), StatusIs(StatusCode::kFailedPrecondition));
   ASSERT_OK_AND_ASSIGN(ReadTxn r, c->BeginRead());
+  EXPECT_TRUE(r.VerifyAudit()->ok);
+}
+
+}  // namespace
+}  // namespace kholuu::archive
+
+namespace kholuu::archive {
+namespace {
+
+// A commit that cannot grow the catalog file (file size limit standing in for
+// a full disk) fails with kResourceExhausted; the catalog stays as it was.
+TEST(CatalogFullDiskTest, FailedCommitLeavesCatalogIntact) {
+  testing::TempDir dir;
+  model::RecordFile f = testing::SampleRecordFile(1);
+  {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<Catalog> c, Catalog::Create(dir.Sub("c")));
+    ASSERT_OK(c->Update("t", [&](WriteTxn& w) { return w.PutRecordFile(f); }));
+  }
+  off_t size = static_cast<off_t>(testing::ReadTestFile(dir.Sub("c/data.mdb")).size());
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);
+    rlimit lim{static_cast<rlim_t>(size + 8192), static_cast<rlim_t>(size + 8192)};
+    ::setrlimit(RLIMIT_FSIZE, &lim);
+    auto c = Catalog::Open(dir.Sub("c"));
+    if (!c.ok()) _exit(10);
+    Status s = (*c)->Update("t", [&](WriteTxn& w) -> Status {
+      for (int i = 1; i <= 500; ++i) {
+        model::Document d = testing::SampleDocument(f, 1);
+        d.id = f.file_code.ToString() + ".x" + std::to_string(i);
+        KHOLUU_RETURN_IF_ERROR(w.PutDocument(d));
+      }
+      return Status::Ok();
+    });
+    if (s.code() != StatusCode::kResourceExhausted) std::fprintf(stderr, "commit: %s\n", s.ToString().c_str());
+    _exit(s.code() == StatusCode::kResourceExhausted ? 0 : 11);
+  }
+  int wstatus = 0;
+  ASSERT_EQ(::waitpid(pid, &wstatus, 0), pid);
+  ASSERT_TRUE(WIFEXITED(wstatus));
+  EXPECT_EQ(WEXITSTATUS(wstatus), 0) << "10: open failed, 11: commit did not fail as expected";
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Catalog> c, Catalog::Open(dir.Sub("c")));
+  ASSERT_OK_AND_ASSIGN(ReadTxn r, c->BeginRead());
+  EXPECT_EQ(r.Counts()->documents, 0u);
+  EXPECT_EQ(r.Counts()->record_files, 1u);
   EXPECT_TRUE(r.VerifyAudit()->ok);
 }
 
