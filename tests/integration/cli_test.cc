@@ -129,6 +129,28 @@ TEST_F(CliTest, CorruptBlobIsFoundThenRepairedFromTheReplica) {
   EXPECT_EQ(KholuuJson({"audit", "verify"}, 0)["ok"], true);
 }
 
+TEST_F(CliTest, GetWritesVerifiedOriginalAndAuditsTheAccess) {
+  std::string content = "%PDF-1.7\nbản gốc có chữ ký số\n%%EOF\n";
+  auto [doc, sha] = PutDocument(content, 1);
+  std::string out = dir_.Sub("out.pdf");
+  json j = KholuuJson({"get", doc, "--original", "-o", out}, 0);
+  EXPECT_EQ(j["sha256"], sha);
+  EXPECT_EQ(testing::ReadTestFile(out), content);
+  json log = KholuuJson({"audit", "log", "--limit", "3"}, 0);
+  bool audited = false;
+  for (const auto& e : log) audited |= e["action"] == "access.get";
+  EXPECT_TRUE(audited);
+  // No preservation copy exists for a plain file.
+  EXPECT_EQ(Kholuu({"get", doc, "--preservation", "-o", dir_.Sub("p.pdf")}).exit_code, 2);
+  // A corrupt blob is never handed out.
+  std::string path = BlobPath(sha);
+  ::chmod(path.c_str(), 0644);
+  testing::FlipByte(path, 3);
+  RunResult r = Kholuu({"get", doc, "--original", "-o", dir_.Sub("bad.pdf")});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_FALSE(PathExists(dir_.Sub("bad.pdf")));
+}
+
 TEST_F(CliTest, MissingBlobFailsFixityWithItsName) {
   auto [doc, sha] = PutDocument("a document whose blob will vanish", 1);
   ASSERT_EQ(::unlink(BlobPath(sha).c_str()), 0);

@@ -8,6 +8,7 @@
 
 #include "tools/kholuu/commands.h"
 #include "tools/kholuu/json_out.h"
+#include "tools/kholuu/modules.h"
 
 namespace {
 
@@ -119,6 +120,9 @@ int main(int argc, char** argv) {
   CLI::App* sample = app.add_subcommand("sample", "seed the archive with sample records");
   add_common(sample);
   sample->callback([&] { rc = CmdSample(common); });
+
+  Registry reg{&common, &rc};
+  RegisterGetCommands(app, reg);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,26 @@
+// Command modules: each file tools/kholuu/cmd_<name>.cc registers its
+// subcommands on the CLI. main.cc calls every Register* function below.
+// A module writes its result to stdout (one JSON document with --json) and
+// sets *rc to the exit status (json_out.h).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "tools/kholuu/commands.h"
+
+namespace kholuu::cli {
+
+struct Registry {
+  Common* common;
+  int* rc;
+  // Adds --data and --json to a subcommand.
+  void AddCommon(CLI::App* cmd) const {
+    cmd->add_option("--data", common->data,
+                    "archive directory (default $KHOLUU_DATA or ./var/kholuu)");
+    cmd->add_flag("--json", common->json, "machine-readable output");
+  }
+};
+
+void RegisterGetCommands(CLI::App& app, const Registry& reg);
+
+}  // namespace kholuu::cli
