@@ -22,6 +22,7 @@ function(kholuu_cc_test)
   add_executable(${ARG_NAME} ${ARG_SRCS})
   target_link_libraries(${ARG_NAME}
     PRIVATE ${ARG_DEPS} kholuu_test_support kholuu_warnings GTest::gmock GTest::gtest_main)
+  target_compile_definitions(${ARG_NAME} PRIVATE KHOLUU_CORPUS_DIR="${KHOLUU_CORPUS_DIR}")
   gtest_discover_tests(${ARG_NAME}
     PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
     DISCOVERY_MODE PRE_TEST)
