@@ -1,0 +1,217 @@
+#include "tools/bench/bench_common.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+#include <utility>
+
+#include "archive/base/file.h"
+
+extern char** environ;
+
+namespace kholuu::bench {
+namespace {
+
+std::string FileSystemName(uint64_t magic) {
+  // Magic numbers from <linux/magic.h>; only the common ones.
+  struct Known {
+    uint64_t magic;
+    const char* name;
+  };
+  static constexpr Known kKnown[] = {
+      {0xEF53, "ext4"},           {0x58465342, "xfs"},      {0x9123683E, "btrfs"},
+      {0x01021994, "tmpfs"},      {0x794C7630, "overlayfs"}, {0x2FC12FC1, "zfs"},
+      {0xF2F52010, "f2fs"},       {0x6969, "nfs"},          {0xFE534D42, "smb2"},
+      {0x65735546, "fuse"},       {0x858458F6, "ramfs"},    {0x01021997, "9p"},
+  };
+  for (const Known& k : kKnown) {
+    if (k.magic == magic) return k.name;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(magic));
+  return buf;
+}
+
+std::string Trim(std::string s) {
+  const char* kSpace = " \t\r\n";
+  size_t begin = s.find_first_not_of(kSpace);
+  if (begin == std::string::npos) return "";
+  size_t end = s.find_last_not_of(kSpace);
+  return s.substr(begin, end - begin + 1);
+}
+
+}  // namespace
+
+MachineInfo DescribeMachine(const std::string& dir) {
+  MachineInfo m;
+  m.cpu_model = "unknown";
+  m.kernel = "unknown";
+  m.fs_type = "unknown";
+  m.dir = dir;
+
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  bool have_model = false, have_flags = false;
+  for (std::string line; (!have_model || !have_flags) && std::getline(cpuinfo, line);) {
+    size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string key = Trim(line.substr(0, colon));
+    if (key == "model name" && !have_model) {
+      m.cpu_model = Trim(line.substr(colon + 1));
+      have_model = true;
+    } else if (key == "flags" && !have_flags) {
+      m.cpu_sha_ni = (line + " ").find(" sha_ni ") != std::string::npos;
+      have_flags = true;
+    }
+  }
+
+  long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
+  if (cpus > 0) m.nproc = static_cast<uint64_t>(cpus);
+
+  std::ifstream meminfo("/proc/meminfo");
+  for (std::string line; std::getline(meminfo, line);) {
+    if (line.rfind("MemTotal:", 0) == 0) {
+      m.mem_total_bytes = std::strtoull(line.c_str() + 9, nullptr, 10) * 1024;
+      break;
+    }
+  }
+
+  utsname u{};
+  if (::uname(&u) == 0) {
+    m.kernel = std::string(u.sysname) + " " + u.release + " " + u.machine;
+  }
+
+  struct statfs sfs {};
+  if (::statfs(dir.c_str(), &sfs) == 0) {
+    m.fs_type = FileSystemName(static_cast<uint64_t>(sfs.f_type));
+  }
+  struct statvfs svfs {};
+  if (::statvfs(dir.c_str(), &svfs) == 0) {
+    m.fs_free_bytes = uint64_t{svfs.f_bavail} * uint64_t{svfs.f_frsize};
+  }
+  return m;
+}
+
+Result<ScratchDir> ScratchDir::Create(const std::string& parent, std::string_view prefix) {
+  std::string templ = JoinPath(parent, std::string(prefix) + "XXXXXX");
+  if (::mkdtemp(templ.data()) == nullptr) {
+    return ErrnoError(errno, "create a scratch directory in " + parent);
+  }
+  return ScratchDir(std::move(templ));
+}
+
+ScratchDir::ScratchDir(ScratchDir&& other) noexcept
+    : path_(std::exchange(other.path_, std::string())), keep_(other.keep_) {}
+
+ScratchDir::~ScratchDir() {
+  if (path_.empty() || keep_) return;
+  Status s = RemoveTree(path_);
+  if (!s.ok()) std::fprintf(stderr, "kholuu-bench: %s\n", s.ToString().c_str());
+}
+
+Status RemoveTree(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+  if (ec) return InternalError("remove " + path + ": " + ec.message());
+  return Status::Ok();
+}
+
+Status SyncFileSystem(const std::string& dir) {
+  KHOLUU_ASSIGN_OR_RETURN(File d, File::Open(dir, O_RDONLY | O_DIRECTORY));
+  if (::syncfs(d.fd()) != 0) return ErrnoError(errno, "syncfs " + dir);
+  return Status::Ok();
+}
+
+Status RunProcess(const std::vector<std::string>& argv) {
+  std::vector<std::string> storage = argv;
+  std::vector<char*> args;
+  args.reserve(storage.size() + 1);
+  for (std::string& a : storage) args.push_back(a.data());
+  args.push_back(nullptr);
+
+  pid_t pid = 0;
+  int rc = ::posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), environ);
+  if (rc != 0) return ErrnoError(rc, "start " + argv[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return ErrnoError(errno, "wait for " + argv[0]);
+  }
+  if (WIFSIGNALED(status)) {
+    return InternalError(argv[0] + " was killed by signal " + std::to_string(WTERMSIG(status)));
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return InternalError(argv[0] + " exited with status " + std::to_string(WEXITSTATUS(status)));
+  }
+  return Status::Ok();
+}
+
+std::string FirstLineOf(const std::string& shell_command) {
+  FILE* pipe = ::popen(shell_command.c_str(), "r");
+  if (pipe == nullptr) return "unknown";
+  char buf[512];
+  std::string line;
+  if (std::fgets(buf, sizeof buf, pipe) != nullptr) line = Trim(buf);
+  // Drain so the child does not die of SIGPIPE before pclose reaps it.
+  while (std::fgets(buf, sizeof buf, pipe) != nullptr) {
+  }
+  int status = ::pclose(pipe);
+  if (status != 0 || line.empty()) return "unknown";
+  return line;
+}
+
+Result<uint64_t> ParsePositive(std::string_view flag, std::string_view text) {
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value == 0) {
+    return InvalidArgumentError(std::string(flag) + " wants a positive integer, not '" +
+                                std::string(text) + "'");
+  }
+  return value;
+}
+
+Result<double> ParseSeconds(std::string_view flag, std::string_view text) {
+  std::string s(text);
+  char* end = nullptr;
+  errno = 0;
+  double value = std::strtod(s.c_str(), &end);
+  if (s.empty() || errno != 0 || end != s.c_str() + s.size() || !(value > 0.0) ||
+      value > 3600.0) {
+    return InvalidArgumentError(std::string(flag) + " wants seconds in (0, 3600], not '" + s +
+                                "'");
+  }
+  return value;
+}
+
+double Median(std::vector<double> values) {
+  if (values.empty()) return 0.0;
+  std::sort(values.begin(), values.end());
+  size_t mid = values.size() / 2;
+  if (values.size() % 2 == 1) return values[mid];
+  return (values[mid - 1] + values[mid]) / 2.0;
+}
+
+double NowSeconds() {
+  using Clock = std::chrono::steady_clock;
+  return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+}
+
+std::string Fixed(double value, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, value);
+  return buf;
+}
+
+}  // namespace kholuu::bench

@@ -1,0 +1,88 @@
+// Helpers shared by kholuu-bench subcommands: a scratch directory, machine
+// description, running reference tools, command-line values and statistics.
+//
+// Exit status of every subcommand: 0 all figures measured, 1 a measurement
+// failed (an archive call or a reference tool returned an error), 2 usage.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "archive/base/status.h"
+
+namespace kholuu::bench {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+// What the figures were measured on. Every field is best effort: an unknown
+// value is "unknown" (or 0), never an error.
+struct MachineInfo {
+  std::string cpu_model;     // "model name" of the first CPU in /proc/cpuinfo
+  bool cpu_sha_ni = false;   // x86 SHA extensions ("sha_ni" flag)
+  uint64_t nproc = 0;        // online CPUs
+  uint64_t mem_total_bytes = 0;
+  std::string kernel;        // uname: "Linux 6.1.0-13-amd64 x86_64"
+  std::string dir;           // the directory measured
+  std::string fs_type;       // statfs(2) of `dir`: "ext4", "xfs", "tmpfs", ...
+  uint64_t fs_free_bytes = 0;
+};
+
+MachineInfo DescribeMachine(const std::string& dir);
+
+// A directory created with mkdtemp(3) under `parent` and removed, with
+// everything in it, when this object is destroyed (unless kept). Move-only.
+class ScratchDir {
+ public:
+  // Errors: as ErrnoError (kNotFound if `parent` is missing).
+  static Result<ScratchDir> Create(const std::string& parent, std::string_view prefix);
+
+  ScratchDir(ScratchDir&& other) noexcept;
+  ScratchDir& operator=(ScratchDir&&) = delete;
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  ~ScratchDir();
+
+  const std::string& path() const { return path_; }
+  void set_keep(bool keep) { keep_ = keep; }
+
+ private:
+  explicit ScratchDir(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+  bool keep_ = false;
+};
+
+// Removes `path` recursively; a missing path is OK. Errors: kInternal.
+Status RemoveTree(const std::string& path);
+
+// syncfs(2) on the file system holding `dir`, so that the next measurement
+// does not pay for writeback left over from the previous one.
+Status SyncFileSystem(const std::string& dir);
+
+// Runs `argv` (argv[0] is an absolute path) with stdout and stderr inherited
+// and waits for it. Errors: kInternal if it cannot be started, is killed by a
+// signal or exits non-zero (the message says which).
+Status RunProcess(const std::vector<std::string>& argv);
+
+// First line of a command's standard output, run through /bin/sh; "unknown"
+// if it cannot be run. For tool versions ("sha256sum --version").
+std::string FirstLineOf(const std::string& shell_command);
+
+// A positive integer command-line value. Errors: kInvalidArgument naming `flag`.
+Result<uint64_t> ParsePositive(std::string_view flag, std::string_view text);
+// A positive number of seconds. Errors: kInvalidArgument naming `flag`.
+Result<double> ParseSeconds(std::string_view flag, std::string_view text);
+
+// Median of the values (mean of the middle two for an even count); 0 if empty.
+double Median(std::vector<double> values);
+
+// Monotonic time in seconds, for plain timed runs.
+double NowSeconds();
+
+// "%.*f" of `value` with `digits` decimals.
+std::string Fixed(double value, int digits);
+
+}  // namespace kholuu::bench

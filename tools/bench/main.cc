@@ -1,0 +1,53 @@
+// kholuu-bench: the project's benchmark program. Each subcommand measures one
+// area and, where a reference tool does the same job, runs it side by side in
+// the same process run (docs/benchmarks.md).
+//
+//   kholuu-bench SUBCOMMAND [options]      kholuu-bench SUBCOMMAND --help
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tools/bench/bench_common.h"
+#include "tools/bench/store_bench.h"
+
+namespace {
+
+struct Subcommand {
+  const char* name;
+  const char* summary;
+  int (*run)(const std::vector<std::string>& args);
+};
+
+// Later subcommands (pdfa, ir, convert) add one line here.
+constexpr Subcommand kSubcommands[] = {
+    {"store", kholuu::bench::kStoreSummary, &kholuu::bench::RunStoreBench},
+};
+
+void PrintUsage(std::FILE* out) {
+  std::fprintf(out,
+               "usage: kholuu-bench SUBCOMMAND [options]\n"
+               "       kholuu-bench SUBCOMMAND --help\n\nsubcommands:\n");
+  for (const Subcommand& s : kSubcommands) std::fprintf(out, "  %-10s %s\n", s.name, s.summary);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    PrintUsage(stderr);
+    return kholuu::bench::kExitUsage;
+  }
+  const std::string_view name = args.front();
+  if (name == "--help" || name == "-h" || name == "help") {
+    PrintUsage(stdout);
+    return kholuu::bench::kExitOk;
+  }
+  for (const Subcommand& s : kSubcommands) {
+    if (name == s.name) return s.run(std::vector<std::string>(args.begin() + 1, args.end()));
+  }
+  std::fprintf(stderr, "kholuu-bench: unknown subcommand '%s'\n\n", args.front().c_str());
+  PrintUsage(stderr);
+  return kholuu::bench::kExitUsage;
+}
