@@ -138,7 +138,6 @@ class Parser {
   Message msg_;
   std::vector<std::string> stack_;
   std::string text_;
-  bool skip_text_ = false;  // inside Signature
   size_t signature_depth_ = 0;
   size_t elements_ = 0;
   bool saw_header_ = false;
