@@ -1,0 +1,33 @@
+// Text helpers shared by the format readers: UTF-8 checks, Unicode NFC
+// (real packages carry NFD Vietnamese), conversion from declared legacy
+// encodings, and tolerant keys for matching Vietnamese column names.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "archive/base/status.h"
+
+namespace kholuu::formats {
+
+// True when `s` is well-formed UTF-8 (no overlongs, no surrogates).
+bool IsValidUtf8(std::string_view s);
+
+// Unicode normalisation form C of well-formed UTF-8. Errors: kInvalidArgument
+// when `s` is not UTF-8.
+Result<std::string> ToNfc(std::string_view s);
+
+// Converts bytes in `encoding` (an iconv name such as "UTF-16", "ISO-8859-1")
+// to UTF-8; a UTF-8 byte-order mark is removed. Errors: kInvalidArgument for
+// an unknown encoding or bytes that are not valid in it.
+Result<std::string> ConvertToUtf8(std::string_view bytes, std::string_view encoding);
+
+// A key for tolerant comparison: NFC, diacritics removed (đ -> d), lower
+// case, every run of non-alphanumerics collapsed to one space, trimmed.
+// "Số và ký hiệu  hồ sơ" and "so va ky hieu ho so" give the same key.
+std::string FoldKey(std::string_view s);
+
+// Removes ASCII whitespace at both ends.
+std::string_view Trim(std::string_view s);
+
+}  // namespace kholuu::formats
