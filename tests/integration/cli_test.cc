@@ -1,7 +1,6 @@
 // The kholuu CLI as users and scripts run it: exit codes, --json output, and
 // bad environments (not an archive, newer schema, damaged catalog, missing
 // blob, read-only directory, full disk) giving clear errors and no damage.
-#include <lmdb.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -10,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/base/file.h"
+#include "tests/support/raw_lmdb.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
@@ -181,32 +181,17 @@ TEST_F(CliTest, BackupVerifyRestoreAndShowFromTheRestoredCopy) {
 
 TEST_F(CliTest, EditedAuditEntryIsNamed) {
   PutDocument("x", 1);
-  uint64_t entries = AuditEntries();
-  // Rewrite the actor of entry 3 directly in LMDB.
-  MDB_env* env = nullptr;
-  ASSERT_EQ(mdb_env_create(&env), 0);
-  mdb_env_set_maxdbs(env, 32);
-  ASSERT_EQ(mdb_env_open(env, (data_ + "/catalog").c_str(), 0, 0644), 0);
-  MDB_txn* txn = nullptr;
-  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
-  MDB_dbi dbi;
-  ASSERT_EQ(mdb_dbi_open(txn, "audit", 0, &dbi), 0);
-  std::string key("\0\0\0\0\0\0\0\3", 8);
-  MDB_val k{key.size(), key.data()}, v{};
-  ASSERT_EQ(mdb_get(txn, dbi, &k, &v), 0);
-  std::string value(static_cast<char*>(v.mv_data), v.mv_size);
+  // Rewrite the actor of entry 3 directly in LMDB, leaving its hash.
+  std::string catalog = data_ + "/catalog";
+  std::string value = testing::RawGet(catalog, "audit", testing::SeqKey(3));
   size_t at = value.find("system");
   ASSERT_NE(at, std::string::npos);
   value.replace(at, 6, "mallry");
-  MDB_val nv{value.size(), value.data()};
-  ASSERT_EQ(mdb_put(txn, dbi, &k, &nv, 0), 0);
-  ASSERT_EQ(mdb_txn_commit(txn), 0);
-  mdb_env_close(env);
+  testing::RawPut(catalog, "audit", testing::SeqKey(3), value);
   json j = KholuuJson({"audit", "verify"}, 1);
   EXPECT_EQ(j["ok"], false);
   EXPECT_EQ(j["first_bad"], 3);
   EXPECT_EQ(j["entries"], 2);
-  (void)entries;
 }
 
 TEST_F(CliTest, DirectoryThatIsNotAnArchive) {
@@ -228,19 +213,7 @@ TEST_F(CliTest, DirectoryThatIsNotAnArchive) {
 }
 
 TEST_F(CliTest, NewerSchemaIsRefusedWithoutChanges) {
-  MDB_env* env = nullptr;
-  ASSERT_EQ(mdb_env_create(&env), 0);
-  mdb_env_set_maxdbs(env, 32);
-  ASSERT_EQ(mdb_env_open(env, (data_ + "/catalog").c_str(), 0, 0644), 0);
-  MDB_txn* txn = nullptr;
-  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
-  MDB_dbi dbi;
-  ASSERT_EQ(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
-  std::string key = "schema_version", val = "7";
-  MDB_val k{key.size(), key.data()}, v{val.size(), val.data()};
-  ASSERT_EQ(mdb_put(txn, dbi, &k, &v, 0), 0);
-  ASSERT_EQ(mdb_txn_commit(txn), 0);
-  mdb_env_close(env);
+  testing::RawPut(data_ + "/catalog", "meta", "schema_version", "7");
   std::string before = testing::ReadTestFile(data_ + "/catalog/data.mdb");
   RunResult r = Kholuu({"fixity"});
   EXPECT_EQ(r.exit_code, 2);

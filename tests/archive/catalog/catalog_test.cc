@@ -11,6 +11,7 @@
 #include "archive/base/file.h"
 #include "archive/catalog/codec.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/raw_lmdb.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 
@@ -27,56 +28,9 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
-// Edits the catalog file directly through LMDB, as an attacker or a bug would.
-void RawPut(const std::string& dir, const char* table, const std::string& key,
-            const std::string& value) {
-  MDB_env* env = nullptr;
-  ASSERT_EQ(mdb_env_create(&env), 0);
-  mdb_env_set_maxdbs(env, 32);
-  ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0644), 0);
-  MDB_txn* txn = nullptr;
-  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
-  MDB_dbi dbi;
-  ASSERT_EQ(mdb_dbi_open(txn, table, 0, &dbi), 0);
-  MDB_val k{key.size(), const_cast<char*>(key.data())};
-  MDB_val v{value.size(), const_cast<char*>(value.data())};
-  if (value.empty()) {
-    ASSERT_EQ(mdb_del(txn, dbi, &k, nullptr), 0);
-  } else {
-    ASSERT_EQ(mdb_put(txn, dbi, &k, &v, 0), 0);
-  }
-  ASSERT_EQ(mdb_txn_commit(txn), 0);
-  mdb_env_close(env);
-}
-
-std::string RawGet(const std::string& dir, const char* table, const std::string& key) {
-  MDB_env* env = nullptr;
-  mdb_env_create(&env);
-  mdb_env_set_maxdbs(env, 32);
-  std::string out;
-  if (mdb_env_open(env, dir.c_str(), MDB_RDONLY, 0644) == 0) {
-    MDB_txn* txn = nullptr;
-    mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn);
-    MDB_dbi dbi;
-    if (mdb_dbi_open(txn, table, 0, &dbi) == 0) {
-      MDB_val k{key.size(), const_cast<char*>(key.data())};
-      MDB_val v{};
-      if (mdb_get(txn, dbi, &k, &v) == 0) out.assign(static_cast<char*>(v.mv_data), v.mv_size);
-    }
-    mdb_txn_abort(txn);
-  }
-  mdb_env_close(env);
-  return out;
-}
-
-std::string SeqKey(uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i) {
-    out[static_cast<size_t>(i)] = static_cast<char>(v & 0xff);
-    v >>= 8;
-  }
-  return out;
-}
+using ::kholuu::testing::RawGet;
+using ::kholuu::testing::RawPut;
+using ::kholuu::testing::SeqKey;
 
 class CatalogTest : public ::testing::Test {
  protected:
