@@ -49,7 +49,17 @@ TEST(CrashTest, SigkillAtRandomMomentsNeverLosesOrHalfWritesARecord) {
     std::string out = dir.Sub("out-" + std::to_string(round));
     pid_t pid = testing::Start({writer, data, std::to_string(rng())}, out);
     ASSERT_GT(pid, 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(5 + rng() % 200));
+    // Let the writer commit a random number (0-3) of record files first, so
+    // that the test makes progress however slow the machine is (sanitizers,
+    // load), then kill it a random moment later: mid-blob, mid-commit or
+    // between commits.
+    size_t wanted = rng() % 4;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (CommittedIds(testing::ReadTestFile(out)).size() < wanted) {
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "writer makes no progress: " << out;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % 40000));
     ASSERT_EQ(::kill(pid, SIGKILL), 0);
     int status = 0;
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
