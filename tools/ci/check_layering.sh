@@ -53,7 +53,7 @@ third_party() {
   done
 }
 third_party 'lmdb\.h'     archive/catalog/
-third_party 'openssl/'    archive/base/
+third_party 'openssl/'    archive/base/ formats/x509/ formats/pdfsig/ formats/xmldsig/
 third_party 'httplib\.h'  api/
 third_party 'CLI/'        tools/kholuu/
 third_party 'xapian'      indexer/
