@@ -2,6 +2,7 @@
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 find_package(OpenSSL 3.0 REQUIRED)                               # OpenSSL::Crypto
+find_package(ZLIB REQUIRED)                                      # ZLIB::ZLIB (PDF object streams)
 pkg_check_modules(LMDB REQUIRED IMPORTED_TARGET lmdb)            # PkgConfig::LMDB
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)   # PkgConfig::HTTPLIB, carries CPPHTTPLIB_* defines
 find_package(CLI11 REQUIRED)                                     # CLI11::CLI11
