@@ -338,33 +338,44 @@ void VerifyOne(const Doc& doc, const Dss& dss, const IndirectObject& sig_obj,
   }
   const PdfObj* br = sig.Get("ByteRange");
   const PdfObj* contents = sig.Get("Contents");
-  bool br_ok = br->items.size() == 4;
+  bool br_ok = !br->items.empty() && br->items.size() % 2 == 0 && br->items.size() <= 64;
   for (const PdfObj& i : br->items) {
     if (i.kind != Kind::kInt || i.integer < 0) br_ok = false;
     rep->byte_range.push_back(i.kind == Kind::kInt ? i.integer : -1);
   }
   if (!br_ok) {
     rep->integrity = x509::Integrity::kMalformed;
-    rep->problems.push_back("ByteRange must be four non-negative integers");
+    rep->problems.push_back("ByteRange must be pairs of non-negative integers");
     return;
   }
   auto u = [&](size_t i) { return static_cast<uint64_t>(rep->byte_range[i]); };
   uint64_t size = data.size();
-  if (u(0) != 0) rep->problems.push_back("ByteRange does not start at offset 0");
-  if (u(1) > size || u(2) > size || u(3) > size - u(2) || u(0) + u(1) > u(2)) {
-    rep->integrity = x509::Integrity::kMalformed;
-    rep->problems.push_back("ByteRange overlaps or lies beyond the end of the file (" +
-                            std::to_string(size) + " bytes)");
-    return;
+  // Ranges must lie in the file, ascending and without overlap.
+  uint64_t prev_end = 0;
+  for (size_t i = 0; i < rep->byte_range.size(); i += 2) {
+    if (u(i) > size || u(i + 1) > size - u(i) || (i > 0 && u(i) < prev_end)) {
+      rep->integrity = x509::Integrity::kMalformed;
+      rep->problems.push_back("ByteRange overlaps or lies beyond the end of the file (" +
+                              std::to_string(size) + " bytes)");
+      return;
+    }
+    prev_end = u(i) + u(i + 1);
   }
-  bool gap_ok = sig_obj.in_objstm == 0 && u(0) + u(1) == contents->begin && u(2) == contents->end;
-  if (!gap_ok) {
+  bool standard = rep->byte_range.size() == 4;
+  if (!standard) {
+    rep->problems.push_back("ByteRange has " + std::to_string(rep->byte_range.size() / 2) +
+                            " range(s); a signature must cover two ranges around /Contents");
+  }
+  if (u(0) != 0) rep->problems.push_back("ByteRange does not start at offset 0");
+  bool gap_ok = standard && sig_obj.in_objstm == 0 && u(0) + u(1) == contents->begin &&
+                u(2) == contents->end;
+  if (standard && !gap_ok) {
     rep->problems.push_back("the ByteRange gap [" + std::to_string(u(0) + u(1)) + ", " +
                             std::to_string(u(2)) + ") is not exactly the /Contents string [" +
                             std::to_string(contents->begin) + ", " + std::to_string(contents->end) + ")");
   }
   if (!contents->hex) rep->problems.push_back("/Contents is not a hexadecimal string");
-  uint64_t signed_end = u(2) + u(3);
+  uint64_t signed_end = prev_end;
   for (size_t i = 0; i < doc.rev_ends.size(); ++i) {
     if (doc.rev_ends[i] == signed_end) rep->revision = static_cast<int>(i);
   }
@@ -380,9 +391,7 @@ void VerifyOne(const Doc& doc, const Dss& dss, const IndirectObject& sig_obj,
     }
   }
   std::string content;
-  content.reserve(u(1) + u(3));
-  content.append(data.substr(u(0), u(1)));
-  content.append(data.substr(u(2), u(3)));
+  for (size_t i = 0; i < rep->byte_range.size(); i += 2) content.append(data.substr(u(i), u(i + 1)));
   const std::string& der = contents->text;
 
   std::vector<std::string> intermediates = dss.certs;
@@ -555,7 +564,8 @@ Result<PdfReport> VerifyPdfSignatures(std::string_view pdf, const VerifyOptions&
       RevisionChange tail;
       tail.revision = static_cast<int>(doc.rev_ends.size());
       tail.begin = rep.revision < 0 && !rep.byte_range.empty()
-                       ? static_cast<uint64_t>(std::max<int64_t>(0, rep.byte_range[2] + rep.byte_range[3]))
+                       ? static_cast<uint64_t>(std::max<int64_t>(
+                             0, rep.byte_range[rep.byte_range.size() - 2] + rep.byte_range.back()))
                        : last_end;
       tail.end = pdf.size();
       tail.change = ChangeClass::kOther;
