@@ -59,6 +59,7 @@ third_party 'CLI/'        tools/kholuu/
 third_party 'xapian'      indexer/
 third_party 'podofo/'     formats/
 third_party 'archive\.h'  formats/
+third_party 'xmlsec/'     formats/xmldsig/
 third_party 'nlohmann/'   api/ tools/
 
 # public headers must not expose third-party headers (internal/ headers may)
