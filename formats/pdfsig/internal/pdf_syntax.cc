@@ -177,7 +177,7 @@ Result<PdfObj> ParseAt(std::string_view d, size_t* pos, int depth) {
       if (d[*pos] != '/') return Err("dictionary key is not a name", *pos);
       std::string key = ParseName(d, pos);
       KHOLUU_ASSIGN_OR_RETURN(PdfObj value, ParseAt(d, pos, depth + 1));
-      o.dict.emplace_back(std::move(key), std::move(value));
+      o.dict.push_back(DictEntry{std::move(key), std::move(value)});
     }
   } else if (c == '<') {
     o.kind = Kind::kString;

@@ -18,6 +18,8 @@
 
 namespace kholuu::formats::pdfsig::internal {
 
+struct DictEntry;
+
 enum class Kind { kNull, kBool, kInt, kReal, kString, kName, kArray, kDict, kRef, kKeyword };
 
 struct PdfObj {
@@ -31,12 +33,17 @@ struct PdfObj {
   size_t begin = 0;         // offset of the first byte in the parsed buffer
   size_t end = 0;           // offset just past the last byte
   std::vector<PdfObj> items;                          // kArray
-  std::vector<std::pair<std::string, PdfObj>> dict;   // kDict, in file order
+  std::vector<DictEntry> dict;                        // kDict, in file order
 
   const PdfObj* Get(std::string_view key) const;      // nullptr if absent (kDict only)
   bool IsName(std::string_view n) const { return kind == Kind::kName && text == n; }
   // A canonical one-line rendering, used to compare object versions.
   std::string Canonical() const;
+};
+
+struct DictEntry {
+  std::string first;  // key, without '/'
+  PdfObj second;      // value
 };
 
 // Parses one object (and `N G R` references) at `*pos`; advances `*pos`.
