@@ -244,6 +244,13 @@ CmsCheck VerifyCms(std::string_view cms_der, std::optional<std::string_view> det
     if (content_ok != 1) {
       out.integrity = Integrity::kDigestMismatch;
       out.problems.push_back("the digest of the signed bytes does not match the messageDigest attribute");
+    } else if (sig_ok != 1 && (sig_err.find("invalid digest") != std::string::npos ||
+                               sig_err.find("unsupported") != std::string::npos)) {
+      // OpenSSL cannot verify this algorithm combination (e.g. Ed25519 in
+      // OpenSSL 3.0 CMS): we do not know, which is not the same as invalid.
+      out.integrity = Integrity::kUnsupported;
+      out.problems.push_back("the signature algorithm cannot be verified here (" +
+                             out.signature_algorithm + " with " + out.digest_algorithm + "): " + sig_err);
     } else if (sig_ok != 1) {
       out.integrity = Integrity::kInvalidSignature;
       out.problems.push_back("the signature value does not verify with the signer's key: " + sig_err);
