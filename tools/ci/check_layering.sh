@@ -53,12 +53,13 @@ third_party() {
   done
 }
 third_party 'lmdb\.h'     archive/catalog/
-third_party 'openssl/'    archive/base/
+third_party 'openssl/'    archive/base/ formats/x509/ formats/pdfsig/ formats/xmldsig/
 third_party 'httplib\.h'  api/
 third_party 'CLI/'        tools/kholuu/
 third_party 'xapian'      indexer/
 third_party 'podofo/'     formats/
 third_party 'archive\.h'  formats/
+third_party 'xmlsec/'     formats/xmldsig/
 third_party 'nlohmann/'   api/ tools/
 
 # public headers must not expose third-party headers (internal/ headers may)

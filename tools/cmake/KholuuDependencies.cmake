@@ -2,8 +2,10 @@
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 find_package(OpenSSL 3.0 REQUIRED)                               # OpenSSL::Crypto
+find_package(ZLIB REQUIRED)                                      # ZLIB::ZLIB (PDF object streams)
 pkg_check_modules(LMDB REQUIRED IMPORTED_TARGET lmdb)            # PkgConfig::LMDB
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)   # PkgConfig::HTTPLIB, carries CPPHTTPLIB_* defines
+pkg_check_modules(XMLSEC REQUIRED IMPORTED_TARGET xmlsec1-openssl)   # PkgConfig::XMLSEC (+ libxml2), carries XMLSEC_* defines
 find_package(CLI11 REQUIRED)                                     # CLI11::CLI11
 find_package(nlohmann_json 3.10 REQUIRED)                        # nlohmann_json::nlohmann_json
 if(KHOLUU_BUILD_TESTS)

@@ -124,6 +124,7 @@ int main(int argc, char** argv) {
   Registry reg{&common, &rc};
   RegisterGetCommands(app, reg);
   RegisterEdxmlCommands(app, reg);
+  RegisterSigCommands(app, reg);
 
   try {
     app.parse(argc, argv);

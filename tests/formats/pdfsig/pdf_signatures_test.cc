@@ -1,0 +1,307 @@
+#include "formats/pdfsig/pdf_signatures.h"
+
+#include <gtest/gtest.h>
+
+#include <ctime>
+
+#include "tests/formats/pdfsig/test_pdf.h"
+#include "tests/formats/x509/test_pki.h"
+#include "tests/support/status_matchers.h"
+
+namespace kholuu::formats::pdfsig {
+namespace {
+
+using kholuu::testing::CmsSignOptions;
+using kholuu::testing::Identity;
+using kholuu::testing::TestPdf;
+using kholuu::testing::TestPki;
+using x509::Integrity;
+using x509::Trust;
+
+const TestPki& Pki() {
+  static const TestPki* pki = new TestPki();
+  return *pki;
+}
+
+VerifyOptions Options() {
+  VerifyOptions o;
+  o.trust_store.anchors_der.push_back(Pki().root.der);
+  o.now = static_cast<int64_t>(std::time(nullptr));
+  return o;
+}
+
+TestPdf::SignSpec Spec(const Identity& who, CmsSignOptions cms = {}, std::string field = "Signature1") {
+  TestPdf::SignSpec s;
+  s.field = std::move(field);
+  const Identity* id = &who;
+  s.sign = [id, cms](std::string_view content) { return Pki().SignDetached(content, *id, cms); };
+  return s;
+}
+
+// Signed by the signer with the intermediate's CRL in the adbe attribute.
+CmsSignOptions WithCrl() {
+  CmsSignOptions o;
+  o.adbe_crls = {Pki().crl_der};
+  return o;
+}
+
+PdfReport Verify(const std::string& pdf) {
+  auto r = VerifyPdfSignatures(pdf, Options());
+  EXPECT_OK(r.status());
+  return r.ok() ? *r : PdfReport{};
+}
+
+std::string Dump(const SignatureReport& s) {
+  std::string out = std::string(x509::IntegrityName(s.integrity)) + " / " +
+                    std::string(x509::TrustName(s.trust.trust)) + ":";
+  for (const auto& p : s.problems) out += " [" + p + "]";
+  for (const auto& p : s.trust.reasons) out += " {" + p + "}";
+  return out;
+}
+
+TEST(PdfSigTest, ValidSignatureCoversWholeDocumentAndIsTrusted) {
+  TestPdf pdf;
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().signer, WithCrl())));
+  PdfReport r = Verify(pdf.bytes());
+  ASSERT_EQ(r.signatures.size(), 1u);
+  const SignatureReport& s = r.signatures[0];
+  EXPECT_EQ(s.field, "Signature1");
+  EXPECT_EQ(s.subfilter, "ETSI.CAdES.detached");
+  EXPECT_EQ(s.integrity, Integrity::kValid) << Dump(s);
+  EXPECT_TRUE(s.covers_whole_document);
+  EXPECT_FALSE(s.modified_after_signing);
+  EXPECT_EQ(s.revision, 1);
+  EXPECT_TRUE(s.changes.empty());
+  EXPECT_EQ(s.signer, "Nguyễn Văn An TEST");
+  EXPECT_EQ(s.trust.trust, Trust::kTrusted) << Dump(s);
+  EXPECT_TRUE(s.signing_time.has_value());
+  EXPECT_EQ(r.revisions, 2u);
+}
+
+TEST(PdfSigTest, NoTrustStoreMeansUnknown) {
+  TestPdf pdf;
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().signer, WithCrl())));
+  VerifyOptions o;
+  o.now = static_cast<int64_t>(std::time(nullptr));
+  auto r = VerifyPdfSignatures(pdf.bytes(), o);
+  ASSERT_OK(r.status());
+  EXPECT_EQ(r->signatures[0].integrity, Integrity::kValid);
+  EXPECT_EQ(r->signatures[0].trust.trust, Trust::kUnknown);
+}
+
+TEST(PdfSigTest, ByteChangedInsideSignedRangeIsDigestMismatch) {
+  TestPdf pdf;
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().signer, WithCrl())));
+  std::string bytes = pdf.bytes();
+  size_t at = bytes.find("Hello");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] = 'J';
+  PdfReport r = Verify(bytes);
+  ASSERT_EQ(r.signatures.size(), 1u);
+  EXPECT_EQ(r.signatures[0].integrity, Integrity::kDigestMismatch) << Dump(r.signatures[0]);
+  EXPECT_NE(r.signatures[0].trust.trust, Trust::kTrusted);
+}
+
+TEST(PdfSigTest, UnsignedPageAppendedIsReportedAsOtherChange) {
+  TestPdf pdf;
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().signer, WithCrl())));
+  pdf.AppendPage();
+  PdfReport r = Verify(pdf.bytes());
+  ASSERT_EQ(r.signatures.size(), 1u);
+  const SignatureReport& s = r.signatures[0];
+  EXPECT_EQ(s.integrity, Integrity::kValid);
+  EXPECT_FALSE(s.covers_whole_document);
+  EXPECT_TRUE(s.modified_after_signing);
+  ASSERT_EQ(s.changes.size(), 1u);
+  EXPECT_EQ(s.changes[0].change, ChangeClass::kOther);
+  EXPECT_EQ(s.changes[0].revision, 2);
+}
+
+TEST(PdfSigTest, DssUpdateIsValidationDataAndSuppliesRevocation) {
+  TestPdf pdf;
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().signer)));  // no revocation data in the CMS
+  EXPECT_EQ(Verify(pdf.bytes()).signatures[0].trust.trust, Trust::kUnknown);
+  pdf.AddDss({Pki().intermediate.der}, {Pki().crl_der}, {});
+  PdfReport r = Verify(pdf.bytes());
+  const SignatureReport& s = r.signatures[0];
+  EXPECT_EQ(s.integrity, Integrity::kValid);
+  EXPECT_TRUE(s.modified_after_signing);
+  ASSERT_EQ(s.changes.size(), 1u);
+  EXPECT_EQ(s.changes[0].change, ChangeClass::kValidationData);
+  EXPECT_EQ(s.trust.trust, Trust::kTrusted) << Dump(s);
+}
+
+TEST(PdfSigTest, SignerThenOrganisationSeal) {
+  TestPdf pdf;
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().signer, WithCrl(), "NguoiKy")));
+  CmsSignOptions ocsp;
+  ocsp.adbe_ocsps = {Pki().OcspResponse(Pki().org_seal, false)};
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().org_seal, ocsp, "CoQuan")));
+  PdfReport r = Verify(pdf.bytes());
+  ASSERT_EQ(r.signatures.size(), 2u);
+  EXPECT_EQ(r.signatures[0].field, "NguoiKy");
+  EXPECT_EQ(r.signatures[1].field, "CoQuan");
+  for (const auto& s : r.signatures) {
+    EXPECT_EQ(s.integrity, Integrity::kValid) << Dump(s);
+    EXPECT_EQ(s.trust.trust, Trust::kTrusted) << Dump(s);
+  }
+  EXPECT_FALSE(r.signatures[0].covers_whole_document);
+  ASSERT_EQ(r.signatures[0].changes.size(), 1u);
+  EXPECT_EQ(r.signatures[0].changes[0].change, ChangeClass::kPermitted);
+  EXPECT_TRUE(r.signatures[1].covers_whole_document);
+  EXPECT_EQ(r.signatures[1].signer, "Văn phòng Bộ Nội vụ TEST");
+}
+
+TEST(PdfSigTest, CertificationLevelOneForbidsALaterSignature) {
+  TestPdf pdf;
+  TestPdf::SignSpec cert = Spec(Pki().signer, WithCrl(), "Certify");
+  cert.docmdp = 1;
+  ASSERT_TRUE(pdf.Sign(cert));
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().org_seal, {}, "Second")));
+  PdfReport r = Verify(pdf.bytes());
+  ASSERT_EQ(r.signatures.size(), 2u);
+  EXPECT_EQ(r.signatures[0].docmdp_level, 1);
+  ASSERT_EQ(r.signatures[0].changes.size(), 1u);
+  EXPECT_EQ(r.signatures[0].changes[0].change, ChangeClass::kOther);
+}
+
+TEST(PdfSigTest, CertificationLevelTwoForbidsAnnotationsLevelThreeAllows) {
+  for (int level : {2, 3}) {
+    TestPdf pdf;
+    TestPdf::SignSpec cert = Spec(Pki().signer, WithCrl(), "Certify");
+    cert.docmdp = level;
+    ASSERT_TRUE(pdf.Sign(cert));
+    pdf.AddAnnotation();
+    PdfReport r = Verify(pdf.bytes());
+    ASSERT_EQ(r.signatures[0].changes.size(), 1u);
+    EXPECT_EQ(r.signatures[0].changes[0].change,
+              level == 2 ? ChangeClass::kOther : ChangeClass::kPermitted)
+        << "P=" << level;
+  }
+}
+
+TEST(PdfSigTest, ExpiredRevokedAndUntrustedRoot) {
+  struct Case {
+    const Identity* who;
+    const char* expect;
+  };
+  CmsSignOptions crl = WithCrl();
+  for (const Case& c : {Case{&Pki().expired, "expired"}, Case{&Pki().revoked, "revoked"},
+                        Case{&Pki().other_signer, "unable to get local issuer"}}) {
+    TestPdf pdf;
+    ASSERT_TRUE(pdf.Sign(Spec(*c.who, c.who == &Pki().revoked ? CmsSignOptions{} : crl)));
+    if (c.who == &Pki().revoked) pdf.AddDss({}, {Pki().crl_der}, {});  // CRL embedded in the DSS
+    PdfReport r = Verify(pdf.bytes());
+    ASSERT_EQ(r.signatures.size(), 1u);
+    const SignatureReport& s = r.signatures[0];
+    EXPECT_EQ(s.integrity, Integrity::kValid) << Dump(s);
+    EXPECT_EQ(s.trust.trust, Trust::kUntrusted) << Dump(s);
+    EXPECT_NE(Dump(s).find(c.expect), std::string::npos) << Dump(s);
+  }
+}
+
+TEST(PdfSigTest, AlgorithmsSha1EcdsaRsaPss) {
+  CmsSignOptions sha1 = WithCrl();
+  sha1.md = EVP_sha1();
+  CmsSignOptions pss = WithCrl();
+  pss.pss = true;
+  struct Case {
+    const Identity* who;
+    CmsSignOptions cms;
+    const char* alg;
+    bool weak;
+  };
+  for (const Case& c : {Case{&Pki().signer, sha1, "RSA", true}, Case{&Pki().ec_signer, WithCrl(), "ECDSA", false},
+                        Case{&Pki().signer, pss, "RSA-PSS", false}}) {
+    TestPdf pdf;
+    ASSERT_TRUE(pdf.Sign(Spec(*c.who, c.cms)));
+    PdfReport r = Verify(pdf.bytes());
+    ASSERT_EQ(r.signatures.size(), 1u);
+    EXPECT_EQ(r.signatures[0].integrity, Integrity::kValid) << c.alg << Dump(r.signatures[0]);
+    EXPECT_EQ(r.signatures[0].signature_algorithm, c.alg);
+    EXPECT_EQ(r.signatures[0].weak_digest, c.weak) << c.alg;
+  }
+}
+
+TEST(PdfSigTest, TruncatedAndGarbageContentsAreMalformed) {
+  TestPdf truncated;
+  TestPdf::SignSpec t = Spec(Pki().signer);
+  auto real = t.sign;
+  t.sign = [real](std::string_view content) {
+    std::string der = real(content);
+    return der.substr(0, der.size() / 2);
+  };
+  ASSERT_TRUE(truncated.Sign(t));
+  TestPdf garbage;
+  TestPdf::SignSpec g = Spec(Pki().signer);
+  g.sign = [](std::string_view) { return std::string("\x30\x82\xff\xff garbage in Contents", 24); };
+  ASSERT_TRUE(garbage.Sign(g));
+  for (const TestPdf* pdf : {&truncated, &garbage}) {
+    PdfReport r = Verify(pdf->bytes());
+    ASSERT_EQ(r.signatures.size(), 1u);
+    EXPECT_EQ(r.signatures[0].integrity, Integrity::kMalformed) << Dump(r.signatures[0]);
+    EXPECT_FALSE(r.signatures[0].problems.empty());
+  }
+}
+
+TEST(PdfSigTest, SignatureTimestampAndDocumentTimestamp) {
+  TestPdf pdf;
+  CmsSignOptions o = WithCrl();
+  o.timestamp = true;
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().signer, o)));
+  TestPdf::SignSpec ts;
+  ts.field = "DocTS";
+  ts.document_timestamp = true;
+  ts.sign = [](std::string_view content) { return Pki().TimestampToken(content); };
+  ASSERT_TRUE(pdf.Sign(ts));
+  PdfReport r = Verify(pdf.bytes());
+  ASSERT_EQ(r.signatures.size(), 2u);
+  const SignatureReport& s = r.signatures[0];
+  ASSERT_TRUE(s.timestamp.has_value());
+  EXPECT_TRUE(s.timestamp->valid);
+  EXPECT_EQ(s.validation_time_source, "signature-timestamp");
+  EXPECT_EQ(s.validation_time, s.timestamp->time);
+  const SignatureReport& d = r.signatures[1];
+  EXPECT_TRUE(d.document_timestamp);
+  EXPECT_EQ(d.subfilter, "ETSI.RFC3161");
+  EXPECT_EQ(d.integrity, Integrity::kValid) << Dump(d);
+  EXPECT_TRUE(d.covers_whole_document);
+  // The document timestamp update is validation data for the first signature...
+  ASSERT_EQ(s.changes.size(), 1u);
+  EXPECT_NE(s.changes[0].change, ChangeClass::kOther);
+  // ...and a changed byte breaks the timestamp's imprint.
+  std::string bytes = pdf.bytes();
+  bytes[bytes.find("Hello")] = 'J';
+  PdfReport bad = Verify(bytes);
+  EXPECT_EQ(bad.signatures[1].integrity, Integrity::kDigestMismatch);
+}
+
+TEST(PdfSigTest, HostileInputs) {
+  EXPECT_THAT(VerifyPdfSignatures("not a pdf", Options()),
+              kholuu::testing::StatusIs(StatusCode::kInvalidArgument));
+  TestPdf pdf;
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().signer)));
+  const std::string& full = pdf.bytes();
+  // Every truncation of a signed file: no crash, never "covers whole document" and valid.
+  for (size_t cut = 10; cut < full.size(); cut += 97) {
+    auto r = VerifyPdfSignatures(std::string_view(full).substr(0, cut), Options());
+    if (!r.ok()) continue;
+    for (const auto& s : r->signatures) {
+      EXPECT_FALSE(s.covers_whole_document && s.integrity == Integrity::kValid) << cut;
+    }
+  }
+  // A ByteRange beyond the file.
+  std::string bad = full;
+  size_t br = bad.find("/ByteRange [0 ");
+  bad.replace(br, 14, "/ByteRange [9 ");
+  auto r = VerifyPdfSignatures(bad, Options());
+  ASSERT_OK(r.status());
+  EXPECT_FALSE(r->signatures[0].covers_whole_document);
+  EXPECT_NE(r->signatures[0].integrity, Integrity::kValid);
+  // Deeply nested arrays do not overflow the stack.
+  std::string deep = "%PDF-1.7\n1 0 obj\n" + std::string(100000, '[') + "\nendobj\n%%EOF\n";
+  EXPECT_OK(VerifyPdfSignatures(deep, Options()).status());
+}
+
+}  // namespace
+}  // namespace kholuu::formats::pdfsig

@@ -1,0 +1,64 @@
+// A test PKI built at test time with the OpenSSL API: root, intermediate,
+// signer, organisation seal, TSA, OCSP responder, and the odd ones (expired,
+// revoked, ECDSA, an untrusted root). Subjects are shaped like the
+// government CA's and marked TEST. Test-only; not thread-safe.
+#pragma once
+
+#include <openssl/evp.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "formats/x509/internal/ossl.h"
+
+namespace kholuu::testing {
+
+struct Identity {
+  formats::x509::internal::X509Ptr cert;
+  formats::x509::internal::PkeyPtr key;
+  std::string der;  // of cert
+};
+
+struct CmsSignOptions {
+  const EVP_MD* md = nullptr;  // default SHA-256
+  bool pss = false;            // RSASSA-PSS instead of PKCS#1 v1.5
+  bool cades = true;           // add signing-certificate-v2
+  bool timestamp = false;      // add an RFC 3161 signature timestamp from the TSA
+  std::vector<std::string> adbe_crls;   // adbe-revocationInfoArchival CRLs
+  std::vector<std::string> adbe_ocsps;  // adbe-revocationInfoArchival OCSP responses
+};
+
+class TestPki {
+ public:
+  // Builds everything; aborts the test binary on an OpenSSL failure.
+  TestPki();
+
+  Identity root;          // RSA, self-signed, "Cơ quan chứng thực ... TEST"
+  Identity intermediate;  // RSA, issued by root
+  Identity signer;        // RSA, the competent signer (người ký)
+  Identity org_seal;      // RSA, the organisation's seal certificate
+  Identity ec_signer;     // ECDSA P-256
+  Identity expired;       // EC, validity ended a year ago
+  Identity revoked;       // EC, on crl_der since an hour ago
+  Identity tsa;           // EC, EKU timeStamping (critical)
+  Identity ocsp_responder;  // EC, EKU OCSPSigning, issued by intermediate
+  Identity other_root;    // EC, not in the trust store
+  Identity other_signer;  // EC, issued by other_root
+  std::string crl_der;    // by intermediate, lists `revoked`
+
+  // An OCSP response by ocsp_responder about `who` (issued by intermediate).
+  std::string OcspResponse(const Identity& who, bool is_revoked) const;
+  // Detached CMS SignedData over `content` by `who`, with intermediate in the certs.
+  std::string SignDetached(std::string_view content, const Identity& who,
+                           const CmsSignOptions& options = {}) const;
+  // An RFC 3161 TimeStampToken (DER ContentInfo) over SHA-256(data) by tsa.
+  std::string TimestampToken(std::string_view data) const;
+  // Writes root as PEM into `dir`/root.pem (dir must exist).
+  void WriteTrustStore(const std::string& dir) const;
+  // PEM of a certificate / private key (for the xmlsec1 command line).
+  static std::string CertPem(const Identity& id);
+  static std::string KeyPem(const Identity& id);
+};
+
+}  // namespace kholuu::testing
