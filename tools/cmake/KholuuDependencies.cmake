@@ -13,3 +13,5 @@ endif()
 if(KHOLUU_BUILD_BENCHMARKS)
   find_package(benchmark 1.7 REQUIRED)                           # benchmark::benchmark
 endif()
+pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)  # PkgConfig::ICU (indexer)
+pkg_check_modules(XAPIAN REQUIRED IMPORTED_TARGET xapian-core)    # PkgConfig::XAPIAN (indexer)
