@@ -212,6 +212,9 @@ std::string DecodeVni(std::string_view bytes) {
 struct Score {
   size_t words = 0;
   size_t valid = 0;
+  // Valid minus invalid words. A U+FFFD (undecodable byte) counts as an
+  // invalid word: it splits "tho\xFBa" into two words that look valid.
+  long net() const { return 2 * static_cast<long>(valid) - static_cast<long>(words); }
 };
 
 Score ScoreText(const std::string& utf8) {
@@ -221,6 +224,9 @@ Score ScoreText(const std::string& utf8) {
     if (t.is_number) continue;
     ++s.words;
     if (IsVietnameseSyllable(t.exact)) ++s.valid;
+  }
+  for (size_t p = utf8.find("\xEF\xBF\xBD"); p != std::string::npos; p = utf8.find("\xEF\xBF\xBD", p + 3)) {
+    ++s.words;
   }
   return s;
 }
@@ -269,6 +275,7 @@ RepairedText RepairEncoding(std::string_view input) {
     bytes = std::string(input);
   }
   Score s = ScoreText(best.text);
+  long best_net = s.net();
   best.words = s.words;
   best.valid_syllables = s.valid;
   bool has_high = false;
@@ -281,7 +288,8 @@ RepairedText RepairEncoding(std::string_view input) {
                            LegacyEncoding::kCp1258}) {
     std::string decoded = DecodeLegacy(*bytes, e);
     Score c = ScoreText(decoded);
-    if (c.valid > best.valid_syllables) {
+    if (c.net() > best_net) {
+      best_net = c.net();
       best.text = std::move(decoded);
       best.encoding = e;
       best.words = c.words;

@@ -50,6 +50,7 @@ struct TempTree {
 int RunIrBench(const std::vector<std::string>& args) {
   std::string articles_path, queries_path, split = "all";
   bool strip = false, per_query = false;
+  indexer::RankingOptions ranking;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](std::string& dst) {
@@ -64,6 +65,29 @@ int RunIrBench(const std::vector<std::string>& args) {
     } else if (a == "--split") {
       if (!value(split) || (split != "all" && split != "even" && split != "odd")) {
         return Usage("--split is all, even or odd");
+      }
+    } else if (a == "--ranking") {
+      // Ablations: --ranking bigram=0 | folded=W | subject=N | file=N | questions=0
+      std::string kv;
+      if (!value(kv) || kv.find('=') == std::string::npos) return Usage("--ranking key=value");
+      std::string k = kv.substr(0, kv.find('='));
+      double v = std::atof(kv.c_str() + kv.find('=') + 1);
+      if (k == "bigram") {
+        ranking.bigram_weight = v;
+      } else if (k == "folded") {
+        ranking.folded_weight = v;
+      } else if (k == "subject") {
+        ranking.subject_wdf = v;
+      } else if (k == "file") {
+        ranking.file_title_wdf = v;
+      } else if (k == "questions") {
+        ranking.question_stopwords = v != 0;
+      } else if (k == "k1") {
+        ranking.k1 = v;
+      } else if (k == "b") {
+        ranking.b = v;
+      } else {
+        return Usage("unknown ranking key " + k);
       }
     } else if (a == "--strip-diacritics") {
       strip = true;
@@ -95,7 +119,7 @@ int RunIrBench(const std::vector<std::string>& args) {
   TempTree tmp{tmpl};
   std::string dir = tmp.path + "/index";
   {
-    auto w = indexer::IndexWriter::Open(dir);
+    auto w = indexer::IndexWriter::Open(dir, ranking);
     if (!w.ok()) {
       std::cerr << "kholuu-bench ir: " << w.status().ToString() << "\n";
       return kFailed;
@@ -124,7 +148,7 @@ int RunIrBench(const std::vector<std::string>& args) {
       return kFailed;
     }
   }
-  auto searcher = indexer::Searcher::Open(dir);
+  auto searcher = indexer::Searcher::Open(dir, ranking);
   if (!searcher.ok()) {
     std::cerr << "kholuu-bench ir: " << searcher.status().ToString() << "\n";
     return kFailed;

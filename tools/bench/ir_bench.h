@@ -2,7 +2,7 @@
 // corpus, through the product's own analyser, index and query parser.
 //
 //   kholuu-bench ir --articles FILE --queries FILE [--strip-diacritics]
-//                   [--split all|even|odd] [--per-query]
+//                   [--split all|even|odd] [--per-query] [--ranking key=value]...
 //
 // articles: a JSON object "law@article" -> text (first line = article title,
 // indexed as the subject; the law name is the record-file title). queries: a
@@ -11,6 +11,8 @@
 //   {"queries", "mrr_at_10", "recall_at_10", "recall_at_1"}
 // (plus "split", "strip_diacritics"). --split even|odd evaluates every other
 // query only (a held-out half for checking that a change generalises).
+// --ranking changes one RankingOptions knob for ablations: bigram=W,
+// folded=W, subject=N, file=N, questions=0|1, k1=X, b=X.
 // Exit status: 0 measured, 1 indexing or searching failed, 2 usage or
 // unreadable input.
 #pragma once
