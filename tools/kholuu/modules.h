@@ -22,5 +22,6 @@ struct Registry {
 };
 
 void RegisterGetCommands(CLI::App& app, const Registry& reg);
+void RegisterSearchCommands(CLI::App& app, const Registry& reg);
 
 }  // namespace kholuu::cli
