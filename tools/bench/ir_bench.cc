@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -118,6 +119,7 @@ int RunIrBench(const std::vector<std::string>& args) {
   }
   TempTree tmp{tmpl};
   std::string dir = tmp.path + "/index";
+  auto t0 = std::chrono::steady_clock::now();
   {
     auto w = indexer::IndexWriter::Open(dir, ranking);
     if (!w.ok()) {
@@ -147,6 +149,12 @@ int RunIrBench(const std::vector<std::string>& args) {
       std::cerr << "kholuu-bench ir: " << s.ToString() << "\n";
       return kFailed;
     }
+  }
+  double index_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  uint64_t index_bytes = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec)) {
+    if (e.is_regular_file(ec)) index_bytes += e.file_size(ec);
   }
   auto searcher = indexer::Searcher::Open(dir, ranking);
   if (!searcher.ok()) {
@@ -200,7 +208,10 @@ int RunIrBench(const std::vector<std::string>& args) {
                         {"recall_at_10", r10 / dn},
                         {"recall_at_1", r1 / dn},
                         {"split", split},
-                        {"strip_diacritics", strip}};
+                        {"strip_diacritics", strip},
+                        {"documents", (*searcher)->doc_count()},
+                        {"index_seconds", index_seconds},
+                        {"index_bytes", index_bytes}};
   if (per_query) out["per_query"] = details;
   std::cout << out.dump(2) << "\n";
   return kOk;
