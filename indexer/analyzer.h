@@ -47,8 +47,7 @@ class Analyzer {
   // NFC + case fold + tone placement of one word (no breaking). "HOÀ" -> "hòa".
   static std::string NormalizeWord(std::string_view utf8);
 
-  // Removes every diacritic and maps đ to d; input should be NFC. "Đường" -> "Đuong"
-  // is NOT what you get: case is kept, so "Đường" -> "Duong".
+  // Removes every diacritic and maps đ/Đ to d/D, keeping case: "Đường" -> "Duong".
   static std::string FoldDiacritics(std::string_view utf8);
 
   // True if `utf8` contains a letter whose folded form differs (a diacritic or đ).
