@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tools/bench/bench_common.h"
+#include "tools/bench/ir_bench.h"
 #include "tools/bench/store_bench.h"
 
 namespace {
@@ -22,6 +23,7 @@ struct Subcommand {
 // Later subcommands (pdfa, ir, convert) add one line here.
 constexpr Subcommand kSubcommands[] = {
     {"store", kholuu::bench::kStoreSummary, &kholuu::bench::RunStoreBench},
+    {"ir", kholuu::bench::kIrSummary, &kholuu::bench::RunIrBench},
 };
 
 void PrintUsage(std::FILE* out) {

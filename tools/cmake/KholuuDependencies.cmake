@@ -15,6 +15,7 @@ endif()
 if(KHOLUU_BUILD_BENCHMARKS)
   find_package(benchmark 1.7 REQUIRED)                           # benchmark::benchmark
 endif()
-find_package(ICU 72 REQUIRED COMPONENTS uc i18n)                 # ICU::uc (formats: NFC, folding)
+find_package(ICU 72 REQUIRED COMPONENTS uc i18n)                 # ICU::uc ICU::i18n (formats, indexer)
 find_package(LibXml2 2.9 REQUIRED)                               # LibXml2::LibXml2 (formats)
 pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive) # PkgConfig::LIBARCHIVE (formats)
+pkg_check_modules(XAPIAN REQUIRED IMPORTED_TARGET xapian-core)    # PkgConfig::XAPIAN (indexer)

@@ -125,6 +125,7 @@ int main(int argc, char** argv) {
   RegisterGetCommands(app, reg);
   RegisterEdxmlCommands(app, reg);
   RegisterSigCommands(app, reg);
+  RegisterSearchCommands(app, reg);
 
   try {
     app.parse(argc, argv);

@@ -24,5 +24,6 @@ struct Registry {
 void RegisterGetCommands(CLI::App& app, const Registry& reg);
 void RegisterEdxmlCommands(CLI::App& app, const Registry& reg);
 void RegisterSigCommands(CLI::App& app, const Registry& reg);
+void RegisterSearchCommands(CLI::App& app, const Registry& reg);
 
 }  // namespace kholuu::cli

@@ -1,0 +1,639 @@
+#include "indexer/index.h"
+
+#include <sys/stat.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <array>
+#include <set>
+#include <unordered_set>
+
+#include "archive/base/log.h"
+#include "indexer/analyzer.h"
+#include "indexer/legacy_encoding.h"
+#include "indexer/query.h"
+
+namespace kholuu::indexer {
+namespace {
+
+// ---- Term and value layout (docs/search.md) --------------------------------
+constexpr const char* kFoldedPrefix = "XF";         // folded syllable, positional
+constexpr const char* kBigramPrefix = "XB";         // exact syllable bigram
+constexpr const char* kFoldedBigramPrefix = "XFB";  // folded bigram
+constexpr const char* kIdPrefix = "Q";
+constexpr const char* kRecordFilePrefix = "XRF";
+constexpr const char* kAgencyIdPrefix = "XAC";
+constexpr const char* kTypePrefix = "XTY";
+constexpr const char* kYearPrefix = "Y";
+constexpr const char* kAccessPrefix = "XACL";
+constexpr const char* kDocNumberPrefix = "XNUM";
+
+constexpr Xapian::valueno kSlotIssued = 0;
+constexpr Xapian::valueno kSlotIngest = 1;
+constexpr Xapian::valueno kSlotPages = 2;
+constexpr Xapian::valueno kSlotAgency = 3;
+constexpr Xapian::valueno kSlotType = 4;
+constexpr Xapian::valueno kSlotYear = 5;
+
+struct FieldPrefixes {
+  std::string_view name;
+  const char* exact;
+  const char* folded;
+};
+constexpr std::array<FieldPrefixes, 5> kFieldPrefixes = {{
+    {"subject", "S", "XSF"},
+    {"file", "XT", "XTF"},
+    {"agency", "XA", "XAF"},
+    {"signer", "XG", "XGF"},
+    {"type", "XK", "XKF"},
+}};
+
+const FieldPrefixes* FindField(std::string_view name) {
+  for (const FieldPrefixes& f : kFieldPrefixes) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+constexpr size_t kMaxTermBytes = 200;     // Xapian's limit is 245 with prefix
+constexpr size_t kMaxStoredText = 65536;  // text kept for snippets
+constexpr Xapian::termpos kFieldGap = 100;
+
+template <typename Fn>
+Status CallXapian(std::string_view what, Fn&& fn) {
+  try {
+    fn();
+    return Status::Ok();
+  } catch (const Xapian::DatabaseLockError& e) {
+    return Status(StatusCode::kUnavailable, std::string(what) + ": " + e.get_msg());
+  } catch (const Xapian::DatabaseModifiedError& e) {
+    return Status(StatusCode::kAborted, std::string(what) + ": " + e.get_msg());
+  } catch (const Xapian::DatabaseCorruptError& e) {
+    return Status(StatusCode::kDataLoss, std::string(what) + ": " + e.get_msg());
+  } catch (const Xapian::DatabaseOpeningError& e) {
+    return Status(StatusCode::kNotFound, std::string(what) + ": " + e.get_msg());
+  } catch (const Xapian::DocNotFoundError& e) {
+    return Status(StatusCode::kNotFound, std::string(what) + ": " + e.get_msg());
+  } catch (const Xapian::Error& e) {
+    return Status(StatusCode::kInternal, std::string(what) + ": " + e.get_description());
+  } catch (const std::bad_alloc&) {
+    return Status(StatusCode::kResourceExhausted, std::string(what) + ": out of memory");
+  }
+}
+
+// ---- Stored data: length-prefixed fields ----------------------------------
+void PutField(std::string& out, std::string_view v) {
+  out += std::to_string(v.size());
+  out += ':';
+  out.append(v);
+}
+
+std::vector<std::string> GetFields(std::string_view data) {
+  std::vector<std::string> out;
+  while (!data.empty()) {
+    size_t colon = data.find(':');
+    if (colon == std::string_view::npos || colon > 12) break;
+    size_t n = 0;
+    for (char c : data.substr(0, colon)) {
+      if (c < '0' || c > '9') return out;
+      n = n * 10 + static_cast<size_t>(c - '0');
+    }
+    if (n > data.size() - colon - 1) break;
+    out.emplace_back(data.substr(colon + 1, n));
+    data.remove_prefix(colon + 1 + n);
+  }
+  return out;
+}
+enum DataField { kDataId, kDataRecordFile, kDataCode, kDataSubject, kDataIssued, kDataText, kDataCount };
+
+std::string TruncateUtf8(std::string s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  s.resize(n);
+  return s;
+}
+
+// ---- Indexing ---------------------------------------------------------------
+struct Repaired {
+  std::string text;
+  LegacyEncoding encoding;
+};
+
+void AddText(Xapian::Document& doc, const AnalyzedText& a, const FieldPrefixes* field, bool general,
+             Xapian::termcount wdf, Xapian::termpos& base) {
+  const Token* prev = nullptr;
+  for (const Token& t : a.tokens) {
+    if (t.exact.size() > kMaxTermBytes) {
+      prev = nullptr;
+      continue;
+    }
+    Xapian::termpos pos = base + t.position + 1;
+    if (general) {
+      doc.add_posting(t.exact, pos, wdf);
+      doc.add_posting(kFoldedPrefix + t.folded, pos, wdf);
+      if (prev != nullptr && t.joined_to_previous) {
+        doc.add_term(kBigramPrefix + prev->exact + "_" + t.exact, wdf);
+        doc.add_term(kFoldedBigramPrefix + prev->folded + "_" + t.folded, wdf);
+      }
+    }
+    if (field != nullptr) {
+      doc.add_posting(field->exact + t.exact, pos, 1);
+      doc.add_posting(field->folded + t.folded, pos, 1);
+    }
+    prev = &t;
+  }
+  base += static_cast<Xapian::termpos>(a.tokens.size()) + kFieldGap;
+}
+
+std::string FoldedKey(std::string_view s) {
+  return Analyzer::FoldDiacritics(Analyzer::NormalizeWord(s));
+}
+
+// ---- Query building ---------------------------------------------------------
+
+// Question phrasing that carries no topic ("đúng hay sai?", "nào sau đây").
+// Matched on exact syllables when the query has diacritics, else folded.
+const std::vector<std::vector<std::string>>& QuestionPhrases() {
+  static const std::vector<std::vector<std::string>>* phrases = [] {
+    const char* raw[] = {"đúng hay sai", "đúng hay không", "chọn câu trả lời đúng nhất",
+                         "chọn đáp án đúng", "nào sau đây", "nào dưới đây", "là gì",
+                         "như thế nào", "thế nào", "hay không", "bao nhiêu", "nào", "gì"};
+    auto* v = new std::vector<std::vector<std::string>>();
+    for (const char* p : raw) {
+      std::vector<std::string> syl;
+      for (const Token& t : Analyzer::Analyze(p).tokens) syl.push_back(t.exact);
+      v->push_back(std::move(syl));
+    }
+    return v;
+  }();
+  return *phrases;
+}
+
+// Tokens of a query clause with question phrasing removed; a removed span
+// breaks adjacency (no bigram across it).
+std::vector<Token> QueryTokens(std::string_view text, bool exact_mode, bool drop_questions) {
+  AnalyzedText a = Analyzer::Analyze(text);
+  if (!drop_questions) return a.tokens;
+  std::vector<Token> out;
+  const auto& phrases = QuestionPhrases();
+  bool broke = false;
+  for (size_t i = 0; i < a.tokens.size();) {
+    size_t skip = 0;
+    for (const auto& p : phrases) {
+      if (i + p.size() > a.tokens.size()) continue;
+      bool match = true;
+      for (size_t k = 0; k < p.size() && match; ++k) {
+        const Token& t = a.tokens[i + k];
+        match = exact_mode ? t.exact == p[k] : t.folded == Analyzer::FoldDiacritics(p[k]);
+      }
+      if (match) {
+        skip = p.size();
+        break;
+      }
+    }
+    if (skip > 0) {
+      i += skip;
+      broke = true;
+      continue;
+    }
+    Token t = a.tokens[i];
+    if (broke) t.joined_to_previous = false;
+    broke = false;
+    out.push_back(std::move(t));
+    ++i;
+  }
+  if (out.empty()) return a.tokens;  // a query of only question words: keep them
+  return out;
+}
+
+Xapian::Query OrOf(const std::vector<Xapian::Query>& qs) {
+  if (qs.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_OR, qs.begin(), qs.end());
+}
+
+// What the snippet should highlight.
+struct Highlight {
+  std::unordered_set<std::string> exact;
+  std::unordered_set<std::string> folded;
+};
+
+class QueryBuilder {
+ public:
+  QueryBuilder(const RankingOptions& r) : r_(r) {}
+
+  // Ranked part for plain words in all text.
+  Xapian::Query Words(std::string_view text, Highlight& hl) const {
+    bool exact_mode = Analyzer::HasDiacritics(text);
+    std::vector<Token> toks = QueryTokens(text, exact_mode, r_.question_stopwords);
+    std::vector<Xapian::Query> syl, fold, big;
+    for (size_t i = 0; i < toks.size(); ++i) {
+      const Token& t = toks[i];
+      if (t.exact.size() > kMaxTermBytes) continue;
+      Xapian::termpos pos = static_cast<Xapian::termpos>(i + 1);
+      if (exact_mode) {
+        syl.emplace_back(t.exact, 1, pos);
+        hl.exact.insert(t.exact);
+      } else {
+        hl.folded.insert(t.folded);
+      }
+      fold.emplace_back(kFoldedPrefix + t.folded, 1, pos);
+      if (i > 0 && t.joined_to_previous && toks[i - 1].exact.size() <= kMaxTermBytes) {
+        big.emplace_back(exact_mode ? kBigramPrefix + toks[i - 1].exact + "_" + t.exact
+                                    : kFoldedBigramPrefix + toks[i - 1].folded + "_" + t.folded);
+      }
+    }
+    std::vector<Xapian::Query> parts;
+    if (exact_mode) {
+      if (!syl.empty()) parts.push_back(OrOf(syl));
+      if (!fold.empty() && r_.folded_weight > 0) {
+        parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, OrOf(fold), r_.folded_weight);
+      }
+    } else if (!fold.empty()) {
+      parts.push_back(OrOf(fold));
+    }
+    if (!big.empty() && r_.bigram_weight > 0) {
+      parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, OrOf(big), r_.bigram_weight);
+    }
+    return OrOf(parts);
+  }
+
+  // Boolean-ish part: a phrase or field restriction (all syllables required).
+  Xapian::Query Required(const QueryClause& c, Highlight* hl) const {
+    bool exact_mode = Analyzer::HasDiacritics(c.text);
+    const FieldPrefixes* f = c.field.empty() ? nullptr : FindField(c.field);
+    std::string pe = f != nullptr ? f->exact : "";
+    std::string pf = f != nullptr ? f->folded : kFoldedPrefix;
+    std::vector<Xapian::Query> terms;
+    AnalyzedText a = Analyzer::Analyze(c.text);
+    for (const Token& t : a.tokens) {
+      if (t.exact.size() > kMaxTermBytes) continue;
+      terms.emplace_back(exact_mode ? pe + t.exact : pf + t.folded);
+      if (hl != nullptr) {
+        if (exact_mode) {
+          hl->exact.insert(t.exact);
+        } else {
+          hl->folded.insert(t.folded);
+        }
+      }
+    }
+    if (terms.empty()) return Xapian::Query();
+    if (terms.size() == 1) return terms[0];
+    if (c.kind == QueryClause::Kind::kPhrase) {
+      return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
+                           static_cast<Xapian::termcount>(terms.size()));
+    }
+    return Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end());
+  }
+
+ private:
+  const RankingOptions& r_;
+};
+
+std::string HtmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string MakeSnippet(const std::string& text, const Highlight& hl) {
+  constexpr size_t kWindow = 30;  // syllables
+  AnalyzedText a = Analyzer::Analyze(text);
+  const std::string& s = a.normalized;
+  std::vector<bool> hit(a.tokens.size(), false);
+  for (size_t i = 0; i < a.tokens.size(); ++i) {
+    const Token& t = a.tokens[i];
+    hit[i] = hl.exact.count(t.exact) != 0 || hl.folded.count(t.folded) != 0;
+  }
+  size_t best = 0;
+  size_t best_count = 0;
+  size_t count = 0;
+  for (size_t i = 0; i < a.tokens.size(); ++i) {
+    if (hit[i]) ++count;
+    if (i >= kWindow && hit[i - kWindow]) --count;
+    if (count > best_count) {
+      best_count = count;
+      best = i >= kWindow - 1 ? i + 1 - kWindow : 0;
+    }
+  }
+  if (a.tokens.empty()) return HtmlEscape(TruncateUtf8(s, 200));
+  size_t last = std::min(a.tokens.size(), best + kWindow) - 1;
+  std::string out;
+  if (best > 0) out += "…";
+  size_t cursor = a.tokens[best].begin;
+  for (size_t i = best; i <= last; ++i) {
+    const Token& t = a.tokens[i];
+    out += HtmlEscape(s.substr(cursor, t.begin - cursor));
+    if (hit[i]) {
+      out += "<mark>" + HtmlEscape(s.substr(t.begin, t.end - t.begin)) + "</mark>";
+    } else {
+      out += HtmlEscape(s.substr(t.begin, t.end - t.begin));
+    }
+    cursor = t.end;
+  }
+  if (last + 1 < a.tokens.size()) out += "…";
+  // Line breaks make poor snippets.
+  std::replace(out.begin(), out.end(), '\n', ' ');
+  return out;
+}
+
+}  // namespace
+
+// ---- FromModel ---------------------------------------------------------------
+
+IndexDocument FromModel(const model::Document& d, std::string body, std::string record_file_title) {
+  IndexDocument x;
+  x.id = d.id;
+  x.record_file = d.file_code.ToString();
+  x.record_file_title = std::move(record_file_title);
+  x.code = d.code_notation.empty() ? d.code_number
+           : d.code_number.empty() ? d.code_notation
+                                   : d.code_number + "/" + d.code_notation;
+  x.type_name = d.type_name;
+  x.subject = d.subject;
+  x.body = std::move(body);
+  x.agency_id = d.organ_id;
+  x.agency_name = d.organ_name;
+  for (const model::SignerInfo& s : d.signers) {
+    if (!x.signer.empty()) x.signer += "; ";
+    x.signer += s.full_name;
+  }
+  x.issued_date = d.issued_date;
+  x.ingest_micros = d.created_micros;
+  x.page_count = d.page_amount;
+  x.access_level = static_cast<int32_t>(d.access);
+  return x;
+}
+
+// ---- IndexWriter ---------------------------------------------------------------
+
+struct IndexWriter::Impl {
+  Xapian::WritableDatabase db;
+  RankingOptions ranking;
+};
+
+IndexWriter::IndexWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+IndexWriter::~IndexWriter() {
+  if (impl_ && pending_ > 0) {
+    // Xapian would commit in its destructor and swallow errors; say so.
+    Log(Severity::kWarning, "index.uncommitted_at_close", {{"changes", std::to_string(pending_)}});
+    Commit().IgnoreError();
+  }
+}
+
+Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& dir, RankingOptions ranking) {
+  auto impl = std::make_unique<Impl>();
+  impl->ranking = ranking;
+  KHOLUU_RETURN_IF_ERROR(CallXapian("open index " + dir, [&] {
+    impl->db = Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OPEN);
+  }));
+  return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
+}
+
+Status IndexWriter::Put(const IndexDocument& d) {
+  if (d.id.empty()) return InvalidArgumentError("index document without id");
+  if (d.id.size() > kMaxTermBytes) return InvalidArgumentError("index document id too long");
+  Xapian::Document doc;
+  const RankingOptions& r = impl_->ranking;
+  Xapian::termpos base = 0;
+  auto repair = [&](const std::string& s) {
+    RepairedText rt = RepairEncoding(s);
+    if (rt.encoding != LegacyEncoding::kUtf8) ++repaired_[std::string(LegacyEncodingName(rt.encoding))];
+    return rt.text;
+  };
+  std::string subject = repair(d.subject);
+  std::string body = repair(d.body);
+  std::string file_title = repair(d.record_file_title);
+  AnalyzedText subj = Analyzer::Analyze(subject);
+  AnalyzedText text = Analyzer::Analyze(body);
+  AnalyzedText file = Analyzer::Analyze(file_title);
+  AddText(doc, subj, FindField("subject"), true,
+          static_cast<Xapian::termcount>(1 + r.subject_wdf), base);
+  AddText(doc, text, nullptr, true, 1, base);
+  AddText(doc, file, FindField("file"), r.file_title_wdf > 0,
+          static_cast<Xapian::termcount>(r.file_title_wdf), base);
+  AddText(doc, Analyzer::Analyze(d.agency_name), FindField("agency"), false, 1, base);
+  AddText(doc, Analyzer::Analyze(d.signer), FindField("signer"), false, 1, base);
+  AddText(doc, Analyzer::Analyze(d.type_name), FindField("type"), false, 1, base);
+
+  // Document numbers: the record's own code, and those cited in the text.
+  std::set<std::string> numbers;
+  if (std::string c = Analyzer::CanonicalDocNumber(d.code); !c.empty()) numbers.insert(c);
+  AnalyzedText code = Analyzer::Analyze(d.code);
+  AddText(doc, code, nullptr, true, 1, base);
+  for (const std::string& n : subj.doc_numbers) numbers.insert(n);
+  for (const std::string& n : text.doc_numbers) numbers.insert(n);
+  for (const std::string& n : numbers) {
+    if (n.size() <= kMaxTermBytes) doc.add_term(kDocNumberPrefix + n, 1);
+  }
+
+  // Boolean filter terms (wdf 0: they never change the score).
+  std::string id_term = kIdPrefix + d.id;
+  doc.add_boolean_term(id_term);
+  if (!d.record_file.empty() && d.record_file.size() <= kMaxTermBytes) {
+    doc.add_boolean_term(kRecordFilePrefix + d.record_file);
+  }
+  if (!d.agency_id.empty() && d.agency_id.size() <= kMaxTermBytes) {
+    doc.add_boolean_term(kAgencyIdPrefix + d.agency_id);
+  }
+  if (!d.type_name.empty()) {
+    std::string k = FoldedKey(d.type_name);
+    if (k.size() <= kMaxTermBytes) doc.add_boolean_term(kTypePrefix + k);
+  }
+  std::string year = d.issued_date.size() >= 4 ? d.issued_date.substr(0, 4) : "";
+  if (!year.empty()) doc.add_boolean_term(kYearPrefix + year);
+  doc.add_boolean_term(kAccessPrefix + std::to_string(d.access_level));
+
+  doc.add_value(kSlotIssued, d.issued_date);
+  doc.add_value(kSlotIngest, Xapian::sortable_serialise(static_cast<double>(d.ingest_micros)));
+  doc.add_value(kSlotPages, Xapian::sortable_serialise(d.page_count));
+  doc.add_value(kSlotAgency, d.agency_name.empty() ? d.agency_id : d.agency_name);
+  doc.add_value(kSlotType, d.type_name);
+  doc.add_value(kSlotYear, year);
+
+  std::string data;
+  PutField(data, d.id);
+  PutField(data, d.record_file);
+  PutField(data, d.code);
+  PutField(data, subj.normalized);
+  PutField(data, d.issued_date);
+  PutField(data, TruncateUtf8(subj.normalized + "\n" + text.normalized, kMaxStoredText));
+  doc.set_data(data);
+
+  KHOLUU_RETURN_IF_ERROR(CallXapian("index " + d.id, [&] { impl_->db.replace_document(id_term, doc); }));
+  if (++pending_ >= batch_size_) return Commit();
+  return Status::Ok();
+}
+
+Status IndexWriter::Delete(const std::string& id) {
+  std::string term = kIdPrefix + id;
+  bool exists = false;
+  KHOLUU_RETURN_IF_ERROR(CallXapian("delete " + id, [&] {
+    exists = impl_->db.term_exists(term);
+    if (exists) impl_->db.delete_document(term);
+  }));
+  if (!exists) return NotFoundError("document " + id + " is not in the index");
+  if (++pending_ >= batch_size_) return Commit();
+  return Status::Ok();
+}
+
+Status IndexWriter::Commit() {
+  KHOLUU_RETURN_IF_ERROR(CallXapian("commit index", [&] { impl_->db.commit(); }));
+  pending_ = 0;
+  return Status::Ok();
+}
+
+// ---- Searcher -------------------------------------------------------------------
+
+struct Searcher::Impl {
+  Xapian::Database db;
+  RankingOptions ranking;
+};
+
+Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Searcher::~Searcher() = default;
+
+Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir, RankingOptions ranking) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) return NotFoundError("no index at " + dir);
+  auto impl = std::make_unique<Impl>();
+  impl->ranking = ranking;
+  KHOLUU_RETURN_IF_ERROR(CallXapian("open index " + dir, [&] { impl->db = Xapian::Database(dir); }));
+  return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
+}
+
+Status Searcher::Reopen() {
+  return CallXapian("reopen index", [&] { impl_->db.reopen(); });
+}
+
+uint64_t Searcher::doc_count() const { return impl_->db.get_doccount(); }
+
+Result<SearchResults> Searcher::Search(const SearchRequest& req) {
+  if (req.limit > 1000) return InvalidArgumentError("limit above 1000");
+  KHOLUU_ASSIGN_OR_RETURN(ParsedQuery pq, ParseQuery(req.query));
+  const RankingOptions& r = impl_->ranking;
+  QueryBuilder qb(r);
+  Highlight hl;
+  std::vector<Xapian::Query> optional, required, excluded;
+  for (const QueryClause& c : pq.clauses) {
+    Xapian::Query q;
+    if (c.kind == QueryClause::Kind::kDocNumber) {
+      q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                        Xapian::Query(kDocNumberPrefix + Analyzer::CanonicalDocNumber(c.text)),
+                        r.docnumber_weight);
+      optional.push_back(q);
+      continue;
+    }
+    if (c.excluded) {
+      q = qb.Required(c, nullptr);
+      if (!q.empty()) excluded.push_back(q);
+    } else if (c.kind == QueryClause::Kind::kWords && c.field.empty()) {
+      q = qb.Words(c.text, hl);
+      if (!q.empty()) optional.push_back(q);
+    } else {
+      q = qb.Required(c, &hl);
+      if (!q.empty()) required.push_back(q);
+    }
+  }
+  Xapian::Query query;
+  if (!required.empty()) {
+    query = Xapian::Query(Xapian::Query::OP_AND, required.begin(), required.end());
+    if (!optional.empty()) query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, OrOf(optional));
+  } else if (!optional.empty()) {
+    query = OrOf(optional);
+  } else {
+    query = Xapian::Query::MatchAll;
+  }
+  if (!excluded.empty()) query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, OrOf(excluded));
+
+  // Filters, access control first. OP_FILTER never changes scores.
+  std::vector<Xapian::Query> filters;
+  {
+    std::vector<Xapian::Query> levels;
+    for (int32_t l : req.access_levels) levels.emplace_back(kAccessPrefix + std::to_string(l));
+    filters.push_back(levels.empty() ? Xapian::Query::MatchNothing : OrOf(levels));
+  }
+  if (!req.agencies.empty()) {
+    std::vector<Xapian::Query> a;
+    for (const std::string& id : req.agencies) a.emplace_back(kAgencyIdPrefix + id);
+    filters.push_back(OrOf(a));
+  }
+  if (!req.agency_filter.empty()) filters.emplace_back(kAgencyIdPrefix + req.agency_filter);
+  if (!req.type_filter.empty()) filters.emplace_back(kTypePrefix + FoldedKey(req.type_filter));
+  std::string from = std::max(req.date_from, pq.date_from);
+  std::string to = req.date_to.empty() ? pq.date_to
+                   : pq.date_to.empty() ? req.date_to
+                                        : std::min(req.date_to, pq.date_to);
+  if (!from.empty() || !to.empty()) {
+    if (to.empty()) {
+      filters.emplace_back(Xapian::Query::OP_VALUE_GE, kSlotIssued, from);
+    } else {
+      // Dates sort as strings; "9999" is after every YYYY-MM-DD.
+      filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, kSlotIssued,
+                           from.empty() ? std::string("0") : from, to);
+    }
+  }
+  query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                        Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+
+  SearchResults out;
+  Status st = CallXapian("search", [&] {
+    Xapian::Enquire enq(impl_->db);
+    enq.set_query(query);
+    enq.set_weighting_scheme(Xapian::BM25Weight(r.k1, 0, 1, r.b, 0.5));
+    if (req.sort == SearchRequest::Sort::kDateDesc) {
+      enq.set_sort_by_value_then_relevance(kSlotIssued, true);
+    } else if (req.sort == SearchRequest::Sort::kDateAsc) {
+      enq.set_sort_by_value_then_relevance(kSlotIssued, false);
+    }
+    Xapian::ValueCountMatchSpy agency(kSlotAgency), type(kSlotType), year(kSlotYear);
+    Xapian::doccount check = 0;
+    if (req.facets) {
+      enq.add_matchspy(&agency);
+      enq.add_matchspy(&type);
+      enq.add_matchspy(&year);
+      check = std::min<Xapian::doccount>(impl_->db.get_doccount(), 100000);
+    }
+    Xapian::MSet mset = enq.get_mset(static_cast<Xapian::doccount>(req.offset),
+                                     static_cast<Xapian::doccount>(req.limit), check);
+    out.total_estimate = mset.get_matches_estimated();
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      std::vector<std::string> f = GetFields(it.get_document().get_data());
+      if (f.size() < kDataCount) continue;
+      SearchHit h;
+      h.document = f[kDataId];
+      h.record_file = f[kDataRecordFile];
+      h.code = f[kDataCode];
+      h.subject = f[kDataSubject];
+      h.issued_date = f[kDataIssued];
+      h.score = it.get_weight();
+      h.snippet = MakeSnippet(f[kDataText], hl);
+      out.hits.push_back(std::move(h));
+    }
+    if (req.facets) {
+      auto collect = [&](Xapian::ValueCountMatchSpy& spy, const char* name) {
+        auto& m = out.facets[name];
+        for (auto v = spy.values_begin(); v != spy.values_end(); ++v) {
+          if (!(*v).empty()) m[*v] = v.get_termfreq();
+        }
+      };
+      collect(agency, "agency");
+      collect(type, "type");
+      collect(year, "year");
+    }
+  });
+  KHOLUU_RETURN_IF_ERROR(st);
+  return out;
+}
+
+}  // namespace kholuu::indexer

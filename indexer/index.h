@@ -1,0 +1,143 @@
+// The full-text index (Xapian, one directory). One IndexWriter per index at a
+// time (Xapian's lock, across processes); any number of Searchers, each of
+// which sees the last commit and can Reopen() to see newer ones.
+// Term and value layout: docs/search.md.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "archive/base/status.h"
+#include "archive/model/document.h"
+
+namespace kholuu::indexer {
+
+// What the index knows about one document. Plain values; text fields may be
+// in any supported encoding (they go through RepairEncoding and Analyze).
+struct IndexDocument {
+  std::string id;                 // unique; indexing the same id again replaces it
+  std::string record_file;        // hồ sơ id (boolean filter)
+  std::string record_file_title;  // tiêu đề hồ sơ (field "file")
+  std::string code;               // số, ký hiệu, e.g. "28/2018/QĐ-TTg"
+  std::string type_name;         // tên loại: Quyết định, Công văn, ... (field "type", facet)
+  std::string subject;           // trích yếu (field "subject", weighted higher)
+  std::string body;              // full text
+  std::string agency_id;         // mã định danh (boolean filter)
+  std::string agency_name;       // field "agency", facet
+  std::string signer;            // field "signer"
+  std::string issued_date;       // YYYY-MM-DD ("" if unknown): value slot, year facet
+  int64_t ingest_micros = 0;
+  int32_t page_count = 0;
+  int32_t access_level = 1;      // model::AccessLevel value (1 public, 2 conditional, 3 secret)
+};
+
+// The indexable fields of a catalog document plus its extracted text.
+IndexDocument FromModel(const model::Document& d, std::string body, std::string record_file_title);
+
+// Ranking knobs (defaults are what docs/benchmarks-search.md measured).
+struct RankingOptions {
+  double bigram_weight = 1.0;       // exact/folded syllable bigrams relative to syllables
+  double folded_weight = 0.3;       // folded syllables when the query has diacritics
+  double subject_wdf = 2;           // extra within-document frequency for subject syllables
+  double file_title_wdf = 1;        // ... for record-file title syllables
+  double docnumber_weight = 8.0;    // an exact document-number match
+  bool question_stopwords = true;   // drop question phrasing ("đúng hay sai", "nào sau đây")
+  double k1 = 1.2, b = 0.75;        // BM25
+};
+
+class IndexWriter {
+ public:
+  // Opens or creates the index in `dir`. Errors: kUnavailable if another
+  // writer holds the lock; kDataLoss if the index is corrupt; kInternal else.
+  static Result<std::unique_ptr<IndexWriter>> Open(const std::string& dir,
+                                                   RankingOptions ranking = {});
+  ~IndexWriter();
+  IndexWriter(const IndexWriter&) = delete;
+  IndexWriter& operator=(const IndexWriter&) = delete;
+
+  // Adds or replaces the document with d.id. Commits by itself every
+  // `batch_size` changes (default 1000). Errors: kInvalidArgument for an
+  // empty id; Xapian errors as in Open.
+  Status Put(const IndexDocument& d);
+  // Removes the document with this id; kNotFound if there is none.
+  Status Delete(const std::string& id);
+  // Makes every change so far durable and visible to searchers.
+  Status Commit();
+  void set_batch_size(size_t n) { batch_size_ = n == 0 ? 1 : n; }
+  // Encodings repaired so far ("tcvn3" -> count), for reports.
+  const std::map<std::string, size_t>& repaired() const { return repaired_; }
+
+ private:
+  struct Impl;
+  explicit IndexWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  size_t batch_size_ = 1000;
+  size_t pending_ = 0;
+  std::map<std::string, size_t> repaired_;
+};
+
+struct SearchRequest {
+  std::string query;
+  size_t offset = 0;
+  size_t limit = 10;                 // at most 1000
+  enum class Sort { kRelevance, kDateDesc, kDateAsc } sort = Sort::kRelevance;
+  // Access control, applied inside the query so hits, totals and facets only
+  // ever count documents the caller may open. Empty access_levels means
+  // nothing is visible. Empty agencies means every agency.
+  std::vector<int32_t> access_levels = {1};
+  std::vector<std::string> agencies;
+  // Extra filters (ANDed): agency id, exact type name, issue-date bounds.
+  std::string agency_filter;
+  std::string type_filter;
+  std::string date_from;  // YYYY-MM-DD
+  std::string date_to;
+  bool facets = false;
+};
+
+struct SearchHit {
+  std::string document;
+  std::string record_file;
+  double score = 0;
+  std::string code;
+  std::string subject;
+  std::string issued_date;
+  // ~200 characters of the text around the best match; matched syllables
+  // wrapped in <mark>...</mark>; the text itself is HTML-escaped.
+  std::string snippet;
+};
+
+struct SearchResults {
+  uint64_t total_estimate = 0;
+  std::vector<SearchHit> hits;
+  // facet name ("agency", "type", "year") -> value -> count of matching
+  // documents among those examined (every match up to 100,000).
+  std::map<std::string, std::map<std::string, uint64_t>> facets;
+};
+
+// Not thread-safe: use one Searcher per thread.
+class Searcher {
+ public:
+  // Errors: kNotFound if there is no index in `dir`; as IndexWriter::Open.
+  static Result<std::unique_ptr<Searcher>> Open(const std::string& dir,
+                                                RankingOptions ranking = {});
+  ~Searcher();
+  Searcher(const Searcher&) = delete;
+  Searcher& operator=(const Searcher&) = delete;
+
+  // Errors: kInvalidArgument for a query ParseQuery rejects or limit > 1000.
+  Result<SearchResults> Search(const SearchRequest& req);
+  // Moves to the latest commit.
+  Status Reopen();
+  uint64_t doc_count() const;
+
+ private:
+  struct Impl;
+  explicit Searcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kholuu::indexer

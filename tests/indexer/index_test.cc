@@ -1,0 +1,214 @@
+#include "indexer/index.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "indexer/query.h"
+#include "tests/support/status_matchers.h"
+#include "tests/support/temp_dir.h"
+
+namespace kholuu::indexer {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+IndexDocument Doc(std::string id, std::string subject, std::string body, std::string date,
+                  int32_t access, std::string agency, std::string type) {
+  IndexDocument d;
+  d.id = std::move(id);
+  d.record_file = "000.00.00.G22.2024.01";
+  d.subject = std::move(subject);
+  d.body = std::move(body);
+  d.issued_date = std::move(date);
+  d.access_level = access;
+  d.agency_id = agency;
+  d.agency_name = agency == "G22" ? "Văn phòng Chính phủ" : "Bộ Nội vụ";
+  d.type_name = std::move(type);
+  return d;
+}
+
+class IndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = tmp_.path() + "/index";
+    auto w = IndexWriter::Open(dir_);
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    writer_ = std::move(*w);
+    Put(Doc("d1", "Quyết định về gửi, nhận văn bản điện tử",
+            "Quyết định 28/2018/QĐ-TTg quy định việc gửi, nhận văn bản điện tử giữa các cơ quan "
+            "trong hệ thống hành chính nhà nước.",
+            "2018-07-12", 1, "G22", "Quyết định"));
+    Put(Doc("d2", "Nghị định về chế độ báo cáo",
+            "Nghị định 09/2019/NĐ-CP quy định về chế độ báo cáo của cơ quan hành chính nhà nước.",
+            "2019-01-24", 1, "G22", "Nghị định"));
+    Put(Doc("d3", "Công văn mật về nhân sự",
+            "Báo cáo nhân sự của cơ quan; văn bản điện tử không được phổ biến.", "2020-05-02", 3,
+            "G09", "Công văn"));
+    Put(Doc("d4", "Hướng dẫn về văn thư",
+            "Bản sao văn bản, lập hồ sơ và nộp lưu hồ sơ vào lưu trữ cơ quan.", "2021-03-01", 1,
+            "G09", "Công văn"));
+    ASSERT_OK(writer_->Commit());
+    auto s = Searcher::Open(dir_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    searcher_ = std::move(*s);
+  }
+  void Put(const IndexDocument& d) { ASSERT_OK(writer_->Put(d)); }
+
+  std::vector<std::string> Ids(const std::string& q, std::vector<int32_t> levels = {1, 2, 3}) {
+    SearchRequest r;
+    r.query = q;
+    r.access_levels = std::move(levels);
+    auto res = searcher_->Search(r);
+    EXPECT_TRUE(res.ok()) << res.status().ToString();
+    std::vector<std::string> ids;
+    if (res.ok()) {
+      for (const SearchHit& h : res->hits) ids.push_back(h.document);
+    }
+    return ids;
+  }
+
+  testing::TempDir tmp_;
+  std::string dir_;
+  std::unique_ptr<IndexWriter> writer_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+TEST_F(IndexTest, WithAndWithoutDiacritics) {
+  EXPECT_EQ(Ids("chế độ báo cáo").front(), "d2");
+  EXPECT_EQ(Ids("che do bao cao").front(), "d2");
+  EXPECT_EQ(Ids("CHẾ ĐỘ BÁO CÁO").front(), "d2");
+  EXPECT_EQ(Ids("lưu trữ").front(), "d4");
+}
+
+TEST_F(IndexTest, PhraseFieldExclusionAndDateRange) {
+  EXPECT_THAT(Ids("\"văn bản điện tử\""), ::testing::UnorderedElementsAre("d1", "d3"));
+  EXPECT_THAT(Ids("\"điện tử văn bản\""), ElementsAre());
+  EXPECT_THAT(Ids("subject:\"văn bản điện tử\""), ElementsAre("d1"));
+  EXPECT_THAT(Ids("\"văn bản điện tử\" -mật"), ElementsAre("d1"));
+  EXPECT_THAT(Ids("cơ quan 2019..2020"), ::testing::UnorderedElementsAre("d2", "d3"));
+  EXPECT_THAT(Ids("cơ quan 2021.."), ElementsAre("d4"));
+}
+
+TEST_F(IndexTest, DocumentNumberWholeAndParts) {
+  EXPECT_EQ(Ids("09/2019/NĐ-CP").front(), "d2");
+  EXPECT_EQ(Ids("28/2018/qd-ttg").front(), "d1");
+}
+
+TEST_F(IndexTest, AccessControlHidesHitsCountsAndFacets) {
+  SearchRequest r;
+  r.query = "báo cáo";
+  r.facets = true;
+  r.access_levels = {1};
+  auto pub = searcher_->Search(r);
+  ASSERT_TRUE(pub.ok());
+  EXPECT_EQ(pub->total_estimate, 1u);
+  ASSERT_EQ(pub->hits.size(), 1u);
+  EXPECT_EQ(pub->hits[0].document, "d2");
+  EXPECT_EQ(pub->facets["agency"].count("Bộ Nội vụ"), 0u);  // d3's agency never shows
+  EXPECT_EQ(pub->facets["type"].count("Công văn"), 0u);
+  r.access_levels = {1, 3};
+  auto all = searcher_->Search(r);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->total_estimate, 2u);
+  EXPECT_EQ(all->facets["agency"]["Bộ Nội vụ"], 1u);
+  EXPECT_EQ(all->facets["year"]["2020"], 1u);
+  r.access_levels = {};
+  auto none = searcher_->Search(r);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->total_estimate, 0u);
+  // Scoped to agencies.
+  r.access_levels = {1, 2, 3};
+  r.agencies = {"G09"};
+  auto scoped = searcher_->Search(r);
+  ASSERT_TRUE(scoped.ok());
+  ASSERT_EQ(scoped->hits.size(), 1u);
+  EXPECT_EQ(scoped->hits[0].document, "d3");
+}
+
+TEST_F(IndexTest, SnippetHighlightsInOriginalText) {
+  SearchRequest r;
+  r.query = "van ban dien tu";
+  r.access_levels = {1};
+  auto res = searcher_->Search(r);
+  ASSERT_TRUE(res.ok());
+  ASSERT_FALSE(res->hits.empty());
+  EXPECT_THAT(res->hits[0].snippet, HasSubstr("<mark>văn</mark> <mark>bản</mark>"));
+  EXPECT_THAT(res->hits[0].snippet, HasSubstr("<mark>điện</mark>"));
+}
+
+TEST_F(IndexTest, SortingPagingReplaceDeleteAndReopen) {
+  SearchRequest r;
+  r.query = "cơ quan";
+  r.access_levels = {1, 3};
+  r.sort = SearchRequest::Sort::kDateDesc;
+  auto res = searcher_->Search(r);
+  ASSERT_TRUE(res.ok());
+  std::vector<std::string> dates;
+  for (const SearchHit& h : res->hits) dates.push_back(h.issued_date);
+  EXPECT_THAT(dates, ElementsAre("2021-03-01", "2020-05-02", "2019-01-24", "2018-07-12"));
+  r.offset = 1;
+  r.limit = 2;
+  res = searcher_->Search(r);
+  ASSERT_TRUE(res.ok());
+  ASSERT_EQ(res->hits.size(), 2u);
+  EXPECT_EQ(res->hits[0].issued_date, "2020-05-02");
+
+  // Replace d4 by id, delete d2; the searcher sees it after Reopen.
+  Put(Doc("d4", "Hướng dẫn về lưu trữ điện tử", "Nội dung mới.", "2021-03-01", 1, "G09", "Công văn"));
+  ASSERT_OK(writer_->Delete("d2"));
+  EXPECT_EQ(writer_->Delete("nope").code(), StatusCode::kNotFound);
+  ASSERT_OK(writer_->Commit());
+  EXPECT_EQ(searcher_->doc_count(), 4u);
+  ASSERT_OK(searcher_->Reopen());
+  EXPECT_EQ(searcher_->doc_count(), 3u);
+  EXPECT_THAT(Ids("chế độ báo cáo"), ::testing::Not(::testing::Contains("d2")));
+  EXPECT_THAT(Ids("lập hồ sơ"), ::testing::Not(::testing::Contains("d4")));
+}
+
+TEST_F(IndexTest, LegacyEncodedBodyIsSearchable) {
+  // "Văn bản lưu trữ" in TCVN3 as pdftotext shows it (Latin-1 view).
+  Put(Doc("d5", "", "V\xC2\xA8n b\xC2\xB6n l\xC2\xADu tr\xC3\xB7 quan tr\xC3\xA4ng", "2010-01-01", 1,
+          "G09", "Công văn"));
+  ASSERT_OK(writer_->Commit());
+  ASSERT_OK(searcher_->Reopen());
+  EXPECT_THAT(Ids("\"văn bản lưu trữ\""), ::testing::Contains("d5"));
+  EXPECT_EQ(writer_->repaired().at("tcvn3"), 1u);
+}
+
+TEST_F(IndexTest, OneWriterAtATime) {
+  auto second = IndexWriter::Open(dir_);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kUnavailable);
+}
+
+TEST_F(IndexTest, HostileQueries) {
+  SearchRequest r;
+  r.query = std::string(5000, 'a');
+  EXPECT_EQ(searcher_->Search(r).status().code(), StatusCode::kInvalidArgument);
+  for (const char* q : {"\"", "-", "subject:", "..", "\"\"", "-\"\"", "2019..x", ":::", "a\xFF\xFE"}) {
+    r.query = q;
+    EXPECT_TRUE(searcher_->Search(r).ok()) << q;
+  }
+  r.query = "a";
+  r.limit = 5000;
+  EXPECT_EQ(searcher_->Search(r).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(QueryParser, Clauses) {
+  auto q = ParseQuery("văn bản \"điện tử\" -mật subject:lưu 2019..2021 28/2018/QĐ-TTg");
+  ASSERT_TRUE(q.ok());
+  ASSERT_EQ(q->clauses.size(), 6u);
+  EXPECT_EQ(q->clauses[0].text, "văn bản");
+  EXPECT_EQ(q->clauses[1].kind, QueryClause::Kind::kPhrase);
+  EXPECT_TRUE(q->clauses[2].excluded);
+  EXPECT_EQ(q->clauses[3].field, "subject");
+  EXPECT_EQ(q->clauses[4].kind, QueryClause::Kind::kDocNumber);
+  EXPECT_EQ(q->clauses[5].text, "28/2018/QĐ-TTg");  // its parts stay as words
+  EXPECT_EQ(q->date_from, "2019-01-01");
+  EXPECT_EQ(q->date_to, "2021-12-31");
+  EXPECT_FALSE(ParseQuery(std::string(200, ' ') + std::string(100 * 3, '"')).ok());
+}
+
+}  // namespace
+}  // namespace kholuu::indexer
