@@ -13,3 +13,5 @@ endif()
 if(KHOLUU_BUILD_BENCHMARKS)
   find_package(benchmark 1.7 REQUIRED)                           # benchmark::benchmark
 endif()
+pkg_check_modules(PODOFO REQUIRED IMPORTED_TARGET libpodofo)      # PkgConfig::PODOFO (0.9.8 API)
+pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)    # PkgConfig::LIBXML2

@@ -123,6 +123,7 @@ int main(int argc, char** argv) {
 
   Registry reg{&common, &rc};
   RegisterGetCommands(app, reg);
+  RegisterPdfaCommands(app, reg);
 
   try {
     app.parse(argc, argv);

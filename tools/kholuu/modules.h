@@ -22,5 +22,6 @@ struct Registry {
 };
 
 void RegisterGetCommands(CLI::App& app, const Registry& reg);
+void RegisterPdfaCommands(CLI::App& app, const Registry& reg);
 
 }  // namespace kholuu::cli

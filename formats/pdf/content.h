@@ -1,0 +1,29 @@
+// A small tokenizer for decoded content streams: which colour operators,
+// rendering intents, graphics-state nesting and inline-image keys a stream
+// uses. Never reads outside the buffer; linear time.
+#pragma once
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kholuu::formats::pdf {
+
+struct ContentUse {
+  bool device_rgb = false;   // rg/RG, or cs/CS /DeviceRGB
+  bool device_cmyk = false;  // k/K, or cs/CS /DeviceCMYK
+  bool device_gray = false;  // g/G, or cs/CS /DeviceGray
+  std::vector<std::string> colour_space_names;  // operands of cs/CS (resource names)
+  std::vector<std::string> rendering_intents;   // operands of ri
+  std::vector<std::string> inline_filters;      // /F or /Filter values of inline images
+  std::vector<std::string> inline_colour_spaces;  // /CS or /ColorSpace of inline images
+  std::set<std::string> unknown_operators;
+  bool inline_interpolate = false;
+  int max_q_depth = 0;
+  bool long_string = false;  // a string operand longer than 32767 bytes
+};
+
+ContentUse ScanContent(std::string_view data);
+
+}  // namespace kholuu::formats::pdf
