@@ -82,6 +82,16 @@ ContentUse ScanContent(std::string_view b) {
       else if (nm == "/DeviceCMYK") u.device_cmyk = true;
       else if (nm == "/DeviceGray") u.device_gray = true;
       else if (nm.size() > 1 && nm[0] == '/') u.colour_space_names.push_back(nm.substr(1));
+    } else if ((op == "Do" || op == "gs" || op == "sh" || op == "scn" || op == "SCN") && !operands.empty() &&
+               operands.back().size() > 1 && operands.back()[0] == '/') {
+      std::string nm = operands.back().substr(1);
+      if (op == "Do") u.xobjects.insert(nm);
+      else if (op == "gs") u.ext_gstates.insert(nm);
+      else if (op == "sh") u.shadings.insert(nm);
+      else u.patterns.insert(nm);
+    } else if (op == "Tf" && operands.size() >= 2 && operands[operands.size() - 2].size() > 1 &&
+               operands[operands.size() - 2][0] == '/') {
+      u.fonts.insert(operands[operands.size() - 2].substr(1));
     } else if (op == "ri" && !operands.empty() && operands.back().size() > 1) {
       u.rendering_intents.push_back(operands.back().substr(1));
     } else if (op == "q") {

@@ -19,6 +19,12 @@ struct ContentUse {
   std::vector<std::string> inline_filters;      // /F or /Filter values of inline images
   std::vector<std::string> inline_colour_spaces;  // /CS or /ColorSpace of inline images
   std::set<std::string> unknown_operators;
+  // Resource names the stream uses (without the leading '/').
+  std::set<std::string> xobjects;      // Do
+  std::set<std::string> ext_gstates;   // gs
+  std::set<std::string> fonts;         // Tf
+  std::set<std::string> shadings;      // sh
+  std::set<std::string> patterns;      // name operand of scn/SCN
   bool inline_interpolate = false;
   int max_q_depth = 0;
   bool long_string = false;  // a string operand longer than 32767 bytes

@@ -130,7 +130,10 @@ class Validator {
 
     RawScan raw = ScanRawSyntax(bytes_, part_, limits_.max_violations);
     for (auto& v : raw.violations) Add(v.clause, v.message, v.object);
-    for (const RawStream& s : raw.streams) raw_lengths_[s.object] = s.data_length;
+    for (const RawStream& s : raw.streams) {
+      raw_lengths_[s.object] = s.data_length;
+      raw_eol_[s.object] = s.eol_length;
+    }
 
     if (encrypted) {
       Add("6.1.3", "the file is encrypted (the trailer has an Encrypt entry)", "trailer");
@@ -231,6 +234,7 @@ class Validator {
     metadata_obj_ = md;
     std::string xml;
     if (!Decode(md, &xml)) return;
+    xml = XmpToUtf8(xml);
     metadata_bytes_ = xml;
     auto p = XmpPacket::Parse(xml);
     if (!p.ok()) {
@@ -297,14 +301,6 @@ class Validator {
       const std::string subtype = GetName(o, "Subtype");
       const std::string s = GetName(o, "S");
       if (!s.empty() && (type == "Action" || Has(o, "S")) && (type.empty() || type == "Action")) CheckAction(o);
-      if (type == "Font" || (type.empty() && Has(o, "BaseFont") && !subtype.empty())) CheckFont(o);
-      if (subtype == "Image" && o->HasStream()) CheckImage(o);
-      if (subtype == "Form" && o->HasStream()) CheckFormXObject(o);
-      if (subtype == "PS" && o->HasStream()) {
-        Add(C("6.2.7", "6.2.9"), "a PostScript XObject is used", RefString(o));
-      }
-      if (type == "ExtGState") CheckExtGState(o);
-      if (type == "Annot" || (type.empty() && Has(o, "Rect") && !subtype.empty() && Has(o, "P"))) CheckAnnotation(o);
       if (Has(o, "FT") || (Has(o, "Kids") && Has(o, "T"))) CheckField(o);
       if (type == "Filespec" || type == "EmbeddedFile" || Has(o, "EF")) CheckFileSpec(o);
       if (type == "OCG" && part_ == 1) Add("6.1.13", "optional content (OCG) is used", RefString(o));
@@ -374,7 +370,10 @@ class Validator {
     auto it = raw_lengths_.find(o->Reference().ObjectNumber());
     if (len != nullptr && len->IsNumber() && it != raw_lengths_.end()) {
       int64_t declared = len->GetNumber();
-      if (declared < 0 || static_cast<size_t>(declared) != it->second) {
+      // ISO 32000 excludes the EOL before endstream from Length; writers that
+      // count it are tolerated (the data still ends at the declared length).
+      size_t with_eol = it->second + raw_eol_[o->Reference().ObjectNumber()];
+      if (declared < 0 || static_cast<size_t>(declared) < it->second || static_cast<size_t>(declared) > with_eol) {
         Add(C("6.1.7", "6.1.7.1"),
             "the stream's Length (" + std::to_string(declared) + ") differs from the number of bytes between stream and endstream (" +
                 std::to_string(it->second) + ")",
@@ -685,7 +684,7 @@ class Validator {
   void DeviceColour(const char* which, const std::string& where, const PdfObject* resources) {
     const std::string w = which;
     const char* clause = C("6.2.3.3", "6.2.4.3");
-    if (part_ >= 2) {
+    {
       std::string def = w == "DeviceRGB" ? "DefaultRGB" : w == "DeviceCMYK" ? "DefaultCMYK" : "DefaultGray";
       const PdfObject* cs = Get(resources, "ColorSpace");
       if (cs != nullptr && Has(cs, def.c_str())) return;
@@ -823,7 +822,7 @@ class Validator {
     if (annots != nullptr && annots->IsArray()) {
       for (const PdfObject& a : annots->GetArray()) {
         const PdfObject* an = Resolve(&a);
-        if (an != nullptr && an->Reference().ObjectNumber() == 0) CheckAnnotation(an);
+        if (an != nullptr && an->IsDictionary()) CheckAnnotation(an);
         // Appearance streams are content too.
         const PdfObject* ap = Get(an, "AP");
         if (ap != nullptr && ap->IsDictionary()) {
@@ -874,7 +873,7 @@ class Validator {
       else if (cs == "CMYK" || cs == "DeviceCMYK") DeviceColour("DeviceCMYK", where, res);
       else if (cs == "G" || cs == "DeviceGray") DeviceColour("DeviceGray", where, res);
     }
-    CheckResources(res, where, depth);
+    CheckResources(res, where, depth, u);
   }
 
   void CheckRenderingIntent(const std::string& ri, const std::string& where) {
@@ -883,31 +882,40 @@ class Validator {
     }
   }
 
-  void CheckResources(const PdfObject* res, const std::string& where, int depth) {
+  // Checks the resources a content stream uses (ISO 19005 applies to what
+  // is rendered; unused resource entries are not part of the page).
+  void CheckResources(const PdfObject* res, const std::string& where, int depth, const ContentUse& u) {
     res = Resolve(res);
     if (res == nullptr || !res->IsDictionary() || depth > 16) return;
-    if (res->Reference().ObjectNumber() != 0 && !resources_done_.insert(res->Reference().ObjectNumber()).second) return;
+    auto used = [](const std::set<std::string>& names, const PdfName& key) { return names.count(key.GetName()) > 0; };
     if (const PdfObject* css = Get(res, "ColorSpace"); css != nullptr && css->IsDictionary()) {
       for (const auto& kv : css->GetDictionary().GetKeys()) {
         const std::string k = kv.first.GetName();
-        if (k == "DefaultRGB" || k == "DefaultCMYK" || k == "DefaultGray") continue;
+        if (std::find(u.colour_space_names.begin(), u.colour_space_names.end(), k) == u.colour_space_names.end()) continue;
         CheckColourSpace(kv.second, where, res, 0);
       }
     }
     if (const PdfObject* xo = Get(res, "XObject"); xo != nullptr && xo->IsDictionary()) {
       for (const auto& kv : xo->GetDictionary().GetKeys()) {
+        if (!used(u.xobjects, kv.first)) continue;
         const PdfObject* x = Resolve(kv.second);
         if (x == nullptr) continue;
         const std::string st = GetName(x, "Subtype");
+        if (!checked_.insert(x).second) continue;
         if (st == "Form") {
+          CheckFormXObject(x);
           CheckFormContent(x, depth + 1);
         } else if (st == "Image") {
+          CheckImage(x);
           if (const PdfObject* ics = Get(x, "ColorSpace")) CheckColourSpace(ics, RefString(x), res, 0);
+        } else if (st == "PS") {
+          Add(C("6.2.7", "6.2.9"), "a PostScript XObject is used", RefString(x));
         }
       }
     }
     if (const PdfObject* pats = Get(res, "Pattern"); pats != nullptr && pats->IsDictionary()) {
       for (const auto& kv : pats->GetDictionary().GetKeys()) {
+        if (!used(u.patterns, kv.first)) continue;
         const PdfObject* p = Resolve(kv.second);
         if (p != nullptr && p->HasStream()) CheckFormContent(p, depth + 1);
         if (const PdfObject* sh = Get(p, "Shading")) {
@@ -917,12 +925,23 @@ class Validator {
     }
     if (const PdfObject* shs = Get(res, "Shading"); shs != nullptr && shs->IsDictionary()) {
       for (const auto& kv : shs->GetDictionary().GetKeys()) {
+        if (!used(u.shadings, kv.first)) continue;
         if (const PdfObject* scs = Get(Resolve(kv.second), "ColorSpace")) CheckColourSpace(scs, where, res, 0);
+      }
+    }
+    if (const PdfObject* gss = Get(res, "ExtGState"); gss != nullptr && gss->IsDictionary()) {
+      for (const auto& kv : gss->GetDictionary().GetKeys()) {
+        if (!used(u.ext_gstates, kv.first)) continue;
+        const PdfObject* g = Resolve(kv.second);
+        if (g != nullptr && g->IsDictionary() && checked_.insert(g).second) CheckExtGState(g);
       }
     }
     if (const PdfObject* fonts = Get(res, "Font"); fonts != nullptr && fonts->IsDictionary()) {
       for (const auto& kv : fonts->GetDictionary().GetKeys()) {
+        if (!used(u.fonts, kv.first)) continue;
         const PdfObject* f = Resolve(kv.second);
+        if (f == nullptr || !f->IsDictionary() || !checked_.insert(f).second) continue;
+        CheckFont(f);
         if (f != nullptr && GetName(f, "Subtype") == "Type3") {
           if (const PdfObject* procs = Get(f, "CharProcs"); procs != nullptr && procs->IsDictionary()) {
             const PdfObject* fres = Get(f, "Resources");
@@ -1215,6 +1234,7 @@ class Validator {
         }
       }
     }
+    if (cid != nullptr && cid->IsDictionary() && checked_.insert(cid).second) CheckFont(cid);
     if (cid != nullptr && enc != nullptr && enc->HasStream()) {
       // CIDSystemInfo of the CMap and the CIDFont must be compatible.
       const PdfObject* a = Get(enc, "CIDSystemInfo");
@@ -1356,10 +1376,11 @@ class Validator {
   size_t decoded_total_ = 0;
   size_t indirect_count_ = 0;
   std::map<uint32_t, size_t> raw_lengths_;
+  std::map<uint32_t, size_t> raw_eol_;
   std::set<uint32_t> checked_icc_;
   std::set<uint32_t> forms_done_;
-  std::set<uint32_t> resources_done_;
   std::set<uint32_t> annots_done_;
+  std::set<const PdfObject*> checked_;  // fonts, images, forms, graphics states already checked
 };
 
 }  // namespace

@@ -262,7 +262,7 @@ class Scanner {
     } else {
       Add(StreamClause(), "the endstream keyword is not preceded by an end-of-line", obj);
     }
-    out_.streams.push_back({num, gen, end - d});
+    out_.streams.push_back({num, gen, end - d, e - end});
     return e + 9;
   }
 

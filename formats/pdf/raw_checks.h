@@ -20,6 +20,7 @@ struct RawStream {
   uint32_t object = 0;
   uint16_t generation = 0;
   size_t data_length = 0;  // bytes between the EOL after "stream" and the EOL before "endstream"
+  size_t eol_length = 0;   // length of that EOL before "endstream" (0, 1 or 2)
 };
 
 struct RawScan {

@@ -210,7 +210,7 @@ const Schemas& Predefined() {
       size_t sp = line.find(' ');
       std::string head = line.substr(0, sp);
       std::string rest = sp == std::string::npos ? "" : line.substr(sp + 1);
-      if (head == "schema") {
+      if (head == "@schema") {
         size_t sp2 = rest.find(' ');
         ns = rest.substr(sp2 + 1);
         schema_mask = mask;
@@ -218,7 +218,7 @@ const Schemas& Predefined() {
         for (int k = 0; k < 2; ++k) {
           if (schema_mask & (1 << k)) out->props[k][ns];
         }
-      } else if (head == "struct") {
+      } else if (head == "@struct") {
         size_t sp2 = rest.find(' ');
         StructDef& d = out->structs[rest.substr(0, sp2)];
         d.ns = rest.substr(sp2 + 1);
@@ -600,13 +600,52 @@ const XmlNode::Attr* XmlNode::FindAttr(std::string_view ans, std::string_view an
   return nullptr;
 }
 
+std::string XmpToUtf8(std::string_view b) {
+  // XMP packets may be UTF-8, UTF-16 or UTF-32 (either byte order); detect
+  // from the first character, which is '<' or a byte order mark.
+  auto u = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(b[i])); };
+  int width = 1;
+  bool big = false;
+  if (b.size() >= 4 && u(0) == 0 && u(1) == 0 && (u(2) == 0xFE || u(3) == '<')) { width = 4; big = true; }
+  else if (b.size() >= 4 && (u(0) == '<' || u(0) == 0xFF) && u(2) == 0 && u(3) == 0 && (u(1) == 0 || u(1) == 0xFE)) { width = 4; }
+  else if (b.size() >= 2 && ((u(0) == 0 && u(1) == '<') || (u(0) == 0xFE && u(1) == 0xFF))) { width = 2; big = true; }
+  else if (b.size() >= 2 && ((u(0) == '<' && u(1) == 0) || (u(0) == 0xFF && u(1) == 0xFE))) { width = 2; }
+  if (width == 1) {
+    if (b.size() >= 3 && u(0) == 0xEF && u(1) == 0xBB && u(2) == 0xBF) return std::string(b.substr(3));
+    return std::string(b);
+  }
+  std::string out;
+  out.reserve(b.size() / static_cast<size_t>(width));
+  auto put = [&](uint32_t c) {
+    if (c == 0xFEFF) return;
+    if (c < 0x80) out += static_cast<char>(c);
+    else if (c < 0x800) { out += static_cast<char>(0xC0 | (c >> 6)); out += static_cast<char>(0x80 | (c & 0x3F)); }
+    else if (c < 0x10000) { out += static_cast<char>(0xE0 | (c >> 12)); out += static_cast<char>(0x80 | ((c >> 6) & 0x3F)); out += static_cast<char>(0x80 | (c & 0x3F)); }
+    else if (c < 0x110000) { out += static_cast<char>(0xF0 | (c >> 18)); out += static_cast<char>(0x80 | ((c >> 12) & 0x3F)); out += static_cast<char>(0x80 | ((c >> 6) & 0x3F)); out += static_cast<char>(0x80 | (c & 0x3F)); }
+    else out += "\xEF\xBF\xBD";
+  };
+  size_t w = static_cast<size_t>(width);
+  for (size_t i = 0; i + w <= b.size(); i += w) {
+    uint32_t c;
+    if (w == 4) c = big ? (u(i) << 24 | u(i + 1) << 16 | u(i + 2) << 8 | u(i + 3)) : (u(i + 3) << 24 | u(i + 2) << 16 | u(i + 1) << 8 | u(i));
+    else c = big ? (u(i) << 8 | u(i + 1)) : (u(i + 1) << 8 | u(i));
+    if (w == 2 && c >= 0xD800 && c < 0xDC00 && i + 4 <= b.size()) {
+      uint32_t lo = big ? (u(i + 2) << 8 | u(i + 3)) : (u(i + 3) << 8 | u(i + 2));
+      if (lo >= 0xDC00 && lo < 0xE000) { c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00); i += 2; }
+    }
+    put(c);
+  }
+  return out;
+}
+
 Result<std::unique_ptr<XmpPacket>> XmpPacket::Parse(std::string_view bytes) {
   std::call_once(g_xml_init, [] { xmlInitParser(); });
   if (bytes.size() > (size_t{64} << 20)) return InvalidArgumentError("XMP packet larger than 64 MiB");
   // No network, no entity substitution, no DTD loading; errors are returned,
   // not printed.
   const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
-  xmlDocPtr doc = xmlReadMemory(bytes.data(), static_cast<int>(bytes.size()), "xmp.xml", nullptr, opts);
+  // Bytes arrive here as UTF-8 (XmpToUtf8); say so, whatever a declaration claims.
+  xmlDocPtr doc = xmlReadMemory(bytes.data(), static_cast<int>(bytes.size()), "xmp.xml", "UTF-8", opts);
   if (doc == nullptr) {
     const xmlError* e = xmlGetLastError();
     std::string msg = e && e->message ? Trim(e->message) : "not well-formed";

@@ -46,9 +46,14 @@ struct XmpProperty {
   const XmlNode* element = nullptr;
 };
 
+// Converts a packet in UTF-16 or UTF-32 (detected from its first
+// character or byte order mark) to UTF-8; UTF-8 input is returned as is
+// (without a BOM).
+std::string XmpToUtf8(std::string_view bytes);
+
 class XmpPacket {
  public:
-  // Parses the bytes of a metadata stream. kInvalidArgument with the parser's
+  // Parses a metadata packet already converted with XmpToUtf8. kInvalidArgument with the parser's
   // message if the XML is not well-formed, has a DTD, or has no rdf:RDF.
   static Result<std::unique_ptr<XmpPacket>> Parse(std::string_view bytes);
 

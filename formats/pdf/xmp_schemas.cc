@@ -5,7 +5,7 @@ namespace kholuu::formats::pdf::internal {
 std::string_view PredefinedSchemas() {
   // clang-format off
   static constexpr std::string_view kTable = R"(
-schema dc http://purl.org/dc/elements/1.1/
+@schema dc http://purl.org/dc/elements/1.1/
 contributor Bag ProperName
 coverage Text
 creator Seq ProperName
@@ -21,7 +21,7 @@ source Text
 subject Bag Text
 title Lang Alt
 type Bag Text
-schema xmp http://ns.adobe.com/xap/1.0/
+@schema xmp http://ns.adobe.com/xap/1.0/
 Advisory Bag XPath
 BaseURL URL
 CreateDate Date
@@ -31,21 +31,21 @@ Label Text @2
 MetadataDate Date
 ModifyDate Date
 Nickname Text
-Rating Integer @2
+Rating Real @2
 Thumbnails Alt Thumbnail
-schema xmpRights http://ns.adobe.com/xap/1.0/rights/
+@schema xmpRights http://ns.adobe.com/xap/1.0/rights/
 Certificate URL
 Marked Boolean
 Owner Bag ProperName
 UsageTerms Lang Alt
 WebStatement URL
-schema xmpMM http://ns.adobe.com/xap/1.0/mm/
+@schema xmpMM http://ns.adobe.com/xap/1.0/mm/
 DerivedFrom ResourceRef
 DocumentID URI
 History Seq ResourceEvent
 Ingredients Bag ResourceRef @2
 InstanceID URI
-LastURL URL @1
+LastURL URL
 ManagedFrom ResourceRef
 Manager AgentName
 ManageTo URI
@@ -56,26 +56,26 @@ OriginalDocumentID URI @2
 Pantry Bag Text @2
 RenditionClass RenditionClass
 RenditionParams Text
-RenditionOf ResourceRef @1
-SaveID Integer @1
+RenditionOf ResourceRef
+SaveID Integer
 VersionID Text
 Versions Seq Version
-schema xmpBJ http://ns.adobe.com/xap/1.0/bj/
+@schema xmpBJ http://ns.adobe.com/xap/1.0/bj/
 JobRef Bag Job
-schema xmpTPg http://ns.adobe.com/xap/1.0/t/pg/
+@schema xmpTPg http://ns.adobe.com/xap/1.0/t/pg/
 MaxPageSize Dimensions
 NPages Integer
 Fonts Bag Font @2
 Colorants Seq Colorant @2
 PlateNames Seq Text @2
-schema xmpidq http://ns.adobe.com/xmp/Identifier/qual/1.0/
+@schema xmpidq http://ns.adobe.com/xmp/Identifier/qual/1.0/
 Scheme Text
-schema pdf http://ns.adobe.com/pdf/1.3/
+@schema pdf http://ns.adobe.com/pdf/1.3/
 Keywords Text
 PDFVersion Text
 Producer AgentName
 Trapped Boolean @2
-schema photoshop http://ns.adobe.com/photoshop/1.0/
+@schema photoshop http://ns.adobe.com/photoshop/1.0/
 AuthorsPosition Text
 CaptionWriter ProperName
 Category Text
@@ -91,11 +91,12 @@ ICCProfile Text @2
 Instructions Text
 Source Text
 State Text
-SupplementalCategories Bag Text
+SupplementalCategories Text @1
+SupplementalCategories Bag Text @2
 TextLayers Seq Layer @2
 TransmissionReference Text
 Urgency Integer
-schema tiff http://ns.adobe.com/tiff/1.0/
+@schema tiff http://ns.adobe.com/tiff/1.0/
 ImageWidth Integer
 ImageLength Integer
 BitsPerSample Seq Integer
@@ -121,7 +122,7 @@ Model ProperName
 Software AgentName
 Artist ProperName
 Copyright Lang Alt
-schema exif http://ns.adobe.com/exif/1.0/
+@schema exif http://ns.adobe.com/exif/1.0/
 ExifVersion Text
 FlashpixVersion Text
 ColorSpace Integer
@@ -201,10 +202,10 @@ GPSDestDistance Rational
 GPSProcessingMethod Text
 GPSAreaInformation Text
 GPSDifferential Integer
-schema aux http://ns.adobe.com/exif/1.0/aux/
+@schema aux http://ns.adobe.com/exif/1.0/aux/
 Lens Text
 SerialNumber Text
-schema crs http://ns.adobe.com/camera-raw-settings/1.0/ @2
+@schema crs http://ns.adobe.com/camera-raw-settings/1.0/ @2
 AutoBrightness Boolean
 AutoContrast Boolean
 AutoExposure Boolean
@@ -246,7 +247,7 @@ Version Text
 VignetteAmount Integer
 VignetteMidpoint Integer
 WhiteBalance Text
-schema xmpDM http://ns.adobe.com/xmp/1.0/DynamicMedia/ @2
+@schema xmpDM http://ns.adobe.com/xmp/1.0/DynamicMedia/ @2
 absPeakAudioFilePath URI
 album Text
 altTapeName Text
@@ -304,30 +305,30 @@ videoFrameSize Dimensions
 videoModDate Date
 videoPixelAspectRatio Rational
 videoPixelDepth Text
-schema pdfaid http://www.aiim.org/pdfa/ns/id/
+@schema pdfaid http://www.aiim.org/pdfa/ns/id/
 part Integer
 conformance Text
 amd Text
 corr Text @2
-schema pdfaExtension http://www.aiim.org/pdfa/ns/extension/
+@schema pdfaExtension http://www.aiim.org/pdfa/ns/extension/
 schemas Bag Schema
-struct Dimensions http://ns.adobe.com/xap/1.0/sType/Dimensions#
+@struct Dimensions http://ns.adobe.com/xap/1.0/sType/Dimensions#
 w Real
 h Real
 unit Text
-struct Thumbnail http://ns.adobe.com/xap/1.0/g/img/
+@struct Thumbnail http://ns.adobe.com/xap/1.0/g/img/
 height Integer
 width Integer
 format Text
 image Text
-struct ResourceEvent http://ns.adobe.com/xap/1.0/sType/ResourceEvent#
+@struct ResourceEvent http://ns.adobe.com/xap/1.0/sType/ResourceEvent#
 action Text
 changed Text
 instanceID URI
 parameters Text
 softwareAgent AgentName
 when Date
-struct ResourceRef http://ns.adobe.com/xap/1.0/sType/ResourceRef#
+@struct ResourceRef http://ns.adobe.com/xap/1.0/sType/ResourceRef#
 alternatePaths Seq URI
 documentID URI
 filePath URI
@@ -345,23 +346,23 @@ renditionClass RenditionClass
 renditionParams Text
 toPart Text
 versionID Text
-struct ManifestItem http://ns.adobe.com/xap/1.0/sType/ManifestItem#
+@struct ManifestItem http://ns.adobe.com/xap/1.0/sType/ManifestItem#
 linkForm Text
 placedXResolution Real
 placedYResolution Real
 placedResolutionUnit Text
 reference ResourceRef
-struct Version http://ns.adobe.com/xap/1.0/sType/Version#
+@struct Version http://ns.adobe.com/xap/1.0/sType/Version#
 comments Text
 event ResourceEvent
 modifyDate Date
 modifier ProperName
 version Text
-struct Job http://ns.adobe.com/xap/1.0/sType/Job#
+@struct Job http://ns.adobe.com/xap/1.0/sType/Job#
 id Text
 name Text
 url URL
-struct Font http://ns.adobe.com/xap/1.0/sType/Font#
+@struct Font http://ns.adobe.com/xap/1.0/sType/Font#
 childFontFiles Seq Text
 composite Boolean
 fontFace Text
@@ -370,7 +371,7 @@ fontFileName Text
 fontName Text
 fontType Text
 versionString Text
-struct Colorant http://ns.adobe.com/xap/1.0/g/
+@struct Colorant http://ns.adobe.com/xap/1.0/g/
 swatchName Text
 mode Text
 type Text
@@ -384,87 +385,87 @@ blue Integer
 L Real
 A Integer
 B Integer
-struct Layer http://ns.adobe.com/photoshop/1.0/
+@struct Layer http://ns.adobe.com/photoshop/1.0/
 LayerName Text
 LayerText Text
-struct OECF http://ns.adobe.com/exif/1.0/
+@struct OECF http://ns.adobe.com/exif/1.0/
 Columns Integer
 Rows Integer
 Names Seq Text
 Values Seq Rational
-struct CFAPattern http://ns.adobe.com/exif/1.0/
+@struct CFAPattern http://ns.adobe.com/exif/1.0/
 Columns Integer
 Rows Integer
 Values Seq Integer
-struct DeviceSettings http://ns.adobe.com/exif/1.0/
+@struct DeviceSettings http://ns.adobe.com/exif/1.0/
 Columns Integer
 Rows Integer
 Settings Seq Text
-struct Flash http://ns.adobe.com/exif/1.0/
+@struct Flash http://ns.adobe.com/exif/1.0/
 Fired Boolean
 Return Integer
 Mode Integer
 Function Boolean
 RedEyeMode Boolean
-struct ProjectLink http://ns.adobe.com/xmp/1.0/DynamicMedia/
+@struct ProjectLink http://ns.adobe.com/xmp/1.0/DynamicMedia/
 path URI
 type Text
-struct Time http://ns.adobe.com/xmp/1.0/DynamicMedia/
+@struct Time http://ns.adobe.com/xmp/1.0/DynamicMedia/
 scale Rational
 value Integer
-struct Timecode http://ns.adobe.com/xmp/1.0/DynamicMedia/
+@struct Timecode http://ns.adobe.com/xmp/1.0/DynamicMedia/
 timeFormat Text
 timeValue Text
-struct Marker http://ns.adobe.com/xmp/1.0/DynamicMedia/
+@struct Marker http://ns.adobe.com/xmp/1.0/DynamicMedia/
 comment Text
 cuePointParams Seq CuePointParam
 cuePointType Text
-duration Text
+duration Time
 location URI
 name Text
 probability Real
 speaker Text
-startTime Text
+startTime Time
 target Text
 type Text
-struct CuePointParam http://ns.adobe.com/xmp/1.0/DynamicMedia/
+@struct CuePointParam http://ns.adobe.com/xmp/1.0/DynamicMedia/
 key Text
 value Text
-struct Media http://ns.adobe.com/xmp/1.0/DynamicMedia/
+@struct Media http://ns.adobe.com/xmp/1.0/DynamicMedia/
 duration Time
 managed Boolean
 path URI
 startTime Time
 track Text
 webStatement URI
-struct BeatSpliceStretch http://ns.adobe.com/xmp/1.0/DynamicMedia/
+@struct BeatSpliceStretch http://ns.adobe.com/xmp/1.0/DynamicMedia/
 riseInDecibel Real
 riseInTimeDuration Time
 useFileBeatsMarker Boolean
-struct ResampleStretch http://ns.adobe.com/xmp/1.0/DynamicMedia/
+@struct ResampleStretch http://ns.adobe.com/xmp/1.0/DynamicMedia/
 quality Text
-struct TimeScaleStretch http://ns.adobe.com/xmp/1.0/DynamicMedia/
+@struct TimeScaleStretch http://ns.adobe.com/xmp/1.0/DynamicMedia/
 frameOverlappingPercentage Real
 frameSize Real
 quality Text
-struct Schema http://www.aiim.org/pdfa/ns/schema#
+@struct Schema http://www.aiim.org/pdfa/ns/schema#
 schema Text
 namespaceURI URI
 prefix Text
 property Seq Property
 valueType Seq ValueType
-struct Property http://www.aiim.org/pdfa/ns/property#
+@struct Property http://www.aiim.org/pdfa/ns/property#
 name Text
 valueType Text
 category Text
 description Text
-struct ValueType http://www.aiim.org/pdfa/ns/type#
+@struct ValueType http://www.aiim.org/pdfa/ns/type#
 type Text
 namespaceURI URI
 prefix Text
 description Text
 field Seq Field
-struct Field http://www.aiim.org/pdfa/ns/field#
+@struct Field http://www.aiim.org/pdfa/ns/field#
 name Text
 valueType Text
 description Text

@@ -8,9 +8,9 @@
 namespace kholuu::formats::pdf::internal {
 
 // Lines:
-//   "schema PREFIX URI [@1|@2]"  starts a schema (only in part 1 / parts 2-3)
+//   "@schema PREFIX URI [@1|@2]"  starts a schema (only in part 1 / parts 2-3)
 //   "NAME TYPE [@1|@2]"          a property of the current schema
-//   "struct NAME URI"             starts a structure type; fields follow
+//   "@struct NAME URI"             starts a structure type; fields follow
 // TYPE is "Text", "Integer", "Bag X", "Seq X", "Alt X", "Lang Alt", or a
 // structure name.
 std::string_view PredefinedSchemas();
