@@ -1,5 +1,7 @@
 #include "formats/pdf/content.h"
 
+#include <algorithm>
+
 namespace kholuu::formats::pdf {
 namespace {
 
@@ -43,7 +45,8 @@ ContentUse ScanContent(std::string_view b) {
         if (b[i] == '(') ++depth;
         else if (b[i] == ')' && --depth == 0) { ++i; break; }
       }
-      if (i - s > 32769) u.long_string = true;
+      size_t len = i - s >= 2 ? i - s - 2 : 0;
+      if (len > u.max_string_bytes) u.max_string_bytes = len;
       operands.emplace_back();
       continue;
     }
@@ -52,7 +55,7 @@ ContentUse ScanContent(std::string_view b) {
     if (c == '<') {
       size_t s = i;
       while (i < n && b[i] != '>') ++i;
-      if ((i - s) / 2 > 32767) u.long_string = true;
+      if ((i - s) / 2 > u.max_string_bytes) u.max_string_bytes = (i - s) / 2;
       ++i;
       operands.emplace_back();
       continue;
@@ -69,7 +72,18 @@ ContentUse ScanContent(std::string_view b) {
     if (i == s) { ++i; continue; }  // stray delimiter such as ')'
     std::string_view tok = b.substr(s, i - s);
     char f = tok[0];
-    if ((f >= '0' && f <= '9') || f == '-' || f == '+' || f == '.') { operands.emplace_back(); continue; }
+    if ((f >= '0' && f <= '9') || f == '-' || f == '+' || f == '.') {
+      bool real = tok.find('.') != std::string_view::npos;
+      double v = 0;  // integer part only: enough for the limits
+      for (char ch : tok) {
+        if (ch == '.') break;
+        if (ch >= '0' && ch <= '9') v = v * 10 + (ch - '0');
+      }
+      if (real) u.max_abs_real = std::max(u.max_abs_real, v);
+      else u.max_abs_integer = std::max(u.max_abs_integer, v);
+      operands.emplace_back();
+      continue;
+    }
     if (tok == "true" || tok == "false" || tok == "null") { operands.emplace_back(); continue; }
     // An operator.
     std::string op(tok);
@@ -121,6 +135,7 @@ ContentUse ScanContent(std::string_view b) {
         if ((key == "/F" || key == "/Filter") && val.size() > 1 && val[0] == '/') u.inline_filters.push_back(val.substr(1));
         if ((key == "/CS" || key == "/ColorSpace") && val.size() > 1 && val[0] == '/') u.inline_colour_spaces.push_back(val.substr(1));
         if ((key == "/I" || key == "/Interpolate") && val == "true") u.inline_interpolate = true;
+        if (key == "/Intent" && val.size() > 1 && val[0] == '/') u.inline_intents.push_back(val.substr(1));
       }
       // Skip the image data: the first "EI" delimited by white-space.
       while (i + 2 < n && !(IsWhite(b[i]) && b[i + 1] == 'E' && b[i + 2] == 'I' && (i + 3 >= n || IsWhite(b[i + 3])))) ++i;

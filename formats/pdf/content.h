@@ -18,6 +18,7 @@ struct ContentUse {
   std::vector<std::string> rendering_intents;   // operands of ri
   std::vector<std::string> inline_filters;      // /F or /Filter values of inline images
   std::vector<std::string> inline_colour_spaces;  // /CS or /ColorSpace of inline images
+  std::vector<std::string> inline_intents;        // /Intent of inline images
   std::set<std::string> unknown_operators;
   // Resource names the stream uses (without the leading '/').
   std::set<std::string> xobjects;      // Do
@@ -27,7 +28,9 @@ struct ContentUse {
   std::set<std::string> patterns;      // name operand of scn/SCN
   bool inline_interpolate = false;
   int max_q_depth = 0;
-  bool long_string = false;  // a string operand longer than 32767 bytes
+  size_t max_string_bytes = 0;  // longest string operand (approximate decoded length)
+  double max_abs_real = 0;      // largest |x| of a number with a decimal point
+  double max_abs_integer = 0;   // largest |x| of an integer operand
 };
 
 ContentUse ScanContent(std::string_view data);

@@ -862,7 +862,13 @@ class Validator {
       Add(C("6.2.10", "6.2.2"), "a content stream uses the undefined operator " + *u.unknown_operators.begin(), where);
     }
     if (u.max_q_depth > 28) Add(C("6.1.12", "6.1.13"), "graphics states are nested deeper than 28 (q)", where);
-    if (u.long_string && part_ >= 2) Add("6.1.13", "a content stream string is longer than 32767 bytes", where);
+    const size_t str_lim = part_ == 1 ? 65535 : 32767;
+    if (u.max_string_bytes > str_lim) {
+      Add(C("6.1.12", "6.1.13"), "a content stream string is longer than " + std::to_string(str_lim) + " bytes", where);
+    }
+    if (u.max_abs_integer > 2147483647.0) Add(C("6.1.12", "6.1.13"), "a content stream integer is outside [-2^31, 2^31-1]", where);
+    if (part_ == 1 && u.max_abs_real > 32767.0) Add("6.1.12", "a content stream real number's magnitude exceeds 32767", where);
+    for (const std::string& ri : u.inline_intents) CheckRenderingIntent(ri, where);
     for (const std::string& f : u.inline_filters) {
       if (f == "LZW" || f == "LZWDecode") Add(C("6.1.10", "6.1.10"), "an inline image uses the LZW filter", where);
       if (part_ >= 2 && (f == "Crypt" || f == "JPXDecode")) Add("6.1.10", "an inline image uses the " + f + " filter", where);
@@ -991,7 +997,7 @@ class Validator {
       }
       for (const char* k : {"CA", "ca"}) {
         const PdfObject* v = Get(gs, k);
-        if (v != nullptr && (v->IsReal() || v->IsNumber()) && v->GetReal() != 1.0) {
+        if (v != nullptr && (v->IsReal() || v->IsNumber()) && std::fabs(v->GetReal() - 1.0) > 1e-6) {
           Add("6.4", std::string("an ExtGState has ") + k + " other than 1.0", ref);
         }
       }
@@ -1144,6 +1150,9 @@ class Validator {
     if (part_ == 1 && subset && (st == "Type1" || st == "MMType1") && !Has(fd, "CharSet")) {
       Add("6.3.5", "the Type 1 font subset " + base + " has no CharSet", RefString(fd));
     }
+    if (const PdfObject* cs = Get(fd, "CharSet"); cs != nullptr && cs->IsString() && cs->GetString().GetLength() == 0) {
+      Add(C("6.3.5", "6.2.11.4.2"), "the font " + base + " has an empty CharSet", RefString(fd));
+    }
     if (st == "CIDFontType0" || st == "CIDFontType2") {
       if (part_ == 1 && subset && !Has(fd, "CIDSet")) {
         Add("6.3.5", "the CIDFont subset " + base + " has no CIDSet", RefString(fd));
@@ -1193,8 +1202,7 @@ class Validator {
     const PdfObject* cid = nullptr;
     if (desc != nullptr && desc->IsArray() && !desc->GetArray().empty()) cid = Resolve(&desc->GetArray()[0]);
     const char* cmap_clause = C("6.3.3.3", "6.2.11.3.3");
-    if (enc != nullptr && enc->IsName()) {
-      static const std::set<std::string> kCMaps = {
+    static const std::set<std::string> kCMaps = {
           "Identity-H", "Identity-V", "GB-EUC-H", "GB-EUC-V", "GBpc-EUC-H", "GBpc-EUC-V", "GBK-EUC-H", "GBK-EUC-V",
           "GBKp-EUC-H", "GBKp-EUC-V", "GBK2K-H", "GBK2K-V", "UniGB-UCS2-H", "UniGB-UCS2-V", "UniGB-UTF16-H",
           "UniGB-UTF16-V", "B5pc-H", "B5pc-V", "HKscs-B5-H", "HKscs-B5-V", "ETen-B5-H", "ETen-B5-V", "ETenms-B5-H",
@@ -1204,9 +1212,15 @@ class Validator {
           "UniJIS-UCS2-H", "UniJIS-UCS2-V", "UniJIS-UCS2-HW-H", "UniJIS-UCS2-HW-V", "UniJIS-UTF16-H",
           "UniJIS-UTF16-V", "KSC-EUC-H", "KSC-EUC-V", "KSCms-UHC-H", "KSCms-UHC-V", "KSCms-UHC-HW-H",
           "KSCms-UHC-HW-V", "KSCpc-EUC-H", "UniKS-UCS2-H", "UniKS-UCS2-V", "UniKS-UTF16-H", "UniKS-UTF16-V"};
+    if (enc != nullptr && enc->IsName()) {
       std::string n = NameOf(enc);
       if (!kCMaps.count(n)) Add(cmap_clause, "the CMap " + n + " is neither predefined nor embedded", ref);
     } else if (enc != nullptr && enc->HasStream()) {
+      if (const PdfObject* use = Get(enc, "UseCMap"); use != nullptr && use->IsName() && part_ >= 2) {
+        if (!kCMaps.count(NameOf(use))) {
+          Add(cmap_clause, "an embedded CMap uses the CMap " + NameOf(use) + ", which is not predefined", RefString(enc));
+        }
+      }
       // Embedded CMap: WMode in the dictionary and in the CMap data must agree.
       const PdfObject* wm = Get(enc, "WMode");
       std::string data;
@@ -1250,8 +1264,8 @@ class Validator {
         } else {
           const PdfObject* sa = Get(a, "Supplement");
           const PdfObject* sb = Get(b, "Supplement");
-          if (sa != nullptr && sb != nullptr && sa->IsNumber() && sb->IsNumber() && sb->GetNumber() < sa->GetNumber()) {
-            Add(C("6.3.3.1", "6.2.11.3.1"), "the CIDFont's CIDSystemInfo Supplement is lower than its CMap's", ref);
+          if (sa != nullptr && sb != nullptr && sa->IsNumber() && sb->IsNumber() && sb->GetNumber() > sa->GetNumber()) {
+            Add(C("6.3.3.1", "6.2.11.3.1"), "the CIDFont's CIDSystemInfo Supplement is greater than its CMap's", ref);
           }
         }
       }
@@ -1298,7 +1312,7 @@ class Validator {
     if (Has(a, "A")) {
       const PdfObject* act = Get(a, "A");
       if (act != nullptr && act->IsDictionary() && act->Reference().ObjectNumber() == 0) CheckAction(act);
-      if (st == "Widget" && part_ == 1) Add("6.6.1", "a widget annotation has an A (action) entry", ref);
+      if (st == "Widget") Add(C("6.6.1", "6.4.1"), "a widget annotation has an A (action) entry", ref);
     }
     if (st == "Widget" && Has(a, "AA")) Add(C("6.6.2", "6.5.2"), "a widget annotation has an AA entry", ref);
     if (part_ == 1 && Has(a, "IC") == false && false) return;
@@ -1316,6 +1330,7 @@ class Validator {
       zero = num(0) == num(2) && num(1) == num(3);
     }
     if (ap == nullptr) {
+      if (part_ == 1 && st == "Widget" && !zero) Add("6.9", "a form field's widget annotation has no appearance dictionary", ref);
       if (part_ >= 2 && st != "Popup" && st != "Link" && !zero) {
         Add(app, "the annotation has no appearance dictionary (AP)", ref);
       }
