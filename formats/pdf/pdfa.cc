@@ -73,6 +73,24 @@ class CappedOutput : public PoDoFo::PdfOutputStream {
   bool overflow_ = false;
 };
 
+bool IsStr(const PdfObject* o) { return o != nullptr && (o->IsString() || o->IsHexString()); }
+
+bool IsUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 99;
+    if (n == 99 || i + n >= s.size() + (n == 0 ? 1 : 0)) {
+      if (n != 0) return false;
+    }
+    for (size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
 std::string RefString(const PdfObject* o) {
   if (o == nullptr) return {};
   const PdfReference& r = o->Reference();
@@ -91,6 +109,13 @@ struct IccInfo {
   std::string device_class;  // "mntr", "prtr", "scnr", ...
   std::string colour_space;  // "RGB ", "CMYK", "GRAY", ...
 };
+
+bool KnownIccColourSpace(const std::string& cs) {
+  static const std::set<std::string> kSpaces = {"XYZ ", "Lab ", "Luv ", "YCbr", "Yxy ", "RGB ", "GRAY", "HSV ", "HLS ",
+                                                "CMYK", "CMY ", "2CLR", "3CLR", "4CLR", "5CLR", "6CLR", "7CLR", "8CLR",
+                                                "9CLR", "ACLR", "BCLR", "CCLR", "DCLR", "ECLR", "FCLR"};
+  return kSpaces.count(cs) > 0;
+}
 
 IccInfo ParseIcc(std::string_view b) {
   IccInfo i;
@@ -135,6 +160,7 @@ class Validator {
       raw_eol_[s.object] = s.eol_length;
     }
 
+    raw_object_problems_ = std::move(raw.object_problems);
     if (encrypted) {
       Add("6.1.3", "the file is encrypted (the trailer has an Encrypt entry)", "trailer");
     } else if (!parsed) {
@@ -268,6 +294,7 @@ class Validator {
       return;
     }
     Guarded([&] { CheckTrailer(trailer); });
+    Guarded([&] { CheckRawObjectProblems(); });
     Guarded([&] { CheckMetadata(trailer); });
     Guarded([&] { CheckObjects(); });
     Guarded([&] { CheckCatalog(); });
@@ -275,10 +302,28 @@ class Validator {
     Guarded([&] { CheckPages(); });
   }
 
+  // Raw syntax problems count only in objects the cross-reference table uses.
+  void CheckRawObjectProblems() {
+    for (const RawObjectProblem& p : raw_object_problems_) {
+      const PdfObject* o = objs_.GetObject(PdfReference(p.object, p.generation));
+      const auto* po = dynamic_cast<const PoDoFo::PdfParserObject*>(o);
+      if (po == nullptr) continue;
+      int64_t off = po->GetOffset();
+      int64_t diff = off - static_cast<int64_t>(p.offset);
+      if (diff < -64 || diff > 64) continue;  // a dead copy of the object
+      Add(p.violation.clause, p.violation.message, p.violation.object);
+    }
+  }
+
   void CheckTrailer(const PdfObject* trailer) {
     const PdfObject* id = Get(trailer, "ID");
     if (id == nullptr || !id->IsArray() || id->GetArray().size() != 2) {
       Add("6.1.3", "the trailer has no ID entry with two file identifiers", "trailer");
+    } else {
+      for (const PdfObject& e : id->GetArray()) {
+        const PdfObject* r = Resolve(&e);
+        if (!IsStr(r)) Add("6.1.3", "the trailer's ID entry is not an array of two strings", "trailer");
+      }
     }
     if (Has(trailer, "Encrypt")) Add("6.1.3", "the trailer has an Encrypt entry", "trailer");
   }
@@ -304,6 +349,23 @@ class Validator {
       if (Has(o, "FT") || (Has(o, "Kids") && Has(o, "T"))) CheckField(o);
       if (type == "Filespec" || type == "EmbeddedFile" || Has(o, "EF")) CheckFileSpec(o);
       if (type == "OCG" && part_ == 1) Add("6.1.13", "optional content (OCG) is used", RefString(o));
+      if (part_ >= 2 && (type == "SigRef" || Has(o, "TransformMethod")) &&
+          (Has(o, "DigestLocation") || Has(o, "DigestMethod") || Has(o, "DigestValue"))) {
+        Add("6.1.12", "a signature references dictionary has DigestLocation, DigestMethod or DigestValue", RefString(o));
+      }
+      if (const PdfObject* af = Get(o, "AF"); af != nullptr && af->IsArray()) {
+        for (const PdfObject& e : af->GetArray()) {
+          if (e.IsReference()) af_targets_.insert(e.GetReference().ObjectNumber());
+        }
+      }
+    }
+    if (part_ == 3) {
+      for (uint32_t fs : embedded_specs_) {
+        if (!af_targets_.count(fs)) {
+          Add("6.8", "an embedded file's file specification is not associated with any object (no AF entry refers to it)",
+              std::to_string(fs) + " 0 R");
+        }
+      }
     }
     if (indirect_count_ > 8388607) {
       Add(C("6.1.12", "6.1.13"), "the file has more than 8388607 indirect objects");
@@ -339,6 +401,9 @@ class Validator {
       case PoDoFo::ePdfDataType_Name:
         if (o->GetName().GetName().size() > 127) {
           Add(C("6.1.12", "6.1.13"), "a name is longer than 127 bytes", where);
+        }
+        if (part_ >= 2 && !IsUtf8(o->GetName().GetName())) {
+          Add("6.1.8", "a name is not a valid UTF-8 byte sequence", where);
         }
         break;
       case PoDoFo::ePdfDataType_Array: {
@@ -479,7 +544,7 @@ class Validator {
     for (const PdfObject* c : configs) {
       if (c == nullptr) continue;
       const PdfObject* n = Get(c, "Name");
-      if (n == nullptr || !n->IsString()) {
+      if (!IsStr(n)) {
         Add("6.9", "an optional content configuration dictionary has no Name", RefString(c));
       } else if (!names.insert(n->GetString().GetStringUtf8()).second) {
         Add("6.9", "two optional content configurations have the same Name", RefString(c));
@@ -512,6 +577,7 @@ class Validator {
         }
       }
     } else {
+      if (o->Reference().ObjectNumber() != 0) embedded_specs_.push_back(o->Reference().ObjectNumber());
       if (!Has(o, "AFRelationship")) {
         Add("6.8", "an embedded file's file specification has no AFRelationship", ref);
       }
@@ -618,7 +684,11 @@ class Validator {
                           {"CreationDate", kNsXmp, "CreateDate", true}, {"ModDate", kNsXmp, "ModifyDate", true}};
     for (const Pair& p : pairs) {
       const PdfObject* v = Get(info, p.key);
-      if (v == nullptr || !v->IsString()) continue;
+      if (v == nullptr || v->IsNull()) continue;  // a reference to a missing object is null
+      if (!IsStr(v)) {
+        Add("6.7.3", std::string("the Info entry ") + p.key + " is not a text string", std::string("Info ") + p.key);
+        continue;
+      }
       std::string iv = v->GetString().GetStringUtf8();
       const std::string* xv = xmp_->Value(p.ns, p.prop);
       std::string obj = std::string("Info ") + p.key;
@@ -669,6 +739,9 @@ class Validator {
       if (!info.valid) {
         Add(C("6.2.2", "6.2.3"), "the output intent's ICC profile is not a valid ICC profile", RefString(prof));
         continue;
+      }
+      if (!KnownIccColourSpace(info.colour_space)) {
+        Add(C("6.2.2", "6.2.3"), "the output intent's ICC profile has an invalid colour space field", RefString(prof));
       }
       if (info.device_class != "prtr" && info.device_class != "mntr") {
         Add(C("6.2.2", "6.2.3"), "the output intent's ICC profile is not an output (prtr) or monitor (mntr) profile", RefString(prof));
@@ -723,6 +796,8 @@ class Validator {
           IccInfo info = ParseIcc(icc);
           if (!info.valid) {
             Add(C("6.2.3.2", "6.2.4.2"), "an ICCBased colour space's profile is not a valid ICC profile", RefString(s));
+          } else if (!KnownIccColourSpace(info.colour_space)) {
+            Add(C("6.2.3.2", "6.2.4.2"), "an ICCBased colour space's profile has an invalid colour space field", RefString(s));
           } else if (part_ == 1 && info.major >= 4) {
             Add("6.2.3.2", "an ICCBased colour space uses an ICC profile newer than v2", RefString(s));
           }
@@ -735,6 +810,27 @@ class Validator {
       }
     } else if ((fam == "Separation" || fam == "DeviceN") && a.size() > 2) {
       CheckColourSpace(&a[2], where, resources, depth + 1);
+      if (fam == "Separation" && part_ >= 2) NoteSeparation(a, where);
+      if (fam == "DeviceN" && part_ >= 2) {
+        const PdfObject* names = Resolve(&a[1]);
+        const PdfObject* attrs = a.size() > 4 ? Resolve(&a[4]) : nullptr;
+        const PdfObject* colorants = Get(attrs, "Colorants");
+        if (colorants != nullptr && colorants->IsDictionary()) {
+          for (const auto& kv : colorants->GetDictionary().GetKeys()) {
+            const PdfObject* sep = Resolve(kv.second);
+            if (sep != nullptr && sep->IsArray() && sep->GetArray().size() > 3) NoteSeparation(sep->GetArray(), where);
+          }
+        }
+        if (names != nullptr && names->IsArray()) {
+          for (const PdfObject& n : names->GetArray()) {
+            std::string nm = NameOf(Resolve(&n));
+            if (nm == "Cyan" || nm == "Magenta" || nm == "Yellow" || nm == "Black" || nm == "None" || nm.empty()) continue;
+            if (colorants == nullptr || !Has(colorants, nm.c_str())) {
+              Add("6.2.4.4", "the spot colour " + nm + " of a DeviceN colour space has no entry in its Colorants dictionary", where);
+            }
+          }
+        }
+      }
       if (fam == "DeviceN") {
         const PdfObject* names = Resolve(&a[1]);
         size_t lim = part_ == 1 ? 8 : 32;
@@ -748,6 +844,21 @@ class Validator {
       CheckColourSpace(&a[1], where, resources, depth + 1);
     } else if (fam == "DeviceRGB" || fam == "DeviceCMYK" || fam == "DeviceGray") {
       DeviceColour(fam.c_str(), where, resources);
+    }
+  }
+
+  // ISO 19005-2 6.2.4.4: Separations with the same name have the same
+  // alternate space and tint transform throughout the file.
+  void NoteSeparation(const PdfArray& a, const std::string& where) {
+    if (a.size() < 4) return;
+    std::string name = NameOf(Resolve(&a[1]));
+    std::string alt;
+    std::string tint;
+    a[2].ToString(alt);
+    a[3].ToString(tint);
+    auto [it, fresh] = separations_.try_emplace(name, alt, tint);
+    if (!fresh && (it->second.first != alt || it->second.second != tint)) {
+      Add("6.2.4.4", "two Separation colour spaces named " + name + " have different alternate spaces or tint transforms", where);
     }
   }
 
@@ -789,6 +900,21 @@ class Validator {
 
   void CheckPage(const PdfObject* page) {
     const std::string ref = RefString(page);
+    page_transparency_ = false;
+    for (const char* box : {"MediaBox", "CropBox", "BleedBox", "TrimBox", "ArtBox"}) {
+      const PdfObject* b = (std::strcmp(box, "MediaBox") == 0 || std::strcmp(box, "CropBox") == 0) ? Inherited(page, box) : Get(page, box);
+      if (b == nullptr || !b->IsArray() || b->GetArray().size() != 4) continue;
+      double v[4];
+      for (size_t i = 0; i < 4; ++i) {
+        const PdfObject* e = Resolve(&b->GetArray()[i]);
+        v[i] = (e != nullptr && (e->IsNumber() || e->IsReal())) ? e->GetReal() : 0.0;
+      }
+      double w = std::fabs(v[2] - v[0]);
+      double h = std::fabs(v[3] - v[1]);
+      if (w > 14400 || h > 14400 || w < 3 || h < 3) {
+        Add(C("6.1.12", "6.1.13"), std::string("the page's ") + box + " is outside 3..14400 units", ref);
+      }
+    }
     CheckAdditionalActions(page, "page");
     if (part_ >= 2 && Has(page, "PresSteps")) Add("6.10", "the page has a PresSteps entry", ref);
     const PdfObject* group = Get(page, "Group");
@@ -818,6 +944,9 @@ class Validator {
       }
     }
     CheckContent(data, res, ref, 0);
+    if (part_ >= 2 && page_transparency_ && oi_colour_.empty() && !(group != nullptr && Has(group, "CS"))) {
+      Add("6.2.10", "the page uses transparency but neither its group defines a blending colour space nor does the file have a PDF/A output intent", ref);
+    }
     const PdfObject* annots = Get(page, "Annots");
     if (annots != nullptr && annots->IsArray()) {
       for (const PdfObject& a : annots->GetArray()) {
@@ -843,17 +972,30 @@ class Validator {
     }
   }
 
-  void CheckFormContent(const PdfObject* form, int depth) {
+  void CheckFormContent(const PdfObject* form, int depth, const PdfObject* parent_res = nullptr) {
     if (form == nullptr || !form->HasStream() || depth > 16) return;
     if (form->Reference().ObjectNumber() != 0 && !forms_done_.insert(form->Reference().ObjectNumber()).second) return;
     std::string data;
     Decode(form, &data);
     const PdfObject* res = Get(form, "Resources");
+    if (res == nullptr) res = parent_res;  // inherited from the page (allowed by ISO 32000)
     CheckContent(data, res, RefString(form), depth);
   }
 
   void CheckContent(const std::string& data, const PdfObject* res, const std::string& where, int depth) {
     ContentUse u = ScanContent(data);
+    overprint_mode1_ = false;
+    bool icc_cmyk = false;
+    if (part_ >= 2) {
+      const PdfObject* css = Get(res, "ColorSpace");
+      for (const std::string& n : u.colour_space_names) {
+        const PdfObject* cs = Get(css, n.c_str());
+        if (cs != nullptr && cs->IsArray() && cs->GetArray().size() > 1 && NameOf(Resolve(&cs->GetArray()[0])) == "ICCBased") {
+          const PdfObject* nn = Get(Resolve(&cs->GetArray()[1]), "N");
+          if (nn != nullptr && nn->IsNumber() && nn->GetNumber() == 4) icc_cmyk = true;
+        }
+      }
+    }
     if (u.device_rgb) DeviceColour("DeviceRGB", where, res);
     if (u.device_cmyk) DeviceColour("DeviceCMYK", where, res);
     if (u.device_gray) DeviceColour("DeviceGray", where, res);
@@ -880,6 +1022,9 @@ class Validator {
       else if (cs == "G" || cs == "DeviceGray") DeviceColour("DeviceGray", where, res);
     }
     CheckResources(res, where, depth, u);
+    if (icc_cmyk && overprint_mode1_) {
+      Add("6.2.4.2", "an ICCBased CMYK colour space is used with overprinting on and overprint mode 1", where);
+    }
   }
 
   void CheckRenderingIntent(const std::string& ri, const std::string& where) {
@@ -905,12 +1050,13 @@ class Validator {
       for (const auto& kv : xo->GetDictionary().GetKeys()) {
         if (!used(u.xobjects, kv.first)) continue;
         const PdfObject* x = Resolve(kv.second);
+        if (x != nullptr && x->IsDictionary() && IsTransparentXObject(x)) page_transparency_ = true;
         if (x == nullptr) continue;
         const std::string st = GetName(x, "Subtype");
         if (!checked_.insert(x).second) continue;
         if (st == "Form") {
           CheckFormXObject(x);
-          CheckFormContent(x, depth + 1);
+          CheckFormContent(x, depth + 1, res);
         } else if (st == "Image") {
           CheckImage(x);
           if (const PdfObject* ics = Get(x, "ColorSpace")) CheckColourSpace(ics, RefString(x), res, 0);
@@ -939,6 +1085,14 @@ class Validator {
       for (const auto& kv : gss->GetDictionary().GetKeys()) {
         if (!used(u.ext_gstates, kv.first)) continue;
         const PdfObject* g = Resolve(kv.second);
+        if (g != nullptr && g->IsDictionary() && IsTransparentGs(g)) page_transparency_ = true;
+        if (g != nullptr && g->IsDictionary()) {
+          const PdfObject* opm = Get(g, "OPM");
+          const PdfObject* op1 = Get(g, "OP");
+          const PdfObject* op2 = Get(g, "op");
+          bool op = (op1 != nullptr && op1->IsBool() && op1->GetBool()) || (op2 != nullptr && op2->IsBool() && op2->GetBool());
+          if (opm != nullptr && opm->IsNumber() && opm->GetNumber() == 1 && op) overprint_mode1_ = true;
+        }
         if (g != nullptr && g->IsDictionary() && checked_.insert(g).second) CheckExtGState(g);
       }
     }
@@ -951,6 +1105,15 @@ class Validator {
         if (f != nullptr && GetName(f, "Subtype") == "Type3") {
           if (const PdfObject* procs = Get(f, "CharProcs"); procs != nullptr && procs->IsDictionary()) {
             const PdfObject* fres = Get(f, "Resources");
+            for (const char* cat : {"ExtGState", "XObject"}) {
+              const PdfObject* d = Get(fres, cat);
+              if (d == nullptr || !d->IsDictionary()) continue;
+              for (const auto& kv3 : d->GetDictionary().GetKeys()) {
+                const PdfObject* v = Resolve(kv3.second);
+                if (v == nullptr || !v->IsDictionary()) continue;
+                if (std::strcmp(cat, "ExtGState") == 0 ? IsTransparentGs(v) : IsTransparentXObject(v)) page_transparency_ = true;
+              }
+            }
             for (const auto& cp : procs->GetDictionary().GetKeys()) {
               const PdfObject* s = Resolve(cp.second);
               if (s == nullptr || !s->HasStream()) continue;
@@ -963,6 +1126,26 @@ class Validator {
         }
       }
     }
+  }
+
+  bool IsTransparentGs(const PdfObject* gs) {
+    const PdfObject* sm = Get(gs, "SMask");
+    if (sm != nullptr && NameOf(sm) != "None") return true;
+    for (const char* k : {"CA", "ca"}) {
+      const PdfObject* v = Get(gs, k);
+      if (v != nullptr && (v->IsReal() || v->IsNumber()) && v->GetReal() < 1.0 - 1e-6) return true;
+    }
+    std::string bm = GetName(gs, "BM");
+    return !bm.empty() && bm != "Normal" && bm != "Compatible";
+  }
+
+  bool IsTransparentXObject(const PdfObject* x) {
+    if (GetName(x, "Subtype") == "Image") {
+      if (Has(x, "SMask")) return true;
+      const PdfObject* sid = Get(x, "SMaskInData");
+      return sid != nullptr && sid->IsNumber() && sid->GetNumber() > 0;
+    }
+    return GetName(Get(x, "Group"), "S") == "Transparency";
   }
 
   // ---- graphics state, images, forms
@@ -1150,7 +1333,7 @@ class Validator {
     if (part_ == 1 && subset && (st == "Type1" || st == "MMType1") && !Has(fd, "CharSet")) {
       Add("6.3.5", "the Type 1 font subset " + base + " has no CharSet", RefString(fd));
     }
-    if (const PdfObject* cs = Get(fd, "CharSet"); cs != nullptr && cs->IsString() && cs->GetString().GetLength() == 0) {
+    if (const PdfObject* cs = Get(fd, "CharSet"); IsStr(cs) && cs->GetString().GetLength() == 0) {
       Add(C("6.3.5", "6.2.11.4.2"), "the font " + base + " has an empty CharSet", RefString(fd));
     }
     if (st == "CIDFontType0" || st == "CIDFontType2") {
@@ -1258,7 +1441,7 @@ class Validator {
         const PdfObject* rb = Get(b, "Registry");
         const PdfObject* oa = Get(a, "Ordering");
         const PdfObject* ob = Get(b, "Ordering");
-        auto s = [](const PdfObject* o) { return (o != nullptr && o->IsString()) ? o->GetString().GetStringUtf8() : std::string(); };
+        auto s = [](const PdfObject* o) { return IsStr(o) ? o->GetString().GetStringUtf8() : std::string(); };
         if (s(ra) != s(rb) || s(oa) != s(ob)) {
           Add(C("6.3.3.1", "6.2.11.3.1"), "the CIDSystemInfo of a CMap and its CIDFont differ", ref);
         } else {
@@ -1390,12 +1573,18 @@ class Validator {
   int jpx_good_colr_ = 0;
   size_t decoded_total_ = 0;
   size_t indirect_count_ = 0;
+  std::vector<RawObjectProblem> raw_object_problems_;
   std::map<uint32_t, size_t> raw_lengths_;
   std::map<uint32_t, size_t> raw_eol_;
   std::set<uint32_t> checked_icc_;
   std::set<uint32_t> forms_done_;
   std::set<uint32_t> annots_done_;
-  std::set<const PdfObject*> checked_;  // fonts, images, forms, graphics states already checked
+  std::set<const PdfObject*> checked_;
+  std::set<uint32_t> af_targets_;
+  std::vector<uint32_t> embedded_specs_;
+  bool page_transparency_ = false;
+  bool overprint_mode1_ = false;
+  std::map<std::string, std::pair<std::string, std::string>> separations_;  // name -> (alternate, tint)  // fonts, images, forms, graphics states already checked
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "formats/pdf/raw_checks.h"
 
+#include <algorithm>
 #include <string>
 
 namespace kholuu::formats::pdf {
@@ -112,8 +113,18 @@ class Scanner {
       }
       if (i - start > (size_t{1} << 26)) break;  // not a string: give up quietly
     }
-    if (bad) Add("6.1.6", "a hexadecimal string contains characters other than 0-9, A-F, a-f and white-space");
-    else if (digits % 2 != 0) Add("6.1.6", "a hexadecimal string has an odd number of hex digits");
+    const char* msg = bad ? "a hexadecimal string contains characters other than 0-9, A-F, a-f and white-space"
+                          : (digits % 2 != 0 ? "a hexadecimal string has an odd number of hex digits" : nullptr);
+    if (msg != nullptr) {
+      if (in_obj_) {
+        if (out_.object_problems.size() < 64) {
+          std::string obj = std::to_string(cur_num_) + " " + std::to_string(cur_gen_) + " R";
+          out_.object_problems.push_back({cur_num_, cur_gen_, cur_offset_, {"6.1.6", msg, obj}});
+        }
+      } else {
+        Add("6.1.6", msg);
+      }
+    }
     return i + 1;
   }
 
@@ -162,12 +173,17 @@ class Scanner {
     while (k > 0 && IsDigit(b_[k - 1])) --k;
     if (k == nend || ws2 == 0) return false;
     if (gend - gstart > 5 || nend - k > 10) return false;
+    header_offset_ = k;
     uint64_t n = 0;
     for (size_t q = k; q < nend; ++q) n = n * 10 + static_cast<uint64_t>(b_[q] - '0');
     uint64_t g = 0;
     for (size_t q = gstart; q < gend; ++q) g = g * 10 + static_cast<uint64_t>(b_[q] - '0');
     num = static_cast<uint32_t>(n);
     gen = static_cast<uint16_t>(g);
+    if (part_ >= 2 && k > 0 && !IsEol(b_[k - 1])) {
+      Add(ObjClause(), "the object number is not preceded by an end-of-line",
+          std::to_string(num) + " " + std::to_string(gen) + " R");
+    }
     if (ws1 != 1 || ws2 != 1 || b_[gend] != ' ' || b_[nend] != ' ') {
       Add(ObjClause(), "the object number, generation number and obj keyword are not separated by single spaces",
           std::to_string(num) + " " + std::to_string(gen) + " R");
@@ -199,6 +215,21 @@ class Scanner {
         i = CheckHexString(i);
         continue;
       }
+      if (c == 't' && b_.compare(i, 7, "trailer") == 0 && (i == 0 || IsWhite(b_[i - 1]))) {
+        // Every trailer (the first-page trailer of a linearized file too) carries the ID.
+        size_t next = b_.find("startxref", i);
+        std::string_view dict = b_.substr(i, (next == std::string_view::npos ? b_.size() : next) - i);
+        // Only the first-page trailer of a linearized file is checked here; the
+        // last trailer's ID is checked on the object model.
+        const bool first = !seen_trailer_;
+        seen_trailer_ = true;
+        if (first && dict.find("/ID") == std::string_view::npos &&
+            b_.substr(0, std::min<size_t>(b_.size(), 1024)).find("/Linearized") != std::string_view::npos) {
+          Add("6.1.3", "a trailer of this linearized file has no ID entry", "trailer");
+        }
+        i += 7;
+        continue;
+      }
       if (c == 'x' && b_.compare(i, 4, "xref") == 0 && (i == 0 || IsEol(b_[i - 1])) &&
           (i + 4 >= b_.size() || IsWhite(b_[i + 4]))) {
         CheckXref(i);
@@ -213,6 +244,10 @@ class Scanner {
           cur_num = n;
           cur_gen = g;
           in_obj = true;
+          cur_num_ = n;
+          cur_gen_ = g;
+          cur_offset_ = header_offset_;
+          in_obj_ = true;
           if (i + 3 < b_.size() && !IsEol(b_[i + 3])) {
             Add(ObjClause(), "the obj keyword is not followed by an end-of-line",
                 std::to_string(n) + " " + std::to_string(g) + " R");
@@ -227,6 +262,7 @@ class Scanner {
               std::to_string(cur_num) + " " + std::to_string(cur_gen) + " R");
         }
         in_obj = false;
+        in_obj_ = false;
         i += 6;
         continue;
       }
@@ -267,6 +303,12 @@ class Scanner {
   }
 
   std::string_view b_;
+  uint32_t cur_num_ = 0;
+  uint16_t cur_gen_ = 0;
+  size_t cur_offset_ = 0;
+  size_t header_offset_ = 0;
+  bool in_obj_ = false;
+  bool seen_trailer_ = false;
   int part_;
   size_t max_;
   RawScan out_;

@@ -23,7 +23,17 @@ struct RawStream {
   size_t eol_length = 0;   // length of that EOL before "endstream" (0, 1 or 2)
 };
 
+// A syntax problem inside an indirect object; reported only if that object
+// is the one the cross-reference table points to (dead objects do not count).
+struct RawObjectProblem {
+  uint32_t object = 0;
+  uint16_t generation = 0;
+  size_t offset = 0;  // of the object number
+  PdfaViolation violation;
+};
+
 struct RawScan {
+  std::vector<RawObjectProblem> object_problems;
   std::vector<PdfaViolation> violations;
   std::vector<RawStream> streams;
   int header_minor_version = -1;  // n of "%PDF-1.n", -1 if absent

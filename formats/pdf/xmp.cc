@@ -263,6 +263,10 @@ class Checker {
     for (const XmpProperty& prop : p.properties()) {
       if (prop.ns != kNsExt) continue;
       if (prop.name != "schemas" || prop.element == nullptr) continue;
+      if (prop.prefix != "pdfaExtension") {
+        Add(ExtClause(), "the PDF/A extension schema container uses the prefix " + prop.prefix + ", not pdfaExtension",
+            "XMP pdfaExtension:schemas");
+      }
       const XmlNode* bag = ArrayOf(*prop.element);
       if (bag == nullptr || bag->name != "Bag") {
         Add(ExtClause(), "pdfaExtension:schemas is not a Bag of schema descriptions", "XMP pdfaExtension:schemas");
@@ -319,6 +323,13 @@ class Checker {
     return Trim(f.node->text);
   }
 
+  void CheckPrefix(const Field& f, const char* want) {
+    if (f.prefix != want) {
+      Add(ExtClause(), std::string("an extension schema field uses the prefix ") + f.prefix + ", not " + want,
+          "XMP pdfaExtension:schemas");
+    }
+  }
+
   void ReadSchema(const XmlNode& li) {
     std::vector<Field> fields;
     if (!StructFields(li, &fields)) {
@@ -336,6 +347,7 @@ class Checker {
             "XMP pdfaExtension:schemas");
         continue;
       }
+      CheckPrefix(f, "pdfaSchema");
       if (f.name == "namespaceURI") uri = TextOf(f);
       else if (f.name == "prefix") prefix = TextOf(f);
       else if (f.name == "schema") has_schema = true;
@@ -376,6 +388,7 @@ class Checker {
                 "XMP pdfaExtension:schemas");
             continue;
           }
+          CheckPrefix(f, "pdfaProperty");
           if (f.name == "name") name = TextOf(f);
           else if (f.name == "valueType") vt = TextOf(f);
           else if (f.name == "category") cat = TextOf(f);
@@ -410,6 +423,7 @@ class Checker {
             "XMP pdfaExtension:schemas");
         continue;
       }
+      CheckPrefix(f, "pdfaType");
       if (f.name == "type") type = TextOf(f);
       else if (f.name == "namespaceURI") uri = TextOf(f);
       else if (f.name == "prefix") prefix = TextOf(f);
@@ -431,6 +445,7 @@ class Checker {
                                    ", not the pdfaField namespace", "XMP pdfaExtension:schemas");
               continue;
             }
+            CheckPrefix(x, "pdfaField");
             if (x.name == "name") fname = TextOf(x);
             else if (x.name == "valueType") fvt = TextOf(x);
             else if (x.name == "description") fdesc = true;
@@ -535,6 +550,9 @@ class Checker {
 
   void CheckProperty(const XmpProperty& p) {
     const std::string obj = "XMP " + p.prefix + ":" + p.name;
+    if (p.ns == kNsPdfaId && p.prefix != "pdfaid") {
+      Add(part_ == 1 ? "6.7.11" : "6.6.4", "the PDF/A identification schema uses the prefix " + p.prefix + ", not pdfaid", obj);
+    }
     const TypeRef* type = nullptr;
     const auto& pre = Predefined().props[k_];
     auto sit = pre.find(p.ns);
