@@ -349,9 +349,18 @@ class Validator {
       if (Has(o, "FT") || (Has(o, "Kids") && Has(o, "T"))) CheckField(o);
       if (type == "Filespec" || type == "EmbeddedFile" || Has(o, "EF")) CheckFileSpec(o);
       if (type == "OCG" && part_ == 1) Add("6.1.13", "optional content (OCG) is used", RefString(o));
-      if (part_ >= 2 && (type == "SigRef" || Has(o, "TransformMethod")) &&
-          (Has(o, "DigestLocation") || Has(o, "DigestMethod") || Has(o, "DigestValue"))) {
-        Add("6.1.12", "a signature references dictionary has DigestLocation, DigestMethod or DigestValue", RefString(o));
+      if (part_ >= 2) {
+        std::vector<const PdfObject*> refs{o};
+        if (const PdfObject* r = Get(o, "Reference"); r != nullptr && r->IsArray()) {
+          for (const PdfObject& e : r->GetArray()) refs.push_back(Resolve(&e));
+        }
+        for (const PdfObject* sr : refs) {
+          if (sr == nullptr || !sr->IsDictionary()) continue;
+          if ((GetName(sr, "Type") == "SigRef" || Has(sr, "TransformMethod")) &&
+              (Has(sr, "DigestLocation") || Has(sr, "DigestMethod") || Has(sr, "DigestValue"))) {
+            Add("6.1.12", "a signature references dictionary has DigestLocation, DigestMethod or DigestValue", RefString(o));
+          }
+        }
       }
       if (const PdfObject* af = Get(o, "AF"); af != nullptr && af->IsArray()) {
         for (const PdfObject& e : af->GetArray()) {
@@ -1313,8 +1322,12 @@ class Validator {
     const std::string ref = RefString(f);
     const std::string st = GetName(f, "Subtype");
     const std::string base = GetName(f, "BaseFont");
-    if (st == "Type3" || st == "Type0") {
-      if (st == "Type0") CheckType0(f);
+    if (st == "Type0") {
+      CheckType0(f);
+      return;
+    }
+    if (st == "Type3") {
+      CheckType3(f);
       return;
     }
     const PdfObject* fd = Get(f, "FontDescriptor");
@@ -1369,13 +1382,160 @@ class Validator {
         }
       }
     }
+    if (report_.profile == PdfaProfile::k2u && Has(f, "ToUnicode")) CheckToUnicode(Get(f, "ToUnicode"));
     if (report_.profile == PdfaProfile::k2u && !Has(f, "ToUnicode")) {
-      std::string en = GetName(f, "Encoding");
-      bool standard = (en == "WinAnsiEncoding" || en == "MacRomanEncoding" || en == "StandardEncoding") && st != "Type3";
-      if (!standard) {
+      const PdfObject* encobj = Get(f, "Encoding");
+      std::string en = NameOf(encobj);
+      if (encobj != nullptr && encobj->IsDictionary()) en = GetName(encobj, "BaseEncoding");
+      bool standard = en == "WinAnsiEncoding" || en == "MacRomanEncoding" || en == "StandardEncoding" ||
+                      (en.empty() && encobj != nullptr && encobj->IsDictionary());
+      for (const auto& [code, name] : DifferencesOf(f)) standard = standard && IsUnicodeGlyphName(name);
+      bool symbolic = false;
+      if (const PdfObject* fl = Get(fd, "Flags"); fl != nullptr && fl->IsNumber()) symbolic = (fl->GetNumber() & 4) != 0;
+      if (!standard || (symbolic && encobj == nullptr)) {
         Add("6.2.11.7.2", "the font " + base + " has no ToUnicode map", ref);
       }
     }
+  }
+
+  // Glyph names a simple font's Encoding Differences give to codes.
+  std::map<int, std::string> DifferencesOf(const PdfObject* f) {
+    std::map<int, std::string> out;
+    const PdfObject* enc = Get(f, "Encoding");
+    const PdfObject* diff = Get(enc, "Differences");
+    if (diff == nullptr || !diff->IsArray()) return out;
+    int64_t code = 0;
+    for (const PdfObject& e : diff->GetArray()) {
+      const PdfObject* r = Resolve(&e);
+      if (r == nullptr) continue;
+      if (r->IsNumber()) code = r->GetNumber();
+      else if (r->IsName() && code >= 0 && code < 256) out[static_cast<int>(code++)] = NameOf(r);
+    }
+    return out;
+  }
+
+  // Type 3 fonts: Widths must match the glyph widths set by d0/d1 in each
+  // glyph procedure (ISO 19005-1 6.3.6, ISO 19005-2 6.2.11.5); level U needs
+  // ToUnicode unless every glyph name is a standard Unicode-derivable name.
+  void CheckType3(const PdfObject* f) {
+    const std::string ref = RefString(f);
+    std::map<int, std::string> names = DifferencesOf(f);
+    const PdfObject* widths = Get(f, "Widths");
+    const PdfObject* first = Get(f, "FirstChar");
+    const PdfObject* procs = Get(f, "CharProcs");
+    if (widths != nullptr && widths->IsArray() && first != nullptr && first->IsNumber() && procs != nullptr) {
+      const PdfArray& w = widths->GetArray();
+      int64_t fc = first->GetNumber();
+      for (const auto& [code, name] : names) {
+        int64_t idx = code - fc;
+        if (idx < 0 || static_cast<size_t>(idx) >= w.size()) continue;
+        const PdfObject* wv = Resolve(&w[static_cast<size_t>(idx)]);
+        const PdfObject* proc = Get(procs, name.c_str());
+        if (wv == nullptr || !(wv->IsNumber() || wv->IsReal()) || proc == nullptr) continue;
+        std::string data;
+        if (!Decode(proc, &data)) continue;
+        // The first number of the procedure is wx of "wx wy d0" or "wx wy ... d1".
+        size_t p = data.find_first_not_of(" \t\r\n");
+        if (p == std::string::npos) continue;
+        size_t e = data.find_first_of(" \t\r\n", p);
+        std::string tok = data.substr(p, e == std::string::npos ? std::string::npos : e - p);
+        if (data.find(" d0") == std::string::npos && data.find(" d1") == std::string::npos) continue;
+        char* endp = nullptr;
+        double gw = std::strtod(tok.c_str(), &endp);
+        if (endp == tok.c_str()) continue;
+        if (std::fabs(gw - wv->GetReal()) > 1.0) {
+          Add(C("6.3.6", "6.2.11.5"), "the Type 3 font's Widths entry for glyph " + name + " differs from the glyph's own width", ref);
+          break;
+        }
+      }
+    }
+    if (report_.profile == PdfaProfile::k2u) {
+      if (Has(f, "ToUnicode")) {
+        CheckToUnicode(Get(f, "ToUnicode"));
+      } else {
+        for (const auto& [code, name] : names) {
+          if (!IsUnicodeGlyphName(name)) {
+            Add("6.2.11.7.2", "the Type 3 font has no ToUnicode map and its glyph name " + name + " does not map to Unicode", ref);
+            break;
+          }
+        }
+        if (names.empty()) Add("6.2.11.7.2", "the Type 3 font has no ToUnicode map", ref);
+      }
+    }
+  }
+
+  // Glyph names that map to Unicode without a ToUnicode map: uniXXXX, uXXXX[XX]
+  // and the Latin names of the standard encodings (ISO 32000-1 9.10.2).
+  static bool IsUnicodeGlyphName(const std::string& n) {
+    auto hex = [](const std::string& s, size_t b) {
+      return s.size() > b && std::all_of(s.begin() + static_cast<long>(b), s.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
+             });
+    };
+    if (n.rfind("uni", 0) == 0 && (n.size() - 3) % 4 == 0 && hex(n, 3)) return true;
+    if (n.size() >= 5 && n.size() <= 7 && n[0] == 'u' && hex(n, 1)) return true;
+    if (n.size() == 1 && std::isalpha(static_cast<unsigned char>(n[0]))) return true;
+    static const std::set<std::string> kNames = {
+        "space", "exclam", "quotedbl", "numbersign", "dollar", "percent", "ampersand", "quotesingle", "quoteright",
+        "parenleft", "parenright", "asterisk", "plus", "comma", "hyphen", "period", "slash", "zero", "one", "two",
+        "three", "four", "five", "six", "seven", "eight", "nine", "colon", "semicolon", "less", "equal", "greater",
+        "question", "at", "bracketleft", "backslash", "bracketright", "asciicircum", "underscore", "grave",
+        "quoteleft", "braceleft", "bar", "braceright", "asciitilde", "exclamdown", "cent", "sterling", "fraction",
+        "yen", "florin", "section", "currency", "quotedblleft", "guillemotleft", "guilsinglleft", "guilsinglright",
+        "fi", "fl", "endash", "dagger", "daggerdbl", "periodcentered", "paragraph", "bullet", "quotesinglbase",
+        "quotedblbase", "quotedblright", "guillemotright", "ellipsis", "perthousand", "questiondown", "acute",
+        "circumflex", "tilde", "macron", "breve", "dotaccent", "dieresis", "ring", "cedilla", "hungarumlaut",
+        "ogonek", "caron", "emdash", "AE", "ordfeminine", "Lslash", "Oslash", "OE", "ordmasculine", "ae",
+        "dotlessi", "lslash", "oslash", "oe", "germandbls", "Euro", "trademark", "copyright", "registered",
+        "degree", "plusminus", "multiply", "divide", "minus", "mu", "onehalf", "onequarter", "threequarters",
+        "onesuperior", "twosuperior", "threesuperior", "logicalnot", "brokenbar", "Aacute", "Agrave", "Acircumflex",
+        "Adieresis", "Atilde", "Aring", "Ccedilla", "Eacute", "Egrave", "Ecircumflex", "Edieresis", "Iacute",
+        "Igrave", "Icircumflex", "Idieresis", "Eth", "Ntilde", "Oacute", "Ograve", "Ocircumflex", "Odieresis",
+        "Otilde", "Scaron", "Thorn", "Uacute", "Ugrave", "Ucircumflex", "Udieresis", "Yacute", "Ydieresis",
+        "Zcaron", "aacute", "agrave", "acircumflex", "adieresis", "atilde", "aring", "ccedilla", "eacute", "egrave",
+        "ecircumflex", "edieresis", "iacute", "igrave", "icircumflex", "idieresis", "eth", "ntilde", "oacute",
+        "ograve", "ocircumflex", "odieresis", "otilde", "scaron", "thorn", "uacute", "ugrave", "ucircumflex",
+        "udieresis", "yacute", "ydieresis", "zcaron", "nbspace", "sfthyphen"};
+    return kNames.count(n) > 0;
+  }
+
+  // ISO 19005-2 6.2.11.7.2: ToUnicode values U+0000, U+FEFF and U+FFFE are not allowed.
+  void CheckToUnicode(const PdfObject* tu) {
+    std::string d;
+    if (tu == nullptr || !Decode(tu, &d)) return;
+    auto check_block = [&](const char* begin, const char* end, size_t dst_index) {
+      size_t p = 0;
+      while ((p = d.find(begin, p)) != std::string::npos) {
+        size_t q = d.find(end, p);
+        if (q == std::string::npos) q = d.size();
+        // Split into hex tokens per line; the destination is token dst_index.
+        size_t line_start = p + std::strlen(begin);
+        while (line_start < q) {
+          size_t line_end = d.find_first_of("\r\n", line_start);
+          if (line_end == std::string::npos || line_end > q) line_end = q;
+          std::string line = d.substr(line_start, line_end - line_start);
+          std::vector<std::string> toks;
+          for (size_t a = line.find('<'); a != std::string::npos; a = line.find('<', a + 1)) {
+            size_t b = line.find('>', a);
+            if (b == std::string::npos) break;
+            toks.push_back(line.substr(a + 1, b - a - 1));
+            a = b;
+          }
+          if (toks.size() > dst_index && line.find('[') == std::string::npos) {
+            std::string v = toks[dst_index];
+            std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+            if (v == "0000" || v == "FEFF" || v == "FFFE" || v == "00") {
+              Add("6.2.11.7.2", "a ToUnicode map maps a character to U+" + v + ", which is not allowed", RefString(tu));
+              return;
+            }
+          }
+          line_start = line_end + 1;
+        }
+        p = q;
+      }
+    };
+    check_block("beginbfchar", "endbfchar", 1);
+    check_block("beginbfrange", "endbfrange", 2);
   }
 
   void CheckType0(const PdfObject* f) {
@@ -1453,6 +1613,7 @@ class Validator {
         }
       }
     }
+    if (report_.profile == PdfaProfile::k2u && Has(f, "ToUnicode")) CheckToUnicode(Get(f, "ToUnicode"));
     if (report_.profile == PdfaProfile::k2u && !Has(f, "ToUnicode")) {
       bool unicode_cmap = false;
       std::string n = NameOf(enc);
