@@ -142,8 +142,14 @@ class Validator {
       parser_->ParseFile(bytes_.data(), static_cast<long>(bytes_.size()), /*bLoadOnDemand=*/true);
       parsed = true;
     } catch (const PdfError& e) {
-      if (e.GetError() == PoDoFo::ePdfError_InvalidPassword) encrypted = true;
-      parse_error = PdfError::ErrorMessage(e.GetError()) ? PdfError::ErrorMessage(e.GetError()) : "parse error";
+      const PoDoFo::EPdfError code = e.GetError();
+      // PoDoFo gives up on encryption it cannot open (wrong password, an
+      // unknown handler, a malformed Encrypt dictionary); an Encrypt entry is
+      // what PDF/A forbids, whatever the handler.
+      encrypted = code == PoDoFo::ePdfError_InvalidPassword || bytes_.find("/Encrypt") != std::string_view::npos;
+      const char* m = PdfError::ErrorMessage(code);
+      const char* n = PdfError::ErrorName(code);
+      parse_error = m != nullptr ? m : (n != nullptr ? n : "parse error");
     } catch (const std::exception& e) {
       parse_error = e.what();
     }
@@ -161,8 +167,9 @@ class Validator {
     }
 
     raw_object_problems_ = std::move(raw.object_problems);
-    if (encrypted) {
-      Add("6.1.3", "the file is encrypted (the trailer has an Encrypt entry)", "trailer");
+    if (encrypted) Add("6.1.3", "the file is encrypted (the trailer has an Encrypt entry)", "trailer");
+    if (encrypted && !parsed) {
+      // Nothing more can be read.
     } else if (!parsed) {
       Add(part_ == 1 ? "6.1.2" : "6.1.2", "the file cannot be parsed as PDF: " + parse_error);
     } else {
@@ -1331,6 +1338,7 @@ class Validator {
       return;
     }
     const PdfObject* fd = Get(f, "FontDescriptor");
+    if (st != "CIDFontType0" && st != "CIDFontType2") CheckUnicode(f, fd, base, ref);
     const char* embed_clause = C("6.3.4", "6.2.11.4.1");
     if (fd == nullptr) {
       Add(embed_clause, "the font " + base + " has no font descriptor and is not embedded", ref);
@@ -1382,6 +1390,9 @@ class Validator {
         }
       }
     }
+  }
+
+  void CheckUnicode(const PdfObject* f, const PdfObject* fd, const std::string& base, const std::string& ref) {
     if (report_.profile == PdfaProfile::k2u && Has(f, "ToUnicode")) CheckToUnicode(Get(f, "ToUnicode"));
     if (report_.profile == PdfaProfile::k2u && !Has(f, "ToUnicode")) {
       const PdfObject* encobj = Get(f, "Encoding");
