@@ -994,7 +994,16 @@ class Validator {
     std::string data;
     Decode(form, &data);
     const PdfObject* res = Get(form, "Resources");
-    if (res == nullptr) res = parent_res;  // inherited from the page (allowed by ISO 32000)
+    if (res == nullptr && part_ >= 2 && GetName(form, "Subtype") == "Form") {
+      // ISO 19005-2 6.2.2: a content stream that uses named resources has its
+      // own Resources dictionary (no inheritance from the page).
+      ContentUse u = ScanContent(data);
+      if (!u.colour_space_names.empty() || !u.fonts.empty() || !u.xobjects.empty() || !u.ext_gstates.empty() ||
+          !u.shadings.empty() || !u.patterns.empty()) {
+        Add("6.2.2", "a form XObject uses named resources but has no Resources dictionary of its own", RefString(form));
+      }
+    }
+    if (res == nullptr) res = parent_res;  // check what the resources resolve to anyway
     CheckContent(data, res, RefString(form), depth);
   }
 
@@ -1344,7 +1353,12 @@ class Validator {
       Add(embed_clause, "the font " + base + " has no font descriptor and is not embedded", ref);
       return;
     }
-    bool embedded = Has(fd, "FontFile") || Has(fd, "FontFile2") || Has(fd, "FontFile3");
+    // The key alone is not enough: it must lead to a font program stream.
+    bool embedded = false;
+    for (const char* k : {"FontFile", "FontFile2", "FontFile3"}) {
+      const PdfObject* ff = Get(fd, k);
+      embedded = embedded || (ff != nullptr && ff->HasStream());
+    }
     if (!embedded) {
       Add(embed_clause, "the font " + base + " is not embedded", ref);
       return;
