@@ -73,6 +73,18 @@ class CappedOutput : public PoDoFo::PdfOutputStream {
   bool overflow_ = false;
 };
 
+// "/Encrypt" followed by an indirect reference or a dictionary (not
+// /EncryptMetadata and friends).
+bool HasEncryptEntry(std::string_view b) {
+  for (size_t p = b.find("/Encrypt"); p != std::string_view::npos; p = b.find("/Encrypt", p + 8)) {
+    size_t q = p + 8;
+    if (q < b.size() && !(b[q] == ' ' || b[q] == '\r' || b[q] == '\n' || b[q] == '\t' || b[q] == '<')) continue;
+    while (q < b.size() && (b[q] == ' ' || b[q] == '\r' || b[q] == '\n' || b[q] == '\t')) ++q;
+    if (q < b.size() && ((b[q] >= '0' && b[q] <= '9') || (b[q] == '<' && q + 1 < b.size() && b[q + 1] == '<'))) return true;
+  }
+  return false;
+}
+
 bool IsStr(const PdfObject* o) { return o != nullptr && (o->IsString() || o->IsHexString()); }
 
 bool IsUtf8(std::string_view s) {
@@ -136,23 +148,10 @@ class Validator {
     objs_.SetAutoDelete(true);
     bool parsed = false;
     std::string parse_error;
-    bool encrypted = false;
-    try {
-      parser_ = std::make_unique<PoDoFo::PdfParser>(&objs_);
-      parser_->ParseFile(bytes_.data(), static_cast<long>(bytes_.size()), /*bLoadOnDemand=*/true);
-      parsed = true;
-    } catch (const PdfError& e) {
-      const PoDoFo::EPdfError code = e.GetError();
-      // PoDoFo gives up on encryption it cannot open (wrong password, an
-      // unknown handler, a malformed Encrypt dictionary); an Encrypt entry is
-      // what PDF/A forbids, whatever the handler.
-      encrypted = code == PoDoFo::ePdfError_InvalidPassword || bytes_.find("/Encrypt") != std::string_view::npos;
-      const char* m = PdfError::ErrorMessage(code);
-      const char* n = PdfError::ErrorName(code);
-      parse_error = m != nullptr ? m : (n != nullptr ? n : "parse error");
-    } catch (const std::exception& e) {
-      parse_error = e.what();
-    }
+    // An Encrypt entry alone makes the file non-conforming; PoDoFo is not
+    // asked to decrypt untrusted data (its RC4 path also leaks on failure).
+    bool encrypted = HasEncryptEntry(bytes_);
+    if (!encrypted) Parse(&parsed, &encrypted, &parse_error);
 
     // The claim (auto) needs the XMP, so read metadata first.
     if (parsed) Guarded([&] { ReadMetadata(); });
@@ -183,6 +182,27 @@ class Validator {
   }
 
  private:
+  // Parses with PoDoFo; on failure records why (an unopenable encryption
+  // counts as encrypted).
+  void Parse(bool* parsed, bool* encrypted, std::string* parse_error) {
+    try {
+      parser_ = std::make_unique<PoDoFo::PdfParser>(&objs_);
+      parser_->ParseFile(bytes_.data(), static_cast<long>(bytes_.size()), /*bLoadOnDemand=*/true);
+      *parsed = true;
+    } catch (const PdfError& e) {
+      const PoDoFo::EPdfError code = e.GetError();
+      // PoDoFo gives up on encryption it cannot open (wrong password, an
+      // unknown handler, a malformed Encrypt dictionary); an Encrypt entry is
+      // what PDF/A forbids, whatever the handler.
+      *encrypted = code == PoDoFo::ePdfError_InvalidPassword;
+      const char* m = PdfError::ErrorMessage(code);
+      const char* n = PdfError::ErrorName(code);
+      *parse_error = m != nullptr ? m : (n != nullptr ? n : "parse error");
+    } catch (const std::exception& e) {
+      *parse_error = e.what();
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
   template <typename F>
   void Guarded(F&& f) {
