@@ -30,7 +30,6 @@ ContentUse ScanContent(std::string_view b) {
   ContentUse u;
   std::vector<std::string> operands;  // names only (others as "")
   int q = 0;
-  int bx = 0;
   size_t i = 0;
   const size_t n = b.size();
   while (i < n) {
@@ -113,10 +112,6 @@ ContentUse ScanContent(std::string_view b) {
       if (q > u.max_q_depth) u.max_q_depth = q;
     } else if (op == "Q") {
       if (q > 0) --q;
-    } else if (op == "BX") {
-      ++bx;
-    } else if (op == "EX") {
-      if (bx > 0) --bx;
     } else if (op == "BI") {
       // Inline image dictionary up to ID, then binary data up to EI.
       std::vector<std::string> dict;
@@ -140,7 +135,8 @@ ContentUse ScanContent(std::string_view b) {
       // Skip the image data: the first "EI" delimited by white-space.
       while (i + 2 < n && !(IsWhite(b[i]) && b[i + 1] == 'E' && b[i + 2] == 'I' && (i + 3 >= n || IsWhite(b[i + 3])))) ++i;
       i += 3;
-    } else if (!Operators().count(op) && bx == 0) {
+    } else if (!Operators().count(op)) {
+      // ISO 19005 forbids undefined operators even between BX and EX.
       if (u.unknown_operators.size() < 16) u.unknown_operators.insert(op);
     }
     operands.clear();

@@ -1415,10 +1415,7 @@ class Validator {
       }
       if (!symbolic) {
         std::string en = NameOf(enc);
-        if (enc != nullptr && enc->IsDictionary()) {
-          en = GetName(enc, "BaseEncoding");
-          if (Has(enc, "Differences")) en = en.empty() ? "WinAnsiEncoding" : en;
-        }
+        if (enc != nullptr && enc->IsDictionary()) en = GetName(enc, "BaseEncoding");
         if (en != "MacRomanEncoding" && en != "WinAnsiEncoding") {
           Add("6.2.11.6", "the non-symbolic TrueType font " + base + " does not use MacRomanEncoding or WinAnsiEncoding", ref);
         }
@@ -1660,9 +1657,19 @@ class Validator {
     }
     if (report_.profile == PdfaProfile::k2u && Has(f, "ToUnicode")) CheckToUnicode(Get(f, "ToUnicode"));
     if (report_.profile == PdfaProfile::k2u && !Has(f, "ToUnicode")) {
-      bool unicode_cmap = false;
+      // ISO 32000-1 9.10.2: predefined CMaps other than Identity-H/V, and the
+      // Adobe GB1/CNS1/Japan1/Korea1 collections, map to Unicode without one.
       std::string n = NameOf(enc);
-      unicode_cmap = n.find("UCS2") != std::string::npos || n.find("UTF16") != std::string::npos;
+      bool unicode_cmap = !n.empty() && kCMaps.count(n) && n != "Identity-H" && n != "Identity-V";
+      if (const PdfObject* csi = Get(cid, "CIDSystemInfo")) {
+        const PdfObject* reg = Get(csi, "Registry");
+        const PdfObject* ord = Get(csi, "Ordering");
+        std::string o = IsStr(ord) ? ord->GetString().GetStringUtf8() : "";
+        if (IsStr(reg) && reg->GetString().GetStringUtf8() == "Adobe" &&
+            (o == "GB1" || o == "CNS1" || o == "Japan1" || o == "Korea1")) {
+          unicode_cmap = true;
+        }
+      }
       if (!unicode_cmap) Add("6.2.11.7.2", "the composite font " + GetName(f, "BaseFont") + " has no ToUnicode map", ref);
     }
   }

@@ -141,7 +141,10 @@ TEST(PdfaGraphics, RenderingIntentAndUndefinedOperator) {
   EXPECT_TRUE(HasClause(r, "6.2.6")) << Dump(r);
   r = Check(MinimalPdfa("2", "0 0 m frobnicate S").Build(), PdfaProfile::k2b);
   EXPECT_TRUE(HasClause(r, "6.2.2")) << Dump(r);
+  // Even inside a compatibility section.
   r = Check(MinimalPdfa("2", "BX frobnicate EX 0 0 m S").Build(), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(r, "6.2.2")) << Dump(r);
+  r = Check(MinimalPdfa("2", "BX 0 0 m S EX").Build(), PdfaProfile::k2b);
   EXPECT_TRUE(r.compliant) << Dump(r);
 }
 
