@@ -10,6 +10,7 @@
 
 #include "tools/bench/bench_common.h"
 #include "tools/bench/ir_bench.h"
+#include "tools/bench/pdfa_bench.h"
 #include "tools/bench/store_bench.h"
 
 namespace {
@@ -21,9 +22,19 @@ struct Subcommand {
 };
 
 // Later subcommands (pdfa, ir, convert) add one line here.
+// RunPdfaBench takes argc/argv; adapt it to the table's signature.
+int RunPdfa(const std::vector<std::string>& args) {
+  std::vector<std::string> copy(args);
+  std::vector<char*> argv;
+  for (std::string& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return kholuu::bench::RunPdfaBench(static_cast<int>(copy.size()), argv.data());
+}
+
 constexpr Subcommand kSubcommands[] = {
     {"store", kholuu::bench::kStoreSummary, &kholuu::bench::RunStoreBench},
     {"ir", kholuu::bench::kIrSummary, &kholuu::bench::RunIrBench},
+    {"pdfa", "PDF/A validation: files/s and peak memory, vs qpdf --check", &RunPdfa},
 };
 
 void PrintUsage(std::FILE* out) {

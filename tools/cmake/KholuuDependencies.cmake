@@ -19,3 +19,4 @@ find_package(ICU 72 REQUIRED COMPONENTS uc i18n)                 # ICU::uc ICU::
 find_package(LibXml2 2.9 REQUIRED)                               # LibXml2::LibXml2 (formats)
 pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive) # PkgConfig::LIBARCHIVE (formats)
 pkg_check_modules(XAPIAN REQUIRED IMPORTED_TARGET xapian-core)    # PkgConfig::XAPIAN (indexer)
+pkg_check_modules(PODOFO REQUIRED IMPORTED_TARGET libpodofo)      # PkgConfig::PODOFO (0.9.8 API)

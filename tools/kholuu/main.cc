@@ -126,6 +126,7 @@ int main(int argc, char** argv) {
   RegisterEdxmlCommands(app, reg);
   RegisterSigCommands(app, reg);
   RegisterSearchCommands(app, reg);
+  RegisterPdfaCommands(app, reg);
 
   try {
     app.parse(argc, argv);

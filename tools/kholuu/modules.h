@@ -25,5 +25,6 @@ void RegisterGetCommands(CLI::App& app, const Registry& reg);
 void RegisterEdxmlCommands(CLI::App& app, const Registry& reg);
 void RegisterSigCommands(CLI::App& app, const Registry& reg);
 void RegisterSearchCommands(CLI::App& app, const Registry& reg);
+void RegisterPdfaCommands(CLI::App& app, const Registry& reg);
 
 }  // namespace kholuu::cli

@@ -1,0 +1,323 @@
+#include "formats/pdf/raw_checks.h"
+
+#include <algorithm>
+#include <string>
+
+namespace kholuu::formats::pdf {
+namespace {
+
+bool IsEol(char c) { return c == '\r' || c == '\n'; }
+bool IsWhite(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\0';
+}
+bool IsDelim(char c) {
+  return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' || c == '{' ||
+         c == '}' || c == '/' || c == '%';
+}
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsHex(char c) {
+  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+class Scanner {
+ public:
+  Scanner(std::string_view b, int part, size_t max) : b_(b), part_(part), max_(max) {}
+
+  RawScan Run() {
+    CheckHeader();
+    CheckEof();
+    ScanBody();
+    return std::move(out_);
+  }
+
+ private:
+  // Clause numbers that moved between ISO 19005-1 and -2/-3.
+  const char* ObjClause() const { return part_ == 1 ? "6.1.8" : "6.1.9"; }
+  const char* StreamClause() const { return part_ == 1 ? "6.1.7" : "6.1.7.1"; }
+
+  void Add(const char* clause, std::string msg, std::string obj = {}) {
+    if (out_.violations.size() >= max_) return;
+    // One violation per (clause, message) is enough for a person to act on.
+    for (const auto& v : out_.violations) {
+      if (v.clause == clause && v.message == msg) return;
+    }
+    out_.violations.push_back({clause, std::move(msg), std::move(obj)});
+  }
+
+  void CheckHeader() {
+    if (b_.size() < 8 || b_.substr(0, 7) != "%PDF-1." || !IsDigit(b_[7])) {
+      Add("6.1.2", "the file does not start with the header %PDF-1.n at byte offset 0");
+      return;
+    }
+    out_.header_minor_version = b_[7] - '0';
+    if (part_ >= 2 && out_.header_minor_version > 7) {
+      Add("6.1.2", "the header version is not between %PDF-1.0 and %PDF-1.7");
+    }
+    size_t i = 8;
+    // The header line ends here (PDF/A allows nothing but the EOL after it).
+    while (i < b_.size() && !IsEol(b_[i])) ++i;
+    if (i < b_.size() && b_[i] == '\r') ++i;
+    if (i < b_.size() && b_[i] == '\n') ++i;
+    if (i >= b_.size() || b_[i] != '%') {
+      Add("6.1.2", "the header is not followed by a comment line with binary characters");
+      return;
+    }
+    int high = 0;
+    for (size_t k = i + 1; k < b_.size() && k < i + 5; ++k) {
+      if (static_cast<unsigned char>(b_[k]) > 127) ++high;
+    }
+    if (high < 4) {
+      Add("6.1.2",
+          "the comment after the header does not start with four bytes above 127 (binary marker)");
+    }
+  }
+
+  void CheckEof() {
+    size_t pos = b_.rfind("%%EOF");
+    if (pos == std::string_view::npos) {
+      Add("6.1.3", "the file does not end with %%EOF");
+      return;
+    }
+    std::string_view tail = b_.substr(pos + 5);
+    if (!(tail.empty() || tail == "\n" || tail == "\r" || tail == "\r\n")) {
+      Add("6.1.3", "data follows the last %%EOF marker (only an end-of-line is allowed)");
+    }
+  }
+
+  // Skips a literal string starting at b_[i] == '('; returns the index after it.
+  size_t SkipString(size_t i) {
+    int depth = 0;
+    for (; i < b_.size(); ++i) {
+      char c = b_[i];
+      if (c == '\\') {
+        ++i;
+      } else if (c == '(') {
+        ++depth;
+      } else if (c == ')') {
+        if (--depth == 0) return i + 1;
+      }
+    }
+    return i;
+  }
+
+  // Checks a hex string starting at b_[i] == '<' (not '<<'); returns the end.
+  size_t CheckHexString(size_t i) {
+    size_t start = i;
+    size_t digits = 0;
+    bool bad = false;
+    for (++i; i < b_.size() && b_[i] != '>'; ++i) {
+      if (IsHex(b_[i])) {
+        ++digits;
+      } else if (!IsWhite(b_[i])) {
+        bad = true;
+      }
+      if (i - start > (size_t{1} << 26)) break;  // not a string: give up quietly
+    }
+    const char* msg = bad ? "a hexadecimal string contains characters other than 0-9, A-F, a-f and white-space"
+                          : (digits % 2 != 0 ? "a hexadecimal string has an odd number of hex digits" : nullptr);
+    if (msg != nullptr) {
+      if (in_obj_) {
+        if (out_.object_problems.size() < 64) {
+          std::string obj = std::to_string(cur_num_) + " " + std::to_string(cur_gen_) + " R";
+          out_.object_problems.push_back({cur_num_, cur_gen_, cur_offset_, {"6.1.6", msg, obj}});
+        }
+      } else {
+        Add("6.1.6", msg);
+      }
+    }
+    return i + 1;
+  }
+
+  // Reads an unsigned decimal at i; returns false if none.
+  bool ReadUint(size_t& i, uint64_t& v) {
+    size_t s = i;
+    v = 0;
+    while (i < b_.size() && IsDigit(b_[i]) && i - s < 12) v = v * 10 + static_cast<uint64_t>(b_[i++] - '0');
+    return i > s;
+  }
+
+  // At b_[i] == 'x' of "xref" at a line start.
+  void CheckXref(size_t i) {
+    size_t j = i + 4;
+    if (j < b_.size() && b_[j] == '\r') ++j;
+    if (j < b_.size() && b_[j] == '\n') ++j;
+    if (j == i + 4 || (j < b_.size() && !IsDigit(b_[j]))) {
+      Add(part_ == 1 ? "6.1.4" : "6.1.4",
+          "the xref keyword is not followed by a single end-of-line and a subsection header");
+      return;
+    }
+    uint64_t a = 0;
+    uint64_t n = 0;
+    if (!ReadUint(j, a)) return;
+    if (j >= b_.size() || b_[j] != ' ' || j + 1 >= b_.size() || !IsDigit(b_[j + 1])) {
+      Add("6.1.4", "an xref subsection header does not separate its two numbers by a single space");
+      return;
+    }
+    ++j;
+    ReadUint(j, n);
+  }
+
+  // b_[i] starts "obj" preceded by "N G"; returns false if not an object header.
+  bool ObjectHeaderBefore(size_t i, uint32_t& num, uint16_t& gen) {
+    // Walk back over "N<ws>G<ws>".
+    size_t k = i;
+    size_t ws1 = 0;
+    while (k > 0 && IsWhite(b_[k - 1])) { --k; ++ws1; }
+    size_t gend = k;
+    while (k > 0 && IsDigit(b_[k - 1])) --k;
+    if (k == gend || ws1 == 0) return false;
+    size_t gstart = k;
+    size_t ws2 = 0;
+    while (k > 0 && IsWhite(b_[k - 1])) { --k; ++ws2; }
+    size_t nend = k;
+    while (k > 0 && IsDigit(b_[k - 1])) --k;
+    if (k == nend || ws2 == 0) return false;
+    if (gend - gstart > 5 || nend - k > 10) return false;
+    header_offset_ = k;
+    uint64_t n = 0;
+    for (size_t q = k; q < nend; ++q) n = n * 10 + static_cast<uint64_t>(b_[q] - '0');
+    uint64_t g = 0;
+    for (size_t q = gstart; q < gend; ++q) g = g * 10 + static_cast<uint64_t>(b_[q] - '0');
+    num = static_cast<uint32_t>(n);
+    gen = static_cast<uint16_t>(g);
+    if (part_ >= 2 && k > 0 && !IsEol(b_[k - 1])) {
+      Add(ObjClause(), "the object number is not preceded by an end-of-line",
+          std::to_string(num) + " " + std::to_string(gen) + " R");
+    }
+    if (ws1 != 1 || ws2 != 1 || b_[gend] != ' ' || b_[nend] != ' ') {
+      Add(ObjClause(), "the object number, generation number and obj keyword are not separated by single spaces",
+          std::to_string(num) + " " + std::to_string(gen) + " R");
+    }
+    return true;
+  }
+
+  void ScanBody() {
+    uint32_t cur_num = 0;
+    uint16_t cur_gen = 0;
+    bool in_obj = false;
+    size_t i = 0;
+    // Skip the header line's comment handling below: comments run to EOL.
+    while (i < b_.size()) {
+      char c = b_[i];
+      if (c == '%') {
+        while (i < b_.size() && !IsEol(b_[i])) ++i;
+        continue;
+      }
+      if (c == '(') {
+        i = SkipString(i);
+        continue;
+      }
+      if (c == '<') {
+        if (i + 1 < b_.size() && b_[i + 1] == '<') {
+          i += 2;
+          continue;
+        }
+        i = CheckHexString(i);
+        continue;
+      }
+      if (c == 't' && b_.compare(i, 7, "trailer") == 0 && (i == 0 || IsWhite(b_[i - 1]))) {
+        // Every trailer (the first-page trailer of a linearized file too) carries the ID.
+        size_t next = b_.find("startxref", i);
+        std::string_view dict = b_.substr(i, (next == std::string_view::npos ? b_.size() : next) - i);
+        // Only the first-page trailer of a linearized file is checked here; the
+        // last trailer's ID is checked on the object model.
+        const bool first = !seen_trailer_;
+        seen_trailer_ = true;
+        if (first && dict.find("/ID") == std::string_view::npos &&
+            b_.substr(0, std::min<size_t>(b_.size(), 1024)).find("/Linearized") != std::string_view::npos) {
+          Add("6.1.3", "a trailer of this linearized file has no ID entry", "trailer");
+        }
+        i += 7;
+        continue;
+      }
+      if (c == 'x' && b_.compare(i, 4, "xref") == 0 && (i == 0 || IsEol(b_[i - 1])) &&
+          (i + 4 >= b_.size() || IsWhite(b_[i + 4]))) {
+        CheckXref(i);
+        i += 4;
+        continue;
+      }
+      if (c == 'o' && b_.compare(i, 3, "obj") == 0 && (i + 3 >= b_.size() || IsWhite(b_[i + 3]) || IsDelim(b_[i + 3])) &&
+          i > 0 && IsWhite(b_[i - 1])) {
+        uint32_t n = 0;
+        uint16_t g = 0;
+        if (ObjectHeaderBefore(i, n, g)) {
+          cur_num = n;
+          cur_gen = g;
+          in_obj = true;
+          cur_num_ = n;
+          cur_gen_ = g;
+          cur_offset_ = header_offset_;
+          in_obj_ = true;
+          if (i + 3 < b_.size() && !IsEol(b_[i + 3])) {
+            Add(ObjClause(), "the obj keyword is not followed by an end-of-line",
+                std::to_string(n) + " " + std::to_string(g) + " R");
+          }
+        }
+        i += 3;
+        continue;
+      }
+      if (c == 'e' && b_.compare(i, 6, "endobj") == 0) {
+        if (i > 0 && !IsEol(b_[i - 1]) && in_obj) {
+          Add(ObjClause(), "the endobj keyword is not preceded by an end-of-line",
+              std::to_string(cur_num) + " " + std::to_string(cur_gen) + " R");
+        }
+        in_obj = false;
+        in_obj_ = false;
+        i += 6;
+        continue;
+      }
+      if (c == 's' && in_obj && b_.compare(i, 6, "stream") == 0 && i > 0 &&
+          (IsWhite(b_[i - 1]) || b_[i - 1] == '>')) {
+        i = ScanStream(i, cur_num, cur_gen);
+        continue;
+      }
+      ++i;
+    }
+  }
+
+  // b_[i] starts "stream"; returns the index after "endstream" (or the end).
+  size_t ScanStream(size_t i, uint32_t num, uint16_t gen) {
+    std::string obj = std::to_string(num) + " " + std::to_string(gen) + " R";
+    size_t d = i + 6;
+    if (d < b_.size() && b_[d] == '\r' && d + 1 < b_.size() && b_[d + 1] == '\n') {
+      d += 2;
+    } else if (d < b_.size() && b_[d] == '\n') {
+      d += 1;
+    } else {
+      Add(StreamClause(), "the stream keyword is not followed by CR LF or LF", obj);
+      if (d < b_.size() && b_[d] == '\r') ++d;
+    }
+    size_t e = b_.find("endstream", d);
+    if (e == std::string_view::npos) return b_.size();
+    size_t end = e;
+    if (end > d && b_[end - 1] == '\n') {
+      --end;
+      if (end > d && b_[end - 1] == '\r') --end;
+    } else if (end > d && b_[end - 1] == '\r') {
+      --end;
+    } else {
+      Add(StreamClause(), "the endstream keyword is not preceded by an end-of-line", obj);
+    }
+    out_.streams.push_back({num, gen, end - d, e - end});
+    return e + 9;
+  }
+
+  std::string_view b_;
+  uint32_t cur_num_ = 0;
+  uint16_t cur_gen_ = 0;
+  size_t cur_offset_ = 0;
+  size_t header_offset_ = 0;
+  bool in_obj_ = false;
+  bool seen_trailer_ = false;
+  int part_;
+  size_t max_;
+  RawScan out_;
+};
+
+}  // namespace
+
+RawScan ScanRawSyntax(std::string_view bytes, int part, size_t max_violations) {
+  return Scanner(bytes, part, max_violations).Run();
+}
+
+}  // namespace kholuu::formats::pdf

@@ -1,0 +1,81 @@
+// kholuu pdfa validate FILE... [--profile 1b|2b|2u|3b|auto]
+//
+// Checks each file against a PDF/A profile (formats/pdf). Output with
+// --json: an array of {"file", "profile", "compliant", "violations":
+// [{"clause", "message", "object"?}]}. Exit 0 if every file is compliant,
+// 1 if any is not, 2 for a usage error or an unreadable file, 3 for an
+// internal error. No archive is opened: --data is accepted and ignored.
+#include <iostream>
+
+#include "formats/pdf/pdfa.h"
+#include "tools/kholuu/json_out.h"
+#include "tools/kholuu/modules.h"
+
+namespace kholuu::cli {
+namespace {
+
+struct PdfaArgs {
+  std::vector<std::string> files;
+  std::string profile = "auto";
+};
+
+int CmdPdfaValidate(const Common& c, const PdfaArgs& a) {
+  auto profile = formats::pdf::ParsePdfaProfile(a.profile);
+  if (!profile.ok()) {
+    if (c.json) std::cout << ErrorJson(profile.status()).dump(2) << "\n";
+    std::cerr << "kholuu: " << profile.status().message() << "\n";
+    return kExitUsage;
+  }
+  nlohmann::json out = nlohmann::json::array();
+  int rc = kExitOk;
+  for (const std::string& f : a.files) {
+    auto r = formats::pdf::ValidatePdfaFile(f, *profile);
+    if (!r.ok()) {
+      std::cerr << "kholuu: " << f << ": " << r.status().message() << "\n";
+      nlohmann::json e = ErrorJson(r.status());
+      e["file"] = f;
+      out.push_back(e);
+      rc = std::max(rc, ExitCodeFor(r.status()));
+      continue;
+    }
+    nlohmann::json v = nlohmann::json::array();
+    for (const auto& viol : r->violations) {
+      nlohmann::json j = {{"clause", viol.clause}, {"message", viol.message}};
+      if (!viol.object.empty()) j["object"] = viol.object;
+      v.push_back(j);
+    }
+    out.push_back({{"file", f},
+                   {"profile", std::string(formats::pdf::PdfaProfileName(r->profile))},
+                   {"compliant", r->compliant},
+                   {"violations", v}});
+    if (!r->compliant) rc = std::max(rc, kExitCheckFailed);
+    if (!c.json) {
+      std::cout << f << ": PDF/A-" << formats::pdf::PdfaProfileName(r->profile) << " "
+                << (r->compliant ? "compliant" : "NOT compliant") << "\n";
+      for (const auto& viol : r->violations) {
+        std::cout << "  " << viol.clause << "  " << viol.message;
+        if (!viol.object.empty()) std::cout << "  [" << viol.object << "]";
+        std::cout << "\n";
+      }
+    }
+  }
+  if (c.json) std::cout << out.dump(2) << "\n";
+  return rc;
+}
+
+}  // namespace
+
+void RegisterPdfaCommands(CLI::App& app, const Registry& reg) {
+  static PdfaArgs storage;  // lives as long as the CLI app
+  PdfaArgs* args = &storage;
+  CLI::App* pdfa = app.add_subcommand("pdfa", "PDF/A conformance");
+  pdfa->require_subcommand(1);
+  CLI::App* validate = pdfa->add_subcommand("validate", "check files against a PDF/A profile (exit 1 if any fails)");
+  reg.AddCommon(validate);
+  validate->add_option("FILE", args->files, "PDF files")->required();
+  validate->add_option("--profile", args->profile, "1b, 2b, 2u, 3b or auto (the file's own claim; default)");
+  Registry r = reg;
+  validate->callback([args, r] { *r.rc = CmdPdfaValidate(*r.common, *args); });
+}
+
+}  // namespace kholuu::cli
