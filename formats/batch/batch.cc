@@ -209,8 +209,8 @@ bool Interpreter::FindLayout() {
     for (const HeaderDef& h : kHeaders) {
       if (k != h.key) continue;
       known = true;
-      if (layout_.col[h.first] < 0) {
-        layout_.col[h.first] = static_cast<long>(j);
+      if (layout_.col[static_cast<size_t>(h.first)] < 0) {
+        layout_.col[static_cast<size_t>(h.first)] = static_cast<long>(j);
       } else if (h.second >= 0 && layout_.col[static_cast<size_t>(h.second)] < 0) {
         layout_.col[static_cast<size_t>(h.second)] = static_cast<long>(j);
       } else {
