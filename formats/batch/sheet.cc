@@ -85,7 +85,8 @@ Result<Sheet> ReadCsv(std::string_view bytes, const SheetLimits& limits) {
   size_t quote_row = 0;
   auto end_cell = [&]() -> Status {
     Cell c;
-    c.text = ToNfc(cell).ok() ? *ToNfc(cell) : cell;
+    auto nfc = ToNfc(cell);  // the text is UTF-8 by now; NFC cannot fail
+    c.text = nfc.ok() ? std::move(*nfc) : cell;
     KHOLUU_RETURN_IF_ERROR(AddCell(row, col, std::move(c), limits, row_no));
     ++col;
     cell.clear();
@@ -226,6 +227,9 @@ Result<Parts> ReadParts(std::string_view bytes, const SheetLimits& limits) {
   al.max_entries = 10000;
   al.max_entry_bytes = limits.max_xml_bytes;
   al.max_total_bytes = 4 * limits.max_xml_bytes;
+  // Spreadsheet XML compresses far better than scans; the size caps above
+  // bound a bomb, the ratio only catches the absurd.
+  al.max_ratio = 1000;
   KHOLUU_ASSIGN_OR_RETURN(package::ArchiveReader r, package::ArchiveReader::OpenMemory(bytes, al));
   Parts p;
   while (true) {

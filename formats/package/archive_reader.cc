@@ -111,7 +111,7 @@ struct ArchiveReader::Impl {
       return ResourceExhaustedError("archive uncompresses to more than " +
                                     std::to_string(limits.max_total_bytes) + " bytes");
     }
-    if (total > limits.ratio_floor_bytes && total / limits.max_ratio > archive_size) {
+    if (limits.max_ratio > 0 && total > limits.ratio_floor_bytes && total / limits.max_ratio > archive_size) {
       return ResourceExhaustedError("archive expands more than " + std::to_string(limits.max_ratio) +
                                     " times its size (" + std::to_string(archive_size) +
                                     " bytes): refused as a zip bomb");

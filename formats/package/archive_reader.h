@@ -22,7 +22,7 @@ struct ArchiveLimits {
   uint64_t max_total_bytes = 16ull << 30; // uncompressed size of all entries
   // Zip-bomb guard: once more than `ratio_floor_bytes` have been
   // decompressed, the uncompressed total may not exceed `max_ratio` times the
-  // archive's (compressed) size.
+  // archive's (compressed) size. 0 disables the ratio check.
   uint64_t max_ratio = 100;
   uint64_t ratio_floor_bytes = 16u << 20;
 };
