@@ -12,13 +12,13 @@
 #include <memory>
 #include <set>
 
-#include "formats/bagit/internal/digest.h"
+#include "archive/base/digest.h"
 #include "formats/common/text.h"
 
 namespace kholuu::formats::bagit {
 namespace {
 
-using internal::Algorithm;
+using Algorithm = DigestAlgorithm;
 
 constexpr int kMaxDepth = 64;
 
@@ -303,10 +303,10 @@ void Validator::ParseManifest(const std::string& file, Algorithm a, bool tag) {
     std::string path = p == std::string::npos ? std::string() : line.substr(p);
     while (!path.empty() && (path.back() == ' ' || path.back() == '\t')) path.pop_back();
     for (char& c : sum) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (sum.size() != internal::HexLength(a) ||
+    if (sum.size() != 2 * DigestSize(a) ||
         sum.find_first_not_of("0123456789abcdef") != std::string::npos) {
       Error("malformed-checksum",
-            "'" + sum + "' is not a " + std::string(internal::AlgorithmName(a)) + " checksum",
+            "'" + sum + "' is not a " + std::string(DigestAlgorithmName(a)) + " checksum",
             where);
       continue;
     }
@@ -426,8 +426,8 @@ Status Validator::VerifyChecksums() {
   std::map<std::pair<std::string, Algorithm>, std::string> actual;
   std::vector<char> buf(1 << 20);
   for (const auto& [path, algos] : wanted) {
-    std::vector<std::pair<Algorithm, std::unique_ptr<internal::Digester>>> ds;
-    for (Algorithm a : algos) ds.emplace_back(a, internal::MakeDigester(a));
+    std::vector<Hasher> ds;
+    for (Algorithm a : algos) ds.emplace_back(a);
     auto f = File::Open(JoinPath(dir_, path), O_RDONLY | O_NOFOLLOW);
     if (!f.ok()) {
       Error("unreadable-file", f.status().message(), path);
@@ -436,16 +436,16 @@ Status Validator::VerifyChecksums() {
     while (true) {
       KHOLUU_ASSIGN_OR_RETURN(size_t n, f->Read(buf.data(), buf.size()));
       if (n == 0) break;
-      for (auto& [a, d] : ds) d->Update(std::string_view(buf.data(), n));
+      for (Hasher& d : ds) d.Update(std::string_view(buf.data(), n));
     }
-    for (auto& [a, d] : ds) actual[{path, a}] = d->FinishHex();
+    for (Hasher& d : ds) actual[{path, d.algorithm()}] = d.FinishHex();
   }
   for (const Manifest& m : manifests_) {
     for (const auto& [path, sum] : m.entries) {
       auto it = actual.find({path, m.algorithm});
       if (it != actual.end() && it->second != sum) {
         Error("checksum-mismatch",
-              std::string(internal::AlgorithmName(m.algorithm)) + " of '" + path + "' is " +
+              std::string(DigestAlgorithmName(m.algorithm)) + " of '" + path + "' is " +
                   it->second + ", " + m.file + " says " + sum,
               path);
       }
@@ -474,8 +474,9 @@ Result<BagReport> Validator::Run() {
     if (t.size() < 4 || t.compare(t.size() - 4, 4, ".txt") != 0) continue;
     const size_t from = tag ? 12 : 9;
     const std::string name = t.substr(from, t.size() - 4 - from);
-    auto a = internal::ParseAlgorithm(name);
-    if (!a) {
+    // Manifest names are the exact lower-case BagIt names ("sha256").
+    auto a = ParseDigestAlgorithm(name);
+    if (!a || DigestAlgorithmName(*a) != name) {
       Error("unsupported-algorithm", "kholuu cannot verify '" + name + "' checksums", t);
       continue;
     }
@@ -613,20 +614,20 @@ Status WriteBagInto(const std::string& root, const std::vector<PayloadEntry>& pa
     const std::string abs = JoinPath(root, rel);
     KHOLUU_RETURN_IF_ERROR(CreateDirs(DirName(abs)));
     KHOLUU_ASSIGN_OR_RETURN(AtomicFileWriter w, AtomicFileWriter::Create(abs));
-    auto d256 = internal::MakeDigester(Algorithm::kSha256);
-    auto d512 = internal::MakeDigester(Algorithm::kSha512);
+    Hasher d256(Algorithm::kSha256);
+    Hasher d512(Algorithm::kSha512);
     while (true) {
       KHOLUU_ASSIGN_OR_RETURN(size_t n, e.source->Read(buf.data(), buf.size()));
       if (n == 0) break;
       const std::string_view chunk(buf.data(), n);
-      d256->Update(chunk);
-      d512->Update(chunk);
+      d256.Update(chunk);
+      d512.Update(chunk);
       KHOLUU_RETURN_IF_ERROR(w.Append(chunk));
     }
     octets += w.bytes_written();
     KHOLUU_RETURN_IF_ERROR(w.Commit());
-    m256 += d256->FinishHex() + "  " + EncodeManifestPath(rel) + "\n";
-    m512 += d512->FinishHex() + "  " + EncodeManifestPath(rel) + "\n";
+    m256 += d256.FinishHex() + "  " + EncodeManifestPath(rel) + "\n";
+    m512 += d512.FinishHex() + "  " + EncodeManifestPath(rel) + "\n";
   }
   std::string bag_info;
   bool has_date = false;
@@ -659,12 +660,12 @@ Status WriteBagInto(const std::string& root, const std::vector<PayloadEntry>& pa
   std::string t512;
   for (const auto& [name, body] : tags) {
     KHOLUU_RETURN_IF_ERROR(WriteFileAtomic(JoinPath(root, name), body));
-    auto d256 = internal::MakeDigester(Algorithm::kSha256);
-    auto d512 = internal::MakeDigester(Algorithm::kSha512);
-    d256->Update(body);
-    d512->Update(body);
-    t256 += d256->FinishHex() + "  " + name + "\n";
-    t512 += d512->FinishHex() + "  " + name + "\n";
+    Hasher d256(Algorithm::kSha256);
+    Hasher d512(Algorithm::kSha512);
+    d256.Update(body);
+    d512.Update(body);
+    t256 += d256.FinishHex() + "  " + name + "\n";
+    t512 += d512.FinishHex() + "  " + name + "\n";
   }
   KHOLUU_RETURN_IF_ERROR(WriteFileAtomic(JoinPath(root, "tagmanifest-sha256.txt"), t256));
   KHOLUU_RETURN_IF_ERROR(WriteFileAtomic(JoinPath(root, "tagmanifest-sha512.txt"), t512));

@@ -120,6 +120,34 @@ TEST(BagValidatorTest, ManifestPathsOutsideTheBagAreErrors) {
   EXPECT_TRUE(HasProblem(r, "malformed-checksum"));
 }
 
+// A bag with only SHA-1 and MD5 manifests, as older tools wrote them:
+// verified (sha1 via archive/base's OpenSSL digests), with a weak-algorithm
+// warning; a wrong SHA-1 is a checksum mismatch.
+TEST(BagValidatorTest, VerifiesSha1AndMd5Manifests) {
+  TempDir t;
+  const std::string dir = t.Sub("old");
+  ASSERT_OK(CreateDirs(dir + "/data"));
+  WriteTestFile(dir + "/bagit.txt", "BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n");
+  WriteTestFile(dir + "/data/a.txt", "abc");
+  WriteTestFile(dir + "/manifest-sha1.txt", "a9993e364706816aba3e25717850c26c9cd0d89d  data/a.txt\n");
+  WriteTestFile(dir + "/manifest-md5.txt", "900150983cd24fb0d6963f7d28e17f72 data/a.txt\n");
+  ASSERT_OK_AND_ASSIGN(BagReport r, ValidateBag(dir));
+  EXPECT_TRUE(r.valid()) << (r.problems.empty() ? "" : r.problems.front().message);
+  EXPECT_THAT(r.algorithms, ::testing::UnorderedElementsAre("sha1", "md5"));
+  EXPECT_TRUE(HasProblem(r, "weak-algorithm", Severity::kWarning));
+
+  WriteTestFile(dir + "/manifest-sha1.txt", "a9993e364706816aba3e25717850c26c9cd0d89e  data/a.txt\n");
+  ASSERT_OK_AND_ASSIGN(BagReport bad, ValidateBag(dir));
+  EXPECT_FALSE(bad.valid());
+  EXPECT_TRUE(HasProblem(bad, "checksum-mismatch"));
+
+  // Manifest names are exact: "SHA1" is not a BagIt algorithm name.
+  ::unlink((dir + "/manifest-sha1.txt").c_str());
+  WriteTestFile(dir + "/manifest-SHA-1.txt", "a9993e364706816aba3e25717850c26c9cd0d89d  data/a.txt\n");
+  ASSERT_OK_AND_ASSIGN(BagReport odd, ValidateBag(dir));
+  EXPECT_TRUE(HasProblem(odd, "unsupported-algorithm"));
+}
+
 TEST(BagValidatorTest, NotABag) {
   TempDir t;
   ASSERT_OK_AND_ASSIGN(BagReport r, ValidateBag(t.path()));
