@@ -187,6 +187,98 @@ std::optional<int> DocMdpLevel(const Doc& doc, const PdfObj& sig) {
   return std::nullopt;
 }
 
+// Reads /Action and /Fields of a FieldMDP TransformParams or a /Lock dictionary.
+std::optional<FieldLock> ReadLock(const Doc& doc, const PdfObj* dict) {
+  dict = doc.Resolve(dict);
+  if (dict == nullptr || dict->kind != Kind::kDict) return std::nullopt;
+  std::string action = NameOf(doc.Resolve(dict->Get("Action")));
+  if (action != "All" && action != "Include" && action != "Exclude") return std::nullopt;
+  FieldLock lock;
+  lock.action = action;
+  const PdfObj* fields = doc.Resolve(dict->Get("Fields"));
+  if (fields != nullptr && fields->kind == Kind::kArray) {
+    for (const PdfObj& f : fields->items) {
+      const PdfObj* name = doc.Resolve(&f);
+      if (name != nullptr && name->kind == Kind::kString) lock.fields.push_back(internal::TextStringToUtf8(name->text));
+    }
+  }
+  return lock;
+}
+
+// The lock a signature sets: its FieldMDP reference, merged with its field's
+// /Lock (the two should agree; when both exist, the union of what they lock is
+// kept: "All" wins, otherwise Include lists are joined; an Exclude and an Include
+// are kept as the Include, the stricter reading being made by the caller).
+std::optional<FieldLock> FieldLockOf(const Doc& doc, const PdfObj& sig, const PdfObj* field) {
+  std::vector<FieldLock> found;
+  const PdfObj* refs = doc.Resolve(sig.Get("Reference"));
+  if (refs != nullptr && refs->kind == Kind::kArray) {
+    for (const PdfObj& item : refs->items) {
+      const PdfObj* r = doc.Resolve(&item);
+      if (r == nullptr || r->kind != Kind::kDict || NameOf(r->Get("TransformMethod")) != "FieldMDP") continue;
+      if (auto l = ReadLock(doc, r->Get("TransformParams"))) found.push_back(*l);
+    }
+  }
+  if (field != nullptr) {
+    if (auto l = ReadLock(doc, field->Get("Lock"))) found.push_back(*l);
+  }
+  if (found.empty()) return std::nullopt;
+  FieldLock merged = found.front();
+  for (size_t i = 1; i < found.size(); ++i) {
+    const FieldLock& l = found[i];
+    if (merged.action == "All" || l.action == "All") {
+      merged = FieldLock{"All", {}};
+    } else if (merged.action == l.action && merged.action == "Include") {
+      merged.fields.insert(merged.fields.end(), l.fields.begin(), l.fields.end());
+    } else if (merged.action == "Exclude" && l.action == "Exclude") {
+      // Locked unless excluded by both.
+      std::vector<std::string> both;
+      for (const std::string& f : merged.fields) {
+        if (std::find(l.fields.begin(), l.fields.end(), f) != l.fields.end()) both.push_back(f);
+      }
+      merged.fields = both;
+    } else {
+      // One Include, one Exclude: lock what either locks. Approximated as
+      // Exclude of the excluded names that the Include does not list.
+      const FieldLock& inc = merged.action == "Include" ? merged : l;
+      const FieldLock& exc = merged.action == "Include" ? l : merged;
+      FieldLock out{"Exclude", {}};
+      for (const std::string& f : exc.fields) {
+        if (std::find(inc.fields.begin(), inc.fields.end(), f) == inc.fields.end()) out.fields.push_back(f);
+      }
+      merged = out;
+    }
+  }
+  return merged;
+}
+
+// A lock in force for later revisions: set by the signature of field `by`,
+// which covers revision `revision`.
+struct ActiveLock {
+  FieldLock lock;
+  std::string by;
+  int revision = 0;
+};
+
+bool NameMatches(const std::string& name, const std::string& pattern) {
+  return name == pattern || (name.size() > pattern.size() && name.compare(0, pattern.size(), pattern) == 0 &&
+                             name[pattern.size()] == '.');
+}
+
+// Whether `lock` locks the field called `name`. `existed` says whether the
+// field existed when the lock was set: All and Exclude lock the fields of the
+// signed revision; fields created later are governed by DocMDP only.
+bool Locks(const FieldLock& lock, const std::string& name, bool existed) {
+  auto listed = [&] {
+    return std::any_of(lock.fields.begin(), lock.fields.end(),
+                       [&](const std::string& f) { return NameMatches(name, f); });
+  };
+  if (lock.action == "All") return existed;
+  if (lock.action == "Include") return listed();
+  if (lock.action == "Exclude") return existed && !listed();
+  return false;
+}
+
 enum class Cat { kValidation, kForm, kAnnot, kOther };
 
 std::string Describe(const IndirectObject& o) {
@@ -228,8 +320,93 @@ struct Classified {
   std::string detail;
 };
 
-Classified ClassifyObject(const Doc& doc, const Dss& dss, const std::set<uint32_t>& doc_ts_sigs,
-                          const IndirectObject& o, size_t rev_begin) {
+bool IsFieldDict(const PdfObj& v) {
+  return v.kind == Kind::kDict && (v.Get("FT") != nullptr || v.Get("T") != nullptr ||
+                                   (NameOf(v.Get("Subtype")) == "Widget" && v.Get("Parent") != nullptr));
+}
+
+struct RevisionContext {
+  const Doc& doc;
+  const Dss& dss;
+  const std::set<uint32_t>& doc_ts_sigs;
+  const std::vector<ActiveLock>& locks;  // set by signatures covering earlier revisions
+  const std::set<uint32_t>& annots_arrays;  // objects used as a page's /Annots array
+  const std::map<uint32_t, size_t>& field_of_value;  // indirect /V object -> field (index in objects)
+  size_t rev_begin = 0;
+  size_t rev_end = 0;
+};
+
+// If the field dictionary `o` (changed in this revision) or the value object
+// of such a field is locked, the reason; else empty.
+std::string LockViolation(const RevisionContext& ctx, const IndirectObject& o, const PdfObj& field,
+                          const std::set<std::string>& changed) {
+  std::string name = FieldName(ctx.doc, field);
+  if (name.empty()) return {};
+  for (const ActiveLock& l : ctx.locks) {
+    size_t lock_end = ctx.doc.rev_ends[static_cast<size_t>(l.revision)];
+    bool existed = ctx.doc.Before(o.num, lock_end) != nullptr;
+    if (!Locks(l.lock, name, existed)) continue;
+    return "field \"" + name + "\" is locked by the signature \"" + l.by + "\" (FieldMDP /" + l.lock.action +
+           ")" + (changed.empty() ? std::string() : "; changed " + Join(changed)) + ": not permitted";
+  }
+  return {};
+}
+
+// One entry of an /Annots array, as of the end of the revision (`end`).
+const PdfObj* AnnotAt(const Doc& doc, const PdfObj& entry, size_t end) {
+  if (entry.kind != Kind::kRef) return &entry;
+  const IndirectObject* o = doc.Before(entry.ref_num, end);
+  return o != nullptr ? &o->value : nullptr;
+}
+
+std::string AnnotLabel(const PdfObj& entry, const PdfObj* annot) {
+  std::string subtype = annot != nullptr ? NameOf(annot->Get("Subtype")) : "";
+  std::string label = "/" + (subtype.empty() ? std::string("(no subtype)") : subtype);
+  label += entry.kind == Kind::kRef ? " (object " + std::to_string(entry.ref_num) + ")" : " (inline)";
+  return label;
+}
+
+// Compares two /Annots arrays: added or removed annotations. Widgets of form
+// fields are form changes; any other annotation added or removed is an
+// annotation change (DocMDP P=3 only).
+Classified DiffAnnots(const RevisionContext& ctx, const PdfObj* before, const PdfObj* after,
+                      const std::string& where) {
+  std::vector<const PdfObj*> old_items, new_items;
+  if (before != nullptr && before->kind == Kind::kArray) {
+    for (const PdfObj& i : before->items) old_items.push_back(&i);
+  }
+  if (after != nullptr && after->kind == Kind::kArray) {
+    for (const PdfObj& i : after->items) new_items.push_back(&i);
+  }
+  auto contains = [](const std::vector<const PdfObj*>& list, const PdfObj& item) {
+    std::string c = item.Canonical();
+    return std::any_of(list.begin(), list.end(), [&](const PdfObj* x) { return x->Canonical() == c; });
+  };
+  Cat cat = Cat::kForm;
+  std::string detail;
+  auto note = [&](const std::string& what, Cat c) {
+    detail += (detail.empty() ? "" : ", ") + what;
+    if (c > cat) cat = c;
+  };
+  for (const PdfObj* item : new_items) {
+    if (contains(old_items, *item)) continue;
+    const PdfObj* annot = AnnotAt(ctx.doc, *item, ctx.rev_end);
+    bool widget = annot != nullptr && annot->kind == Kind::kDict && NameOf(annot->Get("Subtype")) == "Widget";
+    note("added " + AnnotLabel(*item, annot), widget ? Cat::kForm : Cat::kAnnot);
+  }
+  for (const PdfObj* item : old_items) {
+    if (contains(new_items, *item)) continue;
+    note("removed " + AnnotLabel(*item, AnnotAt(ctx.doc, *item, ctx.rev_begin)), Cat::kAnnot);
+  }
+  if (detail.empty()) detail = "reordered";
+  return {cat, where + ": annotations " + detail};
+}
+
+Classified ClassifyObject(const RevisionContext& ctx, const IndirectObject& o) {
+  const Doc& doc = ctx.doc;
+  const Dss& dss = ctx.dss;
+  const std::set<uint32_t>& doc_ts_sigs = ctx.doc_ts_sigs;
+  const size_t rev_begin = ctx.rev_begin;
   const PdfObj& v = o.value;
   std::string type = NameOf(v.Get("Type"));
   const IndirectObject* prev = doc.Before(o.num, rev_begin);
@@ -255,8 +432,34 @@ Classified ClassifyObject(const Doc& doc, const Dss& dss, const std::set<uint32_
   if (type == "Page") {
     if (prev == nullptr) return {Cat::kOther, Describe(o) + ": a page added"};
     std::set<std::string> diff = DiffKeys(prev->value, v);
-    if (Subset(diff, {"Annots"})) return {Cat::kForm, Describe(o) + ": page annotations list changed"};
-    return {Cat::kOther, Describe(o) + ": page changed " + Join(diff)};
+    if (!Subset(diff, {"Annots"})) return {Cat::kOther, Describe(o) + ": page changed " + Join(diff)};
+    const PdfObj* before = prev->value.Get("Annots");
+    const PdfObj* after = v.Get("Annots");
+    // An indirect /Annots array: resolved as of the start and end of this revision.
+    if (before != nullptr && before->kind == Kind::kRef) {
+      const IndirectObject* a = doc.Before(before->ref_num, rev_begin);
+      before = a != nullptr ? &a->value : nullptr;
+    }
+    if (after != nullptr && after->kind == Kind::kRef) {
+      const IndirectObject* a = doc.Before(after->ref_num, ctx.rev_end);
+      after = a != nullptr ? &a->value : nullptr;
+    }
+    return DiffAnnots(ctx, before, after, Describe(o) + ": page");
+  }
+  if (ctx.annots_arrays.count(o.num) != 0 && v.kind == Kind::kArray) {
+    return DiffAnnots(ctx, prev != nullptr ? &prev->value : nullptr, &v, Describe(o) + ": /Annots array");
+  }
+  if (IsFieldDict(v) && prev != nullptr) {
+    std::string why = LockViolation(ctx, o, v, DiffKeys(prev->value, v));
+    if (!why.empty()) return {Cat::kOther, Describe(o) + ": " + why};
+  }
+  if (prev != nullptr && !ctx.locks.empty()) {
+    // The value object of a locked field (a /V written indirectly).
+    auto f = ctx.field_of_value.find(o.num);
+    if (f != ctx.field_of_value.end()) {
+      std::string why = LockViolation(ctx, doc.objects[f->second], doc.objects[f->second].value, {});
+      if (!why.empty()) return {Cat::kOther, Describe(o) + ": value of " + why};
+    }
   }
   if (v.kind == Kind::kDict && (v.Get("FT") != nullptr || NameOf(v.Get("Subtype")) == "Widget")) {
     return {Cat::kForm, Describe(o) + ": form field or widget"};
@@ -290,15 +493,25 @@ Classified ClassifyObject(const Doc& doc, const Dss& dss, const std::set<uint32_
 }
 
 RevisionChange ClassifyRevision(const Doc& doc, const Dss& dss, const std::set<uint32_t>& doc_ts_sigs,
-                                int rev, std::optional<int> docmdp) {
+                                const std::vector<ActiveLock>& all_locks, const std::set<uint32_t>& annots_arrays,
+                                const std::map<uint32_t, size_t>& field_of_value, int rev,
+                                std::optional<int> docmdp) {
   RevisionChange change;
   change.revision = rev;
   change.begin = rev == 0 ? 0 : doc.rev_ends[static_cast<size_t>(rev) - 1];
   change.end = doc.rev_ends[static_cast<size_t>(rev)];
+  std::vector<ActiveLock> locks;
+  for (const ActiveLock& l : all_locks) {
+    if (l.revision < rev) locks.push_back(l);
+  }
+  RevisionContext ctx{doc,           dss,
+                      doc_ts_sigs,   locks,
+                      annots_arrays, field_of_value,
+                      static_cast<size_t>(change.begin), static_cast<size_t>(change.end)};
   bool other = false, form = false, annot = false;
   for (const IndirectObject& o : doc.objects) {
     if (o.offset < change.begin || o.offset >= change.end) continue;
-    Classified c = ClassifyObject(doc, dss, doc_ts_sigs, o, static_cast<size_t>(change.begin));
+    Classified c = ClassifyObject(ctx, o);
     switch (c.cat) {
       case Cat::kValidation: break;
       case Cat::kForm: form = true; break;
@@ -530,8 +743,26 @@ Result<PdfReport> VerifyPdfSignatures(std::string_view pdf, const VerifyOptions&
     rep.field = f != field_of.end() ? FieldName(doc, *f->second) : "";
     if (rep.field.empty()) rep.field = "(object " + std::to_string(s->num) + ")";
     rep.docmdp_level = DocMdpLevel(doc, s->value);
+    rep.field_lock = FieldLockOf(doc, s->value, f != field_of.end() ? f->second : nullptr);
     VerifyOne(doc, dss, *s, options, &rep);
     report.signatures.push_back(std::move(rep));
+  }
+  std::vector<ActiveLock> locks;
+  for (const SignatureReport& rep : report.signatures) {
+    if (rep.field_lock && rep.revision >= 0) locks.push_back({*rep.field_lock, rep.field, rep.revision});
+  }
+  std::map<uint32_t, size_t> field_of_value;
+  for (const auto& [num, idx] : doc.latest) {
+    const PdfObj& v = doc.objects[idx].value;
+    const PdfObj* val = IsFieldDict(v) ? v.Get("V") : nullptr;
+    if (val != nullptr && val->kind == Kind::kRef) field_of_value[val->ref_num] = idx;
+  }
+  // Every object ever used as a page's indirect /Annots array.
+  std::set<uint32_t> annots_arrays;
+  for (const IndirectObject& o : doc.objects) {
+    if (NameOf(o.value.Get("Type")) != "Page") continue;
+    const PdfObj* a = o.value.Get("Annots");
+    if (a != nullptr && a->kind == Kind::kRef) annots_arrays.insert(a->ref_num);
   }
   // Document timestamps bound the signing time of what they cover.
   for (SignatureReport& rep : report.signatures) {
@@ -556,7 +787,7 @@ Result<PdfReport> VerifyPdfSignatures(std::string_view pdf, const VerifyOptions&
     if (rep.revision >= 0) {
       for (size_t r = static_cast<size_t>(rep.revision) + 1; r < doc.rev_ends.size(); ++r) {
         int ri = static_cast<int>(r);
-        if (classified.count(ri) == 0) classified[ri] = ClassifyRevision(doc, dss, doc_ts_sigs, ri, doc_mdp);
+        if (classified.count(ri) == 0) classified[ri] = ClassifyRevision(doc, dss, doc_ts_sigs, locks, annots_arrays, field_of_value, ri, doc_mdp);
         rep.changes.push_back(classified[ri]);
       }
     }

@@ -44,6 +44,14 @@ struct TimestampReport {
   std::vector<std::string> problems;
 };
 
+// A FieldMDP lock set by a signature: from its /Reference FieldMDP transform
+// and/or its field's /Lock dictionary. After the signature, the listed fields
+// (fully qualified names; a name also locks its descendants) must not change.
+struct FieldLock {
+  std::string action;               // "All", "Include" or "Exclude"
+  std::vector<std::string> fields;  // for Include / Exclude
+};
+
 struct SignatureReport {
   std::string field;              // fully qualified field name, or "(object N)"
   uint32_t object = 0;            // object number of the signature dictionary
@@ -57,6 +65,7 @@ struct SignatureReport {
   int revision = -1;                  // revision the signature covers, -1 if none
   std::vector<RevisionChange> changes;  // every revision after that one
   std::optional<int> docmdp_level;      // certification signature: P (1, 2 or 3)
+  std::optional<FieldLock> field_lock;  // FieldMDP lock this signature sets, if any
   std::string signer;                   // signer certificate common name
   x509::CertInfo signer_cert;
   std::string digest_algorithm;

@@ -313,49 +313,69 @@ TrustResult EvaluateTrust(std::string_view leaf_der,
     return result;
   }
   X509StackPtr chain(X509_STORE_CTX_get1_chain(ctx.get()));
-  for (int i = 0; chain && i < sk_X509_num(chain.get()); ++i) {
+  if (!chain || sk_X509_num(chain.get()) < 1) {
+    result.reasons.push_back("chain building returned no chain");
+    return result;
+  }
+  for (int i = 0; i < sk_X509_num(chain.get()); ++i) {
     result.chain.push_back(Describe(sk_X509_value(chain.get(), i)));
   }
   result.reasons.push_back("chain to trust anchor \"" + result.chain.back().common_name +
                            "\" valid at " + FormatTime(options.at));
-  if (!chain || sk_X509_num(chain.get()) < 2) {
+  if (sk_X509_num(chain.get()) < 2) {
     // The leaf is itself an anchor: nothing to revoke it.
     result.trust = Trust::kTrusted;
     result.revocation = Revocation::kGood;
     result.reasons.push_back("the signer certificate is itself a trust anchor");
     return result;
   }
-  X509* issuer = sk_X509_value(chain.get(), 1);
-  RevocationVerdict crl = CheckCrls(leaf.get(), issuer, revocation, options.at);
-  RevocationVerdict verdict = crl;
-  if (crl.status != Revocation::kRevoked) {
-    RevocationVerdict ocsp =
-        CheckOcsp(leaf.get(), issuer, chain.get(), x_store.get(), revocation, options.at);
-    if (ocsp.status == Revocation::kRevoked ||
-        (crl.status == Revocation::kUnknown && ocsp.status == Revocation::kGood)) {
-      verdict = ocsp;
-    } else if (crl.status == Revocation::kUnknown && !ocsp.reason.empty()) {
-      verdict.reason = ocsp.reason;
+  // Revocation of every certificate below the anchor, each against its issuer
+  // in the built chain (ADR 0045).
+  const int n = sk_X509_num(chain.get());
+  bool any_revoked = false, any_unknown = false;
+  for (int i = 0; i + 1 < n; ++i) {
+    X509* cert = sk_X509_value(chain.get(), i);
+    X509* issuer = sk_X509_value(chain.get(), i + 1);
+    RevocationVerdict crl = CheckCrls(cert, issuer, revocation, options.at);
+    RevocationVerdict verdict = crl;
+    if (crl.status != Revocation::kRevoked) {
+      RevocationVerdict ocsp = CheckOcsp(cert, issuer, chain.get(), x_store.get(), revocation, options.at);
+      if (ocsp.status == Revocation::kRevoked ||
+          (crl.status == Revocation::kUnknown && ocsp.status == Revocation::kGood)) {
+        verdict = ocsp;
+      } else if (crl.status == Revocation::kUnknown && !ocsp.reason.empty()) {
+        verdict.reason = ocsp.reason;
+      }
+    }
+    CertRevocation cr;
+    cr.common_name = result.chain[static_cast<size_t>(i)].common_name;
+    cr.status = verdict.status;
+    cr.source = verdict.source;
+    cr.reason = verdict.reason;
+    result.chain_revocation.push_back(cr);
+    if (i == 0) {
+      result.revocation = verdict.status;
+      result.revocation_source = verdict.source;
+    }
+    const std::string who =
+        i == 0 ? std::string("signer certificate") : "intermediate certificate \"" + cr.common_name + "\"";
+    switch (verdict.status) {
+      case Revocation::kRevoked:
+        any_revoked = true;
+        result.reasons.push_back(who + " " + verdict.reason);
+        break;
+      case Revocation::kGood:
+        result.reasons.push_back(who + " not revoked: " + verdict.reason);
+        break;
+      case Revocation::kUnknown:
+        any_unknown = true;
+        result.reasons.push_back("revocation status of the " + who +
+                                 " unknown: no usable CRL or OCSP response in the document" +
+                                 (verdict.reason.empty() ? "" : " (" + verdict.reason + ")"));
+        break;
     }
   }
-  result.revocation = verdict.status;
-  result.revocation_source = verdict.source;
-  switch (verdict.status) {
-    case Revocation::kRevoked:
-      result.trust = Trust::kUntrusted;
-      result.reasons.push_back("signer certificate " + verdict.reason);
-      break;
-    case Revocation::kGood:
-      result.trust = Trust::kTrusted;
-      result.reasons.push_back("signer certificate not revoked: " + verdict.reason);
-      break;
-    case Revocation::kUnknown:
-      result.trust = Trust::kUnknown;
-      result.reasons.push_back(
-          "revocation status of the signer certificate unknown: no usable CRL or OCSP response "
-          "in the document" + (verdict.reason.empty() ? "" : " (" + verdict.reason + ")"));
-      break;
-  }
+  result.trust = any_revoked ? Trust::kUntrusted : any_unknown ? Trust::kUnknown : Trust::kTrusted;
   ERR_clear_error();
   return result;
 }

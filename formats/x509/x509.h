@@ -67,25 +67,38 @@ struct TrustOptions {
   bool timestamping = false;
 };
 
+// Revocation status of one certificate of a built chain (not the anchor).
+struct CertRevocation {
+  std::string common_name;
+  Revocation status = Revocation::kUnknown;
+  std::string source;  // "crl", "ocsp" or ""
+  std::string reason;  // what the evidence says, or why there is none
+};
+
 struct TrustResult {
   Trust trust = Trust::kUnknown;
   Revocation revocation = Revocation::kUnknown;  // of the leaf
   std::string revocation_source;                 // "crl", "ocsp" or ""
   std::vector<std::string> reasons;              // always at least one
   std::vector<CertInfo> chain;                   // leaf first, as built
+  // Leaf first, then each intermediate; the anchor is not checked. Empty
+  // unless a chain to an anchor was built.
+  std::vector<CertRevocation> chain_revocation;
 };
 
 // Builds a chain from `leaf_der` through `intermediates_der` to an anchor of
 // `store` and judges it at `options.at`:
 //   kTrusted   chain reaches an anchor, every certificate valid at that time,
-//              signatures good, and the leaf is positively not revoked by a
-//              CRL or OCSP response in `revocation` that is signed by its
-//              issuer (or an authorised responder chaining to the store);
+//              signatures good, and every certificate below the anchor (the
+//              leaf and each intermediate) is positively not revoked at that
+//              time by a CRL or OCSP response in `revocation` that is signed
+//              by its issuer (or an authorised responder chaining to the store);
 //   kUntrusted no chain to an anchor, an expired/not-yet-valid certificate,
-//              a bad certificate signature, or a revoked certificate;
+//              a bad certificate signature, or a revoked certificate (the
+//              leaf or any intermediate);
 //   kUnknown   the store is empty, the leaf does not parse, or the chain is
-//              good but the leaf's revocation status cannot be established
-//              from the data given.
+//              good but the revocation status of the leaf or of an
+//              intermediate cannot be established from the data given.
 // Never fails: problems are reasons.
 TrustResult EvaluateTrust(std::string_view leaf_der,
                           const std::vector<std::string>& intermediates_der,

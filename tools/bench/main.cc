@@ -11,6 +11,7 @@
 #include "tools/bench/bench_common.h"
 #include "tools/bench/ir_bench.h"
 #include "tools/bench/pdfa_bench.h"
+#include "tools/bench/sig_bench.h"
 #include "tools/bench/store_bench.h"
 
 namespace {
@@ -35,6 +36,7 @@ constexpr Subcommand kSubcommands[] = {
     {"store", kholuu::bench::kStoreSummary, &kholuu::bench::RunStoreBench},
     {"ir", kholuu::bench::kIrSummary, &kholuu::bench::RunIrBench},
     {"pdfa", "PDF/A validation: files/s and peak memory, vs qpdf --check", &RunPdfa},
+    {"sig", kholuu::bench::kSigSummary, &kholuu::bench::RunSigBench},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -3,14 +3,20 @@
 // Read-only: neither touches the archive. `edxml inspect` prints, per file,
 // the contract shape {"file", "kind", "document_id", "from", "to", "code",
 // "subject", "business_doc_type", "status_code"?, "attachments",
-// "xml_signature": {"present", "valid": null}} plus "problems". The XML
-// signature is detected, not verified (verification is the signature
-// component's job), so "valid" is null. Exit: 0 all read without errors,
-// 1 some package has errors (or a bag is invalid), 2 unreadable input.
+// "xml_signature": {"present", "valid", ...}} plus "problems". A present
+// XML signature is verified by formats/xmldsig (enveloped XML-DSig, xmlsec1)
+// and its signer's chain judged against `--trust-store DIR`; "valid" is null
+// when there is no signature. Exit: 0 all read without errors, 1 some package
+// has errors, an invalid XML signature or an untrusted signer (or a bag is
+// invalid), 2 unreadable input or a bad trust store.
+#include <ctime>
 #include <iostream>
+#include <optional>
 
+#include "archive/base/file.h"
 #include "formats/bagit/bag.h"
 #include "formats/edxml/edxml.h"
+#include "formats/xmldsig/xmldsig.h"
 #include "tools/kholuu/json_out.h"
 #include "tools/kholuu/modules.h"
 
@@ -19,7 +25,73 @@ namespace {
 
 struct EdxmlArgs {
   std::vector<std::string> files;
+  std::string trust_store;
 };
+
+namespace x509 = formats::x509;
+
+nlohmann::json CertJson(const x509::CertInfo& c) {
+  return {{"subject", c.subject},   {"issuer", c.issuer},
+          {"serial", c.serial_hex}, {"not_before", x509::FormatTime(c.not_before)},
+          {"not_after", x509::FormatTime(c.not_after)}, {"key", c.key_algorithm},
+          {"sha256", c.sha256_hex}};
+}
+
+// The XML-DSig verdict of one package. `report` is empty when verification
+// itself could not run (the reason is in `error`).
+struct XmlSigVerdict {
+  std::optional<formats::xmldsig::XmlSignatureReport> report;
+  std::string error;
+  bool failed() const {
+    if (!report) return !error.empty();
+    return report->present && (!report->valid || report->trust.trust == x509::Trust::kUntrusted);
+  }
+};
+
+XmlSigVerdict VerifyXmlSignature(const std::string& file, const x509::TrustStore& store, int64_t now) {
+  XmlSigVerdict v;
+  auto bytes = ReadFileToString(file, uint64_t{256} << 20);
+  if (!bytes.ok()) {
+    v.error = bytes.status().message();
+    return v;
+  }
+  auto r = formats::xmldsig::VerifyEdxmlSignature(*bytes, store, now);
+  if (!r.ok()) {
+    v.error = r.status().message();
+    return v;
+  }
+  v.report = std::move(r).value();
+  return v;
+}
+
+nlohmann::json XmlSignatureJson(bool present, const XmlSigVerdict& v) {
+  nlohmann::json j = {{"present", present}, {"valid", nullptr}};
+  if (!present) return j;
+  if (!v.report) {
+    j["valid"] = false;
+    j["reasons"] = {"the signature could not be verified: " + v.error};
+    return j;
+  }
+  const formats::xmldsig::XmlSignatureReport& r = *v.report;
+  j["valid"] = r.valid;
+  j["signer"] = r.signer;
+  j["default_namespace"] = r.default_namespace;
+  j["signature_method"] = r.signature_method;
+  j["weak_algorithm"] = r.weak_algorithm;
+  j["trust"] = std::string(x509::TrustName(r.trust.trust));
+  nlohmann::json chain = nlohmann::json::array();
+  for (const auto& c : r.trust.chain) chain.push_back(CertJson(c));
+  j["trust_details"] = {{"reasons", r.trust.reasons},
+                        {"revocation", std::string(x509::RevocationName(r.trust.revocation))},
+                        {"chain", chain}};
+  if (!r.signer_cert.sha256_hex.empty()) j["signer_certificate"] = CertJson(r.signer_cert);
+  // Why `valid` is what it is, then why the trust verdict is what it is.
+  std::vector<std::string> reasons = r.problems;
+  if (r.valid) reasons.insert(reasons.begin(), "the signature and every reference verify");
+  for (const std::string& t : r.trust.reasons) reasons.push_back("trust: " + t);
+  j["reasons"] = reasons;
+  return j;
+}
 
 nlohmann::json OrganJson(const formats::edxml::Organ& o) {
   return {{"organ_id", o.organ_id}, {"organ_name", o.organ_name}};
@@ -27,6 +99,19 @@ nlohmann::json OrganJson(const formats::edxml::Organ& o) {
 
 int CmdEdxmlInspect(const Common& c, const EdxmlArgs& a) {
   using namespace formats::edxml;
+  x509::TrustStore store;
+  if (!a.trust_store.empty()) {
+    auto loaded = x509::TrustStore::LoadPemDirectory(a.trust_store);
+    if (!loaded.ok()) {
+      Status s = loaded.status();
+      s.Annotate("trust store");
+      if (c.json) std::cout << ErrorJson(s).dump(2) << "\n";
+      std::cerr << "kholuu: " << s.message() << "\n";
+      return ExitCodeFor(s);
+    }
+    store = std::move(loaded).value();
+  }
+  const auto now = static_cast<int64_t>(std::time(nullptr));
   nlohmann::json out = nlohmann::json::array();
   int rc = kExitOk;
   for (const std::string& f : a.files) {
@@ -65,7 +150,10 @@ int CmdEdxmlInspect(const Common& c, const EdxmlArgs& a) {
                                   {"sha256", at.sha256.ToHex()},
                                   {"zip", at.is_zip}});
     }
-    j["xml_signature"] = {{"present", m.signature_present}, {"valid", nullptr}};
+    XmlSigVerdict sig;
+    if (m.signature_present) sig = VerifyXmlSignature(f, store, now);
+    if (sig.failed()) rc = std::max(rc, kExitCheckFailed);
+    j["xml_signature"] = XmlSignatureJson(m.signature_present, sig);
     j["problems"] = nlohmann::json::array();
     for (const Problem& p : m.problems) {
       j["problems"].push_back({{"severity", p.severity == Severity::kError ? "error" : "warning"},
@@ -87,7 +175,18 @@ int CmdEdxmlInspect(const Common& c, const EdxmlArgs& a) {
       for (const Attachment& at : m.attachments) {
         std::cout << "  attachment " << at.name << " (" << at.size << " bytes, sha256 " << at.sha256.ToHex() << ")\n";
       }
-      std::cout << "  xml signature: " << (m.signature_present ? "present (not verified)" : "absent") << "\n";
+      const nlohmann::json& xs = j["xml_signature"];
+      if (!m.signature_present) {
+        std::cout << "  xml signature: absent\n";
+      } else {
+        std::cout << "  xml signature: " << (xs["valid"].get<bool>() ? "valid" : "INVALID");
+        if (xs.contains("signer")) {
+          std::cout << ", signer " << (xs["signer"].get<std::string>().empty() ? "(unknown)" : xs["signer"].get<std::string>())
+                    << ", trust " << xs["trust"].get<std::string>();
+        }
+        std::cout << "\n";
+        for (const auto& reason : xs["reasons"]) std::cout << "    - " << reason.get<std::string>() << "\n";
+      }
       for (const Problem& p : m.problems) {
         std::cout << "  " << (p.severity == Severity::kError ? "error " : "warning ") << p.code << ": "
                   << p.message << (p.where.empty() ? "" : " [" + p.where + "]") << "\n";
@@ -142,6 +241,8 @@ void RegisterEdxmlCommands(CLI::App& app, const Registry& reg) {
   CLI::App* inspect = edxml->add_subcommand("inspect", "parse and check edXML packages");
   reg.AddCommon(inspect);
   inspect->add_option("FILE", edxml_storage.files, "edXML files")->required();
+  inspect->add_option("--trust-store", edxml_storage.trust_store,
+                      "directory of PEM trust anchors for the XML signature's signer");
   inspect->callback([r] { *r.rc = CmdEdxmlInspect(*r.common, edxml_storage); });
 
   CLI::App* bagit = app.add_subcommand("bagit", "BagIt bags (RFC 8493)");

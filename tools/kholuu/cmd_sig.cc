@@ -34,9 +34,17 @@ nlohmann::json CertJson(const x509::CertInfo& c) {
 nlohmann::json TrustJson(const x509::TrustResult& t) {
   nlohmann::json chain = nlohmann::json::array();
   for (const auto& c : t.chain) chain.push_back(CertJson(c));
+  nlohmann::json chain_revocation = nlohmann::json::array();
+  for (const auto& r : t.chain_revocation) {
+    chain_revocation.push_back({{"certificate", r.common_name},
+                                {"status", std::string(x509::RevocationName(r.status))},
+                                {"source", r.source},
+                                {"reason", r.reason}});
+  }
   return {{"verdict", std::string(x509::TrustName(t.trust))},
           {"revocation", std::string(x509::RevocationName(t.revocation))},
           {"revocation_source", t.revocation_source},
+          {"chain_revocation", chain_revocation},
           {"reasons", t.reasons},
           {"chain", chain}};
 }
@@ -64,6 +72,7 @@ nlohmann::json SignatureJson(const pdfsig::SignatureReport& s) {
   if (!s.signer_cert.sha256_hex.empty()) j["signer_certificate"] = CertJson(s.signer_cert);
   if (s.signing_time) j["signing_time"] = x509::FormatTime(*s.signing_time);
   if (s.docmdp_level) j["docmdp_level"] = *s.docmdp_level;
+  if (s.field_lock) j["field_lock"] = {{"action", s.field_lock->action}, {"fields", s.field_lock->fields}};
   if (s.timestamp) {
     j["timestamp"] = {{"time", x509::FormatTime(s.timestamp->time)},
                       {"valid", s.timestamp->valid},
@@ -112,6 +121,11 @@ void PrintText(const std::string& file, const pdfsig::PdfReport& r) {
                 << x509::TrustName(s.timestamp->trust.trust) << ")\n";
     }
     if (s.docmdp_level) std::cout << "    certification: DocMDP P=" << *s.docmdp_level << "\n";
+    if (s.field_lock) {
+      std::cout << "    field lock: FieldMDP /" << s.field_lock->action;
+      for (const std::string& f : s.field_lock->fields) std::cout << " \"" << f << "\"";
+      std::cout << "\n";
+    }
     std::cout << "    coverage: " << (s.covers_whole_document ? "whole document" : "NOT the whole document")
               << "; revision " << s.revision << (s.modified_after_signing ? "; modified after signing" : "") << "\n";
     for (const auto& c : s.changes) {

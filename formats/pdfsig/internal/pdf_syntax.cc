@@ -462,9 +462,93 @@ Result<std::string> Inflate(std::string_view in, size_t max_out) {
   return out;
 }
 
+namespace {
+
+// An integer entry of a DecodeParms dictionary within [lo, hi], else `dflt`
+// when absent. Errors: kInvalidArgument when present but out of range.
+Result<int64_t> ParmInt(const PdfObj* parms, std::string_view key, int64_t dflt, int64_t lo, int64_t hi) {
+  const PdfObj* v = parms != nullptr ? parms->Get(key) : nullptr;
+  if (v == nullptr || v->kind == Kind::kNull) return dflt;
+  if (v->kind != Kind::kInt || v->integer < lo || v->integer > hi) {
+    return InvalidArgumentError("DecodeParms /" + std::string(key) + " out of range");
+  }
+  return v->integer;
+}
+
+uint8_t Paeth(uint8_t a, uint8_t b, uint8_t c) {
+  int p = a + b - c;
+  int pa = p > a ? p - a : a - p;
+  int pb = p > b ? p - b : b - p;
+  int pc = p > c ? p - c : c - p;
+  if (pa <= pb && pa <= pc) return a;
+  return pb <= pc ? b : c;
+}
+
+}  // namespace
+
+Result<std::string> Unpredict(std::string_view data, const PdfObj* parms) {
+  KHOLUU_ASSIGN_OR_RETURN(int64_t predictor, ParmInt(parms, "Predictor", 1, 0, 15));
+  if (predictor <= 1) return std::string(data);
+  KHOLUU_ASSIGN_OR_RETURN(int64_t colors, ParmInt(parms, "Colors", 1, 1, 32));
+  KHOLUU_ASSIGN_OR_RETURN(int64_t bpc, ParmInt(parms, "BitsPerComponent", 8, 1, 16));
+  KHOLUU_ASSIGN_OR_RETURN(int64_t columns, ParmInt(parms, "Columns", 1, 1, int64_t{1} << 24));
+  if (bpc != 1 && bpc != 2 && bpc != 4 && bpc != 8 && bpc != 16) {
+    return InvalidArgumentError("DecodeParms /BitsPerComponent must be 1, 2, 4, 8 or 16");
+  }
+  // Bytes per complete pixel (at least 1) and per row; bounded by the ranges above.
+  const auto bpp = static_cast<size_t>(std::max<int64_t>(1, colors * bpc / 8));
+  const auto row = static_cast<size_t>((colors * bpc * columns + 7) / 8);
+  std::string out;
+  if (predictor == 2) {
+    // TIFF predictor 2: each component is a difference from the one a pixel before.
+    if (bpc != 8) return UnimplementedError("TIFF predictor with BitsPerComponent other than 8");
+    out.assign(data);
+    for (size_t start = 0; start < out.size(); start += row) {
+      size_t end = std::min(out.size(), start + row);
+      for (size_t i = start + bpp; i < end; ++i) {
+        out[i] = static_cast<char>(static_cast<uint8_t>(out[i]) + static_cast<uint8_t>(out[i - bpp]));
+      }
+    }
+    return out;
+  }
+  if (predictor < 10) return UnimplementedError("stream predictor " + std::to_string(predictor));
+  // PNG predictors (10-15): every row starts with its own filter type byte;
+  // the value of /Predictor only says which one the writer preferred.
+  out.reserve(data.size() / (row + 1) * row + row);
+  std::string prev(row, '\0');
+  std::string cur(row, '\0');
+  for (size_t pos = 0; pos < data.size();) {
+    const auto type = static_cast<uint8_t>(data[pos++]);
+    const size_t n = std::min(row, data.size() - pos);  // a short last row is decoded as far as it goes
+    for (size_t i = 0; i < n; ++i) {
+      const auto x = static_cast<uint8_t>(data[pos + i]);
+      const uint8_t a = i >= bpp ? static_cast<uint8_t>(cur[i - bpp]) : 0;
+      const auto b = static_cast<uint8_t>(prev[i]);
+      const uint8_t c = i >= bpp ? static_cast<uint8_t>(prev[i - bpp]) : 0;
+      uint8_t v = 0;
+      switch (type) {
+        case 0: v = x; break;
+        case 1: v = static_cast<uint8_t>(x + a); break;
+        case 2: v = static_cast<uint8_t>(x + b); break;
+        case 3: v = static_cast<uint8_t>(x + (a + b) / 2); break;
+        case 4: v = static_cast<uint8_t>(x + Paeth(a, b, c)); break;
+        default:
+          return InvalidArgumentError("bad PNG predictor row type " + std::to_string(type) + " at byte " +
+                                      std::to_string(pos - 1));
+      }
+      cur[i] = static_cast<char>(v);
+    }
+    out.append(cur, 0, n);
+    pos += n;
+    std::swap(prev, cur);
+  }
+  return out;
+}
+
 Result<std::string> DecodeStream(const IndirectObject& obj, size_t max_out) {
   const PdfObj* filter = obj.value.Get("Filter");
-  if (filter == nullptr) {
+  const PdfObj* parms = obj.value.Get("DecodeParms");
+  if (filter == nullptr || filter->kind == Kind::kNull) {
     if (obj.stream.size() > max_out) return InvalidArgumentError("stream too large");
     return std::string(obj.stream);
   }
@@ -472,15 +556,16 @@ Result<std::string> DecodeStream(const IndirectObject& obj, size_t max_out) {
   if (filter->kind == Kind::kArray) {
     if (filter->items.size() != 1) return UnimplementedError("chained stream filters");
     f = &filter->items[0];
-  }
-  if (!f->IsName("FlateDecode")) return UnimplementedError("stream filter /" + f->text);
-  if (obj.value.Get("DecodeParms") != nullptr) {
-    const PdfObj* dp = obj.value.Get("DecodeParms");
-    if (dp->kind == Kind::kDict && dp->Get("Predictor") != nullptr) {
-      return UnimplementedError("stream predictors");
+    if (parms != nullptr && parms->kind == Kind::kArray) {
+      parms = parms->items.empty() ? nullptr : &parms->items[0];
     }
   }
-  return Inflate(obj.stream, max_out);
+  if (!f->IsName("FlateDecode")) return UnimplementedError("stream filter /" + f->text);
+  if (parms != nullptr && parms->kind != Kind::kDict) parms = nullptr;  // null or indirect: defaults
+  KHOLUU_ASSIGN_OR_RETURN(std::string inflated, Inflate(obj.stream, max_out));
+  if (parms == nullptr || parms->Get("Predictor") == nullptr) return inflated;
+  // Undoing a predictor never grows the data.
+  return Unpredict(inflated, parms);
 }
 
 std::string TextStringToUtf8(std::string_view s) {

@@ -77,8 +77,18 @@ std::vector<size_t> RevisionEnds(std::string_view data);
 // Inflates zlib data, refusing more than `max_out` bytes. Errors: kInvalidArgument.
 Result<std::string> Inflate(std::string_view in, size_t max_out);
 
-// The bytes of a stream after its filters (none or FlateDecode only).
-// Errors: kUnimplemented for other filters, kInvalidArgument for bad data.
+// Undoes the predictor of a FlateDecode /DecodeParms dictionary (`parms` may
+// be null): /Predictor 1 (none), 2 (TIFF, 8 bits per component) or 10-15
+// (PNG, the filter type of each row read from the row), with /Colors,
+// /BitsPerComponent and /Columns. Errors: kInvalidArgument for out-of-range
+// parameters or a bad PNG row type; kUnimplemented for TIFF with other than
+// 8 bits per component and for unknown predictors.
+Result<std::string> Unpredict(std::string_view data, const PdfObj* parms);
+
+// The bytes of a stream after its filters: none, or FlateDecode (one filter,
+// possibly written as a one-element array) with or without a predictor.
+// Errors: kUnimplemented for other or chained filters, kInvalidArgument for
+// bad data or more than `max_out` inflated bytes.
 Result<std::string> DecodeStream(const IndirectObject& obj, size_t max_out);
 
 // A PDF text string (UTF-16BE with BOM, UTF-8 with BOM, or PDFDocEncoding,

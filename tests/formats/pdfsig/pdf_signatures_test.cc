@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <functional>
+#include <optional>
 
 #include "tests/formats/pdfsig/test_pdf.h"
 #include "tests/formats/x509/test_pki.h"
@@ -38,10 +40,10 @@ TestPdf::SignSpec Spec(const Identity& who, CmsSignOptions cms = {}, std::string
   return s;
 }
 
-// Signed by the signer with the intermediate's CRL in the adbe attribute.
+// Signed with the intermediate's and the root's CRLs in the adbe attribute.
 CmsSignOptions WithCrl() {
   CmsSignOptions o;
-  o.adbe_crls = {Pki().crl_der};
+  o.adbe_crls = Pki().Crls();
   return o;
 }
 
@@ -121,7 +123,7 @@ TEST(PdfSigTest, DssUpdateIsValidationDataAndSuppliesRevocation) {
   TestPdf pdf;
   ASSERT_TRUE(pdf.Sign(Spec(Pki().signer)));  // no revocation data in the CMS
   EXPECT_EQ(Verify(pdf.bytes()).signatures[0].trust.trust, Trust::kUnknown);
-  pdf.AddDss({Pki().intermediate.der}, {Pki().crl_der}, {});
+  pdf.AddDss({Pki().intermediate.der}, Pki().Crls(), {});
   PdfReport r = Verify(pdf.bytes());
   const SignatureReport& s = r.signatures[0];
   EXPECT_EQ(s.integrity, Integrity::kValid);
@@ -131,11 +133,29 @@ TEST(PdfSigTest, DssUpdateIsValidationDataAndSuppliesRevocation) {
   EXPECT_EQ(s.trust.trust, Trust::kTrusted) << Dump(s);
 }
 
+TEST(PdfSigTest, DssInPredictorCompressedObjectStreamIsRead) {
+  TestPdf pdf;
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().signer)));  // no revocation data in the CMS
+  // The DSS dictionary and the new catalog sit in an object stream with
+  // /Predictor 12, indexed by a cross-reference stream with /Predictor 12.
+  pdf.AddDssCompressed({Pki().intermediate.der}, Pki().Crls(), {});
+  PdfReport r = Verify(pdf.bytes());
+  ASSERT_EQ(r.signatures.size(), 1u);
+  const SignatureReport& s = r.signatures[0];
+  EXPECT_EQ(s.integrity, Integrity::kValid) << Dump(s);
+  EXPECT_EQ(s.trust.trust, Trust::kTrusted) << Dump(s);  // the CRLs were found through the object stream
+  ASSERT_EQ(s.changes.size(), 1u);
+  EXPECT_EQ(s.changes[0].change, ChangeClass::kValidationData);
+  std::string details;
+  for (const auto& d : s.changes[0].details) details += d + "; ";
+  EXPECT_NE(details.find("/DSS (in object stream"), std::string::npos) << details;
+}
+
 TEST(PdfSigTest, SignerThenOrganisationSeal) {
   TestPdf pdf;
   ASSERT_TRUE(pdf.Sign(Spec(Pki().signer, WithCrl(), "NguoiKy")));
   CmsSignOptions ocsp;
-  ocsp.adbe_ocsps = {Pki().OcspResponse(Pki().org_seal, false)};
+  ocsp.adbe_ocsps = {Pki().OcspResponse(Pki().org_seal, false), Pki().RootOcspResponse(Pki().intermediate, false)};
   ASSERT_TRUE(pdf.Sign(Spec(Pki().org_seal, ocsp, "CoQuan")));
   PdfReport r = Verify(pdf.bytes());
   ASSERT_EQ(r.signatures.size(), 2u);
@@ -180,6 +200,157 @@ TEST(PdfSigTest, CertificationLevelTwoForbidsAnnotationsLevelThreeAllows) {
   }
 }
 
+std::string Details(const RevisionChange& c) {
+  std::string out;
+  for (const auto& d : c.details) out += "[" + d + "] ";
+  return out;
+}
+
+// A form with two text fields, signed with a FieldMDP lock; then one update
+// changing `changed` to a new value. Returns the class of that update.
+RevisionChange LockedFormChange(const std::string& action, const std::vector<std::string>& fields,
+                                const std::string& changed, std::optional<int> docmdp = std::nullopt) {
+  TestPdf pdf;
+  pdf.AddTextField("SoTien", "100000");
+  pdf.AddTextField("GhiChu", "chua xu ly");
+  TestPdf::SignSpec spec = Spec(Pki().signer, WithCrl(), "NguoiKy");
+  spec.lock = std::make_pair(action, fields);
+  spec.docmdp = docmdp;
+  EXPECT_TRUE(pdf.Sign(spec));
+  pdf.SetFieldValue(changed, "999999");
+  PdfReport r = Verify(pdf.bytes());
+  EXPECT_EQ(r.signatures.size(), 1u);
+  if (r.signatures.size() != 1u || r.signatures[0].changes.size() != 1u) {
+    ADD_FAILURE() << "expected one signature and one later revision";
+    return {};
+  }
+  const SignatureReport& s = r.signatures[0];
+  EXPECT_EQ(s.integrity, Integrity::kValid) << Dump(s);
+  EXPECT_TRUE(s.field_lock.has_value());
+  if (s.field_lock) {
+    EXPECT_EQ(s.field_lock->action, action);
+  }
+  return s.changes[0];
+}
+
+TEST(PdfSigTest, FieldMdpIncludeLocksListedFieldsOnly) {
+  RevisionChange locked = LockedFormChange("Include", {"SoTien"}, "SoTien");
+  EXPECT_EQ(locked.change, ChangeClass::kOther) << Details(locked);
+  EXPECT_NE(Details(locked).find("field \"SoTien\" is locked by the signature \"NguoiKy\" (FieldMDP /Include)"),
+            std::string::npos)
+      << Details(locked);
+  RevisionChange free = LockedFormChange("Include", {"SoTien"}, "GhiChu");
+  EXPECT_EQ(free.change, ChangeClass::kPermitted) << Details(free);
+}
+
+TEST(PdfSigTest, FieldMdpExcludeLocksEverythingElse) {
+  RevisionChange locked = LockedFormChange("Exclude", {"GhiChu"}, "SoTien");
+  EXPECT_EQ(locked.change, ChangeClass::kOther) << Details(locked);
+  RevisionChange free = LockedFormChange("Exclude", {"GhiChu"}, "GhiChu");
+  EXPECT_EQ(free.change, ChangeClass::kPermitted) << Details(free);
+}
+
+TEST(PdfSigTest, FieldMdpAllLocksEveryExistingField) {
+  RevisionChange locked = LockedFormChange("All", {}, "GhiChu");
+  EXPECT_EQ(locked.change, ChangeClass::kOther) << Details(locked);
+  EXPECT_NE(Details(locked).find("/All"), std::string::npos) << Details(locked);
+  // With a certification P=2 too: form filling is allowed by DocMDP, not for a locked field.
+  RevisionChange certified = LockedFormChange("Include", {"SoTien"}, "SoTien", 2);
+  EXPECT_EQ(certified.change, ChangeClass::kOther) << Details(certified);
+}
+
+TEST(PdfSigTest, FieldMdpLockAppliesOnlyAfterTheLockingSignature) {
+  // The field changes between a first (unlocking) signature and the locking one:
+  // permitted for the first, and the locking signature covers that revision.
+  TestPdf pdf;
+  pdf.AddTextField("SoTien", "100000");
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().signer, WithCrl(), "NguoiKy")));
+  pdf.SetFieldValue("SoTien", "200000");
+  TestPdf::SignSpec seal = Spec(Pki().org_seal, WithCrl(), "CoQuan");
+  seal.lock = std::make_pair(std::string("Include"), std::vector<std::string>{"SoTien"});
+  ASSERT_TRUE(pdf.Sign(seal));
+  PdfReport r = Verify(pdf.bytes());
+  ASSERT_EQ(r.signatures.size(), 2u);
+  ASSERT_EQ(r.signatures[0].changes.size(), 2u);
+  EXPECT_EQ(r.signatures[0].changes[0].change, ChangeClass::kPermitted) << Details(r.signatures[0].changes[0]);
+  EXPECT_EQ(r.signatures[0].changes[1].change, ChangeClass::kPermitted) << Details(r.signatures[0].changes[1]);
+  EXPECT_TRUE(r.signatures[1].changes.empty());
+  // A change after the locking signature is not permitted, for both signatures.
+  pdf.SetFieldValue("SoTien", "300000");
+  r = Verify(pdf.bytes());
+  ASSERT_EQ(r.signatures[0].changes.size(), 3u);
+  EXPECT_EQ(r.signatures[0].changes[2].change, ChangeClass::kOther);
+  ASSERT_EQ(r.signatures[1].changes.size(), 1u);
+  EXPECT_EQ(r.signatures[1].changes[0].change, ChangeClass::kOther) << Details(r.signatures[1].changes[0]);
+}
+
+// DocMDP level `level` (0: no certification), then one update made by `change`.
+RevisionChange CertifiedThen(int level, const std::function<void(TestPdf&)>& change) {
+  TestPdf pdf;
+  TestPdf::SignSpec cert = Spec(Pki().signer, WithCrl(), "Certify");
+  if (level > 0) cert.docmdp = level;
+  EXPECT_TRUE(pdf.Sign(cert));
+  change(pdf);
+  PdfReport r = Verify(pdf.bytes());
+  if (r.signatures.empty() || r.signatures[0].changes.size() != 1u) {
+    ADD_FAILURE() << "expected the certification and one later revision";
+    return {};
+  }
+  return r.signatures[0].changes[0];
+}
+
+TEST(PdfSigTest, DocMdpLevelTwoPermitsFormFillAndSigningButNoOtherAnnotation) {
+  using Change = std::function<void(TestPdf&)>;
+  Change add_field = [](TestPdf& p) { p.AddTextField("YKien", "dong y"); };
+  Change free_text = [](TestPdf& p) { p.AddAnnotation(); };
+  Change inline_link = [](TestPdf& p) { p.AddInlineAnnotation(); };
+  Change second_sig = [](TestPdf& p) { EXPECT_TRUE(p.Sign(Spec(Pki().org_seal, WithCrl(), "CoQuan"))); };
+  // P=2: a new filled field (widget) and a signature are permitted...
+  RevisionChange c = CertifiedThen(2, add_field);
+  EXPECT_EQ(c.change, ChangeClass::kPermitted) << Details(c);
+  EXPECT_NE(Details(c).find("added /Widget"), std::string::npos) << Details(c);
+  c = CertifiedThen(2, second_sig);
+  EXPECT_EQ(c.change, ChangeClass::kPermitted) << Details(c);
+  // ...an annotation is not, whether an indirect object or written inline in /Annots.
+  c = CertifiedThen(2, free_text);
+  EXPECT_EQ(c.change, ChangeClass::kOther) << Details(c);
+  EXPECT_NE(Details(c).find("added /FreeText"), std::string::npos) << Details(c);
+  c = CertifiedThen(2, inline_link);
+  EXPECT_EQ(c.change, ChangeClass::kOther) << Details(c);
+  EXPECT_NE(Details(c).find("added /Link (inline)"), std::string::npos) << Details(c);
+  // P=3 permits annotations; P=1 permits nothing; no certification permits all three.
+  for (const auto& f : {free_text, inline_link}) {
+    c = CertifiedThen(3, f);
+    EXPECT_EQ(c.change, ChangeClass::kPermitted) << Details(c);
+    c = CertifiedThen(0, f);
+    EXPECT_EQ(c.change, ChangeClass::kPermitted) << Details(c);
+  }
+  c = CertifiedThen(1, add_field);
+  EXPECT_EQ(c.change, ChangeClass::kOther) << Details(c);
+}
+
+TEST(PdfSigTest, RemovedAnnotationIsAnAnnotationChange) {
+  TestPdf pdf;
+  pdf.AddAnnotation();
+  TestPdf::SignSpec cert = Spec(Pki().signer, WithCrl(), "Certify");
+  cert.docmdp = 2;
+  ASSERT_TRUE(pdf.Sign(cert));
+  // Page 1 rewritten with only the signature widget: the FreeText annotation is gone.
+  std::string bytes = pdf.bytes();
+  size_t sig_field = bytes.rfind("/FT /Sig");
+  size_t obj = bytes.rfind(" 0 obj", sig_field);
+  size_t num_begin = bytes.rfind('\n', obj) + 1;
+  std::string field_num = bytes.substr(num_begin, obj - num_begin);
+  pdf.AppendUpdate({{3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots [" +
+                            field_num + " 0 R] >>"}});
+  PdfReport r = Verify(pdf.bytes());
+  ASSERT_EQ(r.signatures.size(), 1u);
+  ASSERT_EQ(r.signatures[0].changes.size(), 1u);
+  EXPECT_EQ(r.signatures[0].changes[0].change, ChangeClass::kOther) << Details(r.signatures[0].changes[0]);
+  EXPECT_NE(Details(r.signatures[0].changes[0]).find("removed /FreeText"), std::string::npos)
+      << Details(r.signatures[0].changes[0]);
+}
+
 TEST(PdfSigTest, ExpiredRevokedAndUntrustedRoot) {
   struct Case {
     const Identity* who;
@@ -198,6 +369,28 @@ TEST(PdfSigTest, ExpiredRevokedAndUntrustedRoot) {
     EXPECT_EQ(s.trust.trust, Trust::kUntrusted) << Dump(s);
     EXPECT_NE(Dump(s).find(c.expect), std::string::npos) << Dump(s);
   }
+}
+
+TEST(PdfSigTest, RevokedIntermediateInDssIsUntrusted) {
+  TestPdf pdf;
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().revoked_ca_signer)));
+  // The CA certificate and the CRLs arrive later, in a DSS update (LTV).
+  pdf.AddDss({Pki().revoked_ca.der}, {Pki().revoked_ca_crl_der}, {});
+  PdfReport r = Verify(pdf.bytes());
+  ASSERT_EQ(r.signatures.size(), 1u);
+  EXPECT_EQ(r.signatures[0].integrity, Integrity::kValid) << Dump(r.signatures[0]);
+  // Signer good, the root's CRL missing: unknown, naming the intermediate.
+  EXPECT_EQ(r.signatures[0].trust.trust, Trust::kUnknown) << Dump(r.signatures[0]);
+  EXPECT_NE(Dump(r.signatures[0]).find("intermediate certificate"), std::string::npos) << Dump(r.signatures[0]);
+  pdf.AddDss({Pki().revoked_ca.der}, {Pki().revoked_ca_crl_der, Pki().root_crl_der}, {});
+  r = Verify(pdf.bytes());
+  const SignatureReport& s = r.signatures[0];
+  EXPECT_EQ(s.trust.trust, Trust::kUntrusted) << Dump(s);
+  EXPECT_EQ(s.trust.revocation, x509::Revocation::kGood);  // the signer itself
+  EXPECT_NE(Dump(s).find("intermediate certificate \"CA bị thu hồi TEST REVOKED CA\" revoked"), std::string::npos)
+      << Dump(s);
+  ASSERT_EQ(s.changes.size(), 2u);
+  EXPECT_EQ(s.changes[1].change, ChangeClass::kValidationData);
 }
 
 TEST(PdfSigTest, AlgorithmsSha1EcdsaRsaPss) {

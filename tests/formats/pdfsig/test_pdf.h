@@ -13,6 +13,13 @@
 
 namespace kholuu::testing {
 
+// PNG-predicts `data` as rows of `columns` bytes (one byte per pixel), row i
+// with filter type `types[i % types.size()]` (0 None, 1 Sub, 2 Up, 3 Average,
+// 4 Paeth), each row prefixed with its type byte.
+std::string PngPredict(std::string_view data, size_t columns, const std::vector<int>& types);
+// zlib-compresses `data`; aborts on failure.
+std::string Deflate(std::string_view data);
+
 class TestPdf {
  public:
   TestPdf();  // %PDF-1.7, catalog 1, pages 2, page 3, content 4 ("Hello")
@@ -23,6 +30,9 @@ class TestPdf {
     std::function<std::string(std::string_view)> sign;
     bool document_timestamp = false;
     std::optional<int> docmdp;   // certification signature with /P
+    // FieldMDP lock: /Action ("All", "Include", "Exclude") and /Fields, written
+    // both as the field's /Lock and as a /Reference FieldMDP transform.
+    std::optional<std::pair<std::string, std::vector<std::string>>> lock;
     size_t contents_bytes = 12000;
   };
   // Appends a signing update. Returns false if the signature does not fit.
@@ -34,6 +44,20 @@ class TestPdf {
               const std::vector<std::string>& ocsps);
   // Appends an update with a free-text annotation on page 1.
   void AddAnnotation();
+  // Appends an update with a link annotation written directly (not as an
+  // indirect object) in page 1's /Annots array.
+  void AddInlineAnnotation();
+  // Appends an update adding a text field (merged field and widget on page 1)
+  // with value `value`.
+  void AddTextField(const std::string& name, const std::string& value);
+  // Appends an update rewriting the text field `name` with a new /V.
+  void SetFieldValue(const std::string& name, const std::string& value);
+  // Appends a DSS update like AddDss, but with the DSS dictionary and the
+  // catalog inside an object stream and a cross-reference stream instead of
+  // a classic xref section, both FlateDecode with PNG predictors
+  // (/Predictor 12, as real writers do).
+  void AddDssCompressed(const std::vector<std::string>& certs, const std::vector<std::string>& crls,
+                        const std::vector<std::string>& ocsps);
   // Appends an arbitrary update (object number -> body, "N 0 obj" added).
   void AppendUpdate(const std::vector<std::pair<int, std::string>>& objects);
 
@@ -50,6 +74,8 @@ class TestPdf {
   size_t last_xref_ = 0;
   std::vector<int> fields_;
   std::vector<int> annots_;
+  std::vector<std::string> inline_annots_;
+  std::vector<std::pair<std::string, int>> text_fields_;
   std::optional<int> dss_;
   std::optional<int> perms_sig_;
 };

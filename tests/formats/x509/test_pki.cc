@@ -150,23 +150,56 @@ TestPki::TestPki() {
                     10 * kYear);
   other_signer = Make("Người ký lạ TEST", &other_root, Kind::kSigner, false, -kDay, 3 * kYear);
 
+  revoked_ca = Make("CA bị thu hồi TEST REVOKED CA", &root, Kind::kCa, false, -kDay, 10 * kYear);
+  revoked_ca_signer = Make("Đỗ Văn Trung Gian TEST", &revoked_ca, Kind::kSigner, false, -kDay, 3 * kYear);
+
+  crl_der = MakeCrl(intermediate, &revoked);
+  root_crl_der = MakeCrl(root, &revoked_ca);
+  revoked_ca_crl_der = MakeCrl(revoked_ca, nullptr);
+}
+
+std::string TestPki::MakeCrl(const Identity& issuer, const Identity* listed) {
   CrlPtr crl(X509_CRL_new());
   X509_CRL_set_version(crl.get(), 1);
-  X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(intermediate.cert.get()));
+  X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer.cert.get()));
   ASN1_TIME* t = ASN1_TIME_adj(nullptr, std::time(nullptr), 0, -3600);
   X509_CRL_set1_lastUpdate(crl.get(), t);
   ASN1_TIME_adj(t, std::time(nullptr), 7, 0);
   X509_CRL_set1_nextUpdate(crl.get(), t);
-  X509_REVOKED* rev = X509_REVOKED_new();
-  X509_REVOKED_set_serialNumber(rev, X509_get_serialNumber(revoked.cert.get()));
-  ASN1_TIME_adj(t, std::time(nullptr), 0, -3600);
-  X509_REVOKED_set_revocationDate(rev, t);
-  X509_CRL_add0_revoked(crl.get(), rev);
+  if (listed != nullptr) {
+    X509_REVOKED* rev = X509_REVOKED_new();
+    X509_REVOKED_set_serialNumber(rev, X509_get_serialNumber(listed->cert.get()));
+    ASN1_TIME_adj(t, std::time(nullptr), 0, -3600);
+    X509_REVOKED_set_revocationDate(rev, t);
+    X509_CRL_add0_revoked(crl.get(), rev);
+  }
   ASN1_TIME_free(t);
   X509_CRL_sort(crl.get());
-  if (X509_CRL_sign(crl.get(), intermediate.key.get(), EVP_sha256()) <= 0) Die("CRL sign");
+  if (X509_CRL_sign(crl.get(), issuer.key.get(), EVP_sha256()) <= 0) Die("CRL sign");
   unsigned char* buf = nullptr;
-  crl_der = DerOf([&] { return i2d_X509_CRL(crl.get(), &buf); }, &buf);
+  return DerOf([&] { return i2d_X509_CRL(crl.get(), &buf); }, &buf);
+}
+
+std::string TestPki::RootOcspResponse(const Identity& who, bool is_revoked) const {
+  OcspBasicPtr basic(OCSP_BASICRESP_new());
+  OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), who.cert.get(), root.cert.get());
+  ASN1_TIME* now = ASN1_TIME_adj(nullptr, std::time(nullptr), 0, -60);
+  ASN1_TIME* revtime = ASN1_TIME_adj(nullptr, std::time(nullptr), 0, -3600);
+  ASN1_TIME* next = ASN1_TIME_adj(nullptr, std::time(nullptr), 7, 0);
+  OCSP_basic_add1_status(basic.get(), id,
+                         is_revoked ? V_OCSP_CERTSTATUS_REVOKED : V_OCSP_CERTSTATUS_GOOD,
+                         is_revoked ? OCSP_REVOKED_STATUS_CACOMPROMISE : -1,
+                         is_revoked ? revtime : nullptr, now, next);
+  OCSP_CERTID_free(id);
+  ASN1_TIME_free(now);
+  ASN1_TIME_free(revtime);
+  ASN1_TIME_free(next);
+  if (OCSP_basic_sign(basic.get(), root.cert.get(), root.key.get(), EVP_sha256(), nullptr, 0) != 1) {
+    Die("root OCSP sign");
+  }
+  OcspRespPtr resp(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
+  unsigned char* buf = nullptr;
+  return DerOf([&] { return i2d_OCSP_RESPONSE(resp.get(), &buf); }, &buf);
 }
 
 std::string TestPki::OcspResponse(const Identity& who, bool is_revoked) const {

@@ -45,7 +45,17 @@ class TestPki {
   Identity ocsp_responder;  // EC, EKU OCSPSigning, issued by intermediate
   Identity other_root;    // EC, not in the trust store
   Identity other_signer;  // EC, issued by other_root
+  Identity revoked_ca;    // EC, an intermediate CA issued by root, on root_crl_der
+  Identity revoked_ca_signer;  // EC, issued by revoked_ca (itself not revoked)
   std::string crl_der;    // by intermediate, lists `revoked`
+  std::string root_crl_der;        // by root, lists `revoked_ca` (intermediate is good)
+  std::string revoked_ca_crl_der;  // by revoked_ca, empty
+
+  // Revocation data for a signer under `intermediate`: its CRL and the root's.
+  std::vector<std::string> Crls() const { return {crl_der, root_crl_der}; }
+  // An OCSP response signed by root itself about a certificate root issued
+  // (intermediate or revoked_ca).
+  std::string RootOcspResponse(const Identity& who, bool is_revoked) const;
 
   // An OCSP response by ocsp_responder about `who` (issued by intermediate).
   std::string OcspResponse(const Identity& who, bool is_revoked) const;
@@ -59,6 +69,11 @@ class TestPki {
   // PEM of a certificate / private key (for the xmlsec1 command line).
   static std::string CertPem(const Identity& id);
   static std::string KeyPem(const Identity& id);
+
+ private:
+  // A CRL by `issuer`, valid from an hour ago for a week, listing `listed`
+  // (revoked an hour ago) unless it is null.
+  static std::string MakeCrl(const Identity& issuer, const Identity* listed);
 };
 
 }  // namespace kholuu::testing

@@ -48,15 +48,69 @@ TEST(TrustTest, LoadsPemDirectory) {
               kholuu::testing::StatusIs(StatusCode::kNotFound));
 }
 
-TEST(TrustTest, GoodChainWithCrlIsTrusted) {
+RevocationData Crls() {
   RevocationData rev;
-  rev.crls_der.push_back(Pki().crl_der);
-  TrustResult r = EvaluateTrust(Pki().signer.der, {Pki().intermediate.der}, Store(), rev, Now());
+  rev.crls_der = Pki().Crls();  // the intermediate's CRL and the root's
+  return rev;
+}
+
+TEST(TrustTest, GoodChainWithCrlIsTrusted) {
+  TrustResult r = EvaluateTrust(Pki().signer.der, {Pki().intermediate.der}, Store(), Crls(), Now());
   EXPECT_EQ(r.trust, Trust::kTrusted) << Reasons(r);
   EXPECT_EQ(r.revocation, Revocation::kGood);
   EXPECT_EQ(r.revocation_source, "crl");
   ASSERT_EQ(r.chain.size(), 3u);
   EXPECT_EQ(r.chain[2].common_name, "Cơ quan chứng thực chữ ký số Chính phủ TEST ROOT");
+  // Leaf and intermediate were each checked; the anchor is not.
+  ASSERT_EQ(r.chain_revocation.size(), 2u);
+  EXPECT_EQ(r.chain_revocation[0].status, Revocation::kGood);
+  EXPECT_EQ(r.chain_revocation[1].common_name, "Cơ quan chứng thực chữ ký số chuyên dùng Chính phủ TEST");
+  EXPECT_EQ(r.chain_revocation[1].status, Revocation::kGood);
+  EXPECT_EQ(r.chain_revocation[1].source, "crl");
+}
+
+TEST(TrustTest, IntermediateWithoutRevocationEvidenceIsUnknown) {
+  RevocationData leaf_only;
+  leaf_only.crls_der.push_back(Pki().crl_der);
+  TrustResult r = EvaluateTrust(Pki().signer.der, {Pki().intermediate.der}, Store(), leaf_only, Now());
+  EXPECT_EQ(r.trust, Trust::kUnknown) << Reasons(r);
+  EXPECT_EQ(r.revocation, Revocation::kGood);  // the signer itself is fine
+  EXPECT_NE(Reasons(r).find("revocation status of the intermediate certificate"), std::string::npos)
+      << Reasons(r);
+}
+
+TEST(TrustTest, RevokedIntermediateIsUntrustedByCrlOrOcsp) {
+  // The signer is not on its CA's CRL, but the CA is on the root's.
+  RevocationData crls;
+  crls.crls_der = {Pki().revoked_ca_crl_der, Pki().root_crl_der};
+  TrustResult r = EvaluateTrust(Pki().revoked_ca_signer.der, {Pki().revoked_ca.der}, Store(), crls, Now());
+  EXPECT_EQ(r.trust, Trust::kUntrusted) << Reasons(r);
+  EXPECT_EQ(r.revocation, Revocation::kGood);
+  ASSERT_EQ(r.chain_revocation.size(), 2u);
+  EXPECT_EQ(r.chain_revocation[1].status, Revocation::kRevoked);
+  EXPECT_NE(Reasons(r).find("intermediate certificate \"CA bị thu hồi TEST REVOKED CA\" revoked on"),
+            std::string::npos)
+      << Reasons(r);
+  // Judged before the CA's revocation (a trusted timestamp): trusted.
+  TrustOptions earlier = Now();
+  earlier.at -= 2 * 3600;
+  EXPECT_EQ(EvaluateTrust(Pki().revoked_ca_signer.der, {Pki().revoked_ca.der}, Store(), crls, earlier).trust,
+            Trust::kTrusted);
+
+  // The same by an OCSP response of the root.
+  RevocationData ocsp;
+  ocsp.crls_der = {Pki().revoked_ca_crl_der};
+  ocsp.ocsp_responses_der = {Pki().RootOcspResponse(Pki().revoked_ca, true)};
+  r = EvaluateTrust(Pki().revoked_ca_signer.der, {Pki().revoked_ca.der}, Store(), ocsp, Now());
+  EXPECT_EQ(r.trust, Trust::kUntrusted) << Reasons(r);
+  ASSERT_EQ(r.chain_revocation.size(), 2u);
+  EXPECT_EQ(r.chain_revocation[1].source, "ocsp");
+  // A good OCSP status for the intermediate completes the evidence.
+  RevocationData good;
+  good.crls_der = {Pki().crl_der};
+  good.ocsp_responses_der = {Pki().RootOcspResponse(Pki().intermediate, false)};
+  r = EvaluateTrust(Pki().signer.der, {Pki().intermediate.der}, Store(), good, Now());
+  EXPECT_EQ(r.trust, Trust::kTrusted) << Reasons(r);
 }
 
 TEST(TrustTest, GoodChainWithoutRevocationDataIsUnknown) {
@@ -67,6 +121,7 @@ TEST(TrustTest, GoodChainWithoutRevocationDataIsUnknown) {
 
 TEST(TrustTest, OcspGoodAndRevoked) {
   RevocationData good;
+  good.crls_der.push_back(Pki().root_crl_der);  // for the intermediate
   good.ocsp_responses_der.push_back(Pki().OcspResponse(Pki().org_seal, false));
   TrustResult r = EvaluateTrust(Pki().org_seal.der, {Pki().intermediate.der}, Store(), good, Now());
   EXPECT_EQ(r.trust, Trust::kTrusted) << Reasons(r);
@@ -79,8 +134,7 @@ TEST(TrustTest, OcspGoodAndRevoked) {
 }
 
 TEST(TrustTest, RevokedOnCrlIsUntrustedButNotBeforeRevocation) {
-  RevocationData rev;
-  rev.crls_der.push_back(Pki().crl_der);
+  RevocationData rev = Crls();
   TrustResult r = EvaluateTrust(Pki().revoked.der, {Pki().intermediate.der}, Store(), rev, Now());
   EXPECT_EQ(r.trust, Trust::kUntrusted) << Reasons(r);
   EXPECT_EQ(r.revocation, Revocation::kRevoked);
@@ -110,8 +164,7 @@ TEST(TrustTest, ExpiredUntrustedRootAndNoStore) {
 TEST(TrustTest, TsaNeedsTimestampingPurpose) {
   TrustOptions o = Now();
   o.timestamping = true;
-  RevocationData rev;
-  rev.crls_der.push_back(Pki().crl_der);
+  RevocationData rev = Crls();
   EXPECT_EQ(EvaluateTrust(Pki().tsa.der, {Pki().intermediate.der}, Store(), rev, o).trust,
             Trust::kTrusted);
   EXPECT_EQ(EvaluateTrust(Pki().signer.der, {Pki().intermediate.der}, Store(), rev, o).trust,
