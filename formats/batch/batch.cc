@@ -13,6 +13,7 @@
 #include "archive/model/agency.h"
 #include "archive/model/validation.h"
 #include "formats/common/text.h"
+#include "formats/pdf/pdfa.h"
 
 namespace kholuu::formats::batch {
 namespace {
@@ -751,7 +752,13 @@ std::optional<int> CountPdfPages(const std::string& path) {
   auto bytes = ReadFileToString(path, 1ull << 30);
   if (!bytes.ok() || bytes->rfind("%PDF-", 0) != 0) return std::nullopt;
   const std::string& b = *bytes;
-  if (b.find("/ObjStm") != std::string::npos) return std::nullopt;
+  if (b.find("/ObjStm") != std::string::npos) {
+    // Page objects hidden in compressed object streams: walk the page tree
+    // with the full PDF parser instead.
+    Result<pdf::PdfaReport> report = pdf::ValidatePdfa(b, pdf::PdfaProfile::k2b);
+    if (!report.ok() || report->pages < 0) return std::nullopt;
+    return report->pages;
+  }
   int pages = 0;
   size_t pos = 0;
   while ((pos = b.find("/Type", pos)) != std::string::npos) {

@@ -117,9 +117,9 @@ Result<BatchReport> InterpretSheet(const Sheet& sheet, const std::string& base_d
 Result<BatchReport> ReadBatch(const std::string& sheet_path, const BatchOptions& options,
                               const SheetLimits& limits = {});
 
-// Pages of a PDF by counting its page objects, or nullopt when the file is
-// not a PDF, cannot be read, or keeps objects in compressed object streams
-// (a full parser is needed there).
+// Pages of a PDF: counted from its page objects, or, when they sit in
+// compressed object streams, by walking the page tree with the PDF parser
+// (formats/pdf). nullopt when the file is not a PDF or cannot be parsed.
 std::optional<int> CountPdfPages(const std::string& path);
 
 }  // namespace kholuu::formats::batch

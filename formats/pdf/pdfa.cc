@@ -924,6 +924,7 @@ class Validator {
       if (++pages > 100000) break;
       CheckPage(node);
     }
+    report_.pages = static_cast<int>(pages);
   }
 
   const PdfObject* Inherited(const PdfObject* page, const char* key) {

@@ -41,6 +41,9 @@ struct PdfaReport {
   PdfaProfile profile = PdfaProfile::kAuto;
   bool compliant = false;  // no violations
   std::vector<PdfaViolation> violations;
+  // Leaf pages found in the page tree, or -1 when the file could not be
+  // parsed far enough to walk it.
+  int pages = -1;
 };
 
 // Hostile-input bounds. A file that exceeds one is reported as a violation
