@@ -794,10 +794,17 @@ Result<PdfReport> VerifyPdfSignatures(std::string_view pdf, const VerifyOptions&
     if (trailing || (rep.revision < 0 && rep.modified_after_signing)) {
       RevisionChange tail;
       tail.revision = static_cast<int>(doc.rev_ends.size());
-      tail.begin = rep.revision < 0 && !rep.byte_range.empty()
-                       ? static_cast<uint64_t>(std::max<int64_t>(
-                             0, rep.byte_range[rep.byte_range.size() - 2] + rep.byte_range.back()))
-                       : last_end;
+      tail.begin = last_end;
+      if (rep.revision < 0 && rep.byte_range.size() >= 2) {
+        // End of the last signed range; the values come from the file, so
+        // clamp instead of trusting them (negative or overflowing sums).
+        int64_t start = rep.byte_range[rep.byte_range.size() - 2];
+        int64_t len = rep.byte_range.back();
+        int64_t end = 0;
+        if (start >= 0 && len >= 0 && !__builtin_add_overflow(start, len, &end)) {
+          tail.begin = std::min<uint64_t>(static_cast<uint64_t>(end), pdf.size());
+        }
+      }
       tail.end = pdf.size();
       tail.change = ChangeClass::kOther;
       tail.details.push_back("bytes after the signed range that are not a complete revision");
