@@ -135,5 +135,44 @@ TEST(PdfaFontProgram, CidFontWidthsFromWAndDw) {
   EXPECT_TRUE(HasClause(bad, "6.2.11.5")) << Dump(bad);
 }
 
+TEST(PdfaFontProgram, CharSetListsExactlyTheProgramsGlyphs) {
+  const std::string t1 = BuildType1({{"A", 722}, {"B", 611}}, {{65, "A"}, {66, "B"}});
+  auto desc = [](const std::string& charset) {
+    return "<< /Type /FontDescriptor /FontName /ABCDEF+KhTest /Flags 32 /FontBBox [0 0 1000 1000] /ItalicAngle 0 "
+           "/Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /CharSet (" + charset + ") /FontFile 8 0 R >>";
+  };
+  const std::string font = "<< /Type /Font /Subtype /Type1 /BaseFont /ABCDEF+KhTest /FirstChar 65 /LastChar 66 "
+                           "/Widths [722 611] /FontDescriptor 7 0 R >>";
+  PdfaReport ok = Check(FontPdf("2", "(A)", font, desc("/A/B"), t1), PdfaProfile::k2b);
+  EXPECT_TRUE(ok.compliant) << Dump(ok);
+  PdfaReport missing = Check(FontPdf("2", "(A)", font, desc("/A"), t1), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(missing, "6.2.11.4.2")) << Dump(missing);
+  PdfaReport extra = Check(FontPdf("2", "(A)", font, desc("/A/B/C"), t1), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(extra, "6.2.11.4.2")) << Dump(extra);
+}
+
+TEST(PdfaFontProgram, CidSetMustIdentifyEveryCidWithAGlyph) {
+  // Glyphs 1 and 2 have outlines; CIDSet bits are MSB-first per byte.
+  auto pdf = [&](const std::string& cidset_bits) {
+    TestPdf p = MinimalPdfa("2", "BT /F1 12 Tf <0001> Tj ET");
+    p.objects[2].replace(p.objects[2].find("/Resources << >>"), 16, "/Resources << /Font << /F1 6 0 R >> >>");
+    p.objects.push_back("<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+KhTest /Encoding /Identity-H "
+                        "/DescendantFonts [9 0 R] >>");
+    p.objects.push_back(
+        "<< /Type /FontDescriptor /FontName /ABCDEF+KhTest /Flags 32 /FontBBox [0 0 1000 1000] /ItalicAngle 0 "
+        "/Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 8 0 R /CIDSet 10 0 R >>");
+    p.objects.push_back(TestPdf::Stream("", TrueTypeAB()));
+    p.objects.push_back("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+KhTest /CIDSystemInfo << /Registry "
+                        "(Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R /CIDToGIDMap /Identity "
+                        "/DW 600 /W [2 [700]] >>");
+    p.objects.push_back(TestPdf::Stream("", cidset_bits));
+    return p.Build();
+  };
+  PdfaReport ok = Check(pdf("\xE0"), PdfaProfile::k2b);  // CIDs 0, 1, 2
+  EXPECT_FALSE(HasClause(ok, "6.2.11.4.2")) << Dump(ok);
+  PdfaReport bad = Check(pdf("\xC0"), PdfaProfile::k2b);  // CID 2 missing
+  EXPECT_TRUE(HasClause(bad, "6.2.11.4.2")) << Dump(bad);
+}
+
 }  // namespace
 }  // namespace kholuu::formats::pdf
