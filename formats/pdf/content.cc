@@ -168,8 +168,8 @@ ContentUse ScanContent(std::string_view b) {
     } else if (op == "Tj" || op == "TJ" || op == "'" || op == "\"") {
       // Invisible text (rendering mode 3) paints no glyphs: its widths and
       // glyph choices are not checked (as veraPDF's glyph rules).
-      if (!font.empty() && !invisible) {
-        std::string& shown = u.shown_text[font];
+      if (!font.empty()) {
+        std::string& shown = invisible ? u.shown_invisible_text[font] : u.shown_text[font];
         for (const std::string& t : texts) {
           if (shown.size() + t.size() <= ContentUse::kMaxShownBytes) shown += t;
         }

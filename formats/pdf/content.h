@@ -32,6 +32,7 @@ struct ContentUse {
   // from these bytes per its encoding (one byte for simple fonts).
   static constexpr size_t kMaxShownBytes = size_t{1} << 16;
   std::map<std::string, std::string> shown_text;
+  std::map<std::string, std::string> shown_invisible_text;  // the same, in rendering mode 3
   bool inline_interpolate = false;
   int max_q_depth = 0;
   size_t max_string_bytes = 0;  // longest string operand (approximate decoded length)

@@ -1153,6 +1153,10 @@ class Validator {
           auto it = u.shown_text.find(kv.first.GetName());
           std::string& acc = shown_[f];
           if (it != u.shown_text.end() && acc.size() < ContentUse::kMaxShownBytes) acc += it->second;
+          std::string& all = shown_all_[f];
+          if (it != u.shown_text.end() && all.size() < ContentUse::kMaxShownBytes) all += it->second;
+          auto inv = u.shown_invisible_text.find(kv.first.GetName());
+          if (inv != u.shown_invisible_text.end() && all.size() < ContentUse::kMaxShownBytes) all += inv->second;
         }
         if (f == nullptr || !f->IsDictionary() || !checked_.insert(f).second) continue;
         CheckFont(f);
@@ -1798,6 +1802,7 @@ class Validator {
     for (const auto& [f, shown] : shown_) {
       const std::string st = GetName(f, "Subtype");
       Guarded([&] { CheckGlyphSets(f, st); });
+      if (part_ >= 2) Guarded([&] { CheckNotdef(f, st, shown_all_[f]); });
       if (shown.empty()) continue;
       if (st == "Type0") {
         CheckCompositeProgram(f, shown);
@@ -1893,6 +1898,74 @@ class Validator {
         return;
       }
     }
+  }
+
+  // ISO 19005-2 6.2.11.8: no text-showing operator may select the .notdef
+  // glyph, whatever the rendering mode. A code selects .notdef when its
+  // glyph name is .notdef or absent from a named program, when a TrueType
+  // cmap has no entry for it, or when its CID maps to glyph 0 or to no glyph.
+  void CheckNotdef(const PdfObject* f, const std::string& st, const std::string& shown) {
+    if (shown.empty()) return;
+    const std::string ref = RefString(f);
+    auto report = [&](const std::string& what) {
+      Add("6.2.11.8", "text shown with the font " + GetName(f, "BaseFont") + " selects the .notdef glyph (" + what + ")", ref);
+    };
+    if (st == "Type1" || st == "MMType1" || st == "TrueType") {
+      const PdfObject* fd = Get(f, "FontDescriptor");
+      const FontProgram* fp = ProgramOf(fd);
+      if (fp == nullptr) return;
+      const PdfObject* fl = Get(fd, "Flags");
+      const bool symbolic = fl != nullptr && fl->IsNumber() && (fl->GetNumber() & 4) != 0;
+      const std::map<int, std::string> diffs = DifferencesOf(f);
+      std::set<int> codes;
+      for (char ch : shown) codes.insert(static_cast<unsigned char>(ch));
+      for (int code : codes) {
+        if (auto d = diffs.find(code); d != diffs.end() && d->second == ".notdef") {
+          report("code " + std::to_string(code));
+          return;
+        }
+        std::optional<uint32_t> gid = SimpleGlyph(f, *fp, symbolic, code, diffs);
+        bool named = fp->type != FontProgramType::kTrueType || !fp->glyph_names.empty();
+        if ((gid && *gid == 0) || (!gid && named && SimpleGlyphNameKnown(f, *fp, code, diffs))) {
+          report("code " + std::to_string(code));
+          return;
+        }
+      }
+      return;
+    }
+    if (st != "Type0") return;
+    const std::string enc = GetName(f, "Encoding");
+    if (enc != "Identity-H" && enc != "Identity-V") return;
+    const PdfObject* desc = Get(f, "DescendantFonts");
+    if (desc == nullptr || !desc->IsArray() || desc->GetArray().empty()) return;
+    const PdfObject* cid = Resolve(&desc->GetArray()[0]);
+    const FontProgram* fp = ProgramOf(Get(cid, "FontDescriptor"));
+    if (fp == nullptr) return;
+    std::string gid_map;
+    const PdfObject* m = Get(cid, "CIDToGIDMap");
+    const bool has_map = m != nullptr && m->HasStream() && Decode(m, &gid_map);
+    if (m != nullptr && m->HasStream() && !has_map) return;
+    for (size_t i = 0; i + 1 < shown.size(); i += 2) {
+      uint32_t c = (static_cast<uint32_t>(static_cast<unsigned char>(shown[i])) << 8) | static_cast<unsigned char>(shown[i + 1]);
+      std::optional<uint32_t> gid = CidGlyph(cid, *fp, c, has_map ? &gid_map : nullptr);
+      if (!gid || *gid == 0 || *gid >= fp->glyph_count) {
+        report("CID " + std::to_string(c));
+        return;
+      }
+    }
+  }
+
+  // Whether the glyph name of a simple font's code is known (so that its
+  // absence from a named program means .notdef rather than "cannot tell").
+  bool SimpleGlyphNameKnown(const PdfObject* f, const FontProgram& fp, int code, const std::map<int, std::string>& diffs) {
+    if (diffs.count(code)) return true;
+    const PdfObject* enc = Get(f, "Encoding");
+    std::string base = NameOf(enc);
+    if (enc != nullptr && enc->IsDictionary()) base = GetName(enc, "BaseEncoding");
+    if (base == "WinAnsiEncoding" || base == "MacRomanEncoding" || base == "StandardEncoding") return !LatinName(code, false).empty();
+    if (fp.type == FontProgramType::kTrueType) return false;
+    return fp.encoding.count(code) > 0 || (fp.standard_encoding && !LatinName(code, true).empty()) ||
+           (!fp.standard_encoding && enc == nullptr);  // built-in encoding without an entry: .notdef
   }
 
   static bool WidthsDiffer(double dict_width, double program_width) {
@@ -2131,6 +2204,7 @@ class Validator {
   std::set<uint32_t> af_targets_;
   std::vector<uint32_t> embedded_specs_;
   std::map<const PdfObject*, std::string> shown_;  // font -> bytes shown with it (capped)
+  std::map<const PdfObject*, std::string> shown_all_;  // the same, rendering mode 3 included
   std::map<const PdfObject*, std::optional<FontProgram>> programs_;  // font file stream -> program
   bool page_transparency_ = false;
   bool overprint_mode1_ = false;

@@ -174,5 +174,18 @@ TEST(PdfaFontProgram, CidSetMustIdentifyEveryCidWithAGlyph) {
   EXPECT_TRUE(HasClause(bad, "6.2.11.4.2")) << Dump(bad);
 }
 
+TEST(PdfaFontProgram, NotdefReferencesInAnyRenderingMode) {
+  auto font = "<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+KhTest /FirstChar 65 /LastChar 67 /Widths [600 700 "
+              "500] /Encoding /WinAnsiEncoding /FontDescriptor 7 0 R >>";
+  PdfaReport ok = Check(FontPdf("2", "(AB)", font, kTtDescriptor, TrueTypeAB()), PdfaProfile::k2b);
+  EXPECT_FALSE(HasClause(ok, "6.2.11.8")) << Dump(ok);
+  // 'C' has no entry in the (3,1) cmap: the .notdef glyph, even when invisible.
+  PdfaReport bad = Check(FontPdf("2", "3 Tr (AC)", font, kTtDescriptor, TrueTypeAB()), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(bad, "6.2.11.8")) << Dump(bad);
+  // Part 1 has no such rule.
+  PdfaReport p1 = Check(FontPdf("1", "(AC)", font, kTtDescriptor, TrueTypeAB()), PdfaProfile::k1b);
+  EXPECT_FALSE(HasClause(p1, "6.2.11.8")) << Dump(p1);
+}
+
 }  // namespace
 }  // namespace kholuu::formats::pdf
