@@ -24,11 +24,67 @@ const std::set<std::string, std::less<>>& Operators() {
   return kOps;
 }
 
+// The bytes of a literal string body (ISO 32000-1 7.3.4.2 escapes).
+std::string DecodeLiteral(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c != '\\' || i + 1 >= s.size()) {
+      out += c;
+      continue;
+    }
+    char e = s[++i];
+    switch (e) {
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case '\r':
+        if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+        break;
+      case '\n': break;
+      default:
+        if (e >= '0' && e <= '7') {
+          int v = e - '0';
+          for (int k = 0; k < 2 && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '7'; ++k) v = v * 8 + (s[++i] - '0');
+          out += static_cast<char>(v & 0xFF);
+        } else {
+          out += e;
+        }
+    }
+  }
+  return out;
+}
+
+std::string DecodeHex(std::string_view s) {
+  std::string out;
+  int hi = -1;
+  for (char c : s) {
+    int v = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    if (v < 0) continue;
+    if (hi < 0) {
+      hi = v;
+    } else {
+      out += static_cast<char>(hi * 16 + v);
+      hi = -1;
+    }
+  }
+  if (hi >= 0) out += static_cast<char>(hi * 16);
+  return out;
+}
+
 }  // namespace
 
 ContentUse ScanContent(std::string_view b) {
   ContentUse u;
   std::vector<std::string> operands;  // names only (others as "")
+  std::vector<std::string> texts;     // string operands since the last operator
+  std::string font;                   // current font resource name (Tf)
+  std::vector<std::string> font_stack;  // saved by q, restored by Q
+  bool invisible = false;               // text rendering mode 3 (Tr)
+  std::vector<bool> invisible_stack;
+  std::string last_number;              // the previous operand, if a number
   int q = 0;
   size_t i = 0;
   const size_t n = b.size();
@@ -47,6 +103,7 @@ ContentUse ScanContent(std::string_view b) {
       size_t len = i - s >= 2 ? i - s - 2 : 0;
       if (len > u.max_string_bytes) u.max_string_bytes = len;
       operands.emplace_back();
+      texts.push_back(DecodeLiteral(b.substr(s + 1, len)));
       continue;
     }
     if (c == '<' && i + 1 < n && b[i + 1] == '<') { operands.emplace_back("<<"); i += 2; continue; }
@@ -55,6 +112,7 @@ ContentUse ScanContent(std::string_view b) {
       size_t s = i;
       while (i < n && b[i] != '>') ++i;
       if ((i - s) / 2 > u.max_string_bytes) u.max_string_bytes = (i - s) / 2;
+      texts.push_back(DecodeHex(b.substr(s + 1, i - s - 1)));
       ++i;
       operands.emplace_back();
       continue;
@@ -81,6 +139,7 @@ ContentUse ScanContent(std::string_view b) {
       if (real) u.max_abs_real = std::max(u.max_abs_real, v);
       else u.max_abs_integer = std::max(u.max_abs_integer, v);
       operands.emplace_back();
+      last_number = std::string(tok);
       continue;
     }
     if (tok == "true" || tok == "false" || tok == "null") { operands.emplace_back(); continue; }
@@ -104,14 +163,36 @@ ContentUse ScanContent(std::string_view b) {
       else u.patterns.insert(nm);
     } else if (op == "Tf" && operands.size() >= 2 && operands[operands.size() - 2].size() > 1 &&
                operands[operands.size() - 2][0] == '/') {
-      u.fonts.insert(operands[operands.size() - 2].substr(1));
+      font = operands[operands.size() - 2].substr(1);
+      u.fonts.insert(font);
+    } else if (op == "Tj" || op == "TJ" || op == "'" || op == "\"") {
+      // Invisible text (rendering mode 3) paints no glyphs: its widths and
+      // glyph choices are not checked (as veraPDF's glyph rules).
+      if (!font.empty()) {
+        std::string& shown = invisible ? u.shown_invisible_text[font] : u.shown_text[font];
+        for (const std::string& t : texts) {
+          if (shown.size() + t.size() <= ContentUse::kMaxShownBytes) shown += t;
+        }
+      }
+    } else if (op == "Tr") {
+      invisible = last_number == "3";
     } else if (op == "ri" && !operands.empty() && operands.back().size() > 1) {
       u.rendering_intents.push_back(operands.back().substr(1));
     } else if (op == "q") {
       ++q;
       if (q > u.max_q_depth) u.max_q_depth = q;
+      if (font_stack.size() < 256) {
+        font_stack.push_back(font);
+        invisible_stack.push_back(invisible);
+      }
     } else if (op == "Q") {
       if (q > 0) --q;
+      if (!font_stack.empty()) {
+        font = font_stack.back();
+        font_stack.pop_back();
+        invisible = invisible_stack.back();
+        invisible_stack.pop_back();
+      }
     } else if (op == "BI") {
       // Inline image dictionary up to ID, then binary data up to EI.
       std::vector<std::string> dict;
@@ -140,6 +221,7 @@ ContentUse ScanContent(std::string_view b) {
       if (u.unknown_operators.size() < 16) u.unknown_operators.insert(op);
     }
     operands.clear();
+    texts.clear();
   }
   return u;
 }

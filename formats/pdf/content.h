@@ -3,6 +3,7 @@
 // uses. Never reads outside the buffer; linear time.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -26,6 +27,12 @@ struct ContentUse {
   std::set<std::string> fonts;         // Tf
   std::set<std::string> shadings;      // sh
   std::set<std::string> patterns;      // name operand of scn/SCN
+  // Font resource name -> bytes of the strings shown with it (Tj, TJ, ', "),
+  // concatenated; at most kMaxShownBytes per font. A font's codes are read
+  // from these bytes per its encoding (one byte for simple fonts).
+  static constexpr size_t kMaxShownBytes = size_t{1} << 16;
+  std::map<std::string, std::string> shown_text;
+  std::map<std::string, std::string> shown_invisible_text;  // the same, in rendering mode 3
   bool inline_interpolate = false;
   int max_q_depth = 0;
   size_t max_string_bytes = 0;  // longest string operand (approximate decoded length)
