@@ -407,6 +407,7 @@ Status IndexWriter::Put(const IndexDocument& d) {
   const RankingOptions& r = impl_->ranking;
   Xapian::termpos base = 0;
   auto repair = [&](const std::string& s) {
+    if (!MayNeedRepair(s)) return s;  // Unicode or ASCII text: nothing to score
     RepairedText rt = RepairEncoding(s);
     if (rt.encoding != LegacyEncoding::kUtf8) ++repaired_[std::string(LegacyEncodingName(rt.encoding))];
     return rt.text;

@@ -10,6 +10,7 @@
 
 #include "tools/bench/bench_common.h"
 #include "tools/bench/ir_bench.h"
+#include "tools/bench/search_bench.h"
 #include "tools/bench/store_bench.h"
 
 namespace {
@@ -24,6 +25,7 @@ struct Subcommand {
 constexpr Subcommand kSubcommands[] = {
     {"store", kholuu::bench::kStoreSummary, &kholuu::bench::RunStoreBench},
     {"ir", kholuu::bench::kIrSummary, &kholuu::bench::RunIrBench},
+    {"search", kholuu::bench::kSearchSummary, &kholuu::bench::RunSearchBench},
 };
 
 void PrintUsage(std::FILE* out) {
