@@ -5,7 +5,12 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <unordered_set>
 
 #include "archive/base/log.h"
@@ -400,16 +405,35 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& dir, R
   return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
 }
 
-Status IndexWriter::Put(const IndexDocument& d) {
-  if (d.id.empty()) return InvalidArgumentError("index document without id");
-  if (d.id.size() > kMaxTermBytes) return InvalidArgumentError("index document id too long");
+// A document analysed into its Xapian form, ready for the writer.
+struct IndexWriter::Prepared {
+  Status status;
   Xapian::Document doc;
-  const RankingOptions& r = impl_->ranking;
+  std::string id_term;
+  std::vector<LegacyEncoding> repaired;  // one entry per field re-decoded
+};
+
+IndexWriter::Prepared IndexWriter::Prepare(const IndexDocument& d, const RankingOptions& r) {
+  Prepared p;
+  if (d.id.empty()) {
+    p.status = InvalidArgumentError("index document without id");
+    return p;
+  }
+  if (d.id.size() > kMaxTermBytes) {
+    p.status = InvalidArgumentError("index document id too long");
+    return p;
+  }
+  p.status = CallXapian("index " + d.id, [&] { BuildDocument(d, r, p); });
+  return p;
+}
+
+void IndexWriter::BuildDocument(const IndexDocument& d, const RankingOptions& r, Prepared& p) {
+  Xapian::Document& doc = p.doc;
   Xapian::termpos base = 0;
   auto repair = [&](const std::string& s) {
     if (!MayNeedRepair(s)) return s;  // Unicode or ASCII text: nothing to score
     RepairedText rt = RepairEncoding(s);
-    if (rt.encoding != LegacyEncoding::kUtf8) ++repaired_[std::string(LegacyEncodingName(rt.encoding))];
+    if (rt.encoding != LegacyEncoding::kUtf8) p.repaired.push_back(rt.encoding);
     return rt.text;
   };
   std::string subject = repair(d.subject);
@@ -470,10 +494,69 @@ Status IndexWriter::Put(const IndexDocument& d) {
   PutField(data, d.issued_date);
   PutField(data, TruncateUtf8(subj.normalized + "\n" + text.normalized, kMaxStoredText));
   doc.set_data(data);
+  p.id_term = std::move(id_term);
+}
 
-  KHOLUU_RETURN_IF_ERROR(CallXapian("index " + d.id, [&] { impl_->db.replace_document(id_term, doc); }));
+Status IndexWriter::Apply(Prepared& p) {
+  KHOLUU_RETURN_IF_ERROR(p.status);
+  for (LegacyEncoding e : p.repaired) ++repaired_[std::string(LegacyEncodingName(e))];
+  KHOLUU_RETURN_IF_ERROR(CallXapian("index " + p.id_term.substr(std::strlen(kIdPrefix)),
+                                    [&] { impl_->db.replace_document(p.id_term, p.doc); }));
   if (++pending_ >= batch_size_) return Commit();
   return Status::Ok();
+}
+
+Status IndexWriter::Put(const IndexDocument& d) {
+  Prepared p = Prepare(d, impl_->ranking);
+  return Apply(p);
+}
+
+Status IndexWriter::PutMany(std::span<const IndexDocument> docs) {
+  // One analysis thread fills a queue of at most kMaxQueued chunks; this
+  // thread writes them in order. The analysis thread keeps its word cache
+  // (analyzer.cc) for the whole call.
+  constexpr size_t kChunk = 64;
+  constexpr size_t kMaxQueued = 4;
+  const RankingOptions ranking = impl_->ranking;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::vector<Prepared>> queue;
+  bool stop = false;
+  std::jthread worker([&] {
+    for (size_t begin = 0; begin < docs.size(); begin += kChunk) {
+      std::vector<Prepared> chunk;
+      chunk.reserve(kChunk);
+      for (size_t i = begin; i < std::min(docs.size(), begin + kChunk); ++i) {
+        chunk.push_back(Prepare(docs[i], ranking));
+      }
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return stop || queue.size() < kMaxQueued; });
+      if (stop) return;
+      queue.push_back(std::move(chunk));
+      cv.notify_all();
+    }
+  });
+  Status result = Status::Ok();
+  for (size_t begin = 0; begin < docs.size() && result.ok(); begin += kChunk) {
+    std::vector<Prepared> chunk;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return !queue.empty(); });
+      chunk = std::move(queue.front());
+      queue.pop_front();
+      cv.notify_all();
+    }
+    for (Prepared& p : chunk) {
+      result = Apply(p);
+      if (!result.ok()) break;
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stop = true;
+    cv.notify_all();
+  }
+  return result;  // the worker is joined here (std::jthread)
 }
 
 Status IndexWriter::Delete(const std::string& id) {

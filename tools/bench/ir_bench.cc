@@ -127,6 +127,7 @@ int RunIrBench(const std::vector<std::string>& args) {
       return kFailed;
     }
     (*w)->set_batch_size(100000);
+    std::vector<indexer::IndexDocument> docs;
     for (auto it = articles.begin(); it != articles.end(); ++it) {
       if (!it.value().is_string()) continue;
       const std::string& key = it.key();
@@ -139,11 +140,11 @@ int RunIrBench(const std::vector<std::string>& args) {
       size_t nl = text.find('\n');
       d.subject = text.substr(0, nl);
       d.body = nl == std::string::npos ? "" : text.substr(nl + 1);
-      Status s = (*w)->Put(d);
-      if (!s.ok()) {
-        std::cerr << "kholuu-bench ir: " << s.ToString() << "\n";
-        return kFailed;
-      }
+      docs.push_back(std::move(d));
+    }
+    if (Status s = (*w)->PutMany(docs); !s.ok()) {
+      std::cerr << "kholuu-bench ir: " << s.ToString() << "\n";
+      return kFailed;
     }
     if (Status s = (*w)->Commit(); !s.ok()) {
       std::cerr << "kholuu-bench ir: " << s.ToString() << "\n";
