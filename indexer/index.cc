@@ -225,7 +225,8 @@ struct Highlight {
 
 class QueryBuilder {
  public:
-  QueryBuilder(const RankingOptions& r) : r_(r) {}
+  // `db` (may be null) gives term frequencies for dropping common syllables.
+  QueryBuilder(const RankingOptions& r, const Xapian::Database* db) : r_(r), db_(db) {}
 
   // Ranked part for plain words in all text.
   Xapian::Query Words(std::string_view text, Highlight& hl) const {
@@ -248,19 +249,38 @@ class QueryBuilder {
                                     : kFoldedBigramPrefix + toks[i - 1].folded + "_" + t.folded);
       }
     }
-    std::vector<Xapian::Query> parts;
-    if (exact_mode) {
-      if (!syl.empty()) parts.push_back(OrOf(syl));
-      if (!fold.empty() && r_.folded_weight > 0) {
-        parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, OrOf(fold), r_.folded_weight);
+    // Long queries: terms found in more than common_df of all documents only
+    // add weight (OP_AND_MAYBE) to documents that match a rarer term; they
+    // never bring in a document alone. Their posting lists are most of the
+    // matcher's work, and a document matching only common syllables of a
+    // long question does not reach the top hits anyway.
+    Xapian::doccount max_df = 0;
+    if (r_.common_df > 0 && db_ != nullptr && toks.size() >= r_.long_query_tokens) {
+      max_df = static_cast<Xapian::doccount>(r_.common_df * db_->get_doccount());
+    }
+    // One flat OR of terms, each scaled on its own: the same scores as an OR
+    // of three scaled ORs (syllables, folded, bigrams), but Xapian's matcher
+    // then pairs the terms by frequency and can stop reading the long posting
+    // lists of common syllables once they cannot lift a document into the
+    // top hits (docs/benchmarks-search.md, "Long queries").
+    std::vector<Xapian::Query> leaves, common;
+    auto add = [&](std::vector<Xapian::Query>& qs, double w) {
+      for (Xapian::Query& q : qs) {
+        bool is_common = max_df > 0 && db_->get_termfreq(*q.get_terms_begin()) > max_df;
+        Xapian::Query leaf = w == 1.0 ? std::move(q) : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, w);
+        (is_common ? common : leaves).push_back(std::move(leaf));
       }
-    } else if (!fold.empty()) {
-      parts.push_back(OrOf(fold));
+    };
+    if (exact_mode) {
+      add(syl, 1.0);
+      if (r_.folded_weight > 0) add(fold, r_.folded_weight);
+    } else {
+      add(fold, 1.0);
     }
-    if (!big.empty() && r_.bigram_weight > 0) {
-      parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, OrOf(big), r_.bigram_weight);
-    }
-    return OrOf(parts);
+    if (r_.bigram_weight > 0) add(big, r_.bigram_weight);
+    if (leaves.empty()) return OrOf(common);
+    if (common.empty()) return OrOf(leaves);
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, OrOf(leaves), OrOf(common));
   }
 
   // Boolean-ish part: a phrase or field restriction (all syllables required).
@@ -293,6 +313,7 @@ class QueryBuilder {
 
  private:
   const RankingOptions& r_;
+  const Xapian::Database* db_;
 };
 
 std::string HtmlEscape(std::string_view s) {
@@ -606,7 +627,7 @@ Result<SearchResults> Searcher::Search(const SearchRequest& req) {
   if (req.limit > 1000) return InvalidArgumentError("limit above 1000");
   KHOLUU_ASSIGN_OR_RETURN(ParsedQuery pq, ParseQuery(req.query));
   const RankingOptions& r = impl_->ranking;
-  QueryBuilder qb(r);
+  QueryBuilder qb(r, &impl_->db);
   Highlight hl;
   std::vector<Xapian::Query> optional, required, excluded;
   for (const QueryClause& c : pq.clauses) {

@@ -48,6 +48,11 @@ struct RankingOptions {
   double docnumber_weight = 8.0;    // an exact document-number match
   bool question_stopwords = true;   // drop question phrasing ("đúng hay sai", "nào sau đây")
   double k1 = 1.2, b = 0.75;        // BM25
+  // In queries of at least long_query_tokens syllables, terms found in more
+  // than this fraction of all documents only add weight to documents that
+  // match a rarer term of the query (OP_AND_MAYBE); 0 turns this off.
+  double common_df = 0.05;
+  size_t long_query_tokens = 6;
 };
 
 // Not thread-safe: one owner thread (PutMany runs a helper thread of its own).

@@ -87,6 +87,10 @@ int RunIrBench(const std::vector<std::string>& args) {
         ranking.k1 = v;
       } else if (k == "b") {
         ranking.b = v;
+      } else if (k == "common") {
+        ranking.common_df = v;
+      } else if (k == "long") {
+        ranking.long_query_tokens = static_cast<size_t>(v);
       } else {
         return Usage("unknown ranking key " + k);
       }

@@ -15,6 +15,7 @@
 #include <memory>
 #include <span>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -70,6 +71,10 @@ constexpr char kUsage[] =
     "                     batch 1000 (other options still apply)\n"
     "  --json             print one JSON document instead of the table\n"
     "  --keep             keep the scratch directory (both indexes)\n"
+    "  --common-df X      RankingOptions::common_df for the kholuu queries (default: the\n"
+    "                     product's; 0 turns the long-query rule off)\n"
+    "  --reuse DIR        query the indexes in DIR (kept by --keep from a run with the\n"
+    "                     same --docs and --seed) instead of indexing; no index figures\n"
     "  --help             this text\n";
 
 struct SearchOptions {
@@ -84,6 +89,8 @@ struct SearchOptions {
   std::string articles = KHOLUU_CORPUS_DIR "/alqac2023/articles.json";
   std::string questions = KHOLUU_CORPUS_DIR "/alqac2023/train.json";
   std::string news = KHOLUU_CORPUS_DIR "/../context";
+  std::string reuse;  // a directory kept by --keep: query it, index nothing
+  double common_df = indexer::RankingOptions{}.common_df;
   bool quick = false;
   bool json = false;
   bool keep = false;
@@ -148,6 +155,15 @@ Result<SearchOptions> ParseOptions(const std::vector<std::string>& args, bool* h
       KHOLUU_ASSIGN_OR_RETURN(o.news, take_value());
     } else if (flag == "--dir") {
       KHOLUU_ASSIGN_OR_RETURN(o.parent_dir, take_value());
+    } else if (flag == "--common-df") {
+      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
+      char* end = nullptr;
+      o.common_df = std::strtod(v.c_str(), &end);
+      if (end == v.c_str() || *end != '\0' || o.common_df < 0 || o.common_df > 1) {
+        return InvalidArgumentError("--common-df: a fraction between 0 and 1");
+      }
+    } else if (flag == "--reuse") {
+      KHOLUU_ASSIGN_OR_RETURN(o.reuse, take_value());
     } else {
       return InvalidArgumentError("unknown option '" + args[i] + "'");
     }
@@ -545,8 +561,10 @@ Result<IndexFigures> IndexKholuu(const std::vector<indexer::IndexDocument>& docs
 }
 
 Status QueryKholuu(const std::string& dir, const std::vector<BenchQuery>& queries,
-                   std::map<std::string, LatencyFigures>& out) {
-  KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<indexer::Searcher> s, indexer::Searcher::Open(dir));
+                   double common_df, std::map<std::string, LatencyFigures>& out) {
+  indexer::RankingOptions ranking;
+  ranking.common_df = common_df;
+  KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<indexer::Searcher> s, indexer::Searcher::Open(dir, ranking));
   auto run = [&](const BenchQuery& q, size_t* hits) -> Status {
     indexer::SearchRequest req;
     req.query = q.text;
@@ -765,25 +783,36 @@ Status Run(const SearchOptions& o) {
            Fixed(static_cast<double>(total_bytes) / 1e6, 1) + " MB, built in " +
            Fixed(NowSeconds() - t0, 1) + " s; " + std::to_string(queries.size()) + " queries");
 
-  KHOLUU_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create(o.parent_dir, "kholuu-search-"));
-  scratch.set_keep(o.keep);
-  Progress("working in " + scratch.path() + " (" + machine.fs_type + ")");
-  const std::string xdir = scratch.path() + "/xapian";
-  const std::string sdb = scratch.path() + "/fts5.sqlite";
+  std::optional<ScratchDir> scratch;
+  std::string work = o.reuse;
+  if (work.empty()) {
+    KHOLUU_ASSIGN_OR_RETURN(ScratchDir d, ScratchDir::Create(o.parent_dir, "kholuu-search-"));
+    scratch.emplace(std::move(d));
+    scratch->set_keep(o.keep);
+    work = scratch->path();
+  }
+  Progress("working in " + work + " (" + machine.fs_type + ")");
+  const std::string xdir = work + "/xapian";
+  const std::string sdb = work + "/fts5.sqlite";
 
   SideResult k, s;
-  KHOLUU_RETURN_IF_ERROR(SyncFileSystem(scratch.path()));
-  Progress("kholuu: indexing");
-  KHOLUU_ASSIGN_OR_RETURN(k.index, IndexKholuu(docs, xdir, o.batch));
-  Progress("kholuu: " + Fixed(k.index.seconds, 1) + " s");
-  if (o.fts5) {
-    KHOLUU_RETURN_IF_ERROR(SyncFileSystem(scratch.path()));
-    Progress("fts5: indexing");
-    KHOLUU_ASSIGN_OR_RETURN(s.index, IndexFts5(docs, sdb, o.batch));
-    Progress("fts5: " + Fixed(s.index.seconds, 1) + " s");
+  if (!o.reuse.empty()) {
+    k.index.bytes_on_disk = TreeBytes(xdir);
+    s.index.bytes_on_disk = TreeBytes(sdb);
+  } else {
+    KHOLUU_RETURN_IF_ERROR(SyncFileSystem(work));
+    Progress("kholuu: indexing");
+    KHOLUU_ASSIGN_OR_RETURN(k.index, IndexKholuu(docs, xdir, o.batch));
+    Progress("kholuu: " + Fixed(k.index.seconds, 1) + " s");
+    if (o.fts5) {
+      KHOLUU_RETURN_IF_ERROR(SyncFileSystem(work));
+      Progress("fts5: indexing");
+      KHOLUU_ASSIGN_OR_RETURN(s.index, IndexFts5(docs, sdb, o.batch));
+      Progress("fts5: " + Fixed(s.index.seconds, 1) + " s");
+    }
   }
   Progress("kholuu: querying");
-  KHOLUU_RETURN_IF_ERROR(QueryKholuu(xdir, queries, k.latency));
+  KHOLUU_RETURN_IF_ERROR(QueryKholuu(xdir, queries, o.common_df, k.latency));
   if (o.fts5) {
     Progress("fts5: querying");
     KHOLUU_RETURN_IF_ERROR(QueryFts5(sdb, queries, o.fts5_queries, s.latency));
@@ -824,6 +853,8 @@ Status Run(const SearchOptions& o) {
            {"source_units", pools.law_units.size() + pools.news_units.size()},
            {"source_bytes", pools.source_bytes}}},
          {"batch", o.batch},
+         {"reused_indexes", !o.reuse.empty()},
+         {"common_df", o.common_df},
          {"kholuu", side_json(k)}};
   if (o.fts5) {
     j["fts5"] = side_json(s);
