@@ -9,6 +9,8 @@
 
 #include <memory>
 #include <mutex>
+#include <string>
+#include <unordered_map>
 
 #include "archive/base/status.h"
 
@@ -29,8 +31,8 @@ const icu::Normalizer2& Nfd() {
   return *n;
 }
 
-// Word-break prototype; Analyze() clones it because a BreakIterator holds
-// per-text state and is not thread-safe.
+// Word-break prototype; each thread clones it once because a BreakIterator
+// holds per-text state and is not thread-safe.
 const icu::BreakIterator& WordBreakPrototype() {
   static const icu::BreakIterator* proto = [] {
     UErrorCode err = U_ZERO_ERROR;
@@ -39,6 +41,13 @@ const icu::BreakIterator& WordBreakPrototype() {
     return b;
   }();
   return *proto;
+}
+
+// This thread's word breaker (cloning one costs more than analysing a short
+// field, and Analyze() runs several times per document).
+icu::BreakIterator& ThreadWordBreaker() {
+  thread_local std::unique_ptr<icu::BreakIterator> bi(WordBreakPrototype().clone());
+  return *bi;
 }
 
 std::string ToUtf8(const icu::UnicodeString& s) {
@@ -173,6 +182,28 @@ icu::UnicodeString NormalizeWordU(icu::UnicodeString w) {
 
 bool IsDocNumberChar(UChar32 c) { return u_isalnum(c) || c == '/' || c == '-'; }
 
+// The index forms of one word as broken out of NFC text.
+struct WordForms {
+  std::string exact;   // ToUtf8(NormalizeWordU(word))
+  std::string folded;  // ToUtf8(FoldU(NormalizeWordU(word)))
+};
+
+// Normalising a word takes several ICU normalisations; a text repeats few
+// distinct words (a Vietnamese text has a few thousand syllables), so each
+// thread keeps the forms of the words it has seen. The forms depend on the
+// word only, so the cache never changes a result. Bounded: cleared when full.
+const WordForms& CachedForms(const UChar* word, int32_t length) {
+  constexpr size_t kMaxEntries = 1 << 17;
+  thread_local std::unordered_map<std::u16string, WordForms> cache;
+  std::u16string key(reinterpret_cast<const char16_t*>(word), static_cast<size_t>(length));
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  if (cache.size() >= kMaxEntries) cache.clear();
+  icu::UnicodeString exact = NormalizeWordU(icu::UnicodeString(word, length));
+  WordForms f{ToUtf8(exact), ToUtf8(FoldU(exact))};
+  return cache.emplace(std::move(key), std::move(f)).first->second;
+}
+
 }  // namespace
 
 std::string Analyzer::NormalizeWord(std::string_view utf8) {
@@ -258,7 +289,7 @@ AnalyzedText Analyzer::Analyze(std::string_view utf8) {
   }
   off[static_cast<size_t>(text.length())] = bytes;
 
-  std::unique_ptr<icu::BreakIterator> bi(WordBreakPrototype().clone());
+  icu::BreakIterator* bi = &ThreadWordBreaker();
   bi->setText(text);
   int32_t start = bi->first();
   int32_t prev_end = -1;
@@ -266,12 +297,11 @@ AnalyzedText Analyzer::Analyze(std::string_view utf8) {
   for (int32_t end = bi->next(); end != icu::BreakIterator::DONE; start = end, end = bi->next()) {
     int32_t status = bi->getRuleStatus();
     if (status < UBRK_WORD_NUMBER) continue;  // spaces, punctuation
-    icu::UnicodeString word(text, start, end - start);
     Token t;
     t.is_number = status < UBRK_WORD_NUMBER_LIMIT;
-    icu::UnicodeString exact = NormalizeWordU(word);
-    t.exact = ToUtf8(exact);
-    t.folded = ToUtf8(FoldU(exact));
+    const WordForms& forms = CachedForms(text.getBuffer() + start, end - start);
+    t.exact = forms.exact;
+    t.folded = forms.folded;
     t.begin = off[static_cast<size_t>(start)];
     t.end = off[static_cast<size_t>(end)];
     t.position = pos++;
@@ -304,7 +334,7 @@ AnalyzedText Analyzer::Analyze(std::string_view utf8) {
     int32_t b = i;
     int32_t e = j;
     while (e > b && (text.charAt(e - 1) == '-' || text.charAt(e - 1) == '/')) --e;
-    if (e - b >= 3 && text.indexOf(u'/', b) >= 0 && text.indexOf(u'/', b) < e) {
+    if (e - b >= 3 && text.indexOf(u'/', b, e - b) >= 0) {
       std::string canon = CanonicalDocNumber(ToUtf8(icu::UnicodeString(text, b, e - b)));
       if (!canon.empty()) out.doc_numbers.push_back(std::move(canon));
     }

@@ -37,8 +37,9 @@ struct AnalyzedText {
   std::vector<std::string> doc_numbers;
 };
 
-// Stateless facade over cached ICU objects. Thread-safe: every call creates
-// its own break iterator (cloned from a shared prototype).
+// Stateless facade over cached ICU objects. Thread-safe: each thread keeps its
+// own break iterator (cloned once from a shared prototype) and a bounded cache
+// of word forms, which never changes a result.
 class Analyzer {
  public:
   // Analyses UTF-8 text. Never fails: invalid UTF-8 sequences become U+FFFD.

@@ -5,7 +5,12 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <unordered_set>
 
 #include "archive/base/log.h"
@@ -220,7 +225,8 @@ struct Highlight {
 
 class QueryBuilder {
  public:
-  QueryBuilder(const RankingOptions& r) : r_(r) {}
+  // `db` (may be null) gives term frequencies for dropping common syllables.
+  QueryBuilder(const RankingOptions& r, const Xapian::Database* db) : r_(r), db_(db) {}
 
   // Ranked part for plain words in all text.
   Xapian::Query Words(std::string_view text, Highlight& hl) const {
@@ -243,19 +249,38 @@ class QueryBuilder {
                                     : kFoldedBigramPrefix + toks[i - 1].folded + "_" + t.folded);
       }
     }
-    std::vector<Xapian::Query> parts;
-    if (exact_mode) {
-      if (!syl.empty()) parts.push_back(OrOf(syl));
-      if (!fold.empty() && r_.folded_weight > 0) {
-        parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, OrOf(fold), r_.folded_weight);
+    // Long queries: terms found in more than common_df of all documents only
+    // add weight (OP_AND_MAYBE) to documents that match a rarer term; they
+    // never bring in a document alone. Their posting lists are most of the
+    // matcher's work, and a document matching only common syllables of a
+    // long question does not reach the top hits anyway.
+    Xapian::doccount max_df = 0;
+    if (r_.common_df > 0 && db_ != nullptr && toks.size() >= r_.long_query_tokens) {
+      max_df = static_cast<Xapian::doccount>(r_.common_df * db_->get_doccount());
+    }
+    // One flat OR of terms, each scaled on its own: the same scores as an OR
+    // of three scaled ORs (syllables, folded, bigrams), but Xapian's matcher
+    // then pairs the terms by frequency and can stop reading the long posting
+    // lists of common syllables once they cannot lift a document into the
+    // top hits (docs/benchmarks-search.md, "Long queries").
+    std::vector<Xapian::Query> leaves, common;
+    auto add = [&](std::vector<Xapian::Query>& qs, double w) {
+      for (Xapian::Query& q : qs) {
+        bool is_common = max_df > 0 && db_->get_termfreq(*q.get_terms_begin()) > max_df;
+        Xapian::Query leaf = w == 1.0 ? std::move(q) : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, w);
+        (is_common ? common : leaves).push_back(std::move(leaf));
       }
-    } else if (!fold.empty()) {
-      parts.push_back(OrOf(fold));
+    };
+    if (exact_mode) {
+      add(syl, 1.0);
+      if (r_.folded_weight > 0) add(fold, r_.folded_weight);
+    } else {
+      add(fold, 1.0);
     }
-    if (!big.empty() && r_.bigram_weight > 0) {
-      parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, OrOf(big), r_.bigram_weight);
-    }
-    return OrOf(parts);
+    if (r_.bigram_weight > 0) add(big, r_.bigram_weight);
+    if (leaves.empty()) return OrOf(common);
+    if (common.empty()) return OrOf(leaves);
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, OrOf(leaves), OrOf(common));
   }
 
   // Boolean-ish part: a phrase or field restriction (all syllables required).
@@ -288,6 +313,7 @@ class QueryBuilder {
 
  private:
   const RankingOptions& r_;
+  const Xapian::Database* db_;
 };
 
 std::string HtmlEscape(std::string_view s) {
@@ -400,15 +426,35 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& dir, R
   return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
 }
 
-Status IndexWriter::Put(const IndexDocument& d) {
-  if (d.id.empty()) return InvalidArgumentError("index document without id");
-  if (d.id.size() > kMaxTermBytes) return InvalidArgumentError("index document id too long");
+// A document analysed into its Xapian form, ready for the writer.
+struct IndexWriter::Prepared {
+  Status status;
   Xapian::Document doc;
-  const RankingOptions& r = impl_->ranking;
+  std::string id_term;
+  std::vector<LegacyEncoding> repaired;  // one entry per field re-decoded
+};
+
+IndexWriter::Prepared IndexWriter::Prepare(const IndexDocument& d, const RankingOptions& r) {
+  Prepared p;
+  if (d.id.empty()) {
+    p.status = InvalidArgumentError("index document without id");
+    return p;
+  }
+  if (d.id.size() > kMaxTermBytes) {
+    p.status = InvalidArgumentError("index document id too long");
+    return p;
+  }
+  p.status = CallXapian("index " + d.id, [&] { BuildDocument(d, r, p); });
+  return p;
+}
+
+void IndexWriter::BuildDocument(const IndexDocument& d, const RankingOptions& r, Prepared& p) {
+  Xapian::Document& doc = p.doc;
   Xapian::termpos base = 0;
   auto repair = [&](const std::string& s) {
+    if (!MayNeedRepair(s)) return s;  // Unicode or ASCII text: nothing to score
     RepairedText rt = RepairEncoding(s);
-    if (rt.encoding != LegacyEncoding::kUtf8) ++repaired_[std::string(LegacyEncodingName(rt.encoding))];
+    if (rt.encoding != LegacyEncoding::kUtf8) p.repaired.push_back(rt.encoding);
     return rt.text;
   };
   std::string subject = repair(d.subject);
@@ -469,10 +515,69 @@ Status IndexWriter::Put(const IndexDocument& d) {
   PutField(data, d.issued_date);
   PutField(data, TruncateUtf8(subj.normalized + "\n" + text.normalized, kMaxStoredText));
   doc.set_data(data);
+  p.id_term = std::move(id_term);
+}
 
-  KHOLUU_RETURN_IF_ERROR(CallXapian("index " + d.id, [&] { impl_->db.replace_document(id_term, doc); }));
+Status IndexWriter::Apply(Prepared& p) {
+  KHOLUU_RETURN_IF_ERROR(p.status);
+  for (LegacyEncoding e : p.repaired) ++repaired_[std::string(LegacyEncodingName(e))];
+  KHOLUU_RETURN_IF_ERROR(CallXapian("index " + p.id_term.substr(std::strlen(kIdPrefix)),
+                                    [&] { impl_->db.replace_document(p.id_term, p.doc); }));
   if (++pending_ >= batch_size_) return Commit();
   return Status::Ok();
+}
+
+Status IndexWriter::Put(const IndexDocument& d) {
+  Prepared p = Prepare(d, impl_->ranking);
+  return Apply(p);
+}
+
+Status IndexWriter::PutMany(std::span<const IndexDocument> docs) {
+  // One analysis thread fills a queue of at most kMaxQueued chunks; this
+  // thread writes them in order. The analysis thread keeps its word cache
+  // (analyzer.cc) for the whole call.
+  constexpr size_t kChunk = 64;
+  constexpr size_t kMaxQueued = 4;
+  const RankingOptions ranking = impl_->ranking;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::vector<Prepared>> queue;
+  bool stop = false;
+  std::jthread worker([&] {
+    for (size_t begin = 0; begin < docs.size(); begin += kChunk) {
+      std::vector<Prepared> chunk;
+      chunk.reserve(kChunk);
+      for (size_t i = begin; i < std::min(docs.size(), begin + kChunk); ++i) {
+        chunk.push_back(Prepare(docs[i], ranking));
+      }
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return stop || queue.size() < kMaxQueued; });
+      if (stop) return;
+      queue.push_back(std::move(chunk));
+      cv.notify_all();
+    }
+  });
+  Status result = Status::Ok();
+  for (size_t begin = 0; begin < docs.size() && result.ok(); begin += kChunk) {
+    std::vector<Prepared> chunk;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return !queue.empty(); });
+      chunk = std::move(queue.front());
+      queue.pop_front();
+      cv.notify_all();
+    }
+    for (Prepared& p : chunk) {
+      result = Apply(p);
+      if (!result.ok()) break;
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stop = true;
+    cv.notify_all();
+  }
+  return result;  // the worker is joined here (std::jthread)
 }
 
 Status IndexWriter::Delete(const std::string& id) {
@@ -522,7 +627,7 @@ Result<SearchResults> Searcher::Search(const SearchRequest& req) {
   if (req.limit > 1000) return InvalidArgumentError("limit above 1000");
   KHOLUU_ASSIGN_OR_RETURN(ParsedQuery pq, ParseQuery(req.query));
   const RankingOptions& r = impl_->ranking;
-  QueryBuilder qb(r);
+  QueryBuilder qb(r, &impl_->db);
   Highlight hl;
   std::vector<Xapian::Query> optional, required, excluded;
   for (const QueryClause& c : pq.clauses) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,8 +48,14 @@ struct RankingOptions {
   double docnumber_weight = 8.0;    // an exact document-number match
   bool question_stopwords = true;   // drop question phrasing ("đúng hay sai", "nào sau đây")
   double k1 = 1.2, b = 0.75;        // BM25
+  // In queries of at least long_query_tokens syllables, terms found in more
+  // than this fraction of all documents only add weight to documents that
+  // match a rarer term of the query (OP_AND_MAYBE); 0 turns this off.
+  double common_df = 0.05;
+  size_t long_query_tokens = 6;
 };
 
+// Not thread-safe: one owner thread (PutMany runs a helper thread of its own).
 class IndexWriter {
  public:
   // Opens or creates the index in `dir`. Errors: kUnavailable if another
@@ -63,6 +70,11 @@ class IndexWriter {
   // `batch_size` changes (default 1000). Errors: kInvalidArgument for an
   // empty id; Xapian errors as in Open.
   Status Put(const IndexDocument& d);
+  // Put() of each document in order, faster for many documents: a second
+  // thread analyses documents ahead of this one, which writes them. Stops at
+  // the first error and returns it; the documents before it are indexed
+  // (and committed by the batch rule as with Put). Errors: as Put.
+  Status PutMany(std::span<const IndexDocument> docs);
   // Removes the document with this id; kNotFound if there is none.
   Status Delete(const std::string& id);
   // Makes every change so far durable and visible to searchers.
@@ -73,7 +85,12 @@ class IndexWriter {
 
  private:
   struct Impl;
+  struct Prepared;  // an analysed document (index.cc)
   explicit IndexWriter(std::unique_ptr<Impl> impl);
+  // Analysis only: no database access, safe on any thread.
+  static Prepared Prepare(const IndexDocument& d, const RankingOptions& r);
+  static void BuildDocument(const IndexDocument& d, const RankingOptions& r, Prepared& p);
+  Status Apply(Prepared& p);
   std::unique_ptr<Impl> impl_;
   size_t batch_size_ = 1000;
   size_t pending_ = 0;

@@ -263,6 +263,38 @@ std::string DecodeLegacy(std::string_view bytes, LegacyEncoding e) {
   return ReplaceInvalidUtf8(bytes);
 }
 
+bool MayNeedRepair(std::string_view s) {
+  bool high = false;
+  bool beyond = false;  // a character outside Latin-1 and CP1252
+  for (size_t i = 0; i < s.size();) {
+    auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) {
+      ++i;
+      continue;
+    }
+    high = true;
+    size_t n = b0 >= 0xC2 && b0 <= 0xDF ? 2 : b0 >= 0xE0 && b0 <= 0xEF ? 3 : b0 >= 0xF0 && b0 <= 0xF4 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return true;  // not UTF-8: raw legacy bytes
+    uint32_t c = b0 & (n == 2 ? 0x1Fu : n == 3 ? 0x0Fu : 0x07u);
+    for (size_t k = 1; k < n; ++k) {
+      auto b = static_cast<unsigned char>(s[i + k]);
+      if ((b & 0xC0) != 0x80) return true;
+      c = (c << 6) | (b & 0x3Fu);
+    }
+    if ((n == 3 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) || (n == 4 && (c < 0x10000 || c > 0x10FFFF))) {
+      return true;
+    }
+    if (c > 0xFF) {
+      bool cp1252 = false;
+      for (uint16_t x : kCp1252High) cp1252 = cp1252 || (x != 0 && x == c);
+      beyond = beyond || !cp1252;
+    }
+    i += n;
+  }
+  // Valid UTF-8 beyond Latin-1/CP1252, or pure ASCII, is kept as given.
+  return high && !beyond;
+}
+
 RepairedText RepairEncoding(std::string_view input) {
   RepairedText best;
   std::optional<std::u32string> cps = DecodeUtf8(input);

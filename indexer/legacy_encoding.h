@@ -32,6 +32,13 @@ struct RepairedText {
 // replacements. Thread-safe.
 RepairedText RepairEncoding(std::string_view input);
 
+// False when RepairEncoding(input) certainly returns `input` unchanged as
+// kUtf8: pure ASCII, or valid UTF-8 with a character outside Latin-1 and
+// CP1252 (so it cannot be a single-byte view of legacy bytes). True when it
+// may re-decode. One pass, no allocation: callers with mostly Unicode text
+// skip RepairEncoding's scoring with it. Thread-safe.
+bool MayNeedRepair(std::string_view input);
+
 // Decodes `bytes` as `e` into UTF-8 NFC ("" for kUtf8 input that is not valid
 // UTF-8 is never returned: invalid sequences become U+FFFD). Exposed for tests.
 std::string DecodeLegacy(std::string_view bytes, LegacyEncoding e);

@@ -381,6 +381,36 @@ TEST(LegacyEncoding, EachEncodingRepairsToTheSameTerms) {
   }
 }
 
+// MayNeedRepair is only a shortcut: when it says no, RepairEncoding keeps the
+// text as given.
+TEST(LegacyEncoding, MayNeedRepairNeverHidesARepair) {
+  std::vector<std::string> inputs = {"", "Annual report 2019", "văn bản điện tử",
+                                     "Le caf\xC3\xA9", "V\xC2\xA8n b\xC2\xB6n",
+                                     "v\xA8n b\xB6n", "\xE2\x80\x9Cquoted\xE2\x80\x9D",
+                                     "ti\xE1\xBA\xBFng Vi\xE1\xBB\x87t \xFF"};
+  for (const char* s : kSentences) {
+    inputs.push_back(s);
+    for (const Case& c : kCases) {
+      if (auto b = c.encode(s)) {
+        inputs.push_back(*b);
+        inputs.push_back(AsLatin1Utf8(*b));
+      }
+    }
+  }
+  for (const std::string& in : inputs) {
+    if (!MayNeedRepair(in)) {
+      RepairedText r = RepairEncoding(in);
+      EXPECT_EQ(r.encoding, LegacyEncoding::kUtf8) << in;
+      EXPECT_EQ(r.text, in);
+    }
+  }
+  EXPECT_FALSE(MayNeedRepair("văn bản điện tử"));
+  EXPECT_FALSE(MayNeedRepair("plain ascii"));
+  EXPECT_TRUE(MayNeedRepair("V\xC2\xA8n b\xC2\xB6n"));   // Latin-1 view of TCVN3
+  EXPECT_TRUE(MayNeedRepair("v\xA8n b\xB6n"));             // raw TCVN3 bytes
+  EXPECT_TRUE(MayNeedRepair("văn bản \xFF"));              // invalid UTF-8 later on
+}
+
 TEST(LegacyEncoding, UnicodeAndAsciiTextIsLeftAlone) {
   for (const char* s : kSentences) {
     RepairedText r = RepairEncoding(s);

@@ -195,6 +195,88 @@ TEST_F(IndexTest, HostileQueries) {
   EXPECT_EQ(searcher_->Search(r).status().code(), StatusCode::kInvalidArgument);
 }
 
+// PutMany gives the same index as Put, document by document.
+TEST(IndexWriterPutMany, SameResultsAsPutAndStopsAtFirstError) {
+  testing::TempDir tmp;
+  std::vector<IndexDocument> docs;
+  for (int i = 0; i < 300; ++i) {
+    docs.push_back(Doc("m" + std::to_string(i), "Quyết định số " + std::to_string(i),
+                       i % 3 == 0 ? "gửi nhận văn bản điện tử" : "chế độ báo cáo định kỳ",
+                       "2019-01-01", 1, "G22", "Quyết định"));
+  }
+  docs.push_back(Doc("V1", "", "V\xA8n b\xB6n \xAE\xB8" "c gi\xFA", "2019-01-01", 1, "G22", "x"));
+  auto one = IndexWriter::Open(tmp.path() + "/one");
+  auto many = IndexWriter::Open(tmp.path() + "/many");
+  ASSERT_TRUE(one.ok() && many.ok());
+  for (const IndexDocument& d : docs) ASSERT_OK((*one)->Put(d));
+  ASSERT_OK((*many)->PutMany(docs));
+  EXPECT_EQ((*one)->repaired(), (*many)->repaired());
+  ASSERT_OK((*one)->Commit());
+  ASSERT_OK((*many)->Commit());
+  auto a = Searcher::Open(tmp.path() + "/one");
+  auto b = Searcher::Open(tmp.path() + "/many");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ((*a)->doc_count(), 301u);
+  EXPECT_EQ((*b)->doc_count(), 301u);
+  for (const char* q : {"văn bản điện tử", "bao cao dinh ky", "quyết định 17", "văn bản"}) {
+    SearchRequest r;
+    r.query = q;
+    r.limit = 20;
+    auto ra = (*a)->Search(r);
+    auto rb = (*b)->Search(r);
+    ASSERT_TRUE(ra.ok() && rb.ok());
+    ASSERT_EQ(ra->hits.size(), rb->hits.size()) << q;
+    for (size_t i = 0; i < ra->hits.size(); ++i) {
+      EXPECT_EQ(ra->hits[i].document, rb->hits[i].document) << q;
+      EXPECT_EQ(ra->hits[i].score, rb->hits[i].score) << q;
+    }
+  }
+  // The first bad document stops the batch; those before it are indexed.
+  std::vector<IndexDocument> bad = {Doc("ok1", "a", "b", "", 1, "G22", "x"),
+                                    Doc("", "a", "b", "", 1, "G22", "x"),
+                                    Doc("ok2", "a", "b", "", 1, "G22", "x")};
+  EXPECT_EQ((*many)->PutMany(bad).code(), StatusCode::kInvalidArgument);
+  ASSERT_OK((*many)->Commit());
+  ASSERT_OK((*b)->Reopen());
+  EXPECT_EQ((*b)->doc_count(), 302u);
+}
+
+// Long queries: a term in more than common_df of the documents only adds
+// weight to documents matching a rarer term of the query.
+TEST(LongQueries, CommonTermsOnlyAddWeight) {
+  testing::TempDir tmp;
+  auto w = IndexWriter::Open(tmp.path() + "/i");
+  ASSERT_TRUE(w.ok());
+  // "quy định" is in every document; "hôn nhân" in one.
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_OK((*w)->Put(Doc("c" + std::to_string(i), "", "quy định chung của cơ quan nhà nước",
+                            "", 1, "G22", "x")));
+  }
+  ASSERT_OK((*w)->Put(Doc("h", "", "quy định về hôn nhân và gia đình", "", 1, "G22", "x")));
+  ASSERT_OK((*w)->Commit());
+  const std::string long_query = "theo quy định thì điều kiện kết hôn trong luật hôn nhân là gì";
+  for (double common_df : {0.0, 0.5}) {
+    RankingOptions r;
+    r.common_df = common_df;
+    auto s = Searcher::Open(tmp.path() + "/i", r);
+    ASSERT_TRUE(s.ok());
+    SearchRequest req;
+    req.query = long_query;
+    req.limit = 100;
+    auto res = (*s)->Search(req);
+    ASSERT_TRUE(res.ok());
+    ASSERT_FALSE(res->hits.empty());
+    EXPECT_EQ(res->hits.front().document, "h");
+    // Off: every document matches "quy định". On: only the one with a rare term.
+    EXPECT_EQ(res->hits.size(), common_df == 0 ? 41u : 1u);
+    // Short queries are never affected.
+    req.query = "quy định";
+    res = (*s)->Search(req);
+    ASSERT_TRUE(res.ok());
+    EXPECT_EQ(res->hits.size(), 41u);
+  }
+}
+
 TEST(QueryParser, Clauses) {
   auto q = ParseQuery("văn bản \"điện tử\" -mật subject:lưu 2019..2021 28/2018/QĐ-TTg");
   ASSERT_TRUE(q.ok());

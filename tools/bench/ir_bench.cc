@@ -87,6 +87,10 @@ int RunIrBench(const std::vector<std::string>& args) {
         ranking.k1 = v;
       } else if (k == "b") {
         ranking.b = v;
+      } else if (k == "common") {
+        ranking.common_df = v;
+      } else if (k == "long") {
+        ranking.long_query_tokens = static_cast<size_t>(v);
       } else {
         return Usage("unknown ranking key " + k);
       }
@@ -127,6 +131,7 @@ int RunIrBench(const std::vector<std::string>& args) {
       return kFailed;
     }
     (*w)->set_batch_size(100000);
+    std::vector<indexer::IndexDocument> docs;
     for (auto it = articles.begin(); it != articles.end(); ++it) {
       if (!it.value().is_string()) continue;
       const std::string& key = it.key();
@@ -139,11 +144,11 @@ int RunIrBench(const std::vector<std::string>& args) {
       size_t nl = text.find('\n');
       d.subject = text.substr(0, nl);
       d.body = nl == std::string::npos ? "" : text.substr(nl + 1);
-      Status s = (*w)->Put(d);
-      if (!s.ok()) {
-        std::cerr << "kholuu-bench ir: " << s.ToString() << "\n";
-        return kFailed;
-      }
+      docs.push_back(std::move(d));
+    }
+    if (Status s = (*w)->PutMany(docs); !s.ok()) {
+      std::cerr << "kholuu-bench ir: " << s.ToString() << "\n";
+      return kFailed;
     }
     if (Status s = (*w)->Commit(); !s.ok()) {
       std::cerr << "kholuu-bench ir: " << s.ToString() << "\n";

@@ -12,6 +12,7 @@
 #include "tools/bench/ir_bench.h"
 #include "tools/bench/pdfa_bench.h"
 #include "tools/bench/sig_bench.h"
+#include "tools/bench/search_bench.h"
 #include "tools/bench/store_bench.h"
 
 namespace {
@@ -37,6 +38,7 @@ constexpr Subcommand kSubcommands[] = {
     {"ir", kholuu::bench::kIrSummary, &kholuu::bench::RunIrBench},
     {"pdfa", "PDF/A validation: files/s and peak memory, vs qpdf --check", &RunPdfa},
     {"sig", kholuu::bench::kSigSummary, &kholuu::bench::RunSigBench},
+    {"search", kholuu::bench::kSearchSummary, &kholuu::bench::RunSearchBench},
 };
 
 void PrintUsage(std::FILE* out) {
