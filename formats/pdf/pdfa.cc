@@ -1800,7 +1800,10 @@ class Validator {
   // Tolerance: 1 unit (1/1000 of text space), as veraPDF uses; rounding of
   // a 2048-unit advance to 1000 units stays within it.
   void CheckFontPrograms() {
-    for (const auto& [f, shown] : shown_) {
+    for (const auto& entry : shown_) {
+      // Named variables, not a structured binding: clang 14 cannot capture one in a lambda.
+      const PdfObject* f = entry.first;
+      const std::string& shown = entry.second;
       const std::string st = GetName(f, "Subtype");
       Guarded([&] { CheckGlyphSets(f, st); });
       if (part_ >= 2) Guarded([&] { CheckNotdef(f, st, shown_all_[f]); });
