@@ -12,7 +12,8 @@
 // (plus "split", "strip_diacritics"). --split even|odd evaluates every other
 // query only (a held-out half for checking that a change generalises).
 // --ranking changes one RankingOptions knob for ablations: bigram=W,
-// folded=W, subject=N, file=N, questions=0|1, k1=X, b=X.
+// folded=W, subject=N, file=N, questions=0|1, k1=X, b=X, common=X (common_df),
+// long=N (long_query_tokens).
 // Exit status: 0 measured, 1 indexing or searching failed, 2 usage or
 // unreadable input.
 #pragma once
