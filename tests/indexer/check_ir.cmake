@@ -1,7 +1,9 @@
 # Runs the ir evaluation with and without diacritics and checks MRR@10.
 if(NOT EXISTS "${CORPUS}/articles.json")
+  # ctest marks the test skipped on this message (SKIP_REGULAR_EXPRESSION);
+  # cmake_language(EXIT) needs CMake 3.29, newer than Debian 12's.
   message("ALQAC corpus not found at ${CORPUS}: skipped")
-  cmake_language(EXIT 77)
+  return()
 endif()
 foreach(mode "" "--strip-diacritics")
   execute_process(COMMAND ${EVAL} --articles ${CORPUS}/articles.json --queries ${CORPUS}/train.json ${mode}
