@@ -11,6 +11,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <span>
@@ -536,6 +537,26 @@ LatencyFigures Summarise(const std::vector<double>& ms, const std::vector<size_t
 const char* const kClasses[] = {"short", "short_nodiac", "long", "long_nodiac"};
 
 // ---- kholuu ------------------------------------------------------------------------
+// Runs every query once untimed (warm-up), then once timed, and summarises
+// latency and hit counts per query class. `run` sets the number of hits.
+Status TimeQueries(const std::vector<BenchQuery>& queries,
+                   const std::function<Status(const BenchQuery&, size_t*)>& run,
+                   std::map<std::string, LatencyFigures>& out) {
+  size_t unused = 0;
+  for (const BenchQuery& q : queries) KHOLUU_RETURN_IF_ERROR(run(q, &unused));  // warm-up
+  std::map<std::string, std::vector<double>> ms;
+  std::map<std::string, std::vector<size_t>> hits;
+  for (const BenchQuery& q : queries) {
+    size_t n = 0;
+    double t0 = NowSeconds();
+    KHOLUU_RETURN_IF_ERROR(run(q, &n));
+    ms[q.klass].push_back((NowSeconds() - t0) * 1000);
+    hits[q.klass].push_back(n);
+  }
+  for (const char* c : kClasses) out[c] = Summarise(ms[c], hits[c]);
+  return Status::Ok();
+}
+
 Result<IndexFigures> IndexKholuu(const std::vector<indexer::IndexDocument>& docs, const std::string& dir,
                                  uint64_t batch) {
   IndexFigures f;
@@ -574,19 +595,7 @@ Status QueryKholuu(const std::string& dir, const std::vector<BenchQuery>& querie
     *hits = r.hits.size();
     return Status::Ok();
   };
-  size_t unused = 0;
-  for (const BenchQuery& q : queries) KHOLUU_RETURN_IF_ERROR(run(q, &unused));  // warm-up
-  std::map<std::string, std::vector<double>> ms;
-  std::map<std::string, std::vector<size_t>> hits;
-  for (const BenchQuery& q : queries) {
-    size_t n = 0;
-    double t0 = NowSeconds();
-    KHOLUU_RETURN_IF_ERROR(run(q, &n));
-    ms[q.klass].push_back((NowSeconds() - t0) * 1000);
-    hits[q.klass].push_back(n);
-  }
-  for (const char* c : kClasses) out[c] = Summarise(ms[c], hits[c]);
-  return Status::Ok();
+  return TimeQueries(queries, run, out);
 }
 
 // ---- SQLite FTS5 -------------------------------------------------------------------
@@ -717,19 +726,7 @@ Status QueryFts5(const std::string& path, const std::vector<BenchQuery>& all, ui
     *hits = n;
     return Status::Ok();
   };
-  size_t unused = 0;
-  for (const BenchQuery& q : queries) KHOLUU_RETURN_IF_ERROR(run(q, &unused));  // warm-up
-  std::map<std::string, std::vector<double>> ms;
-  std::map<std::string, std::vector<size_t>> hits;
-  for (const BenchQuery& q : queries) {
-    size_t n = 0;
-    double t0 = NowSeconds();
-    KHOLUU_RETURN_IF_ERROR(run(q, &n));
-    ms[q.klass].push_back((NowSeconds() - t0) * 1000);
-    hits[q.klass].push_back(n);
-  }
-  for (const char* c : kClasses) out[c] = Summarise(ms[c], hits[c]);
-  return Status::Ok();
+  return TimeQueries(queries, run, out);
 }
 
 // /proc/loadavg's first three fields: the CPUs are shared with other work.
