@@ -23,12 +23,6 @@ struct GetArgs {
   std::string out;
 };
 
-int Fail(const Common& c, const Status& s) {
-  if (c.json) std::cout << ErrorJson(s).dump(2) << "\n";
-  std::cerr << "kholuu: " << s.message() << "\n";
-  return ExitCodeFor(s);
-}
-
 // Picks the component of `document_id` with the wanted role.
 Result<model::Component> FindComponent(const archive::TxnView& r, const std::string& id,
                                        model::ComponentRole role) {

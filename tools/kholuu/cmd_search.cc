@@ -35,12 +35,6 @@ struct ReindexArgs {
   bool outbox_only = false;
 };
 
-int Fail(const Common& c, const Status& s) {
-  if (c.json) std::cout << ErrorJson(s).dump(2) << "\n";
-  std::cerr << "kholuu: " << s.message() << "\n";
-  return ExitCodeFor(s);
-}
-
 std::string IndexDir(const Common& c) { return c.data + "/index"; }
 
 // Until text extraction exists (formats/), the indexed body is the

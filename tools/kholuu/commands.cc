@@ -28,14 +28,6 @@ void Print(const Common& c, const json& j, const std::string& text) {
   std::cout.flush();
 }
 
-int Fail(const Common& c, const Status& s) {
-  if (c.json) {
-    std::cout << ErrorJson(s).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-  }
-  std::cerr << "kholuu: " << s.message() << "\n";
-  return ExitCodeFor(s);
-}
-
 Result<std::unique_ptr<Archive>> OpenArchive(const Common& c, bool read_only = false) {
   archive::ArchiveOptions o;
   o.read_only = read_only;
@@ -43,6 +35,14 @@ Result<std::unique_ptr<Archive>> OpenArchive(const Common& c, bool read_only = f
 }
 
 }  // namespace
+
+int Fail(const Common& c, const Status& s) {
+  if (c.json) {
+    std::cout << ErrorJson(s).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  }
+  std::cerr << "kholuu: " << s.message() << "\n";
+  return ExitCodeFor(s);
+}
 
 int CmdInit(const Common& c) {
   Result<std::unique_ptr<Archive>> a = Archive::Init(c.data);

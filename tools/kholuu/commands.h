@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "archive/base/status.h"
+
 namespace kholuu::cli {
 
 struct Common {
@@ -12,6 +14,11 @@ struct Common {
   bool json = false;
   std::string actor;  // recorded in audit entries: "cli:<user>"
 };
+
+// Reports a failed command: the error JSON on stdout with --json (invalid
+// UTF-8 in a message is replaced, never thrown), the message on stderr.
+// Returns the exit status for `s` (json_out.h).
+int Fail(const Common& c, const Status& s);
 
 int CmdInit(const Common& c);
 int CmdShow(const Common& c, const std::string& id);
