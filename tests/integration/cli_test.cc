@@ -32,7 +32,7 @@ class CliTest : public ::testing::Test {
 
   RunResult Kholuu(std::vector<std::string> args, const std::string& data = "",
                    const testing::RunOptions& options = {}) {
-    std::vector<std::string> argv = {testing::BinDir() + "/kholuu"};
+    std::vector<std::string> argv = {binary_.empty() ? testing::BinDir() + "/kholuu" : binary_};
     argv.insert(argv.end(), args.begin(), args.end());
     argv.push_back("--data");
     argv.push_back(data.empty() ? data_ : data);
@@ -73,6 +73,7 @@ class CliTest : public ::testing::Test {
 
   TempDir dir_;
   std::string data_;
+  std::string binary_;  // the kholuu to run; empty: the one in the build tree
 };
 
 TEST_F(CliTest, InitTwiceIsAUsageError) {
@@ -254,6 +255,14 @@ TEST_F(CliTest, ReadOnlyDirectoryRefusesWritesAndChangesNothing) {
     }
   };
   bool root = ::geteuid() == 0;
+  if (root) {
+    // The build tree may sit below a directory nobody cannot enter (a
+    // mktemp -d clone is 0700): run a copy of the binary from the test dir.
+    std::string copy = dir_.Sub("kholuu-bin");
+    testing::WriteTestFile(copy, testing::ReadTestFile(testing::BinDir() + "/kholuu"));
+    ASSERT_EQ(::chmod(copy.c_str(), 0755), 0);
+    binary_ = copy;
+  }
   if (!root) {
     ::chmod((data_ + "/catalog").c_str(), 0555);
     ::chmod((data_ + "/blobs").c_str(), 0555);
@@ -263,6 +272,7 @@ TEST_F(CliTest, ReadOnlyDirectoryRefusesWritesAndChangesNothing) {
                               "", as_nobody)
                      : Kholuu({"put", file, "--file-code", "000.00.00.H49.2024.01.VP",
                                "--subject", "x", "--issued", "2024-01-01", "--organ-name", "y"});
+  binary_.clear();
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_THAT(r.err, HasSubstr("ermission denied"));
   if (!root) {
