@@ -147,7 +147,7 @@ int CmdSigVerify(const Common& c, const SigArgs& a) {
     if (!store.ok()) {
       Status s = store.status();
       s.Annotate("trust store");
-      if (c.json) std::cout << ErrorJson(s).dump(2) << "\n";
+      if (c.json) std::cout << DumpJson(ErrorJson(s)) << "\n";
       std::cerr << "kholuu: " << s.message() << "\n";
       return ExitCodeFor(s);
     }
@@ -174,7 +174,7 @@ int CmdSigVerify(const Common& c, const SigArgs& a) {
                    {"signatures", sigs}});
     if (!c.json) PrintText(file, *report);
   }
-  if (c.json) std::cout << out.dump(2) << "\n";
+  if (c.json) std::cout << DumpJson(out) << "\n";
   return rc;
 }
 

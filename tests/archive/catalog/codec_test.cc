@@ -79,6 +79,7 @@ model::Document FullDocument() {
   d.edxml_document_id = "000.00.00.G22,2024/02/29,05/QĐ-TTg";
   d.access = model::AccessLevel::kConditional;
   d.created_micros = std::numeric_limits<int64_t>::min();
+  d.preservation_risk = "PDF/A-2b copy failed validation:\n6.2.11.4.1 font not embedded";
   return d;
 }
 
