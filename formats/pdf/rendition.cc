@@ -4,10 +4,12 @@
 #include "formats/pdf/rendition.h"
 
 #include <podofo/podofo.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cctype>
 #include <ctime>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <set>
@@ -327,6 +329,83 @@ Result<std::string> Rewrite(std::string_view copy, const EmbeddedFileSpec& origi
   return bytes;
 }
 
+// Owns a zlib inflate state.
+class Inflater {
+ public:
+  Inflater() { ok_ = inflateInit(&zs_) == Z_OK; }
+  ~Inflater() {
+    if (ok_) inflateEnd(&zs_);
+  }
+  Inflater(const Inflater&) = delete;
+  Inflater& operator=(const Inflater&) = delete;
+
+  // Inflates all of `in` into *out, refusing more than `cap` bytes.
+  Status Run(std::string_view in, size_t cap, std::string* out) {
+    if (!ok_) return InternalError("zlib inflateInit failed");
+    zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    zs_.avail_in = static_cast<uInt>(in.size());
+    char buf[1 << 16];
+    while (true) {
+      zs_.next_out = reinterpret_cast<Bytef*>(buf);
+      zs_.avail_out = sizeof buf;
+      int rc = inflate(&zs_, Z_NO_FLUSH);
+      size_t got = sizeof buf - zs_.avail_out;
+      if (out->size() + got > cap) return ResourceExhaustedError("an embedded file exceeds the size limit");
+      out->append(buf, got);
+      if (rc == Z_STREAM_END) return Status::Ok();
+      if (rc == Z_BUF_ERROR && zs_.avail_in == 0) return InvalidArgumentError("the compressed data is truncated");
+      if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        return InvalidArgumentError(std::string("bad compressed data: ") + (zs_.msg != nullptr ? zs_.msg : "zlib error"));
+      }
+    }
+  }
+
+ private:
+  z_stream zs_{};
+  bool ok_ = false;
+};
+
+// The decoded data of an embedded file stream, at most `cap` bytes.
+// FlateDecode without a predictor (what writers use for embedded files) and
+// unfiltered data are handled here, so that a zip bomb stops cleanly (PoDoFo
+// 0.9.8 leaks its zlib state when a sink refuses data); other filters go
+// through PoDoFo. PoDoFo exceptions propagate.
+Status DecodeEmbedded(PoDoFo::PdfVecObjects& objs, PdfObject* stream, size_t cap, std::string* out) {
+  PdfObject* filter = Key(objs, stream, "Filter");
+  if (filter != nullptr && filter->IsArray() && filter->GetArray().size() == 1) filter = &filter->GetArray()[0];
+  PdfObject* parms = Key(objs, stream, "DecodeParms");
+  if (parms != nullptr && parms->IsArray() && parms->GetArray().size() == 1) parms = &parms->GetArray()[0];
+  PdfObject* predictor = parms != nullptr && parms->IsDictionary() ? Key(objs, parms, "Predictor") : nullptr;
+  const bool plain_parms = parms == nullptr || parms->IsNull() ||
+                           (parms->IsDictionary() && (predictor == nullptr || (predictor->IsNumber() &&
+                                                                               predictor->GetNumber() <= 1)));
+  const bool flate = filter != nullptr && filter->IsName() && filter->GetName().GetName() == "FlateDecode";
+  if ((filter == nullptr || flate) && plain_parms) {
+    std::string raw;
+    internal::CappedOutput sink(&raw, flate ? std::numeric_limits<size_t>::max() : cap);
+    try {
+      stream->GetStream()->GetCopy(&sink);
+    } catch (const PdfError&) {
+      if (sink.overflow()) return ResourceExhaustedError("an embedded file exceeds the size limit");
+      throw;
+    }
+    if (!flate) {
+      *out = std::move(raw);
+      return Status::Ok();
+    }
+    Inflater inflater;
+    return inflater.Run(raw, cap, out);
+  }
+  internal::CappedOutput sink(out, cap);
+  try {
+    stream->GetStream()->GetFilteredCopy(&sink);
+  } catch (const PdfError&) {
+    if (sink.overflow()) return ResourceExhaustedError("an embedded file exceeds the size limit");
+    throw;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::string> BuildRendition(std::string_view preservation_copy, const EmbeddedFileSpec& original,
@@ -404,11 +483,11 @@ Result<std::vector<AssociatedFile>> ExtractAssociatedFiles(std::string_view pdf,
       if (PdfObject* st = Key(objs, stream, "Subtype"); st != nullptr && st->IsName()) {
         f.media_type = st->GetName().GetName();
       }
-      internal::CappedOutput sink(&f.bytes, std::min(limits.max_file_bytes, limits.max_total_bytes - total));
       try {
-        stream->GetStream()->GetFilteredCopy(&sink);
+        Status s = DecodeEmbedded(objs, stream, std::min(limits.max_file_bytes, limits.max_total_bytes - total),
+                                  &f.bytes);
+        if (!s.ok()) return std::move(s).Annotate("the embedded file \"" + f.name + "\"");
       } catch (const PdfError& e) {
-        if (sink.overflow()) return ResourceExhaustedError("an embedded file exceeds the size limit");
         return FromPdfError(e, "decoding the embedded file \"" + f.name + "\"");
       }
       total += f.bytes.size();

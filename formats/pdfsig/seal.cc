@@ -11,6 +11,7 @@
 
 #include "archive/base/digest.h"
 #include "formats/pdfsig/internal/pdf_syntax.h"
+#include "formats/x509/x509.h"
 
 namespace kholuu::formats::pdfsig {
 namespace {
@@ -174,14 +175,13 @@ Result<std::string> TextString(std::string_view utf8) {
   return "<" + Hex(u16) + ">";
 }
 
+// "D:YYYYMMDDHHmmSS+00'00'" (UTC).
 std::string PdfDate(int64_t t) {
-  time_t tt = static_cast<time_t>(t);
-  struct tm tm {};
-  gmtime_r(&tt, &tm);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "D:%04d%02d%02d%02d%02d%02d+00'00'", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
+  std::string d = "D:";
+  for (char c : x509::FormatTime(t)) {
+    if (c >= '0' && c <= '9') d += c;
+  }
+  return d + "+00'00'";
 }
 
 // ---- reading the input
@@ -315,22 +315,29 @@ std::string Pad10(size_t v) {
   return buf;
 }
 
+// Runs of consecutive object numbers: (first, count), ascending.
+std::vector<std::pair<uint32_t, uint32_t>> Subsections(const std::map<uint32_t, size_t>& offsets) {
+  std::vector<std::pair<uint32_t, uint32_t>> runs;
+  for (const auto& entry : offsets) {
+    if (!runs.empty() && runs.back().first + runs.back().second == entry.first) {
+      ++runs.back().second;
+    } else {
+      runs.emplace_back(entry.first, 1);
+    }
+  }
+  return runs;
+}
+
 // A classic xref section (subsections of consecutive numbers) and trailer.
 std::string XrefTable(const std::map<uint32_t, size_t>& offsets, const Update& u, const std::string& trailer_keys,
                       size_t xref_at) {
   std::string s = "xref\n";
-  for (auto it = offsets.begin(); it != offsets.end();) {
-    auto run_end = it;
-    uint32_t n = 0;
-    while (run_end != offsets.end() && run_end->first == it->first + n) {
-      ++run_end;
-      ++n;
-    }
-    s += std::to_string(it->first) + " " + std::to_string(n) + "\n";
-    for (; it != run_end; ++it) {
+  for (const auto& [first, count] : Subsections(offsets)) {
+    s += std::to_string(first) + " " + std::to_string(count) + "\n";
+    for (uint32_t num = first; num < first + count; ++num) {
       char gen[8];
-      std::snprintf(gen, sizeof gen, "%05u", u.gens.at(it->first));
-      s += Pad10(it->second) + " " + gen + " n \n";
+      std::snprintf(gen, sizeof gen, "%05u", u.gens.at(num));
+      s += Pad10(offsets.at(num)) + " " + gen + " n \n";
     }
   }
   return s + "trailer\n<< " + trailer_keys + " >>\nstartxref\n" + std::to_string(xref_at) + "\n%%EOF\n";
@@ -341,18 +348,12 @@ std::string XrefStream(std::map<uint32_t, size_t> offsets, const Update& u, cons
                        uint32_t num, size_t xref_at) {
   offsets[num] = xref_at;
   std::string rows, index;
-  for (auto it = offsets.begin(); it != offsets.end();) {
-    auto run_end = it;
-    uint32_t n = 0;
-    while (run_end != offsets.end() && run_end->first == it->first + n) {
-      ++run_end;
-      ++n;
-    }
-    index += std::to_string(it->first) + " " + std::to_string(n) + " ";
-    for (; it != run_end; ++it) {
-      uint32_t gen = it->first == num ? 0 : u.gens.at(it->first);
+  for (const auto& [first, count] : Subsections(offsets)) {
+    index += std::to_string(first) + " " + std::to_string(count) + " ";
+    for (uint32_t n = first; n < first + count; ++n) {
+      uint32_t gen = n == num ? 0 : u.gens.at(n);
       rows += '\x01';
-      for (int b = 3; b >= 0; --b) rows += static_cast<char>((it->second >> (8 * b)) & 0xff);
+      for (int b = 3; b >= 0; --b) rows += static_cast<char>((offsets.at(n) >> (8 * b)) & 0xff);
       rows += static_cast<char>((gen >> 8) & 0xff);
       rows += static_cast<char>(gen & 0xff);
     }
@@ -400,11 +401,14 @@ Result<Built> BuildUpdate(const Input& in, const SealOptions& options, int64_t w
   const uint32_t field_num = next++;
 
   // The AcroForm: inline in the catalog, or its own object.
+  // (Copied out: `catalog` is modified below, which may move its entries.)
   const PdfObj* form_entry = catalog.Get("AcroForm");
-  bool form_indirect = form_entry != nullptr && form_entry->kind == Kind::kRef && in.Resolve(form_entry) != nullptr &&
-                       in.Resolve(form_entry)->kind == Kind::kDict;
-  PdfObj form = Dict();
-  if (const PdfObj* f = in.Resolve(form_entry); f != nullptr && f->kind == Kind::kDict) form = *f;
+  const PdfObj* form_p = in.Resolve(form_entry);
+  const bool form_indirect = form_entry != nullptr && form_entry->kind == Kind::kRef && form_p != nullptr &&
+                             form_p->kind == Kind::kDict;
+  const uint32_t form_num = form_indirect ? form_entry->ref_num : 0;
+  PdfObj form = form_p != nullptr && form_p->kind == Kind::kDict ? *form_p : Dict();
+  form_entry = form_p = nullptr;
   std::vector<PdfObj> fields = ArrayItems(in, form.Get("Fields"));
   std::set<std::string> taken;
   for (const PdfObj& f : fields) {
@@ -453,7 +457,7 @@ Result<Built> BuildUpdate(const Input& in, const SealOptions& options, int64_t w
     catalog_changed = true;
   }
   if (form_indirect) {
-    AddObject(&u, form_entry->ref_num, GenOf(in, form_entry->ref_num), Text(form));
+    AddObject(&u, form_num, GenOf(in, form_num), Text(form));
   } else {
     Set(&catalog, "AcroForm", form);
   }
