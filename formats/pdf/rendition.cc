@@ -115,8 +115,17 @@ Result<std::string> RewritePdfaId(std::string xmp) {
   for (size_t p = xmp.find(uri); p != std::string::npos; p = xmp.find(uri, p + 1)) {
     size_t eq = xmp.rfind('=', p);
     size_t colon = xmp.rfind("xmlns:", p);
-    if (eq == std::string::npos || colon == std::string::npos || colon > eq) continue;
-    prefixes.insert(xmp.substr(colon + 6, eq - colon - 6));
+    // Only a namespace declaration: xmlns:PREFIX="URI" or xmlns:PREFIX='URI'.
+    if (eq == std::string::npos || colon == std::string::npos || colon > eq || p != eq + 2 ||
+        (xmp[eq + 1] != '"' && xmp[eq + 1] != '\'')) {
+      continue;
+    }
+    std::string prefix = xmp.substr(colon + 6, eq - colon - 6);
+    bool name = !prefix.empty();
+    for (char c : prefix) {
+      name = name && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.');
+    }
+    if (name) prefixes.insert(prefix);
   }
   int part_done = 0;
   for (const std::string& pre : prefixes) {
