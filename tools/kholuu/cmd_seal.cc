@@ -74,7 +74,7 @@ int CmdSealInit(const Common& c, const SealArgs& a) {
                       {"key_algorithm", info->key_algorithm}, {"generated", generated},
                       {"audited", audited}};
   if (c.json) {
-    std::cout << j.dump(2) << "\n";
+    std::cout << DumpJson(j) << "\n";
   } else {
     std::cout << (generated ? "generated" : "imported") << " seal key for " << info->subject << "\n  "
               << SealKeyPath(c.data) << "\n  " << SealCertPath(c.data) << "\n  sha256 " << info->sha256_hex
@@ -96,7 +96,7 @@ int CmdSealPdf(const Common& c, const SealArgs& a) {
   Status s = WriteFileAtomic(a.out, *sealed);
   if (!s.ok()) return Fail(c, s);
   if (c.json) {
-    std::cout << nlohmann::json{{"file", a.file}, {"out", a.out}, {"bytes", sealed->size()}}.dump(2) << "\n";
+    std::cout << DumpJson({{"file", a.file}, {"out", a.out}, {"bytes", sealed->size()}}) << "\n";
   } else {
     std::cout << "sealed " << a.file << " -> " << a.out << "\n";
   }

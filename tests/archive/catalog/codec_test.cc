@@ -234,7 +234,22 @@ TEST(CodecTest, FieldsAreInAscendingTagOrder) {
     ++fields;
   }
   EXPECT_EQ(reader.error(), "");
-  EXPECT_EQ(fields, 29);  // 26 tags, plus signers twice more and to once more
+  EXPECT_EQ(fields, 30);  // 27 tags, plus signers twice more and to once more
+}
+
+// A value written before tag 27 (preservation_risk) existed reads as the same
+// document with the new field at its default.
+TEST(CodecTest, ReadsADocumentWrittenBeforeTag27) {
+  std::ifstream in(std::string(KHOLUU_CODEC_CORPUS_DIR) + "/valid-document-before-tag27",
+                   std::ios::binary);
+  ASSERT_TRUE(in.good());
+  std::stringstream contents;
+  contents << in.rdbuf();
+  auto d = DecodeDocument(contents.str());
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  model::Document expected = FullDocument();
+  expected.preservation_risk.clear();
+  EXPECT_EQ(*d, expected);
 }
 
 TEST(CodecTest, SkipsUnknownTags) {
