@@ -556,7 +556,7 @@ Result<ConversionResult> ConvertToPdfA2b(std::string_view input, std::string_vie
     KHOLUU_ASSIGN_OR_RETURN(pdf::PdfaReport own,
                             pdf::ValidatePdfa(input, pdf::PdfaProfile::kAuto, vlimits));
     result.validation_seconds += SecondsSince(vstart);
-    if (own.compliant) {
+    if (own.compliant && !options.convert_conformant) {
       result.status = ConversionStatus::kAlreadyConformant;
       result.validated = true;
       result.profile = std::string(pdf::PdfaProfileName(own.profile));

@@ -71,6 +71,10 @@ struct ConvertOptions {
   uint64_t max_input_bytes = uint64_t{1} << 30;
   // A converter output larger than this is refused (and not read).
   uint64_t max_output_bytes = uint64_t{1} << 30;
+  // Convert a PDF even when it already validates as PDF/A (a fresh
+  // Ghostscript copy instead of kAlreadyConformant). For benchmarks and
+  // re-normalisation; the default follows the spec (it is its own copy).
+  bool convert_conformant = false;
   // After LibreOffice or an image route: a Ghostscript pass when the first
   // output does not validate.
   bool ghostscript_retry = true;

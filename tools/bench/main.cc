@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tools/bench/bench_common.h"
+#include "tools/bench/convert_bench.h"
 #include "tools/bench/ir_bench.h"
 #include "tools/bench/pdfa_bench.h"
 #include "tools/bench/sig_bench.h"
@@ -39,6 +40,7 @@ constexpr Subcommand kSubcommands[] = {
     {"pdfa", "PDF/A validation: files/s and peak memory, vs qpdf --check", &RunPdfa},
     {"sig", kholuu::bench::kSigSummary, &kholuu::bench::RunSigBench},
     {"search", kholuu::bench::kSearchSummary, &kholuu::bench::RunSearchBench},
+    {"convert", kholuu::bench::kConvertSummary, &kholuu::bench::RunConvertBench},
 };
 
 void PrintUsage(std::FILE* out) {

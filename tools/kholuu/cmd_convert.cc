@@ -1,4 +1,4 @@
-// kholuu convert FILE --to pdfa-2b -o OUT [--timeout S] [--json]
+// kholuu convert FILE --to pdfa-2b -o OUT [--timeout S] [--force] [--json]
 //
 // Makes a PDF/A-2b preservation copy of FILE (formats/convert) and writes it
 // to OUT atomically, only if our validator accepts it. A file that is already
@@ -27,6 +27,7 @@ struct ConvertArgs {
   std::string to = "pdfa-2b";
   std::string output;
   double timeout_seconds = 0;
+  bool force = false;
 };
 
 bool SameFile(const std::string& a, const std::string& b) {
@@ -81,6 +82,7 @@ int CmdConvert(const Common& c, const ConvertArgs& a) {
                                         "writes its input)"));
   }
   convert::ConvertOptions options;
+  options.convert_conformant = a.force;
   if (a.timeout_seconds > 0) {
     const auto t = std::chrono::milliseconds(static_cast<int64_t>(a.timeout_seconds * 1000));
     const auto cpu = static_cast<uint64_t>(a.timeout_seconds + 0.999);
@@ -137,6 +139,8 @@ void RegisterConvertCommands(CLI::App& app, const Registry& reg) {
   cmd->add_option("-o,--output", args->output, "where to write the copy (atomically)")->required();
   cmd->add_option("--timeout", args->timeout_seconds,
                   "wall and CPU seconds allowed to each converter run (defaults per converter)");
+  cmd->add_flag("--force", args->force,
+                 "convert a PDF even if it already validates as PDF/A (default: copy it unchanged)");
   Registry r = reg;
   cmd->callback([args, r] { *r.rc = CmdConvert(*r.common, *args); });
 }

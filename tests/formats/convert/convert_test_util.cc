@@ -216,6 +216,8 @@ Coverage SyllableCoverage(const std::string& source_text, const std::string& cop
     if (it != have.end() && it->second > 0) {
       --it->second;
       ++c.found;
+    } else if (c.missing.size() < 12) {
+      c.missing.push_back(s);
     }
   }
   return c;

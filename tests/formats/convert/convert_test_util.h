@@ -43,6 +43,7 @@ std::vector<std::string> Syllables(const std::string& text);
 struct Coverage {
   size_t total = 0;  // syllables of the source
   size_t found = 0;  // of those, present in the copy (as a multiset)
+  std::vector<std::string> missing;  // the first few not found, for messages
   double ratio() const { return total == 0 ? 1.0 : static_cast<double>(found) / static_cast<double>(total); }
 };
 Coverage SyllableCoverage(const std::string& source_text, const std::string& copy_text);

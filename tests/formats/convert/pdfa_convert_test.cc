@@ -118,6 +118,21 @@ TEST(ConvertTest, ConformingScanIsItsOwnPreservationCopy) {
   EXPECT_TRUE(r->output == original);
   EXPECT_TRUE(r->runs.empty());
   EXPECT_EQ(r->converter, "");
+
+  // Forced through Ghostscript: a fresh copy that keeps the scan's text layer.
+  ConvertOptions force;
+  force.convert_conformant = true;
+  auto fresh = ConvertFileToPdfA2b(kOnePageScan, force);
+  ASSERT_OK(fresh.status());
+  ExpectValidCopy(*fresh, 1);
+  EXPECT_FALSE(fresh->output == original);
+  auto before = testing::PdfText(original);
+  auto after = testing::PdfText(fresh->output);
+  ASSERT_OK(before.status());
+  ASSERT_OK(after.status());
+  testing::Coverage c = testing::SyllableCoverage(*before, *after);
+  EXPECT_GT(c.total, 100u);
+  EXPECT_GE(c.ratio(), 0.98) << c.found << " of " << c.total;
 }
 
 // A signed PDF (not PDF/A) through Ghostscript: a valid copy, the original
