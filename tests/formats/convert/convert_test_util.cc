@@ -1,5 +1,6 @@
 #include "tests/formats/convert/convert_test_util.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -185,6 +186,55 @@ Result<std::vector<std::string>> EmbeddedFonts(const std::string& pdf_bytes) {
     if (f.size() >= 6 && f[f.size() - 5] == "yes") out.push_back(f[0]);
   }
   return out;
+}
+
+namespace {
+
+// A binary PGM (P5, maxval 255) as written by pdftoppm -gray.
+struct Gray {
+  int width = 0, height = 0;
+  std::string pixels;
+};
+
+Result<Gray> RenderFirstPage(const WorkDir& wd, const std::string& name, const std::string& pdf) {
+  KHOLUU_RETURN_IF_ERROR(WriteFileAtomic(wd.Sub(name + ".pdf"), pdf));
+  kholuu::testing::RunResult r =
+      kholuu::testing::Run({"/usr/bin/pdftoppm", "-r", "40", "-gray", "-f", "1", "-l", "1",
+                            "-singlefile", wd.Sub(name + ".pdf"), wd.Sub(name)});
+  if (r.exit_code != 0) return InternalError("pdftoppm failed: " + r.err);
+  KHOLUU_ASSIGN_OR_RETURN(std::string pgm, ReadFileToString(wd.Sub(name + ".pgm"), 64u << 20));
+  std::istringstream in(pgm);
+  std::string magic;
+  int maxval = 0;
+  Gray g;
+  in >> magic >> g.width >> g.height >> maxval;
+  in.get();
+  if (magic != "P5" || maxval != 255 || g.width <= 0 || g.height <= 0) {
+    return InternalError("unexpected pdftoppm output");
+  }
+  g.pixels = pgm.substr(static_cast<size_t>(in.tellg()));
+  if (g.pixels.size() != static_cast<size_t>(g.width) * static_cast<size_t>(g.height)) {
+    return InternalError("truncated pdftoppm output");
+  }
+  return g;
+}
+
+}  // namespace
+
+Result<double> FirstPageDifference(const std::string& pdf_a, const std::string& pdf_b) {
+  KHOLUU_ASSIGN_OR_RETURN(WorkDir wd, WorkDir::Create("render"));
+  KHOLUU_ASSIGN_OR_RETURN(Gray a, RenderFirstPage(wd, "a", pdf_a));
+  KHOLUU_ASSIGN_OR_RETURN(Gray b, RenderFirstPage(wd, "b", pdf_b));
+  if (a.width != b.width || a.height != b.height) {
+    return InternalError("page sizes differ: " + std::to_string(a.width) + "x" + std::to_string(a.height) +
+                         " vs " + std::to_string(b.width) + "x" + std::to_string(b.height));
+  }
+  double sum = 0;
+  for (size_t i = 0; i < a.pixels.size(); ++i) {
+    sum += std::abs(static_cast<int>(static_cast<unsigned char>(a.pixels[i])) -
+                    static_cast<int>(static_cast<unsigned char>(b.pixels[i])));
+  }
+  return sum / static_cast<double>(a.pixels.size());
 }
 
 std::vector<std::string> Syllables(const std::string& text) {

@@ -23,7 +23,7 @@ std::vector<std::string> VietnameseParagraphs(size_t first, size_t count);
 // (wrapped in a wide column), and slides of at most `words_per_slide` words.
 std::string FlatOdt(const std::vector<std::string>& paragraphs);
 std::string FlatOds(const std::vector<std::string>& paragraphs);
-std::string FlatOdp(const std::vector<std::string>& paragraphs, size_t words_per_slide = 50);
+std::string FlatOdp(const std::vector<std::string>& paragraphs, size_t words_per_slide = 35);
 
 // Saves `source` (a file LibreOffice opens) as `format` ("docx", "doc", "rtf",
 // "odt", "xlsx", "xls", "ods", "pptx", "ppt", "odp") with LibreOffice in the
@@ -35,6 +35,11 @@ Result<std::string> PdfText(const std::string& pdf_bytes);
 
 // Names of the fonts of a PDF with "yes" in pdffonts' emb column.
 Result<std::vector<std::string>> EmbeddedFonts(const std::string& pdf_bytes);
+
+// Mean absolute difference (0..255) between the first pages of two PDFs
+// rendered by pdftoppm at 40 dpi in grey; an error if they do not render or
+// their sizes differ.
+Result<double> FirstPageDifference(const std::string& pdf_a, const std::string& pdf_b);
 
 // Syllables of a text: maximal runs of letters (ASCII letters and any
 // non-ASCII character), NFC-normalised.

@@ -133,6 +133,10 @@ TEST(ConvertTest, ConformingScanIsItsOwnPreservationCopy) {
   testing::Coverage c = testing::SyllableCoverage(*before, *after);
   EXPECT_GT(c.total, 100u);
   EXPECT_GE(c.ratio(), 0.98) << c.found << " of " << c.total;
+  // And it looks the same (grey levels 0..255, mean over the page).
+  auto diff = testing::FirstPageDifference(original, fresh->output);
+  ASSERT_OK(diff.status());
+  EXPECT_LT(*diff, 2.0);
 }
 
 // A signed PDF (not PDF/A) through Ghostscript: a valid copy, the original
@@ -147,6 +151,9 @@ TEST(ConvertTest, SignedPdfThroughGhostscriptOriginalUntouched) {
   EXPECT_THAT(r->converter, StartsWith("Ghostscript "));
   EXPECT_NE(r->output, original);
   EXPECT_EQ(Sha256Of(ReadTestFile(path)), Sha256Of(original));
+  auto diff = testing::FirstPageDifference(original, r->output);
+  ASSERT_OK(diff.status());
+  EXPECT_LT(*diff, 2.0);
 
   auto again = ConvertToPdfA2b(r->output, "pdf");
   ASSERT_OK(again.status());
