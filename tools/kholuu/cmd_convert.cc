@@ -71,7 +71,7 @@ int CmdConvert(const Common& c, const ConvertArgs& a) {
   if (a.to == "pdfa-3b-rendition") {
     // The PDF/A-3b rendition (preservation copy + embedded signed original +
     // verification report, sealed) is wired here when it exists.
-    return Fail(c, UnimplementedError("--to pdfa-3b-rendition: not yet supported"));
+    return Fail(c, InvalidArgumentError("--to pdfa-3b-rendition: not yet supported"));
   }
   if (a.to != "pdfa-2b") {
     return Fail(c, InvalidArgumentError("--to: unknown target '" + a.to +
@@ -96,7 +96,7 @@ int CmdConvert(const Common& c, const ConvertArgs& a) {
   if (!r.ok()) {
     Status s = r.status();
     // An input too large to read is an unreadable input, not an internal error.
-    if (s.code() == StatusCode::kResourceExhausted || s.code() == StatusCode::kUnimplemented) {
+    if (s.code() == StatusCode::kResourceExhausted) {
       s = InvalidArgumentError(std::string(s.message()));
     }
     return Fail(c, s);
