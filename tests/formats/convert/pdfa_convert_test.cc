@@ -300,6 +300,33 @@ TEST_F(FakeConverterTest, ConverterThatClaimsSuccessIsNotBelieved) {
   EXPECT_FALSE(r.output.empty());  // kept for diagnosis, never labelled PDF/A
 }
 
+// A LibreOffice stand-in whose PDF is not PDF/A: one Ghostscript pass (the
+// real one) makes the copy, and both agents are recorded.
+TEST_F(FakeConverterTest, OfficeOutputThatFailsGetsOneGhostscriptPass) {
+  const std::string script = tmp_.Sub("fake-soffice");
+  WriteTestFile(script,
+                "#!/bin/sh\n"
+                "if [ \"$1\" = --version ]; then echo 'LibreOffice 99.0'; exit 0; fi\n"
+                "while [ $# -gt 1 ]; do [ \"$1\" = --outdir ] && outdir=\"$2\"; shift; done\n"
+                "mkdir -p \"$outdir\" && cp '" + kPyhanko + "/empty-a4.pdf' \"$outdir/input.pdf\"\n");
+  ASSERT_EQ(::chmod(script.c_str(), 0755), 0);
+  ConvertOptions o;
+  o.libreoffice = script;
+  auto r = ConvertToPdfA2b("not really a document", "bao-cao.docx", o);
+  ASSERT_OK(r.status());
+  ExpectValidCopy(*r, 1);
+  ASSERT_EQ(r->runs.size(), 2u);
+  EXPECT_EQ(r->runs[0].tool, "soffice");
+  EXPECT_EQ(r->runs[1].tool, "gs");
+  EXPECT_THAT(r->converter, StartsWith("LibreOffice 99.0 + Ghostscript "));
+
+  o.ghostscript_retry = false;
+  auto no_retry = ConvertToPdfA2b("not really a document", "bao-cao.docx", o);
+  ASSERT_OK(no_retry.status());
+  EXPECT_EQ(no_retry->status, ConversionStatus::kFailed);
+  EXPECT_THAT(no_retry->reason, StartsWith("the converted copy does not validate as PDF/A-2b"));
+}
+
 TEST_F(FakeConverterTest, MissingConverterIsReported) {
   ConvertOptions o = Fake("exit 0");
   o.ghostscript = tmp_.Sub("no-such-gs");
