@@ -1,5 +1,6 @@
 #include "formats/convert/pdfa_convert.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -195,6 +196,15 @@ SandboxRequest Request(std::vector<std::string> argv, const SandboxLimits& limit
   return r;
 }
 
+// Writes a new file of the work directory (never through a name a converter
+// planted: O_EXCL). Not durable on purpose: the directory lives for one
+// conversion, and fsync would cost more than the rest.
+Status WriteScratch(const std::string& path, std::string_view bytes) {
+  KHOLUU_ASSIGN_OR_RETURN(File f, File::Open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600));
+  KHOLUU_RETURN_IF_ERROR(f.WriteAll(bytes));
+  return f.Close();
+}
+
 // --- tool versions ------------------------------------------------------
 
 std::string AgentFromVersionOutput(const std::string& base, const SandboxResult& r) {
@@ -230,8 +240,8 @@ class Conversion {
   Status Prepare(std::string_view input, const std::string& extension) {
     KHOLUU_ASSIGN_OR_RETURN(wd_, WorkDir::Create("convert", options_.work_parent));
     input_path_ = wd_.Sub("input." + extension);
-    KHOLUU_RETURN_IF_ERROR(WriteFileAtomic(input_path_, input));
-    return WriteFileAtomic(wd_.Sub("fonts.conf"), kFontsConf);
+    KHOLUU_RETURN_IF_ERROR(WriteScratch(input_path_, input));
+    return WriteScratch(wd_.Sub("fonts.conf"), kFontsConf);
   }
 
   const std::string& input_path() const { return input_path_; }
@@ -254,7 +264,9 @@ class Conversion {
     run.description = sr->Describe(run.tool);
     if (!sr->succeeded()) return Finish(std::move(run), false);
     struct stat st;
-    if (::stat(output.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+    // lstat: an output that is a symlink (to a file outside the work
+    // directory, say) is not an output.
+    if (::lstat(output.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
       run.description += " without writing its output";
       return Finish(std::move(run), false);
     }
@@ -277,7 +289,7 @@ class Conversion {
     const std::string icc = wd_.Sub("srgb.icc");
     const std::string def = wd_.Sub("pdfa_def.ps");
     Status s = CopyProfile(icc);
-    if (s.ok()) s = WriteFileAtomic(def, PdfaDefinition(icc));
+    if (s.ok()) s = WriteScratch(def, PdfaDefinition(icc));
     if (!s.ok()) {
       ConverterRun run;
       run.tool = "gs";
@@ -403,7 +415,7 @@ class Conversion {
     }
     for (const std::string& c : candidates) {
       auto bytes = ReadFileToString(c, 1u << 20);
-      if (bytes.ok()) return WriteFileAtomic(dest, *bytes);
+      if (bytes.ok()) return WriteScratch(dest, *bytes);
     }
     return NotFoundError("no sRGB ICC profile found (tried " + candidates.front() +
                          "; Debian package ghostscript)");

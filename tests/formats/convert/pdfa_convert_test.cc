@@ -327,6 +327,18 @@ TEST_F(FakeConverterTest, OfficeOutputThatFailsGetsOneGhostscriptPass) {
   EXPECT_THAT(no_retry->reason, StartsWith("the converted copy does not validate as PDF/A-2b"));
 }
 
+// An "output" that is a symlink to a file outside the work directory is not
+// read (it would leak that file into the result).
+TEST_F(FakeConverterTest, SymlinkedOutputIsNotRead) {
+  WriteTestFile(tmp_.Sub("secret"), "%PDF-1.4 not for the converter to hand back");
+  ConvertOptions o = Fake(
+      "for a in \"$@\"; do case \"$a\" in -sOutputFile=*) out=\"${a#-sOutputFile=}\";; esac; done\n"
+      "ln -s '" + tmp_.Sub("secret") + "' \"$out\"");
+  ConversionResult r = Convert(o);
+  EXPECT_THAT(r.reason, HasSubstr("without writing its output"));
+  EXPECT_TRUE(r.output.empty());
+}
+
 TEST_F(FakeConverterTest, MissingConverterIsReported) {
   ConvertOptions o = Fake("exit 0");
   o.ghostscript = tmp_.Sub("no-such-gs");
