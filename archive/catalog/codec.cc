@@ -50,8 +50,8 @@ constexpr uint64_t kId = 1, kFileCode = 2, kDocOrdinal = 3, kDirection = 4, kTyp
                    kDescription = 14, kSigners = 15, kTo = 16, kPriority = 17,
                    kIssuedAmount = 18, kDueDate = 19, kArrivalDate = 20, kArrivalNumber = 21,
                    kToPlaces = 22, kTraceHeader = 23, kEdxmlDocumentId = 24, kAccess = 25,
-                   kCreatedMicros = 26;
-constexpr uint64_t kMax = 26;
+                   kCreatedMicros = 26, kPreservationRisk = 27;
+constexpr uint64_t kMax = 27;
 }  // namespace document_tag
 
 namespace component_tag {
@@ -525,6 +525,7 @@ std::string EncodeDocument(const model::Document& v) {
   PutStringField(out, t::kEdxmlDocumentId, v.edxml_document_id);
   PutEnumField(out, t::kAccess, static_cast<int64_t>(v.access), kDefaultAccess);
   PutIntField(out, t::kCreatedMicros, v.created_micros);
+  PutStringField(out, t::kPreservationRisk, v.preservation_risk);
   return out;
 }
 
@@ -581,6 +582,7 @@ Result<model::Document> DecodeDocument(std::string_view bytes) {
             case t::kEdxmlDocumentId: d.String(value, &v->edxml_document_id); break;
             case t::kAccess: d.Enum(tag, value, &v->access, 1, 3); break;
             case t::kCreatedMicros: d.Int64(tag, value, &v->created_micros); break;
+            case t::kPreservationRisk: d.String(value, &v->preservation_risk); break;
             default: break;
           }
         }

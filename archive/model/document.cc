@@ -109,6 +109,7 @@ Problems Document::Validate() const {
   CheckText(p, "edxml_document_id", edxml_document_id, 200, false);
   CheckRange(p, "access", static_cast<int64_t>(access), 1, 3);
   if (created_micros < 0) p.Add("created_micros", "is negative");
+  CheckText(p, "preservation_risk", preservation_risk, 2000, false, /*single_line=*/false);
   return p;
 }
 

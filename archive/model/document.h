@@ -57,6 +57,10 @@ struct Document {
   std::string edxml_document_id;  // "OrganId,YYYY/MM/DD,Number/Notation"
   AccessLevel access = AccessLevel::kPublic;
   int64_t created_micros = 0;
+  // Why the archive could not make a checked preservation copy (empty: no
+  // known risk). Set by the preservation step; the original then remains the
+  // only preservation object. ≤ 2000, line breaks allowed.
+  std::string preservation_risk;
 
   // Duplicate-detection key: (số, ký hiệu, cơ quan ban hành, năm), with the
   // notation upper-cased and the organ taken from organ_id when present, else

@@ -870,61 +870,45 @@ Status ExportInto(const std::string& root, const Package& p) {
     XmlWriter w;
     MetsRoot(w, p, p.object_id + ":rep1", "rep1");
     for (size_t i = 0; i < doc_md.size(); ++i) {
-      w.Start("mets:dmdSec");
-      w.Attr("ID", "dmd-doc-" + std::to_string(i + 1));
-      w.Attr("CREATED", created);
+      w.Start("mets:dmdSec", {{"ID", "dmd-doc-" + std::to_string(i + 1)}, {"CREATED", created}});
       MdRef(w, doc_md[i], "EAD", created);
       w.End();
     }
     w.Start("mets:amdSec");
-    w.Start("mets:digiprovMD");
-    w.Attr("ID", "digiprov-rep1");
+    w.Start("mets:digiprovMD", {{"ID", "digiprov-rep1"}});
     MdRef(w, premis_rep, "PREMIS", created);
     w.End();
     w.End();
     w.Start("mets:fileSec");
-    w.Start("mets:fileGrp");
-    w.Attr("ID", "grp-data");
-    w.Attr("USE", "Data");
+    w.Start("mets:fileGrp", {{"ID", "grp-data"}, {"USE", "Data"}});
     for (size_t i = 0; i < files.size(); ++i) {
       const DataFile& f = files[i];
-      w.Start("mets:file");
-      w.Attr("ID", "file-" + std::to_string(i + 1));
-      w.Attr("MIMETYPE", f.component.media_type);
-      w.Attr("SIZE", std::to_string(f.component.size));
-      w.Attr("CREATED", FormatVnTime(f.component.created_micros));
-      w.Attr("CHECKSUM", f.component.sha256.ToHex());
-      w.Attr("CHECKSUMTYPE", "SHA-256");
-      w.Attr("DMDID", f.dmd_id);
-      w.Attr("ADMID", "digiprov-rep1");
+      w.Start("mets:file", {{"ID", "file-" + std::to_string(i + 1)},
+                            {"MIMETYPE", f.component.media_type},
+                            {"SIZE", std::to_string(f.component.size)},
+                            {"CREATED", FormatVnTime(f.component.created_micros)},
+                            {"CHECKSUM", f.component.sha256.ToHex()},
+                            {"CHECKSUMTYPE", "SHA-256"},
+                            {"DMDID", f.dmd_id},
+                            {"ADMID", "digiprov-rep1"}});
       FLocat(w, f.href);
       w.End();
     }
     w.End();
     w.End();
-    w.Start("mets:structMap");
-    w.Attr("TYPE", "PHYSICAL");
-    w.Attr("LABEL", "CSIP");
-    w.Start("mets:div");
-    w.Attr("LABEL", "rep1");
-    w.Start("mets:div");
-    w.Attr("LABEL", "Data");
+    w.Start("mets:structMap", {{"TYPE", "PHYSICAL"}, {"LABEL", "CSIP"}});
+    w.Start("mets:div", {{"LABEL", "rep1"}});
+    w.Start("mets:div", {{"LABEL", "Data"}});
     for (size_t di = 0, fi = 0; di < p.documents.size(); ++di) {
-      w.Start("mets:div");
-      w.Attr("LABEL", p.documents[di].document.id);
-      w.Attr("DMDID", "dmd-doc-" + std::to_string(di + 1));
+      w.Start("mets:div", {{"LABEL", p.documents[di].document.id},
+                           {"DMDID", "dmd-doc-" + std::to_string(di + 1)}});
       for (size_t k = 0; k < p.documents[di].components.size(); ++k, ++fi) {
-        w.Start("mets:fptr");
-        w.Attr("FILEID", "file-" + std::to_string(fi + 1));
-        w.End();
+        w.Empty("mets:fptr", {{"FILEID", "file-" + std::to_string(fi + 1)}});
       }
       w.End();
     }
     w.End();
-    w.Start("mets:div");
-    w.Attr("LABEL", "Metadata");
-    w.Attr("ADMID", "digiprov-rep1");
-    w.End();
+    w.Empty("mets:div", {{"LABEL", "Metadata"}, {"ADMID", "digiprov-rep1"}});
     w.End();
     w.End();
     w.End();
@@ -935,49 +919,31 @@ Status ExportInto(const std::string& root, const Package& p) {
                                                       PremisXml(p.record_file, p.events)));
   XmlWriter w;
   MetsRoot(w, p, p.object_id, p.record_file.title);
-  w.Start("mets:dmdSec");
-  w.Attr("ID", "dmd-ead");
-  w.Attr("CREATED", created);
+  w.Start("mets:dmdSec", {{"ID", "dmd-ead"}, {"CREATED", created}});
   MdRef(w, ead, "EAD", created);
   w.End();
   w.Start("mets:amdSec");
-  w.Start("mets:digiprovMD");
-  w.Attr("ID", "digiprov-premis");
+  w.Start("mets:digiprovMD", {{"ID", "digiprov-premis"}});
   MdRef(w, premis, "PREMIS", created);
   w.End();
   w.End();
   w.Start("mets:fileSec");
-  w.Start("mets:fileGrp");
-  w.Attr("ID", "grp-rep1");
-  w.Attr("USE", "Representations/rep1");
-  w.Start("mets:file");
-  w.Attr("ID", "file-rep1-mets");
-  w.Attr("MIMETYPE", "text/xml");
-  w.Attr("SIZE", std::to_string(rep_mets.size));
-  w.Attr("CREATED", created);
-  w.Attr("CHECKSUM", rep_mets.sha256);
-  w.Attr("CHECKSUMTYPE", "SHA-256");
+  w.Start("mets:fileGrp", {{"ID", "grp-rep1"}, {"USE", "Representations/rep1"}});
+  w.Start("mets:file", {{"ID", "file-rep1-mets"},
+                        {"MIMETYPE", "text/xml"},
+                        {"SIZE", std::to_string(rep_mets.size)},
+                        {"CREATED", created},
+                        {"CHECKSUM", rep_mets.sha256},
+                        {"CHECKSUMTYPE", "SHA-256"}});
   FLocat(w, rep_rel + "/METS.xml");
   w.End();
   w.End();
   w.End();
-  w.Start("mets:structMap");
-  w.Attr("TYPE", "PHYSICAL");
-  w.Attr("LABEL", "CSIP");
-  w.Start("mets:div");
-  w.Attr("LABEL", p.object_id);
-  w.Start("mets:div");
-  w.Attr("LABEL", "Metadata");
-  w.Attr("DMDID", "dmd-ead");
-  w.Attr("ADMID", "digiprov-premis");
-  w.End();
-  w.Start("mets:div");
-  w.Attr("LABEL", "Representations/rep1");
-  w.Start("mets:mptr");
-  w.Attr("LOCTYPE", "URL");
-  w.Attr("xlink:type", "simple");
-  w.Attr("xlink:href", rep_rel + "/METS.xml");
-  w.End();
+  w.Start("mets:structMap", {{"TYPE", "PHYSICAL"}, {"LABEL", "CSIP"}});
+  w.Start("mets:div", {{"LABEL", p.object_id}});
+  w.Empty("mets:div", {{"LABEL", "Metadata"}, {"DMDID", "dmd-ead"}, {"ADMID", "digiprov-premis"}});
+  w.Start("mets:div", {{"LABEL", "Representations/rep1"}});
+  w.Empty("mets:mptr", {{"LOCTYPE", "URL"}, {"xlink:type", "simple"}, {"xlink:href", rep_rel + "/METS.xml"}});
   w.End();
   w.End();
   w.End();

@@ -18,6 +18,7 @@
 #include "archive/base/file.h"
 #include "formats/pdf/content.h"
 #include "formats/pdf/font_program.h"
+#include "formats/pdf/internal/podofo_support.h"
 #include "formats/pdf/raw_checks.h"
 #include "formats/pdf/xmp.h"
 
@@ -31,61 +32,11 @@ using PoDoFo::PdfName;
 using PoDoFo::PdfObject;
 using PoDoFo::PdfReference;
 
-// PoDoFo's global settings: no logging to stderr, bounded object count and
-// recursion. Set once, before any parse.
-std::once_flag g_podofo_init;
+using internal::CappedOutput;
 
-class QuietLog : public PdfError::LogMessageCallback {
- public:
-  void LogMessage(PoDoFo::ELogSeverity, const char*, const char*, va_list&) override {}
-  void LogMessage(PoDoFo::ELogSeverity, const wchar_t*, const wchar_t*, va_list&) override {}
-};
+void InitPodofo(const PdfaLimits& limits) { internal::InitPodofo(limits.max_objects); }
 
-void InitPodofo(const PdfaLimits& limits) {
-  std::call_once(g_podofo_init, [&] {
-    static QuietLog quiet;
-    PdfError::SetLogMessageCallback(&quiet);
-    PdfError::EnableLogging(false);
-    PdfError::EnableDebug(false);
-    PoDoFo::PdfParser::SetMaxObjectCount(static_cast<long>(limits.max_objects));
-    PoDoFo::PdfTokenizer::RecursionGuard::SetMaxRecursionDepth(256);
-  });
-}
-
-// An output stream that refuses to grow past a cap (zip bombs).
-class CappedOutput : public PoDoFo::PdfOutputStream {
- public:
-  CappedOutput(std::string* out, size_t cap) : out_(out), cap_(cap) {}
-  PoDoFo::pdf_long Write(const char* buf, PoDoFo::pdf_long len) override {
-    if (len < 0) return 0;
-    size_t n = static_cast<size_t>(len);
-    if (out_->size() + n > cap_) {
-      overflow_ = true;
-      PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_OutOfMemory, "decoded stream exceeds the size limit");
-    }
-    out_->append(buf, n);
-    return len;
-  }
-  void Close() override {}
-  bool overflow() const { return overflow_; }
-
- private:
-  std::string* out_;
-  size_t cap_;
-  bool overflow_ = false;
-};
-
-// "/Encrypt" followed by an indirect reference or a dictionary (not
-// /EncryptMetadata and friends).
-bool HasEncryptEntry(std::string_view b) {
-  for (size_t p = b.find("/Encrypt"); p != std::string_view::npos; p = b.find("/Encrypt", p + 8)) {
-    size_t q = p + 8;
-    if (q < b.size() && !(b[q] == ' ' || b[q] == '\r' || b[q] == '\n' || b[q] == '\t' || b[q] == '<')) continue;
-    while (q < b.size() && (b[q] == ' ' || b[q] == '\r' || b[q] == '\n' || b[q] == '\t')) ++q;
-    if (q < b.size() && ((b[q] >= '0' && b[q] <= '9') || (b[q] == '<' && q + 1 < b.size() && b[q + 1] == '<'))) return true;
-  }
-  return false;
-}
+using internal::HasEncryptEntry;
 
 bool IsStr(const PdfObject* o) { return o != nullptr && (o->IsString() || o->IsHexString()); }
 

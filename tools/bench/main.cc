@@ -12,6 +12,7 @@
 #include "tools/bench/convert_bench.h"
 #include "tools/bench/ir_bench.h"
 #include "tools/bench/pdfa_bench.h"
+#include "tools/bench/rendition_bench.h"
 #include "tools/bench/sig_bench.h"
 #include "tools/bench/search_bench.h"
 #include "tools/bench/store_bench.h"
@@ -41,6 +42,7 @@ constexpr Subcommand kSubcommands[] = {
     {"sig", kholuu::bench::kSigSummary, &kholuu::bench::RunSigBench},
     {"search", kholuu::bench::kSearchSummary, &kholuu::bench::RunSearchBench},
     {"convert", kholuu::bench::kConvertSummary, &kholuu::bench::RunConvertBench},
+    {"rendition", kholuu::bench::kRenditionSummary, &kholuu::bench::RunRenditionBench},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -105,7 +105,7 @@ int CmdEdxmlInspect(const Common& c, const EdxmlArgs& a) {
     if (!loaded.ok()) {
       Status s = loaded.status();
       s.Annotate("trust store");
-      if (c.json) std::cout << ErrorJson(s).dump(2) << "\n";
+      if (c.json) std::cout << DumpJson(ErrorJson(s)) << "\n";
       std::cerr << "kholuu: " << s.message() << "\n";
       return ExitCodeFor(s);
     }
@@ -193,7 +193,7 @@ int CmdEdxmlInspect(const Common& c, const EdxmlArgs& a) {
       }
     }
   }
-  if (c.json) std::cout << out.dump(2) << "\n";
+  if (c.json) std::cout << DumpJson(out) << "\n";
   return rc;
 }
 
@@ -226,7 +226,7 @@ int CmdBagitValidate(const Common& c, const EdxmlArgs& a) {
     out.push_back(j);
     if (!c.json) std::cout << dir << ": " << (r->valid() ? "valid" : "invalid") << "\n";
   }
-  if (c.json) std::cout << out.dump(2) << "\n";
+  if (c.json) std::cout << DumpJson(out) << "\n";
   return rc;
 }
 

@@ -97,7 +97,7 @@ int CmdGet(const Common& c, const GetArgs& g) {
                       {"size", comp.size},
                       {"file", g.out}};
   if (c.json) {
-    std::cout << j.dump(2) << "\n";
+    std::cout << DumpJson(j) << "\n";
   } else {
     std::cout << "wrote " << g.out << " (" << comp.size << " bytes, sha256 " << comp.sha256.ToHex()
               << " verified)\n";

@@ -22,7 +22,7 @@ struct PdfaArgs {
 int CmdPdfaValidate(const Common& c, const PdfaArgs& a) {
   auto profile = formats::pdf::ParsePdfaProfile(a.profile);
   if (!profile.ok()) {
-    if (c.json) std::cout << ErrorJson(profile.status()).dump(2) << "\n";
+    if (c.json) std::cout << DumpJson(ErrorJson(profile.status())) << "\n";
     std::cerr << "kholuu: " << profile.status().message() << "\n";
     return kExitUsage;
   }
@@ -59,7 +59,7 @@ int CmdPdfaValidate(const Common& c, const PdfaArgs& a) {
       }
     }
   }
-  if (c.json) std::cout << out.dump(2) << "\n";
+  if (c.json) std::cout << DumpJson(out) << "\n";
   return rc;
 }
 

@@ -90,7 +90,7 @@ int CmdSearch(const Common& c, const SearchArgs& a) {
     }
     nlohmann::json j = {{"total_estimate", res->total_estimate}, {"hits", hits}};
     if (a.facets) j["facets"] = res->facets;
-    std::cout << j.dump(2) << "\n";
+    std::cout << DumpJson(j) << "\n";
   } else {
     std::cout << "about " << res->total_estimate << " matches\n";
     size_t n = a.offset;
@@ -186,9 +186,8 @@ int CmdReindex(const Common& c, const ReindexArgs& a) {
   Status s = a.outbox_only ? DrainOutbox(**ar, c, &indexed, &acked) : Rebuild(**ar, c, &indexed, &acked);
   if (!s.ok()) return Fail(c, s);
   if (c.json) {
-    std::cout << nlohmann::json{{"indexed", indexed}, {"outbox_acknowledged", acked},
-                                {"index", IndexDir(c)}, {"rebuilt", !a.outbox_only}}
-                     .dump(2)
+    std::cout << DumpJson({{"indexed", indexed}, {"outbox_acknowledged", acked},
+                           {"index", IndexDir(c)}, {"rebuilt", !a.outbox_only}})
               << "\n";
   } else {
     std::cout << (a.outbox_only ? "applied outbox: " : "rebuilt index: ") << indexed

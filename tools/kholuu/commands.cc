@@ -20,7 +20,7 @@ namespace {
 
 void Print(const Common& c, const json& j, const std::string& text) {
   if (c.json) {
-    std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    std::cout << DumpJson(j) << "\n";
   } else {
     std::cout << text;
     if (!text.empty() && text.back() != '\n') std::cout << "\n";
@@ -38,7 +38,7 @@ Result<std::unique_ptr<Archive>> OpenArchive(const Common& c, bool read_only = f
 
 int Fail(const Common& c, const Status& s) {
   if (c.json) {
-    std::cout << ErrorJson(s).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    std::cout << DumpJson(ErrorJson(s)) << "\n";
   }
   std::cerr << "kholuu: " << s.message() << "\n";
   return ExitCodeFor(s);
@@ -66,7 +66,7 @@ int CmdShow(const Common& c, const std::string& id) {
     Result<json> ev = events_json(object);
     if (!ev.ok()) return Fail(c, ev.status());
     j["events"] = *ev;
-    Print(c, j, j.dump(2, ' ', false, json::error_handler_t::replace));
+    Print(c, j, DumpJson(j));
     return kExitOk;
   };
   if (auto rf = r->GetRecordFile(id); rf.ok()) {
@@ -102,7 +102,7 @@ int CmdShow(const Common& c, const std::string& id) {
               {"present", (*a)->blobs().Contains(*digest)},
               {"components", *comps}};
     if (auto size = (*a)->blobs().Size(*digest); size.ok()) j["size"] = *size;
-    Print(c, j, j.dump(2));
+    Print(c, j, DumpJson(j));
     return kExitOk;
   }
   return Fail(c, NotFoundError("nothing in the archive has the id '" + id + "'"));
@@ -120,7 +120,7 @@ int CmdStats(const Common& c) {
             {"events", counts->events},             {"audit_entries", counts->audit_entries},
             {"outbox", counts->outbox},             {"schema_version", (*a)->catalog().schema_version()},
             {"map_size", (*a)->catalog().map_size()}};
-  Print(c, j, j.dump(2));
+  Print(c, j, DumpJson(j));
   return kExitOk;
 }
 

@@ -71,6 +71,7 @@ nlohmann::json ToJson(const model::Document& v) {
       {"edxml_document_id", v.edxml_document_id},
       {"access", static_cast<int>(v.access)},
       {"created", Time(v.created_micros)},
+      {"preservation_risk", v.preservation_risk},
   };
 }
 
@@ -113,6 +114,10 @@ nlohmann::json ToJson(const archive::AuditEntry& v) {
 
 nlohmann::json ErrorJson(const Status& s) {
   return {{"error", {{"code", std::string(StatusCodeName(s.code()))}, {"message", s.message()}}}};
+}
+
+std::string DumpJson(const nlohmann::json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace kholuu::cli

@@ -29,4 +29,8 @@ nlohmann::json ToJson(const model::Event& v);
 nlohmann::json ToJson(const archive::AuditEntry& v);
 nlohmann::json ErrorJson(const Status& s);
 
+// Pretty-printed JSON (indent 2). Never throws on text that is not UTF-8
+// (file names, converter output): such bytes become U+FFFD.
+std::string DumpJson(const nlohmann::json& j);
+
 }  // namespace kholuu::cli

@@ -128,6 +128,7 @@ int main(int argc, char** argv) {
   RegisterSearchCommands(app, reg);
   RegisterPdfaCommands(app, reg);
   RegisterConvertCommands(app, reg);
+  RegisterSealCommands(app, reg);
 
   try {
     app.parse(argc, argv);

@@ -111,6 +111,16 @@ void XmlWriter::Start(const std::string& qname) {
   if (ok_) Check(xmlTextWriterStartElement(w_, X(qname.c_str())));
 }
 
+void XmlWriter::Start(const std::string& qname, Attrs attrs) {
+  Start(qname);
+  for (const auto& [name, value] : attrs) Attr(name, value);
+}
+
+void XmlWriter::Empty(const std::string& qname, Attrs attrs) {
+  Start(qname, attrs);
+  End();
+}
+
 void XmlWriter::Attr(const std::string& qname, const std::string& value) {
   if (ok_) Check(xmlTextWriterWriteAttribute(w_, X(qname.c_str()), X(value.c_str())));
 }

@@ -5,9 +5,11 @@
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "archive/base/status.h"
@@ -50,9 +52,15 @@ class XmlWriter {
   XmlWriter(const XmlWriter&) = delete;
   XmlWriter& operator=(const XmlWriter&) = delete;
 
+  using Attrs = std::initializer_list<std::pair<const char*, std::string>>;
+
   void Start(const std::string& qname);
+  // Start(qname) followed by Attr() for each pair, in order.
+  void Start(const std::string& qname, Attrs attrs);
   void Attr(const std::string& qname, const std::string& value);
   void End();
+  // An element with attributes and no content: Start(qname, attrs); End().
+  void Empty(const std::string& qname, Attrs attrs);
   // <qname>text</qname>
   void Leaf(const std::string& qname, const std::string& text);
   Result<std::string> Finish();

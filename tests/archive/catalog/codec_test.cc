@@ -79,6 +79,7 @@ model::Document FullDocument() {
   d.edxml_document_id = "000.00.00.G22,2024/02/29,05/QĐ-TTg";
   d.access = model::AccessLevel::kConditional;
   d.created_micros = std::numeric_limits<int64_t>::min();
+  d.preservation_risk = "PDF/A-2b copy failed validation:\n6.2.11.4.1 font not embedded";
   return d;
 }
 
@@ -233,7 +234,22 @@ TEST(CodecTest, FieldsAreInAscendingTagOrder) {
     ++fields;
   }
   EXPECT_EQ(reader.error(), "");
-  EXPECT_EQ(fields, 29);  // 26 tags, plus signers twice more and to once more
+  EXPECT_EQ(fields, 30);  // 27 tags, plus signers twice more and to once more
+}
+
+// A value written before tag 27 (preservation_risk) existed reads as the same
+// document with the new field at its default.
+TEST(CodecTest, ReadsADocumentWrittenBeforeTag27) {
+  std::ifstream in(std::string(KHOLUU_CODEC_CORPUS_DIR) + "/valid-document-before-tag27",
+                   std::ios::binary);
+  ASSERT_TRUE(in.good());
+  std::stringstream contents;
+  contents << in.rdbuf();
+  auto d = DecodeDocument(contents.str());
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  model::Document expected = FullDocument();
+  expected.preservation_risk.clear();
+  EXPECT_EQ(*d, expected);
 }
 
 TEST(CodecTest, SkipsUnknownTags) {

@@ -110,7 +110,10 @@ INSTANTIATE_TEST_SUITE_P(
                      "trace_header"},
         DocumentCase{"access_zero", [](Document& d) { d.access = AccessLevel{0}; }, "access"},
         DocumentCase{"created_negative", [](Document& d) { d.created_micros = -7; },
-                     "created_micros"}),
+                     "created_micros"},
+        DocumentCase{"risk_long",
+                     [](Document& d) { d.preservation_risk = std::string(2001, 'r'); },
+                     "preservation_risk"}),
     [](const ::testing::TestParamInfo<DocumentCase>& param_info) {
       return std::string(param_info.param.name);
     });

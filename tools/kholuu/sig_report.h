@@ -1,0 +1,23 @@
+// The signature verification report as JSON: the `kholuu sig verify`
+// contract shape (spec/architecture.md §5.2) with the evidence behind each
+// verdict. Also stored as the report component of a preserved document and
+// embedded in PDF/A-3b renditions (/AFRelationship /Supplement).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "formats/pdfsig/pdf_signatures.h"
+
+namespace kholuu::cli {
+
+nlohmann::json SignatureJson(const formats::pdfsig::SignatureReport& s);
+// {"file", "revisions", "problems", "signatures": [SignatureJson...]}
+nlohmann::json SignatureReportJson(const std::string& file, const formats::pdfsig::PdfReport& r);
+// A failed check: integrity not valid, untrusted signer, a signature outside
+// any revision, or a change after signing that is not permitted.
+bool SignatureFailed(const formats::pdfsig::SignatureReport& s);
+bool AnySignatureFailed(const formats::pdfsig::PdfReport& r);
+
+}  // namespace kholuu::cli
