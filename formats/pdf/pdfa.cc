@@ -119,6 +119,7 @@ class Validator {
     }
 
     raw_object_problems_ = std::move(raw.object_problems);
+    report_.encrypted = encrypted;
     if (encrypted) Add("6.1.3", "the file is encrypted (the trailer has an Encrypt entry)", "trailer");
     if (encrypted && !parsed) {
       // Nothing more can be read.

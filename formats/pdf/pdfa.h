@@ -44,6 +44,8 @@ struct PdfaReport {
   // Leaf pages found in the page tree, or -1 when the file could not be
   // parsed far enough to walk it.
   int pages = -1;
+  // The file has an Encrypt entry (nothing was decrypted; clause 6.1.3).
+  bool encrypted = false;
 };
 
 // Hostile-input bounds. A file that exceeds one is reported as a violation

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tools/bench/bench_common.h"
+#include "tools/bench/convert_bench.h"
 #include "tools/bench/ir_bench.h"
 #include "tools/bench/pdfa_bench.h"
 #include "tools/bench/rendition_bench.h"
@@ -40,6 +41,7 @@ constexpr Subcommand kSubcommands[] = {
     {"pdfa", "PDF/A validation: files/s and peak memory, vs qpdf --check", &RunPdfa},
     {"sig", kholuu::bench::kSigSummary, &kholuu::bench::RunSigBench},
     {"search", kholuu::bench::kSearchSummary, &kholuu::bench::RunSearchBench},
+    {"convert", kholuu::bench::kConvertSummary, &kholuu::bench::RunConvertBench},
     {"rendition", kholuu::bench::kRenditionSummary, &kholuu::bench::RunRenditionBench},
 };
 

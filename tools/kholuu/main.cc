@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
   RegisterSigCommands(app, reg);
   RegisterSearchCommands(app, reg);
   RegisterPdfaCommands(app, reg);
+  RegisterConvertCommands(app, reg);
   RegisterSealCommands(app, reg);
 
   try {

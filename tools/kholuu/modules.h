@@ -26,6 +26,7 @@ void RegisterEdxmlCommands(CLI::App& app, const Registry& reg);
 void RegisterSigCommands(CLI::App& app, const Registry& reg);
 void RegisterSearchCommands(CLI::App& app, const Registry& reg);
 void RegisterPdfaCommands(CLI::App& app, const Registry& reg);
+void RegisterConvertCommands(CLI::App& app, const Registry& reg);
 void RegisterSealCommands(CLI::App& app, const Registry& reg);
 
 }  // namespace kholuu::cli
