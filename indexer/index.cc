@@ -287,24 +287,20 @@ class QueryBuilder {
     // lists of common syllables once they cannot lift a document into the
     // top hits (docs/benchmarks-search.md, "Long queries").
     std::vector<Xapian::Query> leaves, common;
-    auto add = [&](std::vector<Xapian::Query>& qs, double w, bool weight_only) {
+    auto add = [&](std::vector<Xapian::Query>& qs, double w) {
       for (Xapian::Query& q : qs) {
-        bool is_common =
-            max_df > 0 && (weight_only || db_->get_termfreq(*q.get_terms_begin()) > max_df);
+        bool is_common = max_df > 0 && db_->get_termfreq(*q.get_terms_begin()) > max_df;
         Xapian::Query leaf = w == 1.0 ? std::move(q) : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, w);
         (is_common ? common : leaves).push_back(std::move(leaf));
       }
     };
     if (exact_mode) {
-      add(syl, 1.0, false);
-      // In long queries with diacritics, the folded forms (a superset of the
-      // exact ones) also only add weight: their long posting lists then
-      // never drive the match (ADR 0034).
-      if (r_.folded_weight > 0) add(fold, r_.folded_weight, /*weight_only=*/true);
+      add(syl, 1.0);
+      if (r_.folded_weight > 0) add(fold, r_.folded_weight);
     } else {
-      add(fold, 1.0, false);
+      add(fold, 1.0);
     }
-    if (r_.bigram_weight > 0) add(big, r_.bigram_weight, false);
+    if (r_.bigram_weight > 0) add(big, r_.bigram_weight);
     if (leaves.empty()) return OrOf(common);
     if (common.empty()) return OrOf(leaves);
     return Xapian::Query(Xapian::Query::OP_AND_MAYBE, OrOf(leaves), OrOf(common));
