@@ -144,18 +144,18 @@ void AddText(Xapian::Document& doc, const AnalyzedText& a, const FieldPrefixes* 
              Xapian::termcount wdf, Xapian::termpos& base, Variants& variants,
              std::unordered_set<std::string_view>& seen) {
   const Token* prev = nullptr;
-  std::string term;
+  std::string term;  // reused: prefix + form
+  auto with = [&term](std::string_view prefix, std::string_view s) -> const std::string& {
+    term.assign(prefix);
+    term.append(s);
+    return term;
+  };
   for (const Token& t : a.tokens) {
     if (t.exact.size() > kMaxTermBytes) {
       prev = nullptr;
       continue;
     }
     Xapian::termpos pos = base + t.position + 1;
-    auto with = [&term](std::string_view prefix, std::string_view s) -> const std::string& {
-      term.assign(prefix);
-      term.append(s);
-      return term;
-    };
     if (general) {
       doc.add_posting(t.exact, pos, wdf);
       doc.add_term(with(kFoldedPrefix, t.folded), wdf);
