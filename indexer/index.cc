@@ -1,6 +1,8 @@
 #include "indexer/index.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -125,9 +128,28 @@ struct Repaired {
   LegacyEncoding encoding;
 };
 
+// Index format written by this code, recorded in the database metadata
+// (kFormatKey). Format 1 (no key): folded syllables with positions. Format 2
+// (ADR 0034): positions only on exact terms; the folded forms of a phrase are
+// found through the synonym table (folded syllable -> exact forms seen).
+constexpr const char* kFormatKey = "kholuu.index_format";
+constexpr const char* kFormat = "2";
+
+// Exact syllables carry positions (phrases); folded syllables, bigrams and
+// folded field terms are postings only. Every exact form with a diacritic is
+// added once to `variants` with its folded form, for the synonym table
+// (`seen` holds views of the exact forms added; `a` must outlive it).
+using Variants = std::vector<std::pair<std::string, std::string>>;
 void AddText(Xapian::Document& doc, const AnalyzedText& a, const FieldPrefixes* field, bool general,
-             Xapian::termcount wdf, Xapian::termpos& base) {
+             Xapian::termcount wdf, Xapian::termpos& base, Variants& variants,
+             std::unordered_set<std::string_view>& seen) {
   const Token* prev = nullptr;
+  std::string term;  // reused: prefix + form
+  auto with = [&term](std::string_view prefix, std::string_view s) -> const std::string& {
+    term.assign(prefix);
+    term.append(s);
+    return term;
+  };
   for (const Token& t : a.tokens) {
     if (t.exact.size() > kMaxTermBytes) {
       prev = nullptr;
@@ -136,16 +158,17 @@ void AddText(Xapian::Document& doc, const AnalyzedText& a, const FieldPrefixes* 
     Xapian::termpos pos = base + t.position + 1;
     if (general) {
       doc.add_posting(t.exact, pos, wdf);
-      doc.add_posting(kFoldedPrefix + t.folded, pos, wdf);
+      doc.add_term(with(kFoldedPrefix, t.folded), wdf);
       if (prev != nullptr && t.joined_to_previous) {
-        doc.add_term(kBigramPrefix + prev->exact + "_" + t.exact, wdf);
-        doc.add_term(kFoldedBigramPrefix + prev->folded + "_" + t.folded, wdf);
+        doc.add_term(with(kBigramPrefix, prev->exact) + "_" + t.exact, wdf);
+        doc.add_term(with(kFoldedBigramPrefix, prev->folded) + "_" + t.folded, wdf);
       }
     }
     if (field != nullptr) {
-      doc.add_posting(field->exact + t.exact, pos, 1);
-      doc.add_posting(field->folded + t.folded, pos, 1);
+      doc.add_posting(with(field->exact, t.exact), pos, 1);
+      doc.add_term(with(field->folded, t.folded), 1);
     }
+    if (t.exact != t.folded && seen.insert(t.exact).second) variants.emplace_back(t.folded, t.exact);
     prev = &t;
   }
   base += static_cast<Xapian::termpos>(a.tokens.size()) + kFieldGap;
@@ -283,17 +306,40 @@ class QueryBuilder {
     return Xapian::Query(Xapian::Query::OP_AND_MAYBE, OrOf(leaves), OrOf(common));
   }
 
+  // Every exact syllable (with `prefix`) whose folded form is `folded`: the
+  // form without diacritics itself and the forms in the synonym table. Only
+  // exact syllables have positions, so a phrase without diacritics is a
+  // phrase of these ORs (ADR 0034).
+  Xapian::Query ExactForms(const std::string& prefix, const std::string& folded) const {
+    std::vector<Xapian::Query> forms{Xapian::Query(prefix + folded)};
+    if (db_ != nullptr) {
+      std::string key = kFoldedPrefix + folded;
+      for (auto it = db_->synonyms_begin(key); it != db_->synonyms_end(key); ++it) {
+        forms.emplace_back(prefix + *it);
+      }
+    }
+    if (forms.size() == 1) return forms[0];
+    return Xapian::Query(Xapian::Query::OP_OR, forms.begin(), forms.end());
+  }
+
   // Boolean-ish part: a phrase or field restriction (all syllables required).
   Xapian::Query Required(const QueryClause& c, Highlight* hl) const {
     bool exact_mode = Analyzer::HasDiacritics(c.text);
     const FieldPrefixes* f = c.field.empty() ? nullptr : FindField(c.field);
     std::string pe = f != nullptr ? f->exact : "";
     std::string pf = f != nullptr ? f->folded : kFoldedPrefix;
+    bool phrase = c.kind == QueryClause::Kind::kPhrase;
     std::vector<Xapian::Query> terms;
     AnalyzedText a = Analyzer::Analyze(c.text);
     for (const Token& t : a.tokens) {
       if (t.exact.size() > kMaxTermBytes) continue;
-      terms.emplace_back(exact_mode ? pe + t.exact : pf + t.folded);
+      if (exact_mode) {
+        terms.emplace_back(pe + t.exact);
+      } else if (phrase && a.tokens.size() > 1) {
+        terms.push_back(ExactForms(pe, t.folded));
+      } else {
+        terms.emplace_back(pf + t.folded);
+      }
       if (hl != nullptr) {
         if (exact_mode) {
           hl->exact.insert(t.exact);
@@ -304,7 +350,7 @@ class QueryBuilder {
     }
     if (terms.empty()) return Xapian::Query();
     if (terms.size() == 1) return terms[0];
-    if (c.kind == QueryClause::Kind::kPhrase) {
+    if (phrase) {
       return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
                            static_cast<Xapian::termcount>(terms.size()));
     }
@@ -405,7 +451,48 @@ IndexDocument FromModel(const model::Document& d, std::string body, std::string 
 struct IndexWriter::Impl {
   Xapian::WritableDatabase db;
   RankingOptions ranking;
+  std::string dir;
+  // OpenForRebuild: a new index nobody reads yet (DB_DANGEROUS|DB_NO_SYNC);
+  // ids of this session, so a new id is added without a lookup.
+  bool rebuild = false;
+  std::unordered_set<std::string> ids;
+  // Exact forms already in the synonym table (this session).
+  std::unordered_set<std::string> variants;
 };
+
+namespace {
+
+// "" if `db` may be used by this code, else why not.
+std::string FormatProblem(const Xapian::Database& db, const std::string& dir) {
+  std::string f = db.get_metadata(kFormatKey);
+  if (f == kFormat || (f.empty() && db.get_doccount() == 0)) return "";
+  return "the index at " + dir + " has format " + (f.empty() ? std::string("1") : f) +
+         ", this build uses format " + kFormat + ": rebuild it with `kholuu reindex`";
+}
+
+// fsync every file of the directory, then the directory itself.
+Status SyncDirectory(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    if (!e.is_regular_file()) continue;
+    int fd = ::open(e.path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return InternalError("open " + e.path().string() + ": " + std::strerror(errno));
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0) return InternalError("fsync " + e.path().string() + ": " + std::strerror(err));
+  }
+  if (ec) return InternalError("list " + dir + ": " + ec.message());
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return InternalError("open " + dir + ": " + std::strerror(errno));
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) return InternalError("fsync " + dir + ": " + std::strerror(err));
+  return Status::Ok();
+}
+
+}  // namespace
 
 IndexWriter::IndexWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -420,10 +507,37 @@ IndexWriter::~IndexWriter() {
 Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& dir, RankingOptions ranking) {
   auto impl = std::make_unique<Impl>();
   impl->ranking = ranking;
+  impl->dir = dir;
+  std::string problem;
   KHOLUU_RETURN_IF_ERROR(CallXapian("open index " + dir, [&] {
     impl->db = Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OPEN);
+    problem = FormatProblem(impl->db, dir);
+    if (problem.empty() && impl->db.get_metadata(kFormatKey).empty()) {
+      impl->db.set_metadata(kFormatKey, kFormat);
+    }
   }));
+  if (!problem.empty()) return FailedPreconditionError(problem);
   return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
+}
+
+Result<std::unique_ptr<IndexWriter>> IndexWriter::OpenForRebuild(const std::string& dir,
+                                                                 RankingOptions ranking) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
+    return FailedPreconditionError("rebuild index: " + dir + " exists and is not empty");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->ranking = ranking;
+  impl->dir = dir;
+  impl->rebuild = true;
+  KHOLUU_RETURN_IF_ERROR(CallXapian("create index " + dir, [&] {
+    impl->db = Xapian::WritableDatabase(
+        dir, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC);
+    impl->db.set_metadata(kFormatKey, kFormat);
+  }));
+  auto w = std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
+  w->set_batch_size(10000);
+  return w;
 }
 
 // A document analysed into its Xapian form, ready for the writer.
@@ -432,6 +546,8 @@ struct IndexWriter::Prepared {
   Xapian::Document doc;
   std::string id_term;
   std::vector<LegacyEncoding> repaired;  // one entry per field re-decoded
+  // (folded, exact) for each exact syllable form with a diacritic, distinct.
+  Variants variants;
 };
 
 IndexWriter::Prepared IndexWriter::Prepare(const IndexDocument& d, const RankingOptions& r) {
@@ -463,20 +579,25 @@ void IndexWriter::BuildDocument(const IndexDocument& d, const RankingOptions& r,
   AnalyzedText subj = Analyzer::Analyze(subject);
   AnalyzedText text = Analyzer::Analyze(body);
   AnalyzedText file = Analyzer::Analyze(file_title);
+  AnalyzedText agency = Analyzer::Analyze(d.agency_name);
+  AnalyzedText signer = Analyzer::Analyze(d.signer);
+  AnalyzedText type = Analyzer::Analyze(d.type_name);
+  AnalyzedText code = Analyzer::Analyze(d.code);
+  auto& v = p.variants;
+  std::unordered_set<std::string_view> seen;
   AddText(doc, subj, FindField("subject"), true,
-          static_cast<Xapian::termcount>(1 + r.subject_wdf), base);
-  AddText(doc, text, nullptr, true, 1, base);
+          static_cast<Xapian::termcount>(1 + r.subject_wdf), base, v, seen);
+  AddText(doc, text, nullptr, true, 1, base, v, seen);
   AddText(doc, file, FindField("file"), r.file_title_wdf > 0,
-          static_cast<Xapian::termcount>(r.file_title_wdf), base);
-  AddText(doc, Analyzer::Analyze(d.agency_name), FindField("agency"), false, 1, base);
-  AddText(doc, Analyzer::Analyze(d.signer), FindField("signer"), false, 1, base);
-  AddText(doc, Analyzer::Analyze(d.type_name), FindField("type"), false, 1, base);
+          static_cast<Xapian::termcount>(r.file_title_wdf), base, v, seen);
+  AddText(doc, agency, FindField("agency"), false, 1, base, v, seen);
+  AddText(doc, signer, FindField("signer"), false, 1, base, v, seen);
+  AddText(doc, type, FindField("type"), false, 1, base, v, seen);
 
   // Document numbers: the record's own code, and those cited in the text.
   std::set<std::string> numbers;
   if (std::string c = Analyzer::CanonicalDocNumber(d.code); !c.empty()) numbers.insert(c);
-  AnalyzedText code = Analyzer::Analyze(d.code);
-  AddText(doc, code, nullptr, true, 1, base);
+  AddText(doc, code, nullptr, true, 1, base, v, seen);
   for (const std::string& n : subj.doc_numbers) numbers.insert(n);
   for (const std::string& n : text.doc_numbers) numbers.insert(n);
   for (const std::string& n : numbers) {
@@ -521,9 +642,18 @@ void IndexWriter::BuildDocument(const IndexDocument& d, const RankingOptions& r,
 Status IndexWriter::Apply(Prepared& p) {
   KHOLUU_RETURN_IF_ERROR(p.status);
   for (LegacyEncoding e : p.repaired) ++repaired_[std::string(LegacyEncodingName(e))];
-  KHOLUU_RETURN_IF_ERROR(CallXapian("index " + p.id_term.substr(std::strlen(kIdPrefix)),
-                                    [&] { impl_->db.replace_document(p.id_term, p.doc); }));
-  if (++pending_ >= batch_size_) return Commit();
+  KHOLUU_RETURN_IF_ERROR(CallXapian("index " + p.id_term.substr(std::strlen(kIdPrefix)), [&] {
+    for (const auto& [folded, exact] : p.variants) {
+      if (impl_->variants.insert(exact).second) impl_->db.add_synonym(kFoldedPrefix + folded, exact);
+    }
+    // A new index has no document this session has not added.
+    if (impl_->rebuild && impl_->ids.insert(p.id_term).second) {
+      impl_->db.add_document(p.doc);
+    } else {
+      impl_->db.replace_document(p.id_term, p.doc);
+    }
+  }));
+  if (++pending_ >= batch_size_) return CommitChanges(/*sync=*/false);
   return Status::Ok();
 }
 
@@ -588,13 +718,17 @@ Status IndexWriter::Delete(const std::string& id) {
     if (exists) impl_->db.delete_document(term);
   }));
   if (!exists) return NotFoundError("document " + id + " is not in the index");
-  if (++pending_ >= batch_size_) return Commit();
+  if (++pending_ >= batch_size_) return CommitChanges(/*sync=*/false);
   return Status::Ok();
 }
 
-Status IndexWriter::Commit() {
+Status IndexWriter::Commit() { return CommitChanges(/*sync=*/true); }
+
+Status IndexWriter::CommitChanges(bool sync) {
   KHOLUU_RETURN_IF_ERROR(CallXapian("commit index", [&] { impl_->db.commit(); }));
   pending_ = 0;
+  // DB_NO_SYNC: a rebuild's commits are durable only once synced here.
+  if (sync && impl_->rebuild) return SyncDirectory(impl_->dir);
   return Status::Ok();
 }
 
@@ -613,7 +747,12 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir, Ranking
   if (::stat(dir.c_str(), &st) != 0) return NotFoundError("no index at " + dir);
   auto impl = std::make_unique<Impl>();
   impl->ranking = ranking;
-  KHOLUU_RETURN_IF_ERROR(CallXapian("open index " + dir, [&] { impl->db = Xapian::Database(dir); }));
+  std::string problem;
+  KHOLUU_RETURN_IF_ERROR(CallXapian("open index " + dir, [&] {
+    impl->db = Xapian::Database(dir);
+    problem = FormatProblem(impl->db, dir);
+  }));
+  if (!problem.empty()) return FailedPreconditionError(problem);
   return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
 }
 

@@ -60,8 +60,19 @@ class IndexWriter {
  public:
   // Opens or creates the index in `dir`. Errors: kUnavailable if another
   // writer holds the lock; kDataLoss if the index is corrupt; kInternal else.
+  // Errors: kFailedPrecondition if the index has another format (an older
+  // build wrote it; `kholuu reindex` rebuilds it).
   static Result<std::unique_ptr<IndexWriter>> Open(const std::string& dir,
                                                    RankingOptions ranking = {});
+  // Creates a new index in `dir` (which must not exist, or be empty) for a
+  // one-pass load that nobody reads before it is complete, e.g. a rebuild
+  // that is then renamed into place: Xapian's DB_DANGEROUS and DB_NO_SYNC,
+  // new ids added without a lookup, a commit every 10,000 changes by default.
+  // Nothing is durable until Commit(), which syncs the whole directory; if
+  // the process dies before, discard the directory. Errors:
+  // kFailedPrecondition if `dir` is not empty; as Open.
+  static Result<std::unique_ptr<IndexWriter>> OpenForRebuild(const std::string& dir,
+                                                             RankingOptions ranking = {});
   ~IndexWriter();
   IndexWriter(const IndexWriter&) = delete;
   IndexWriter& operator=(const IndexWriter&) = delete;
@@ -91,6 +102,7 @@ class IndexWriter {
   static Prepared Prepare(const IndexDocument& d, const RankingOptions& r);
   static void BuildDocument(const IndexDocument& d, const RankingOptions& r, Prepared& p);
   Status Apply(Prepared& p);
+  Status CommitChanges(bool sync);  // sync: also fsync a rebuild's files
   std::unique_ptr<Impl> impl_;
   size_t batch_size_ = 1000;
   size_t pending_ = 0;
@@ -138,7 +150,8 @@ struct SearchResults {
 // Not thread-safe: use one Searcher per thread.
 class Searcher {
  public:
-  // Errors: kNotFound if there is no index in `dir`; as IndexWriter::Open.
+  // Errors: kNotFound if there is no index in `dir`; kFailedPrecondition if
+  // it has another format; as IndexWriter::Open.
   static Result<std::unique_ptr<Searcher>> Open(const std::string& dir,
                                                 RankingOptions ranking = {});
   ~Searcher();

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include "indexer/query.h"
 #include "tests/support/status_matchers.h"
@@ -88,6 +89,22 @@ TEST_F(IndexTest, PhraseFieldExclusionAndDateRange) {
   EXPECT_THAT(Ids("\"văn bản điện tử\" -mật"), ElementsAre("d1"));
   EXPECT_THAT(Ids("cơ quan 2019..2020"), ::testing::UnorderedElementsAre("d2", "d3"));
   EXPECT_THAT(Ids("cơ quan 2021.."), ElementsAre("d4"));
+}
+
+// Only exact syllables have positions (format 2): a phrase without
+// diacritics goes through the exact forms seen at indexing time.
+TEST_F(IndexTest, PhraseWithoutDiacritics) {
+  EXPECT_THAT(Ids("\"van ban dien tu\""), ::testing::UnorderedElementsAre("d1", "d3"));
+  EXPECT_THAT(Ids("\"VAN BAN DIEN TU\""), ::testing::UnorderedElementsAre("d1", "d3"));
+  EXPECT_THAT(Ids("\"dien tu van ban\""), ElementsAre());
+  EXPECT_THAT(Ids("\"ban van\""), ElementsAre());
+  EXPECT_THAT(Ids("subject:\"van ban dien tu\""), ElementsAre("d1"));
+  EXPECT_THAT(Ids("agency:\"noi vu\""), ::testing::UnorderedElementsAre("d3", "d4"));
+  EXPECT_THAT(Ids("\"van ban dien tu\" -mat"), ElementsAre("d1"));
+  EXPECT_THAT(Ids("subject:luu"), ElementsAre());
+  EXPECT_THAT(Ids("subject:van"), ::testing::UnorderedElementsAre("d1", "d3", "d4"));
+  // Mixed: one syllable with diacritics makes the whole clause exact.
+  EXPECT_THAT(Ids("\"văn ban\""), ElementsAre());
 }
 
 TEST_F(IndexTest, DocumentNumberWholeAndParts) {
@@ -275,6 +292,73 @@ TEST(LongQueries, CommonTermsOnlyAddWeight) {
     ASSERT_TRUE(res.ok());
     EXPECT_EQ(res->hits.size(), 41u);
   }
+}
+
+// kholuu reindex's path: a new directory, PutMany, one Commit; the result
+// is an ordinary index the incremental writer then updates.
+TEST(OpenForRebuild, BuildsAnIndexTheIncrementalWriterUpdates) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.path() + "/new";
+  std::vector<IndexDocument> docs;
+  for (int i = 0; i < 50; ++i) {
+    docs.push_back(Doc("r" + std::to_string(i), "Báo cáo số " + std::to_string(i),
+                       i == 7 ? "lưu trữ điện tử" : "chế độ báo cáo định kỳ", "2019-01-01", 1,
+                       "G22", "Quyết định"));
+  }
+  docs.push_back(Doc("r7", "Báo cáo số 7", "hồ sơ lưu trữ điện tử", "2019-01-01", 1, "G22", "x"));
+  {
+    auto w = IndexWriter::OpenForRebuild(dir);
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    ASSERT_OK((*w)->PutMany(docs));  // r7 twice: the second replaces the first
+    ASSERT_OK((*w)->Commit());
+  }
+  auto s = Searcher::Open(dir);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ((*s)->doc_count(), 50u);
+  SearchRequest r;
+  r.query = "\"ho so luu tru\"";
+  auto res = (*s)->Search(r);
+  ASSERT_TRUE(res.ok());
+  ASSERT_EQ(res->hits.size(), 1u);
+  EXPECT_EQ(res->hits[0].document, "r7");
+
+  // Not over an existing index.
+  EXPECT_EQ(IndexWriter::OpenForRebuild(dir).status().code(), StatusCode::kFailedPrecondition);
+  auto w = IndexWriter::Open(dir);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  ASSERT_OK((*w)->Put(Doc("r8", "", "lưu trữ điện tử", "2019-01-01", 1, "G22", "x")));
+  ASSERT_OK((*w)->Commit());
+  ASSERT_OK((*s)->Reopen());
+  r.query = "\"luu tru dien tu\"";
+  res = (*s)->Search(r);
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->hits.size(), 2u);
+}
+
+// An index without the format this build writes (an older build's) is
+// refused by readers and writers, with the way out in the message.
+TEST(IndexFormat, OlderIndexIsRefused) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.path() + "/old";
+  {
+    Xapian::WritableDatabase db(dir, Xapian::DB_CREATE);
+    Xapian::Document d;
+    d.add_posting("văn", 1);
+    d.add_posting("XFvan", 1);
+    d.add_boolean_term("Qold");
+    db.add_document(d);
+    db.commit();
+  }
+  auto s = Searcher::Open(dir);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.status().message(), HasSubstr("kholuu reindex"));
+  auto w = IndexWriter::Open(dir);
+  ASSERT_FALSE(w.ok());
+  EXPECT_EQ(w.status().code(), StatusCode::kFailedPrecondition);
+  // An empty index of any age is fine (nothing to misread).
+  EXPECT_TRUE(IndexWriter::Open(tmp.path() + "/empty").ok());
+  EXPECT_TRUE(Searcher::Open(tmp.path() + "/empty").ok());
 }
 
 TEST(QueryParser, Clauses) {

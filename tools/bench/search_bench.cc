@@ -60,6 +60,9 @@ constexpr char kUsage[] =
     "                     (default: all)\n"
     "  --no-fts5          measure kholuu only\n"
     "  --batch N          documents per commit on both sides (default 10000)\n"
+    "  --writer MODE      rebuild (default: IndexWriter::OpenForRebuild, what\n"
+    "                     `kholuu reindex` uses) or open (IndexWriter::Open, the\n"
+    "                     incremental writer)\n"
     "  --articles FILE    ALQAC articles.json (default " KHOLUU_CORPUS_DIR
     "/alqac2023/articles.json)\n"
     "  --questions FILE   ALQAC train.json (default " KHOLUU_CORPUS_DIR
@@ -86,6 +89,7 @@ struct SearchOptions {
   uint64_t long_queries = 100;
   uint64_t fts5_queries = 0;  // 0: all
   uint64_t batch = 10000;
+  bool rebuild_writer = true;  // --writer rebuild|open
   bool fts5 = true;
   std::string articles = KHOLUU_CORPUS_DIR "/alqac2023/articles.json";
   std::string questions = KHOLUU_CORPUS_DIR "/alqac2023/train.json";
@@ -148,6 +152,10 @@ Result<SearchOptions> ParseOptions(const std::vector<std::string>& args, bool* h
       KHOLUU_RETURN_IF_ERROR(take_number(o.fts5_queries));
     } else if (flag == "--batch") {
       KHOLUU_RETURN_IF_ERROR(take_number(o.batch));
+    } else if (flag == "--writer") {
+      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
+      if (v != "rebuild" && v != "open") return InvalidArgumentError("--writer: rebuild or open");
+      o.rebuild_writer = v == "rebuild";
     } else if (flag == "--articles") {
       KHOLUU_ASSIGN_OR_RETURN(o.articles, take_value());
     } else if (flag == "--questions") {
@@ -558,12 +566,14 @@ Status TimeQueries(const std::vector<BenchQuery>& queries,
 }
 
 Result<IndexFigures> IndexKholuu(const std::vector<indexer::IndexDocument>& docs, const std::string& dir,
-                                 uint64_t batch) {
+                                 uint64_t batch, bool rebuild_writer) {
   IndexFigures f;
   double t0 = NowSeconds();
   double c0 = CpuSeconds();
   {
-    KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<indexer::IndexWriter> w, indexer::IndexWriter::Open(dir));
+    KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<indexer::IndexWriter> w,
+                            rebuild_writer ? indexer::IndexWriter::OpenForRebuild(dir)
+                                           : indexer::IndexWriter::Open(dir));
     w->set_batch_size(batch);
     // PutMany in slices, for progress reports; the slices are not timed apart.
     constexpr size_t kSlice = 100000;
@@ -799,7 +809,7 @@ Status Run(const SearchOptions& o) {
   } else {
     KHOLUU_RETURN_IF_ERROR(SyncFileSystem(work));
     Progress("kholuu: indexing");
-    KHOLUU_ASSIGN_OR_RETURN(k.index, IndexKholuu(docs, xdir, o.batch));
+    KHOLUU_ASSIGN_OR_RETURN(k.index, IndexKholuu(docs, xdir, o.batch, o.rebuild_writer));
     Progress("kholuu: " + Fixed(k.index.seconds, 1) + " s");
     if (o.fts5) {
       KHOLUU_RETURN_IF_ERROR(SyncFileSystem(work));
@@ -850,6 +860,7 @@ Status Run(const SearchOptions& o) {
            {"source_units", pools.law_units.size() + pools.news_units.size()},
            {"source_bytes", pools.source_bytes}}},
          {"batch", o.batch},
+         {"writer", o.rebuild_writer ? "rebuild" : "open"},
          {"reused_indexes", !o.reuse.empty()},
          {"common_df", o.common_df},
          {"kholuu", side_json(k)}};
@@ -878,9 +889,10 @@ Status Run(const SearchOptions& o) {
     std::fputs((j.dump(2) + "\n").c_str(), stdout);
     return Status::Ok();
   }
-  std::printf("kholuu-bench search, %s, %zu documents (%.1f MB, mean %.0f bytes), seed %llu\n",
+  std::printf("kholuu-bench search, %s, %zu documents (%.1f MB, mean %.0f bytes), seed %llu, "
+              "writer %s\n",
               started.c_str(), docs.size(), mb, static_cast<double>(total_bytes) / n,
-              static_cast<unsigned long long>(o.seed));
+              static_cast<unsigned long long>(o.seed), o.rebuild_writer ? "rebuild" : "open");
   std::printf("machine: %s, %llu CPUs, %s, %s on %s\n\n", machine.cpu_model.c_str(),
               static_cast<unsigned long long>(machine.nproc), machine.kernel.c_str(),
               o.parent_dir.c_str(), machine.fs_type.c_str());

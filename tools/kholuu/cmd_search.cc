@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <vector>
 
 #include "archive/archive.h"
 #include "indexer/index.h"
@@ -115,18 +116,28 @@ Status Rebuild(archive::Archive& ar, const Common& c, uint64_t* indexed, uint64_
   fs::remove_all(fresh, ec);
   std::vector<uint64_t> covered;
   {
-    KHOLUU_ASSIGN_OR_RETURN(auto w, indexer::IndexWriter::Open(fresh));
+    // A fresh directory nobody reads until the swap below: the bulk mode.
+    KHOLUU_ASSIGN_OR_RETURN(auto w, indexer::IndexWriter::OpenForRebuild(fresh));
     KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, ar.catalog().BeginRead());
     // Everything in this snapshot's outbox is covered by the rebuild.
     KHOLUU_RETURN_IF_ERROR(r.ForEachOutbox([&](const archive::OutboxEntry& e) {
       covered.push_back(e.seq);
       return Status::Ok();
     }));
+    // PutMany in slices: analysis on a second thread, bounded memory.
+    constexpr size_t kSlice = 2000;
+    std::vector<indexer::IndexDocument> slice;
+    slice.reserve(kSlice);
     KHOLUU_RETURN_IF_ERROR(r.ForEachDocument([&](const model::Document& d) -> Status {
       KHOLUU_ASSIGN_OR_RETURN(indexer::IndexDocument x, ToIndexDocument(r, d));
       ++*indexed;
-      return w->Put(x);
+      slice.push_back(std::move(x));
+      if (slice.size() < kSlice) return Status::Ok();
+      Status s = w->PutMany(slice);
+      slice.clear();
+      return s;
     }));
+    KHOLUU_RETURN_IF_ERROR(w->PutMany(slice));
     KHOLUU_RETURN_IF_ERROR(w->Commit());
   }
   // Swap: readers that have the old index open keep reading it until they reopen.
