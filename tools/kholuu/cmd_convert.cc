@@ -1,4 +1,13 @@
 // kholuu convert FILE --to pdfa-2b -o OUT [--timeout S] [--force] [--json]
+// kholuu convert FILE --to pdfa-3b-rendition -o OUT [--trust-store DIR] [--no-seal]
+//
+// pdfa-3b-rendition: the PDF/A-2b copy as above, with FILE embedded unchanged
+// (/AFRelationship /Source) and its signature verification report
+// (/Supplement), sealed with the archive's key from --data (kholuu seal
+// init); checked before it is written: PDF/A-3b, the embedded original
+// byte-identical, the seal valid (rendition_export.h). JSON adds
+// "rendition": {"sealed", "seal_integrity", "original_sha256",
+// "report": <the signature report>}. --no-seal writes an unsealed rendition.
 //
 // Makes a PDF/A-2b preservation copy of FILE (formats/convert) and writes it
 // to OUT atomically, only if our validator accepts it. A file that is already
@@ -12,12 +21,17 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <ctime>
 #include <iostream>
 
 #include "archive/base/file.h"
 #include "formats/convert/pdfa_convert.h"
+#include "formats/pdfsig/pdf_signatures.h"
 #include "tools/kholuu/json_out.h"
 #include "tools/kholuu/modules.h"
+#include "tools/kholuu/rendition_export.h"
+#include "tools/kholuu/seal_key.h"
+#include "tools/kholuu/sig_report.h"
 
 namespace kholuu::cli {
 namespace {
@@ -28,6 +42,8 @@ struct ConvertArgs {
   std::string output;
   double timeout_seconds = 0;
   bool force = false;
+  std::string trust_store;
+  bool no_seal = false;
 };
 
 bool SameFile(const std::string& a, const std::string& b) {
@@ -67,13 +83,41 @@ nlohmann::json ResultJson(const ConvertArgs& a, const convert::ConversionResult&
   return out;
 }
 
-int CmdConvert(const Common& c, const ConvertArgs& a) {
-  if (a.to == "pdfa-3b-rendition") {
-    // The PDF/A-3b rendition (preservation copy + embedded signed original +
-    // verification report, sealed) is wired here when it exists.
-    return Fail(c, InvalidArgumentError("--to pdfa-3b-rendition: not yet supported"));
+std::string BaseName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// The signature verification report embedded in a rendition: the same JSON
+// as `kholuu sig verify --json` for a PDF, a note for any other original.
+Result<std::string> ReportFor(const Common& c, const ConvertArgs& a, const std::string& bytes,
+                              convert::InputKind kind) {
+  const std::string name = BaseName(a.file);
+  if (kind != convert::InputKind::kPdf) {
+    return DumpJson({{"file", name},
+                     {"signatures", nlohmann::json::array()},
+                     {"note", "not a PDF: no embedded signatures to verify"}});
   }
-  if (a.to != "pdfa-2b") {
+  formats::pdfsig::VerifyOptions options;
+  options.now = static_cast<int64_t>(std::time(nullptr));
+  std::string trust_dir = a.trust_store.empty() ? c.data + "/trust" : a.trust_store;
+  if (!a.trust_store.empty() || IsDirectory(trust_dir)) {
+    auto store = formats::x509::TrustStore::LoadPemDirectory(trust_dir);
+    if (!store.ok()) return Status(store.status()).Annotate("trust store");
+    options.trust_store = std::move(store).value();
+  }
+  auto report = formats::pdfsig::VerifyPdfSignatures(bytes, options);
+  if (!report.ok()) {
+    return DumpJson({{"file", name},
+                     {"signatures", nlohmann::json::array()},
+                     {"error", ErrorJson(report.status())["error"]}});
+  }
+  return DumpJson(SignatureReportJson(name, *report));
+}
+
+int CmdConvert(const Common& c, const ConvertArgs& a) {
+  const bool rendition = a.to == "pdfa-3b-rendition";
+  if (a.to != "pdfa-2b" && !rendition) {
     return Fail(c, InvalidArgumentError("--to: unknown target '" + a.to +
                                         "' (pdfa-2b or pdfa-3b-rendition)"));
   }
@@ -102,17 +146,66 @@ int CmdConvert(const Common& c, const ConvertArgs& a) {
     return Fail(c, s);
   }
   bool written = false;
-  if (r->validated) {
+  nlohmann::json rendition_json;
+  if (r->validated && rendition) {
+    // A PDF/A-1b original is its own preservation copy but cannot carry
+    // associated files: the rendition starts from a fresh PDF/A-2b copy.
+    if (r->status == convert::ConversionStatus::kAlreadyConformant && r->profile == "1b") {
+      options.convert_conformant = true;
+      r = convert::ConvertFileToPdfA2b(a.file, options);
+      if (!r.ok()) return Fail(c, r.status());
+    }
+  }
+  if (r->validated && rendition) {
+    auto original = ReadFileToString(a.file, options.max_input_bytes);
+    if (!original.ok()) return Fail(c, original.status());
+    auto report = ReportFor(c, a, *original, r->kind);
+    if (!report.ok()) return Fail(c, report.status());
+    formats::pdfsig::SealSigner signer;
+    if (!a.no_seal) {
+      auto loaded = LoadSealKey(c.data);
+      if (!loaded.ok()) {
+        return Fail(c, Status(loaded.status().code(),
+                              loaded.status().message() + " (seal key of " + c.data +
+                                  "; or give --no-seal)"));
+      }
+      signer = std::move(loaded).value();
+    }
+    RenditionParts parts;
+    parts.copy = r->output;
+    parts.original = *original;
+    parts.original_name = BaseName(a.file);
+    parts.original_media_type = r->kind == convert::InputKind::kPdf ? "application/pdf"
+                                                                      : "application/octet-stream";
+    parts.report_json = *report;
+    auto made = MakeSealedRendition(parts, a.no_seal ? nullptr : &signer,
+                                    static_cast<int64_t>(std::time(nullptr)));
+    if (!made.ok()) return Fail(c, made.status());
+    Status w = WriteFileAtomic(a.output, made->output);
+    if (!w.ok()) return Fail(c, w);
+    written = true;
+    rendition_json = nlohmann::json::object();
+    rendition_json["sealed"] = !a.no_seal;
+    rendition_json["seal_integrity"] = made->seal_integrity;
+    rendition_json["original_sha256"] = Sha256Of(*original).ToHex();
+    rendition_json["report"] = nlohmann::json::parse(*report, nullptr, false);
+  } else if (r->validated) {
     Status w = WriteFileAtomic(a.output, r->output);
     if (!w.ok()) return Fail(c, w);
     written = true;
   }
   if (c.json) {
-    std::cout << ResultJson(a, *r, written).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-              << "\n";
+    nlohmann::json out = ResultJson(a, *r, written);
+    if (!rendition_json.is_null()) out["rendition"] = rendition_json;
+    std::cout << DumpJson(out) << "\n";
   } else {
     std::cout << a.file << ": " << convert::ConversionStatusName(r->status);
-    if (written) std::cout << " -> " << a.output << " (PDF/A-" << r->profile << ", validated)";
+    if (written && rendition) {
+      std::cout << " -> " << a.output << " (PDF/A-3b rendition"
+                << (a.no_seal ? ", not sealed" : ", sealed") << ")";
+    } else if (written) {
+      std::cout << " -> " << a.output << " (PDF/A-" << r->profile << ", validated)";
+    }
     if (!r->converter.empty()) std::cout << " by " << r->converter;
     std::cout << ", " << r->pages << " pages, " << r->seconds << " s\n";
     if (!r->reason.empty()) std::cout << "  reason: " << r->reason << "\n";
@@ -139,6 +232,9 @@ void RegisterConvertCommands(CLI::App& app, const Registry& reg) {
   cmd->add_option("-o,--output", args->output, "where to write the copy (atomically)")->required();
   cmd->add_option("--timeout", args->timeout_seconds,
                   "wall and CPU seconds allowed to each converter run (defaults per converter)");
+  cmd->add_option("--trust-store", args->trust_store,
+                  "rendition: PEM trust anchors for the signature report (default <data>/trust)");
+  cmd->add_flag("--no-seal", args->no_seal, "rendition: do not seal with the archive's key");
   cmd->add_flag("--force", args->force,
                  "convert a PDF even if it already validates as PDF/A (default: copy it unchanged)");
   Registry r = reg;
