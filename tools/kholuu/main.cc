@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
   RegisterSigCommands(app, reg);
   RegisterSearchCommands(app, reg);
   RegisterPdfaCommands(app, reg);
+  RegisterTextCommands(app, reg);
 
   try {
     app.parse(argc, argv);

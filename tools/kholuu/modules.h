@@ -26,5 +26,6 @@ void RegisterEdxmlCommands(CLI::App& app, const Registry& reg);
 void RegisterSigCommands(CLI::App& app, const Registry& reg);
 void RegisterSearchCommands(CLI::App& app, const Registry& reg);
 void RegisterPdfaCommands(CLI::App& app, const Registry& reg);
+void RegisterTextCommands(CLI::App& app, const Registry& reg);
 
 }  // namespace kholuu::cli
