@@ -28,8 +28,10 @@ constexpr int kMaxTiffPages = 1'000'000;
 
 std::string_view Sniff(std::string_view b) {
   if (b.substr(0, 1024).find("%PDF-") != std::string_view::npos) return "pdf";
-  if (b.substr(0, 4) == std::string_view("II*\0", 4) || b.substr(0, 4) == std::string_view("MM\0*", 4) ||
-      b.substr(0, 4) == std::string_view("II+\0", 4) || b.substr(0, 4) == std::string_view("MM\0+", 4)) {
+  if (b.substr(0, 4) == std::string_view("II*\0", 4) ||
+      b.substr(0, 4) == std::string_view("MM\0*", 4) ||
+      b.substr(0, 4) == std::string_view("II+\0", 4) ||
+      b.substr(0, 4) == std::string_view("MM\0+", 4)) {
     return "tiff";
   }
   if (b.substr(0, 3) == "\xFF\xD8\xFF") return "jpeg";
@@ -42,13 +44,14 @@ Status ValidateOptions(const TextOptions& o) {
     return InvalidArgumentError("text: dpi must be 72..600, not " + std::to_string(o.dpi));
   }
   if (o.page_limit == 0) return InvalidArgumentError("text: page limit must be at least 1");
-  if (o.page_time_limit.count() <= 0) return InvalidArgumentError("text: page time limit must be positive");
-  const bool lang_ok =
-      !o.languages.empty() && o.languages.size() <= 64 && o.languages.front() != '+' &&
-      std::all_of(o.languages.begin(), o.languages.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '_' || c == '+';
-      });
+  if (o.page_time_limit.count() <= 0)
+    return InvalidArgumentError("text: page time limit must be positive");
+  const bool lang_ok = !o.languages.empty() && o.languages.size() <= 64 &&
+                       o.languages.front() != '+' &&
+                       std::all_of(o.languages.begin(), o.languages.end(), [](char c) {
+                         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                (c >= '0' && c <= '9') || c == '_' || c == '+';
+                       });
   if (!lang_ok) {
     return InvalidArgumentError("text: languages must look like 'vie' or 'vie+eng', not '" +
                                 CleanText(o.languages.substr(0, 64)) + "'");
@@ -135,10 +138,9 @@ Status Extraction::OcrPdfPage(std::pair<double, double> size, PageText* page) {
   const std::string out = wd_.Sub("page");
   const std::string n = std::to_string(page->page);
   KHOLUU_ASSIGN_OR_RETURN(
-      SandboxResult r,
-      Run({o_.tools.pdftoppm, "-r", std::to_string(dpi), "-gray", "-f", n, "-l", n, "-singlefile",
-           input_, out},
-          o_.page_time_limit));
+      SandboxResult r, Run({o_.tools.pdftoppm, "-r", std::to_string(dpi), "-gray", "-f", n, "-l", n,
+                            "-singlefile", input_, out},
+                           o_.page_time_limit));
   const std::string image = out + ".pgm";
   if (!r.succeeded()) {
     ::unlink(image.c_str());
@@ -153,8 +155,9 @@ Result<DocumentText> Extraction::Pdf() {
   DocumentText doc;
   doc.format = "pdf";
   const std::string last = std::to_string(o_.page_limit);
-  KHOLUU_ASSIGN_OR_RETURN(SandboxResult info_run,
-                          Run({o_.tools.pdfinfo, "-f", "1", "-l", last, input_}, o_.page_time_limit));
+  KHOLUU_ASSIGN_OR_RETURN(
+      SandboxResult info_run,
+      Run({o_.tools.pdfinfo, "-f", "1", "-l", last, input_}, o_.page_time_limit));
   if (!info_run.succeeded()) return InvalidArgumentError(info_run.Describe("pdfinfo"));
   KHOLUU_ASSIGN_OR_RETURN(PdfInfo info, ParsePdfInfo(info_run.stdout_bytes));
   if (info.pages == 0) return InvalidArgumentError("pdf has no pages");
@@ -165,21 +168,22 @@ Result<DocumentText> Extraction::Pdf() {
   // The text layer of pages 1..n in one run: page_time_limit per 50 pages.
   const std::string text_path = wd_.Sub("layer.txt");
   const auto layer_time = o_.page_time_limit * ((n + 49) / 50);
-  KHOLUU_ASSIGN_OR_RETURN(
-      SandboxResult text_run,
-      Run({o_.tools.pdftotext, "-enc", "UTF-8", "-f", "1", "-l", std::to_string(n), input_, text_path},
-          layer_time));
+  KHOLUU_ASSIGN_OR_RETURN(SandboxResult text_run,
+                          Run({o_.tools.pdftotext, "-enc", "UTF-8", "-f", "1", "-l",
+                               std::to_string(n), input_, text_path},
+                              layer_time));
   if (!text_run.succeeded()) return InvalidArgumentError(text_run.Describe("pdftotext"));
   KHOLUU_ASSIGN_OR_RETURN(std::string layer, ReadFileToString(text_path, kWorkRoomBytes));
   ::unlink(text_path.c_str());
   std::vector<std::string_view> layer_pages = SplitPages(layer, static_cast<size_t>(n));
 
   doc.pages.resize(static_cast<size_t>(n));
-  std::vector<int> wanted;   // pages that need OCR
+  std::vector<int> wanted;  // pages that need OCR
   for (int p = 1; p <= n; ++p) {
     PageText& page = doc.pages[static_cast<size_t>(p - 1)];
     page.page = p;
-    if (static_cast<size_t>(p) <= layer_pages.size()) page.text = CleanText(layer_pages[static_cast<size_t>(p - 1)]);
+    if (static_cast<size_t>(p) <= layer_pages.size())
+      page.text = CleanText(layer_pages[static_cast<size_t>(p - 1)]);
     page.characters = CountNonSpace(page.text);
     page.method = page.characters > 0 ? TextMethod::kTextLayer : TextMethod::kNone;
     if (page.method != TextMethod::kTextLayer) page.text.clear();
@@ -248,9 +252,12 @@ void Summarise(DocumentText* doc) {
 
 std::string_view TextMethodName(TextMethod m) {
   switch (m) {
-    case TextMethod::kTextLayer: return "text-layer";
-    case TextMethod::kOcr: return "ocr";
-    case TextMethod::kNone: return "none";
+    case TextMethod::kTextLayer:
+      return "text-layer";
+    case TextMethod::kOcr:
+      return "ocr";
+    case TextMethod::kNone:
+      return "none";
   }
   return "none";
 }
@@ -263,7 +270,8 @@ Result<DocumentText> ExtractText(std::string_view bytes, const TextOptions& opti
     return InvalidArgumentError("text: not a PDF, TIFF, JPEG or PNG file (unknown signature)");
   }
   KHOLUU_ASSIGN_OR_RETURN(WorkDir wd, WorkDir::Create("text"));
-  const std::string input = wd.Sub(std::string("input.") + (format == "jpeg" ? "jpg" : std::string(format)));
+  const std::string input =
+      wd.Sub(std::string("input.") + (format == "jpeg" ? "jpg" : std::string(format)));
   {
     KHOLUU_ASSIGN_OR_RETURN(File f, File::Open(input, O_WRONLY | O_CREAT | O_EXCL, 0600));
     KHOLUU_RETURN_IF_ERROR(f.WriteAll(bytes));

@@ -37,11 +37,11 @@ struct TextTools {
 };
 
 struct TextOptions {
-  bool ocr = true;            // false: pages without a text layer get method "none"
-  bool force_ocr = false;     // OCR every page, text layer or not (comparisons, benchmarks)
-  std::string languages = "vie";   // Tesseract -l value: "vie", "vie+eng"
-  int dpi = 300;              // rendering resolution of PDF pages for OCR (72..600)
-  size_t page_limit = 5000;   // pages beyond it are not extracted (DocumentText::truncated)
+  bool ocr = true;                // false: pages without a text layer get method "none"
+  bool force_ocr = false;         // OCR every page, text layer or not (comparisons, benchmarks)
+  std::string languages = "vie";  // Tesseract -l value: "vie", "vie+eng"
+  int dpi = 300;                  // rendering resolution of PDF pages for OCR (72..600)
+  size_t page_limit = 5000;       // pages beyond it are not extracted (DocumentText::truncated)
   // Each tool run for one page (render, OCR) gets this much wall time; the
   // text layer of the whole document gets it once per 50 pages.
   std::chrono::milliseconds page_time_limit{std::chrono::seconds(120)};
@@ -60,25 +60,25 @@ enum class TextMethod { kTextLayer, kOcr, kNone };
 std::string_view TextMethodName(TextMethod m);
 
 struct PageText {
-  int page = 0;                 // 1-based
-  std::string text;             // UTF-8, NFC; lines end with '\n'
+  int page = 0;      // 1-based
+  std::string text;  // UTF-8, NFC; lines end with '\n'
   TextMethod method = TextMethod::kNone;
-  double ocr_confidence = -1;   // mean Tesseract word confidence 0..100 when kOcr, else -1
-  size_t ocr_words = 0;         // words the confidence is the mean of
-  size_t characters = 0;        // Unicode code points of `text` that are not white space
+  double ocr_confidence = -1;  // mean Tesseract word confidence 0..100 when kOcr, else -1
+  size_t ocr_words = 0;        // words the confidence is the mean of
+  size_t characters = 0;       // Unicode code points of `text` that are not white space
   // Why the page has no text although it should (a tool failed, timed out or
   // was stopped by a limit), else empty. The other pages are still extracted.
   std::string error;
 };
 
 struct DocumentText {
-  std::string format;        // "pdf", "tiff", "jpeg", "png"
-  int page_count = 0;        // pages in the input
-  bool truncated = false;    // page_count > TextOptions::page_limit
+  std::string format;      // "pdf", "tiff", "jpeg", "png"
+  int page_count = 0;      // pages in the input
+  bool truncated = false;  // page_count > TextOptions::page_limit
   std::vector<PageText> pages;
-  size_t characters = 0;     // sum over pages
-  size_t ocr_pages = 0;      // pages with method kOcr
-  size_t failed_pages = 0;   // pages with a non-empty error
+  size_t characters = 0;    // sum over pages
+  size_t ocr_pages = 0;     // pages with method kOcr
+  size_t failed_pages = 0;  // pages with a non-empty error
 };
 
 // Extracts the text of a PDF, TIFF, JPEG or PNG given as bytes (the format is
@@ -98,8 +98,8 @@ Result<DocumentText> ExtractTextFromFile(const std::string& path, const TextOpti
 
 // What Tesseract's TSV output says about one page.
 struct OcrText {
-  std::string text;        // words joined by ' ', lines by '\n', paragraphs by a blank line
-  double mean_confidence = -1;   // over words with a confidence >= 0; -1 if none
+  std::string text;             // words joined by ' ', lines by '\n', paragraphs by a blank line
+  double mean_confidence = -1;  // over words with a confidence >= 0; -1 if none
   size_t words = 0;
 };
 
@@ -113,7 +113,7 @@ Result<OcrText> ParseTesseractTsv(std::string_view tsv);
 struct PdfInfo {
   int pages = 0;
   bool encrypted = false;
-  std::vector<std::pair<double, double>> page_sizes;   // [page-1] = {width, height}; may be short
+  std::vector<std::pair<double, double>> page_sizes;  // [page-1] = {width, height}; may be short
 };
 
 // Parses `pdfinfo -f 1 -l N` output. Errors: kInvalidArgument when there is no

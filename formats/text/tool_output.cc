@@ -102,8 +102,10 @@ bool ParseNumber(std::string_view s, T* out) {
 }
 
 std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -169,7 +171,7 @@ Result<OcrText> ParseTesseractTsv(std::string_view tsv) {
   double conf_sum = 0;
   size_t conf_count = 0;
   bool have_line = false;
-  std::tuple<long, long, long> para{};   // page, block, paragraph
+  std::tuple<long, long, long> para{};  // page, block, paragraph
   std::tuple<long, long, long, long> line_key{};
   std::string raw;
   for (size_t n = 1; n < lines.size(); ++n) {
@@ -184,8 +186,8 @@ Result<OcrText> ParseTesseractTsv(std::string_view tsv) {
     long v[6];
     for (size_t k = 0; k < 6; ++k) {
       if (!ParseNumber(f[k], &v[k])) {
-        return InvalidArgumentError("tesseract tsv: row " + std::to_string(n + 1) +
-                                    ": field " + std::to_string(k + 1) + " is not a number");
+        return InvalidArgumentError("tesseract tsv: row " + std::to_string(n + 1) + ": field " +
+                                    std::to_string(k + 1) + " is not a number");
       }
     }
     double conf = 0;
@@ -240,9 +242,8 @@ Result<PdfInfo> ParsePdfInfo(std::string_view out) {
       int page = 0;
       double w = 0, h = 0;
       if (t.size() >= 6 && t[2] == "size:" && t[4] == "x" && ParseNumber(t[1], &page) &&
-          ParseNumber(t[3], &w) && ParseNumber(t[5], &h) && std::isfinite(w) &&
-          std::isfinite(h) && w > 0 && h > 0 &&
-          static_cast<size_t>(page) == info.page_sizes.size() + 1) {
+          ParseNumber(t[3], &w) && ParseNumber(t[5], &h) && std::isfinite(w) && std::isfinite(h) &&
+          w > 0 && h > 0 && static_cast<size_t>(page) == info.page_sizes.size() + 1) {
         info.page_sizes.emplace_back(w, h);
       }
     }

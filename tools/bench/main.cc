@@ -10,6 +10,7 @@
 
 #include "tools/bench/bench_common.h"
 #include "tools/bench/ir_bench.h"
+#include "tools/bench/ocr_bench.h"
 #include "tools/bench/pdfa_bench.h"
 #include "tools/bench/sig_bench.h"
 #include "tools/bench/search_bench.h"
@@ -39,6 +40,7 @@ constexpr Subcommand kSubcommands[] = {
     {"pdfa", "PDF/A validation: files/s and peak memory, vs qpdf --check", &RunPdfa},
     {"sig", kholuu::bench::kSigSummary, &kholuu::bench::RunSigBench},
     {"search", kholuu::bench::kSearchSummary, &kholuu::bench::RunSearchBench},
+    {"ocr", kholuu::bench::kOcrSummary, &kholuu::bench::RunOcrBench},
 };
 
 void PrintUsage(std::FILE* out) {

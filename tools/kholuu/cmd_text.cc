@@ -40,7 +40,8 @@ int CmdText(const Common& c, const TextArgs& a) {
   o.page_limit = a.pages;
   o.dpi = a.dpi;
   if (!(a.page_timeout > 0 && a.page_timeout < 86400)) {
-    return Fail(c, InvalidArgumentError("--page-timeout must be more than 0 and less than 86400 seconds"));
+    return Fail(
+        c, InvalidArgumentError("--page-timeout must be more than 0 and less than 86400 seconds"));
   }
   o.page_time_limit = std::chrono::milliseconds(static_cast<int64_t>(a.page_timeout * 1000));
   Result<text::DocumentText> r = text::ExtractTextFromFile(a.file, o);
@@ -60,8 +61,7 @@ int CmdText(const Common& c, const TextArgs& a) {
       }
     }
     d.characters += p.characters;
-    nlohmann::json j = {{"page", p.page},
-                        {"method", std::string(text::TextMethodName(p.method))}};
+    nlohmann::json j = {{"page", p.page}, {"method", std::string(text::TextMethodName(p.method))}};
     if (p.method == text::TextMethod::kOcr) {
       j["confidence"] = p.ocr_confidence;
       j["words"] = p.ocr_words;
@@ -100,7 +100,8 @@ void RegisterTextCommands(CLI::App& app, const Registry& reg) {
   static TextArgs storage;  // lives as long as the CLI app
   TextArgs* args = &storage;
   CLI::App* cmd = app.add_subcommand(
-      "text", "per-page text of a PDF or scan: text layer, else Tesseract OCR (exit 1 if a page failed)");
+      "text",
+      "per-page text of a PDF or scan: text layer, else Tesseract OCR (exit 1 if a page failed)");
   reg.AddCommon(cmd);
   cmd->add_option("FILE", args->file, "PDF, TIFF, JPEG or PNG file")->required();
   cmd->add_flag("--no-ocr", args->no_ocr, "never OCR; pages without a text layer stay empty");

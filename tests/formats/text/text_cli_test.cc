@@ -2,12 +2,12 @@
 // library's contract, form-feed page separators, exit statuses, and the
 // legacy-encoding repair the CLI applies (a TCVN3 text layer made by
 // Ghostscript from a PostScript file that shows the TCVN3 bytes).
-#include <filesystem>
-#include <string>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
@@ -18,8 +18,8 @@ namespace {
 using ::testing::HasSubstr;
 
 std::string Kholuu() { return testing::BinDir() + "/kholuu"; }
-const std::string kScan = std::string(KHOLUU_CORPUS_DIR) +
-                          "/scans-real/001.03.08.H30.81.2024.K4.01.01.003.pdf";
+const std::string kScan =
+    std::string(KHOLUU_CORPUS_DIR) + "/scans-real/001.03.08.H30.81.2024.K4.01.01.003.pdf";
 
 TEST(TextCliTest, JsonPerPage) {
   if (!std::filesystem::exists(kScan)) GTEST_SKIP() << "corpus absent: " << kScan;
@@ -87,9 +87,10 @@ TEST(TextCliTest, RepairsATcvn3TextLayer) {
   testing::TempDir dir;
   // "Văn bản quy phạm pháp luật về phòng cháy" in TCVN3 bytes.
   const std::string tcvn3 = "V\xa8n b\xb6n quy ph\xb9m ph\xb8p lu\xcbt v\xd2 ph\xdfng ch\xb8y";
-  std::string ps = "%!PS\n/Helvetica findfont dup length dict begin {1 index /FID ne {def} "
-                   "{pop pop} ifelse} forall /Encoding ISOLatin1Encoding def currentdict end "
-                   "/L1 exch definefont pop /L1 findfont 14 scalefont setfont 72 700 moveto (";
+  std::string ps =
+      "%!PS\n/Helvetica findfont dup length dict begin {1 index /FID ne {def} "
+      "{pop pop} ifelse} forall /Encoding ISOLatin1Encoding def currentdict end "
+      "/L1 exch definefont pop /L1 findfont 14 scalefont setfont 72 700 moveto (";
   for (char c : tcvn3) {
     char oct[8];
     std::snprintf(oct, sizeof oct, "\\%03o", static_cast<unsigned char>(c));
@@ -97,9 +98,9 @@ TEST(TextCliTest, RepairsATcvn3TextLayer) {
   }
   ps += ") show showpage\n";
   testing::WriteTestFile(dir.Sub("tcvn3.ps"), ps);
-  testing::RunResult gs = testing::Run({"/usr/bin/gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE",
-                                        "-sDEVICE=pdfwrite", "-o", dir.Sub("tcvn3.pdf"),
-                                        dir.Sub("tcvn3.ps")});
+  testing::RunResult gs =
+      testing::Run({"/usr/bin/gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite",
+                    "-o", dir.Sub("tcvn3.pdf"), dir.Sub("tcvn3.ps")});
   ASSERT_EQ(gs.exit_code, 0) << gs.err;
   testing::RunResult r = testing::Run({Kholuu(), "text", dir.Sub("tcvn3.pdf"), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

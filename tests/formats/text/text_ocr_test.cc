@@ -1,25 +1,23 @@
 // OCR with the real tools. The test makes an image-only PDF from real
 // Vietnamese text (ALQAC 2023 law articles): LibreOffice typesets it in Noto
-// Serif (its plain-text import with a font option), Ghostscript's pdfimage8 device rasterises every page at 300 dpi into
-// a PDF that has no text layer left. Then: the syllables of the source must
+// Serif (its plain-text import with a font option), Ghostscript's pdfimage8 device rasterises every
+// page at 300 dpi into a PDF that has no text layer left. Then: the syllables of the source must
 // come back (recall printed, floor asserted), the text must be found through
 // the real Vietnamese indexer with and without diacritics, and the same pages
 // as PNG and multi-page TIFF are OCR'd directly.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include "formats/text/text.h"
-#include "indexer/analyzer.h"
 #include "indexer/index.h"
+#include "indexer/syllable_recall.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
@@ -32,27 +30,6 @@ using ::testing::HasSubstr;
 const char* kSoffice = "/usr/bin/soffice";
 const char* kGs = "/usr/bin/gs";
 const char* kPdftoppm = "/usr/bin/pdftoppm";
-
-// Syllables (indexer tokens, exact form) of `text`, numbers left out.
-std::map<std::string, int> Syllables(const std::string& text) {
-  std::map<std::string, int> out;
-  for (const indexer::Token& t : indexer::Analyzer::Analyze(text).tokens) {
-    if (!t.is_number) ++out[t.exact];
-  }
-  return out;
-}
-
-// Share of the source's syllables (with multiplicity) found in `got`.
-double SyllableRecall(const std::string& source, const std::string& got) {
-  std::map<std::string, int> want = Syllables(source), have = Syllables(got);
-  int total = 0, found = 0;
-  for (const auto& [s, n] : want) {
-    total += n;
-    auto it = have.find(s);
-    found += std::min(n, it == have.end() ? 0 : it->second);
-  }
-  return total == 0 ? 0 : static_cast<double>(found) / total;
-}
 
 // Runs a tool; fails the test with its output if it does not exit 0.
 void MustRun(const std::vector<std::string>& argv) {
@@ -81,12 +58,12 @@ class OcrTest : public ::testing::Test {
     testing::WriteTestFile(dir_->Sub("law.txt"), *source_);
     // Writer's text import with its font option: UTF-8, LF line ends, Noto Serif.
     MustRun({kSoffice, "--headless", "-env:UserInstallation=file://" + dir_->Sub("lo-profile"),
-             "--infilter=Text (encoded):UTF8,LF,Noto Serif,vi", "--convert-to", "pdf",
-             "--outdir", dir_->path(), dir_->Sub("law.txt")});
-    MustRun({kGs, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfimage8", "-r300",
-             "-o", dir_->Sub("scan.pdf"), dir_->Sub("law.pdf")});
-    MustRun({kGs, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=tiffg4", "-r300",
-             "-o", dir_->Sub("scan.tif"), dir_->Sub("law.pdf")});
+             "--infilter=Text (encoded):UTF8,LF,Noto Serif,vi", "--convert-to", "pdf", "--outdir",
+             dir_->path(), dir_->Sub("law.txt")});
+    MustRun({kGs, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfimage8", "-r300", "-o",
+             dir_->Sub("scan.pdf"), dir_->Sub("law.pdf")});
+    MustRun({kGs, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=tiffg4", "-r300", "-o",
+             dir_->Sub("scan.tif"), dir_->Sub("law.pdf")});
     MustRun({kPdftoppm, "-r", "300", "-gray", "-png", "-f", "1", "-l", "1", "-singlefile",
              dir_->Sub("law.pdf"), dir_->Sub("page1")});
   }
@@ -114,12 +91,11 @@ std::string AllText(const DocumentText& d) {
 }
 
 TEST_F(OcrTest, ImageOnlyPdfIsOcrdAndFoundByAVietnameseQuery) {
-  ASSERT_OK_AND_ASSIGN(DocumentText none, ExtractTextFromFile(dir_->Sub("scan.pdf"),
-                                                              [] {
-                                                                TextOptions o;
-                                                                o.ocr = false;
-                                                                return o;
-                                                              }()));
+  ASSERT_OK_AND_ASSIGN(DocumentText none, ExtractTextFromFile(dir_->Sub("scan.pdf"), [] {
+                         TextOptions o;
+                         o.ocr = false;
+                         return o;
+                       }()));
   ASSERT_GE(none.page_count, 2) << "the source should fill more than a page";
   EXPECT_EQ(none.characters, 0u) << "the rasterised PDF still has a text layer";
   for (const PageText& p : none.pages) EXPECT_EQ(p.method, TextMethod::kNone);
@@ -134,7 +110,7 @@ TEST_F(OcrTest, ImageOnlyPdfIsOcrdAndFoundByAVietnameseQuery) {
     EXPECT_GT(p.ocr_words, 20u);
   }
   const std::string text = AllText(d);
-  const double recall = SyllableRecall(*source_, text);
+  const double recall = indexer::SyllableRecall(*source_, text);
   std::printf("image-only PDF, %zu pages: syllable recall %.4f, confidence %.1f / %.1f\n",
               d.pages.size(), recall, d.pages[0].ocr_confidence, d.pages[1].ocr_confidence);
   EXPECT_GE(recall, 0.95);
@@ -174,7 +150,7 @@ TEST_F(OcrTest, MultiPageTiffIsOcrdPageByPage) {
   EXPECT_EQ(d.ocr_pages, d.pages.size());
   // Each page has its own text: page 2 is not page 1 again.
   EXPECT_NE(d.pages[0].text, d.pages[1].text);
-  const double recall = SyllableRecall(*source_, AllText(d));
+  const double recall = indexer::SyllableRecall(*source_, AllText(d));
   std::printf("multi-page TIFF (G4), %d pages: syllable recall %.4f\n", d.page_count, recall);
   EXPECT_GE(recall, 0.95);
 
@@ -197,8 +173,8 @@ TEST_F(OcrTest, PngIsOcrdDirectly) {
 // The scanner's own OCR layer against Tesseract on the same scanned page:
 // forced OCR replaces the layer, and both read mostly the same syllables.
 TEST(ScanOcrTest, ForcedOcrOfARealScanAgreesWithItsTextLayer) {
-  const std::string f = std::string(KHOLUU_CORPUS_DIR) +
-                        "/scans-real/001.03.08.H30.81.2024.K4.01.01.002.pdf";
+  const std::string f =
+      std::string(KHOLUU_CORPUS_DIR) + "/scans-real/001.03.08.H30.81.2024.K4.01.01.002.pdf";
   if (!std::filesystem::exists(f)) GTEST_SKIP() << "corpus absent: " << f;
   ASSERT_OK_AND_ASSIGN(DocumentText layer, ExtractTextFromFile(f));
   TextOptions o;
@@ -207,7 +183,7 @@ TEST(ScanOcrTest, ForcedOcrOfARealScanAgreesWithItsTextLayer) {
   ASSERT_EQ(ocr.pages.size(), 1u);
   EXPECT_EQ(ocr.pages[0].method, TextMethod::kOcr);
   EXPECT_GT(ocr.pages[0].ocr_confidence, 50);
-  const double agree = SyllableRecall(layer.pages[0].text, ocr.pages[0].text);
+  const double agree = indexer::SyllableRecall(layer.pages[0].text, ocr.pages[0].text);
   std::printf("real scan: Tesseract finds %.4f of the scanner layer's syllables, confidence %.1f\n",
               agree, ocr.pages[0].ocr_confidence);
   EXPECT_GE(agree, 0.80);

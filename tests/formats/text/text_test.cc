@@ -3,14 +3,13 @@
 // the parsers of tool output.
 #include "formats/text/text.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "archive/base/file.h"
 #include "tests/support/status_matchers.h"
@@ -34,7 +33,8 @@ void WriteFakeTool(const std::string& path, const std::string& body) {
 
 TEST(ParseTesseractTsvTest, JoinsWordsIntoLinesAndParagraphs) {
   const std::string tsv =
-      "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+      "level\tpage_num\tblock_num\tpar_num\tline_num\tword_"
+      "num\tleft\ttop\twidth\theight\tconf\ttext\n"
       "1\t1\t0\t0\t0\t0\t0\t0\t100\t100\t-1\t\n"
       "4\t1\t1\t1\t1\t0\t0\t0\t10\t10\t-1\t\n"
       "5\t1\t1\t1\t1\t1\t0\t0\t10\t10\t90.5\tCộng\n"
@@ -71,9 +71,10 @@ TEST(ParsePdfInfoTest, PagesAndSizes) {
 }
 
 TEST(ParsePdfImagesListTest, PagesWithImages) {
-  EXPECT_THAT(ParsePdfImagesList("page   num  type   width\n-----\n"
-                                 "   3     0 image    1234\n   1     1 mask 2\n   3     2 image 5\n"),
-              ::testing::ElementsAre(1, 3));
+  EXPECT_THAT(
+      ParsePdfImagesList("page   num  type   width\n-----\n"
+                         "   3     0 image    1234\n   1     1 mask 2\n   3     2 image 5\n"),
+      ::testing::ElementsAre(1, 3));
   EXPECT_TRUE(ParsePdfImagesList("garbage\n").empty());
 }
 
@@ -87,7 +88,9 @@ TEST(SplitPagesTest, FormFeedsEndPages) {
 TEST(CleanTextTest, ReplacesInvalidUtf8DropsControlsAndComposes) {
   // "e" + combining circumflex + combining acute -> "ế"; \r\n -> \n; \x01 dropped.
   EXPECT_EQ(CleanText("Vi\x65\xCC\x82\xCC\x81t\r\nA\x01\xFF"), "Vi\xE1\xBA\xBFt\nA\xEF\xBF\xBD");
-  EXPECT_EQ(CountNonSpace(" đ a\t\n\xC2\xA0" "b "), 3u);
+  EXPECT_EQ(CountNonSpace(" đ a\t\n\xC2\xA0"
+                          "b "),
+            3u);
 }
 
 TEST(CountTiffPagesTest, WalksTheDirectoryChain) {
@@ -104,8 +107,10 @@ TEST(CountTiffPagesTest, WalksTheDirectoryChain) {
   loop[15] = 0;
   loop.replace(16, 4, std::string("\x08\0\0\0", 4));
   EXPECT_THAT(CountTiffPages(loop, 100).status().message(), HasSubstr("loop"));
-  EXPECT_THAT(CountTiffPages(t.substr(0, 10), 100).status().message(), HasSubstr("runs past the end"));
-  EXPECT_THAT(CountTiffPages(t.substr(0, 8) + "\x02", 100).status().message(), HasSubstr("outside"));
+  EXPECT_THAT(CountTiffPages(t.substr(0, 10), 100).status().message(),
+              HasSubstr("runs past the end"));
+  EXPECT_THAT(CountTiffPages(t.substr(0, 8) + "\x02", 100).status().message(),
+              HasSubstr("outside"));
   EXPECT_EQ(CountTiffPages("MM\0*", 5).status().code(), StatusCode::kInvalidArgument);
 }
 
