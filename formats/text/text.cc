@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
+#include <iterator>
 
 #include "archive/base/file.h"
 #include "formats/convert/sandbox.h"
@@ -22,8 +22,7 @@ using convert::WorkDir;
 constexpr uint64_t kMaxInputBytes = 2ull << 30;
 // Room for the tools' own files (a rendered page, TSV, text) beside the input.
 constexpr uint64_t kWorkRoomBytes = 1ull << 30;
-// Tesseract's word confidences are not used for more than this many pages
-// of a multi-page TIFF (the IFD walk stops there).
+// The walk of a TIFF's image directories stops counting here.
 constexpr int kMaxTiffPages = 1'000'000;
 
 std::string_view Sniff(std::string_view b) {
@@ -194,8 +193,16 @@ Result<DocumentText> Extraction::Pdf() {
     KHOLUU_ASSIGN_OR_RETURN(
         SandboxResult images_run,
         Run({o_.tools.pdfimages, "-list", "-f", "1", "-l", std::to_string(n), input_}, layer_time));
-    if (!images_run.succeeded()) return InvalidArgumentError(images_run.Describe("pdfimages"));
-    std::vector<int> imaged = ParsePdfImagesList(images_run.stdout_bytes);
+    std::vector<int> imaged;
+    if (images_run.succeeded()) {
+      imaged = ParsePdfImagesList(images_run.stdout_bytes);
+    } else {
+      // Not knowing which pages show images, OCR none: the pages say why.
+      for (int p : wanted) {
+        doc.pages[static_cast<size_t>(p - 1)].error =
+            images_run.Describe("pdfimages") + " (page images not listed, no OCR)";
+      }
+    }
     std::vector<int> both;
     std::set_intersection(wanted.begin(), wanted.end(), imaged.begin(), imaged.end(),
                           std::back_inserter(both));

@@ -298,6 +298,18 @@ TEST_F(FakeToolTest, HangingTextLayerFailsTheDocument) {
   EXPECT_THAT(d.status().message(), StartsWith("pdftotext timed out"));
 }
 
+TEST_F(FakeToolTest, FailingImageListSkipsOcrWithAReason) {
+  // The rasterised page has no text layer, so the image list decides.
+  options_.force_ocr = false;
+  options_.tools.pdftotext = Tool("pdftotext", "printf '\\f' > \"$8\"");
+  options_.tools.pdfimages = Tool("pdfimages", "echo 'Syntax Error: broken' >&2; exit 1");
+  ASSERT_OK_AND_ASSIGN(DocumentText d, ExtractText(pdf_, options_));
+  ASSERT_EQ(d.pages.size(), 1u);
+  EXPECT_EQ(d.pages[0].method, TextMethod::kNone);
+  EXPECT_THAT(d.pages[0].error, StartsWith("pdfimages exited 1: Syntax Error: broken"));
+  EXPECT_EQ(d.failed_pages, 1u);
+}
+
 TEST_F(FakeToolTest, NoOcrLeavesImagePagesWithoutText) {
   options_.ocr = false;
   options_.tools.tesseract = Tool("tesseract", "exit 99");  // must not run
