@@ -158,6 +158,33 @@ Status RunProcess(const std::vector<std::string>& argv) {
   return Status::Ok();
 }
 
+std::string ScratchParent(const std::string& given) {
+  if (!given.empty()) return given;
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+}
+
+Result<int> RunQuiet(const std::vector<std::string>& argv) {
+  std::vector<std::string> storage = argv;
+  std::vector<char*> args;
+  for (std::string& a : storage) args.push_back(a.data());
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  int rc = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return ErrnoError(rc, "start " + argv[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return ErrnoError(errno, "wait for " + argv[0]);
+  }
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
 std::string FirstLineOf(const std::string& shell_command) {
   FILE* pipe = ::popen(shell_command.c_str(), "r");
   if (pipe == nullptr) return "unknown";

@@ -55,6 +55,9 @@ class ScratchDir {
   bool keep_ = false;
 };
 
+// Where scratch directories go: `given` if not empty, else $TMPDIR, else /tmp.
+std::string ScratchParent(const std::string& given);
+
 // Removes `path` recursively; a missing path is OK. Errors: kInternal.
 Status RemoveTree(const std::string& path);
 
@@ -66,6 +69,11 @@ Status SyncFileSystem(const std::string& dir);
 // and waits for it. Errors: kInternal if it cannot be started, is killed by a
 // signal or exits non-zero (the message says which).
 Status RunProcess(const std::vector<std::string>& argv);
+
+// Runs argv (argv[0] an absolute path) with stdout and stderr on /dev/null;
+// returns its exit status (128 + signal when killed). Errors: as ErrnoError
+// when it cannot be started.
+Result<int> RunQuiet(const std::vector<std::string>& argv);
 
 // First line of a command's standard output, run through /bin/sh; "unknown"
 // if it cannot be run. For tool versions ("sha256sum --version").

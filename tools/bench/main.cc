@@ -11,6 +11,7 @@
 #include "tools/bench/bench_common.h"
 #include "tools/bench/convert_bench.h"
 #include "tools/bench/ir_bench.h"
+#include "tools/bench/ocr_bench.h"
 #include "tools/bench/pdfa_bench.h"
 #include "tools/bench/rendition_bench.h"
 #include "tools/bench/sig_bench.h"
@@ -43,6 +44,7 @@ constexpr Subcommand kSubcommands[] = {
     {"search", kholuu::bench::kSearchSummary, &kholuu::bench::RunSearchBench},
     {"convert", kholuu::bench::kConvertSummary, &kholuu::bench::RunConvertBench},
     {"rendition", kholuu::bench::kRenditionSummary, &kholuu::bench::RunRenditionBench},
+    {"ocr", kholuu::bench::kOcrSummary, &kholuu::bench::RunOcrBench},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -1,8 +1,5 @@
 #include "tools/bench/sig_bench.h"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,8 +17,6 @@
 #include "archive/base/status.h"
 #include "formats/pdfsig/pdf_signatures.h"
 #include "tools/bench/bench_common.h"
-
-extern char** environ;
 
 namespace kholuu::bench {
 namespace {
@@ -52,29 +47,6 @@ constexpr char kUsage[] =
     "  --json            one JSON document instead of the table\n"
     "  --keep            keep the scratch directory (the generated files)\n"
     "  --help            this text\n";
-
-// Runs argv with stdout and stderr on /dev/null; returns its exit status
-// (128 + signal when killed). Errors: kInternal when it cannot be started.
-Result<int> RunQuiet(const std::vector<std::string>& argv) {
-  std::vector<std::string> storage = argv;
-  std::vector<char*> args;
-  for (std::string& a : storage) args.push_back(a.data());
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  int rc = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return ErrnoError(rc, "start " + argv[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return ErrnoError(errno, "wait for " + argv[0]);
-  }
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return WEXITSTATUS(status);
-}
 
 // The throw-away PKI of the generated files, made with the openssl command
 // (OpenSSL's library stays inside formats/ and archive/base, see
@@ -299,10 +271,7 @@ int RunSigBench(const std::vector<std::string>& args) {
     std::cerr << "kholuu-bench sig: " << pdfsig << " is not executable (apt-get install poppler-utils)\n";
     return kExitFailed;
   }
-  if (parent.empty()) {
-    const char* tmp = std::getenv("TMPDIR");
-    parent = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
-  }
+  parent = ScratchParent(parent);
   auto scratch = ScratchDir::Create(parent, "kholuu-sig-bench");
   if (!scratch.ok()) {
     std::cerr << "kholuu-bench sig: " << scratch.status().message() << "\n";

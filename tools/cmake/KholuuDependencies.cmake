@@ -14,6 +14,7 @@ if(KHOLUU_BUILD_TESTS)
 endif()
 if(KHOLUU_BUILD_BENCHMARKS)
   find_package(benchmark 1.7 REQUIRED)                           # benchmark::benchmark
+  pkg_check_modules(POPPLER_CPP REQUIRED IMPORTED_TARGET poppler-cpp) # PkgConfig::POPPLER_CPP (kholuu-bench ocr)
 endif()
 find_package(ICU 72 REQUIRED COMPONENTS uc i18n)                 # ICU::uc ICU::i18n (formats, indexer)
 find_package(LibXml2 2.9 REQUIRED)                               # LibXml2::LibXml2 (formats)

@@ -129,6 +129,7 @@ int main(int argc, char** argv) {
   RegisterPdfaCommands(app, reg);
   RegisterConvertCommands(app, reg);
   RegisterSealCommands(app, reg);
+  RegisterTextCommands(app, reg);
 
   try {
     app.parse(argc, argv);

@@ -28,5 +28,6 @@ void RegisterSearchCommands(CLI::App& app, const Registry& reg);
 void RegisterPdfaCommands(CLI::App& app, const Registry& reg);
 void RegisterConvertCommands(CLI::App& app, const Registry& reg);
 void RegisterSealCommands(CLI::App& app, const Registry& reg);
+void RegisterTextCommands(CLI::App& app, const Registry& reg);
 
 }  // namespace kholuu::cli
