@@ -84,7 +84,7 @@ int CmdText(const Common& c, const TextArgs& a) {
                           {"characters", d.characters},
                           {"ocr_pages", d.ocr_pages},
                           {"failed_pages", d.failed_pages}};
-    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << DumpJson(out) << "\n";
   } else {
     for (size_t i = 0; i < d.pages.size(); ++i) {
       if (i > 0) std::cout << '\f';
