@@ -38,13 +38,33 @@ struct ReindexArgs {
 
 std::string IndexDir(const Common& c) { return c.data + "/index"; }
 
-// Until text extraction exists (formats/), the indexed body is the
-// document's description and its incoming-routing notes.
-Result<indexer::IndexDocument> ToIndexDocument(const archive::TxnView& r, const model::Document& d) {
+// The indexed body: the document's description, its incoming-routing notes,
+// and the text of its extracted_text components (made by `kholuu preserve`:
+// text layers, OCR, repaired legacy encodings), at most kMaxBodyBytes of it.
+constexpr uint64_t kMaxBodyBytes = 16u << 20;
+
+Result<indexer::IndexDocument> ToIndexDocument(const archive::TxnView& r, const archive::BlobStore& blobs,
+                                               const model::Document& d) {
   std::string title;
   if (auto f = r.GetRecordFile(d.file_code.ToString()); f.ok()) title = f->title;
   std::string body = d.description;
   if (!d.to_places.empty()) body += "\n" + d.to_places;
+  KHOLUU_ASSIGN_OR_RETURN(std::vector<std::string> ids, r.ComponentsOfDocument(d.id));
+  for (const std::string& id : ids) {
+    KHOLUU_ASSIGN_OR_RETURN(model::Component comp, r.GetComponent(id));
+    if (comp.role != model::ComponentRole::kExtractedText) continue;
+    if (body.size() + comp.size > kMaxBodyBytes) continue;
+    KHOLUU_ASSIGN_OR_RETURN(archive::BlobReader reader, blobs.Open(comp.sha256, /*verify=*/true));
+    std::string text(static_cast<size_t>(comp.size), '\0');
+    size_t got = 0;
+    while (got < text.size()) {
+      KHOLUU_ASSIGN_OR_RETURN(size_t n, reader.Read(text.data() + got, text.size() - got));
+      if (n == 0) break;
+      got += n;
+    }
+    text.resize(got);
+    body += "\n" + text;
+  }
   return indexer::FromModel(d, std::move(body), std::move(title));
 }
 
@@ -129,7 +149,7 @@ Status Rebuild(archive::Archive& ar, const Common& c, uint64_t* indexed, uint64_
     std::vector<indexer::IndexDocument> slice;
     slice.reserve(kSlice);
     KHOLUU_RETURN_IF_ERROR(r.ForEachDocument([&](const model::Document& d) -> Status {
-      KHOLUU_ASSIGN_OR_RETURN(indexer::IndexDocument x, ToIndexDocument(r, d));
+      KHOLUU_ASSIGN_OR_RETURN(indexer::IndexDocument x, ToIndexDocument(r, ar.blobs(), d));
       ++*indexed;
       slice.push_back(std::move(x));
       if (slice.size() < kSlice) return Status::Ok();
@@ -170,7 +190,7 @@ Status DrainOutbox(archive::Archive& ar, const Common& c, uint64_t* indexed, uin
       } else {
         auto d = r.GetDocument(e.document_id);
         if (d.ok()) {
-          KHOLUU_ASSIGN_OR_RETURN(indexer::IndexDocument x, ToIndexDocument(r, *d));
+          KHOLUU_ASSIGN_OR_RETURN(indexer::IndexDocument x, ToIndexDocument(r, ar.blobs(), *d));
           KHOLUU_RETURN_IF_ERROR(w->Put(x));
           ++*indexed;
         } else if (d.status().code() != StatusCode::kNotFound) {

@@ -130,6 +130,7 @@ int main(int argc, char** argv) {
   RegisterConvertCommands(app, reg);
   RegisterSealCommands(app, reg);
   RegisterTextCommands(app, reg);
+  RegisterPreserveCommands(app, reg);
 
   try {
     app.parse(argc, argv);

@@ -29,5 +29,6 @@ void RegisterPdfaCommands(CLI::App& app, const Registry& reg);
 void RegisterConvertCommands(CLI::App& app, const Registry& reg);
 void RegisterSealCommands(CLI::App& app, const Registry& reg);
 void RegisterTextCommands(CLI::App& app, const Registry& reg);
+void RegisterPreserveCommands(CLI::App& app, const Registry& reg);
 
 }  // namespace kholuu::cli
