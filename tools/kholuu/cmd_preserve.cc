@@ -30,6 +30,7 @@
 #include "formats/pdfsig/pdf_signatures.h"
 #include "formats/text/text.h"
 #include "indexer/legacy_encoding.h"
+#include "tools/kholuu/component_io.h"
 #include "tools/kholuu/json_out.h"
 #include "tools/kholuu/modules.h"
 #include "tools/kholuu/sig_report.h"
@@ -75,22 +76,6 @@ struct Derived {
   std::string risk;                // empty: a checked preservation copy exists
   nlohmann::json summary = nlohmann::json::object();
 };
-
-Result<std::string> ReadBlob(archive::Archive& a, const model::Component& c) {
-  if (c.size > kMaxOriginalBytes) {
-    return ResourceExhaustedError(c.id + " is larger than 1 GiB; preserve it with a dedicated job");
-  }
-  KHOLUU_ASSIGN_OR_RETURN(archive::BlobReader reader, a.blobs().Open(c.sha256, /*verify=*/true));
-  std::string bytes;
-  bytes.reserve(static_cast<size_t>(c.size));
-  std::string buf(1 << 20, '\0');
-  for (;;) {
-    KHOLUU_ASSIGN_OR_RETURN(size_t n, reader.Read(buf.data(), buf.size()));
-    if (n == 0) break;
-    bytes.append(buf.data(), n);
-  }
-  return bytes;
-}
 
 model::Event MakeEvent(model::EventType type, model::EventOutcome outcome, const std::string& object,
                        std::string detail, const std::string& agent) {
@@ -340,7 +325,7 @@ Result<nlohmann::json> PreserveDocument(archive::Archive& a, const Common& c, co
     Derived d;
     d.original = original;
     d.summary["original"] = original.id;
-    KHOLUU_ASSIGN_OR_RETURN(std::string bytes, ReadBlob(a, original));
+    KHOLUU_ASSIGN_OR_RETURN(std::string bytes, ReadComponentBytes(a, original, kMaxOriginalBytes));
     if (IsPdf(original)) KHOLUU_RETURN_IF_ERROR(VerifySignatures(a, bytes, args, verify_options, &d));
     std::string text_source = bytes;
     if (!IsPlainText(original)) {
