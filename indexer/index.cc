@@ -303,6 +303,10 @@ class QueryBuilder {
     }
     if (r_.bigram_weight > 0) add(big, r_.bigram_weight);
     if (leaves.empty()) return OrOf(common);
+    // And of the rarer terms of a long question only the elite_terms that can
+    // weigh most (OP_ELITE_SET, chosen per query by Xapian from the terms'
+    // maximum weights): a question's rare words and bigrams decide its top
+    // hits; its many middling terms are most of the matcher's work (ADR 0036).
     Xapian::Query rare = OrOf(leaves);
     if (r_.elite_terms > 0 && toks.size() >= r_.long_query_tokens && leaves.size() > r_.elite_terms) {
       rare = Xapian::Query(Xapian::Query::OP_ELITE_SET, leaves.begin(), leaves.end(),

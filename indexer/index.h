@@ -53,9 +53,10 @@ struct RankingOptions {
   // match a rarer term of the query (OP_AND_MAYBE); 0 turns this off.
   double common_df = 0.05;
   size_t long_query_tokens = 6;
-  // In such queries, only the `elite_terms` rarer terms with the highest
-  // possible weight are matched (OP_ELITE_SET); 0 keeps them all.
-  size_t elite_terms = 0;
+  // In such queries, of the rarer terms (syllables, folded syllables and
+  // bigrams) only the elite_terms with the highest possible weight are
+  // matched (OP_ELITE_SET; 10 is Xapian's own default); 0 keeps them all.
+  size_t elite_terms = 10;
 };
 
 // Not thread-safe: one owner thread (PutMany runs a helper thread of its own).

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -64,7 +65,8 @@ constexpr char kUsage[] =
     "                     `kholuu reindex` uses) or open (IndexWriter::Open, the\n"
     "                     incremental writer)\n"
     "  --threads N        rebuild writer threads, one index shard each, merged at\n"
-    "                     the end (default 1; ADR 0035)\n"
+    "                     the end (default: one per CPU, at most 4, as kholuu\n"
+    "                     reindex; ADR 0035)\n"
     "  --articles FILE    ALQAC articles.json (default " KHOLUU_CORPUS_DIR
     "/alqac2023/articles.json)\n"
     "  --questions FILE   ALQAC train.json (default " KHOLUU_CORPUS_DIR
@@ -94,7 +96,8 @@ struct SearchOptions {
   uint64_t fts5_queries = 0;  // 0: all
   uint64_t batch = 10000;
   bool rebuild_writer = true;  // --writer rebuild|open
-  uint64_t threads = 1;        // --threads (rebuild writer)
+  // --threads (rebuild writer): as `kholuu reindex`, one per CPU, at most 4.
+  uint64_t threads = std::clamp<uint64_t>(std::thread::hardware_concurrency(), 1, 4);
   bool fts5 = true;
   std::string articles = KHOLUU_CORPUS_DIR "/alqac2023/articles.json";
   std::string questions = KHOLUU_CORPUS_DIR "/alqac2023/train.json";
