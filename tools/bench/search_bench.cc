@@ -178,8 +178,12 @@ Result<SearchOptions> ParseOptions(const std::vector<std::string>& args, bool* h
       KHOLUU_ASSIGN_OR_RETURN(o.news, take_value());
     } else if (flag == "--dir") {
       KHOLUU_ASSIGN_OR_RETURN(o.parent_dir, take_value());
-    } else if (flag == "--elite") {
-      KHOLUU_RETURN_IF_ERROR(take_number(o.elite_terms));
+    } else if (flag == "--elite") {  // 0 turns the elite set off
+      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
+      o.elite_terms = 0;
+      if (v != "0") {
+        KHOLUU_ASSIGN_OR_RETURN(o.elite_terms, ParsePositive(flag, v));
+      }
     } else if (flag == "--common-df") {
       KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
       char* end = nullptr;
