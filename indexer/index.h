@@ -94,7 +94,11 @@ class IndexWriter {
   // Put() of each document in order, faster for many documents: a second
   // thread analyses documents ahead of this one, which writes them. Stops at
   // the first error and returns it; the documents before it are indexed
-  // (and committed by the batch rule as with Put). Errors: as Put.
+  // (and committed by the batch rule as with Put). In a rebuild with several
+  // threads (OpenForRebuild), one thread per shard analyses and writes that
+  // shard's documents; on an error the others stop at their next document,
+  // so an unknown subset is indexed (a failed rebuild is discarded anyway).
+  // Errors: as Put.
   Status PutMany(std::span<const IndexDocument> docs);
   // Removes the document with this id; kNotFound if there is none.
   Status Delete(const std::string& id);
