@@ -472,7 +472,6 @@ struct IndexWriter::Shard {
   std::unordered_set<std::string> ids;
   // Exact forms already in the synonym table (this session).
   std::unordered_set<std::string> variants;
-  std::map<std::string, size_t> repaired;
   size_t pending = 0;  // changes since the last commit
 };
 
