@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -302,8 +303,17 @@ class QueryBuilder {
     }
     if (r_.bigram_weight > 0) add(big, r_.bigram_weight);
     if (leaves.empty()) return OrOf(common);
-    if (common.empty()) return OrOf(leaves);
-    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, OrOf(leaves), OrOf(common));
+    // And of the rarer terms of a long question only the elite_terms that can
+    // weigh most (OP_ELITE_SET, chosen per query by Xapian from the terms'
+    // maximum weights): a question's rare words and bigrams decide its top
+    // hits; its many middling terms are most of the matcher's work (ADR 0036).
+    Xapian::Query rare = OrOf(leaves);
+    if (r_.elite_terms > 0 && toks.size() >= r_.long_query_tokens && leaves.size() > r_.elite_terms) {
+      rare = Xapian::Query(Xapian::Query::OP_ELITE_SET, leaves.begin(), leaves.end(),
+                           static_cast<Xapian::termcount>(r_.elite_terms));
+    }
+    if (common.empty()) return rare;
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, rare, OrOf(common));
   }
 
   // Every exact syllable (with `prefix`) whose folded form is `folded`: the
@@ -448,16 +458,30 @@ IndexDocument FromModel(const model::Document& d, std::string body, std::string 
 
 // ---- IndexWriter ---------------------------------------------------------------
 
-struct IndexWriter::Impl {
+// One Xapian database being written. A writer has one; a parallel rebuild
+// (ADR 0035) has one per thread, merged by Commit().
+struct IndexWriter::Shard {
   Xapian::WritableDatabase db;
-  RankingOptions ranking;
   std::string dir;
-  // OpenForRebuild: a new index nobody reads yet (DB_DANGEROUS|DB_NO_SYNC);
-  // ids of this session, so a new id is added without a lookup.
+  // A new index nobody reads yet (DB_DANGEROUS|DB_NO_SYNC): durable only
+  // when Commit() syncs it.
   bool rebuild = false;
+  // Created empty by this writer: `ids` holds every id in it, so a new id is
+  // added without a lookup.
+  bool fresh = false;
   std::unordered_set<std::string> ids;
   // Exact forms already in the synonym table (this session).
   std::unordered_set<std::string> variants;
+  size_t pending = 0;  // changes since the last commit
+};
+
+struct IndexWriter::Impl {
+  RankingOptions ranking;
+  std::string dir;
+  // OpenForRebuild until the first Commit(): `shards` are dir/kShardsDir/N,
+  // which Commit() merges into `dir`. Else one shard, in `dir`.
+  bool sharded = false;
+  std::vector<Shard> shards;
 };
 
 namespace {
@@ -497,9 +521,15 @@ Status SyncDirectory(const std::string& dir) {
 IndexWriter::IndexWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 IndexWriter::~IndexWriter() {
-  if (impl_ && pending_ > 0) {
+  if (!impl_) return;
+  size_t pending = 0;
+  for (const Shard& s : impl_->shards) pending += s.pending;
+  if (impl_->sharded) {
+    // A rebuild without Commit() is to be discarded: no merge.
+    Log(Severity::kWarning, "index.rebuild_not_committed", {{"dir", impl_->dir}});
+  } else if (pending > 0) {
     // Xapian would commit in its destructor and swallow errors; say so.
-    Log(Severity::kWarning, "index.uncommitted_at_close", {{"changes", std::to_string(pending_)}});
+    Log(Severity::kWarning, "index.uncommitted_at_close", {{"changes", std::to_string(pending)}});
     Commit().IgnoreError();
   }
 }
@@ -508,33 +538,48 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& dir, R
   auto impl = std::make_unique<Impl>();
   impl->ranking = ranking;
   impl->dir = dir;
+  Shard& s = impl->shards.emplace_back();
+  s.dir = dir;
   std::string problem;
   KHOLUU_RETURN_IF_ERROR(CallXapian("open index " + dir, [&] {
-    impl->db = Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OPEN);
-    problem = FormatProblem(impl->db, dir);
-    if (problem.empty() && impl->db.get_metadata(kFormatKey).empty()) {
-      impl->db.set_metadata(kFormatKey, kFormat);
+    s.db = Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OPEN);
+    problem = FormatProblem(s.db, dir);
+    if (problem.empty() && s.db.get_metadata(kFormatKey).empty()) {
+      s.db.set_metadata(kFormatKey, kFormat);
     }
   }));
   if (!problem.empty()) return FailedPreconditionError(problem);
   return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
 }
 
+namespace {
+constexpr const char* kShardsDir = "shards";  // dir/shards/N during a parallel rebuild
+}  // namespace
+
 Result<std::unique_ptr<IndexWriter>> IndexWriter::OpenForRebuild(const std::string& dir,
-                                                                 RankingOptions ranking) {
+                                                                 RankingOptions ranking,
+                                                                 size_t threads) {
   std::error_code ec;
   if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
     return FailedPreconditionError("rebuild index: " + dir + " exists and is not empty");
   }
+  threads = std::clamp<size_t>(threads, 1, kMaxRebuildThreads);
   auto impl = std::make_unique<Impl>();
   impl->ranking = ranking;
   impl->dir = dir;
-  impl->rebuild = true;
-  KHOLUU_RETURN_IF_ERROR(CallXapian("create index " + dir, [&] {
-    impl->db = Xapian::WritableDatabase(
-        dir, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC);
-    impl->db.set_metadata(kFormatKey, kFormat);
-  }));
+  impl->sharded = true;
+  for (size_t i = 0; i < threads; ++i) {
+    Shard& s = impl->shards.emplace_back();
+    s.dir = dir + "/" + kShardsDir + "/" + std::to_string(i);
+    s.rebuild = true;
+    s.fresh = true;
+    KHOLUU_RETURN_IF_ERROR(CallXapian("create index " + s.dir, [&] {
+      std::filesystem::create_directories(s.dir);
+      s.db = Xapian::WritableDatabase(
+          s.dir, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC);
+      s.db.set_metadata(kFormatKey, kFormat);
+    }));
+  }
   auto w = std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
   w->set_batch_size(10000);
   return w;
@@ -639,30 +684,36 @@ void IndexWriter::BuildDocument(const IndexDocument& d, const RankingOptions& r,
   p.id_term = std::move(id_term);
 }
 
-Status IndexWriter::Apply(Prepared& p) {
+Status IndexWriter::Apply(Shard& s, Prepared& p, std::map<std::string, size_t>& repaired) {
   KHOLUU_RETURN_IF_ERROR(p.status);
-  for (LegacyEncoding e : p.repaired) ++repaired_[std::string(LegacyEncodingName(e))];
+  for (LegacyEncoding e : p.repaired) ++repaired[std::string(LegacyEncodingName(e))];
   KHOLUU_RETURN_IF_ERROR(CallXapian("index " + p.id_term.substr(std::strlen(kIdPrefix)), [&] {
     for (const auto& [folded, exact] : p.variants) {
-      if (impl_->variants.insert(exact).second) impl_->db.add_synonym(kFoldedPrefix + folded, exact);
+      if (s.variants.insert(exact).second) s.db.add_synonym(kFoldedPrefix + folded, exact);
     }
     // A new index has no document this session has not added.
-    if (impl_->rebuild && impl_->ids.insert(p.id_term).second) {
-      impl_->db.add_document(p.doc);
+    if (s.fresh && s.ids.insert(p.id_term).second) {
+      s.db.add_document(p.doc);
     } else {
-      impl_->db.replace_document(p.id_term, p.doc);
+      s.db.replace_document(p.id_term, p.doc);
     }
   }));
-  if (++pending_ >= batch_size_) return CommitChanges(/*sync=*/false);
+  if (++s.pending >= batch_size_) return CommitShard(s, /*sync=*/false);
   return Status::Ok();
+}
+
+size_t IndexWriter::ShardOf(const std::string& id) const {
+  size_t n = impl_->shards.size();
+  return n == 1 ? 0 : std::hash<std::string>{}(id) % n;
 }
 
 Status IndexWriter::Put(const IndexDocument& d) {
   Prepared p = Prepare(d, impl_->ranking);
-  return Apply(p);
+  return Apply(impl_->shards[ShardOf(d.id)], p, repaired_);
 }
 
 Status IndexWriter::PutMany(std::span<const IndexDocument> docs) {
+  if (impl_->shards.size() > 1) return PutManyParallel(docs);
   // One analysis thread fills a queue of at most kMaxQueued chunks; this
   // thread writes them in order. The analysis thread keeps its word cache
   // (analyzer.cc) for the whole call.
@@ -688,6 +739,7 @@ Status IndexWriter::PutMany(std::span<const IndexDocument> docs) {
     }
   });
   Status result = Status::Ok();
+  Shard& shard = impl_->shards[0];
   for (size_t begin = 0; begin < docs.size() && result.ok(); begin += kChunk) {
     std::vector<Prepared> chunk;
     {
@@ -698,7 +750,7 @@ Status IndexWriter::PutMany(std::span<const IndexDocument> docs) {
       cv.notify_all();
     }
     for (Prepared& p : chunk) {
-      result = Apply(p);
+      result = Apply(shard, p, repaired_);
       if (!result.ok()) break;
     }
   }
@@ -710,26 +762,105 @@ Status IndexWriter::PutMany(std::span<const IndexDocument> docs) {
   return result;  // the worker is joined here (std::jthread)
 }
 
-Status IndexWriter::Delete(const std::string& id) {
-  std::string term = kIdPrefix + id;
-  bool exists = false;
-  KHOLUU_RETURN_IF_ERROR(CallXapian("delete " + id, [&] {
-    exists = impl_->db.term_exists(term);
-    if (exists) impl_->db.delete_document(term);
-  }));
-  if (!exists) return NotFoundError("document " + id + " is not in the index");
-  if (++pending_ >= batch_size_) return CommitChanges(/*sync=*/false);
+Status IndexWriter::PutManyParallel(std::span<const IndexDocument> docs) {
+  // Thread i analyses and writes the documents of shard i, in order; each
+  // thread owns its shard's database (Xapian objects are not shared).
+  const size_t n = impl_->shards.size();
+  const RankingOptions ranking = impl_->ranking;
+  std::vector<Status> results(n, Status::Ok());
+  std::vector<std::map<std::string, size_t>> repaired(n);
+  std::atomic<bool> failed{false};
+  {
+    std::vector<std::jthread> threads;
+    for (size_t t = 0; t < n; ++t) {
+      threads.emplace_back([&, t] {
+        for (const IndexDocument& d : docs) {
+          if (failed.load(std::memory_order_relaxed)) return;
+          if (ShardOf(d.id) != t) continue;
+          Prepared p = Prepare(d, ranking);
+          results[t] = Apply(impl_->shards[t], p, repaired[t]);
+          if (!results[t].ok()) {
+            failed = true;
+            return;
+          }
+        }
+      });
+    }
+  }
+  for (const auto& m : repaired) {
+    for (const auto& [name, count] : m) repaired_[name] += count;
+  }
+  for (Status& s : results) KHOLUU_RETURN_IF_ERROR(s);
   return Status::Ok();
 }
 
-Status IndexWriter::Commit() { return CommitChanges(/*sync=*/true); }
-
-Status IndexWriter::CommitChanges(bool sync) {
-  KHOLUU_RETURN_IF_ERROR(CallXapian("commit index", [&] { impl_->db.commit(); }));
-  pending_ = 0;
-  // DB_NO_SYNC: a rebuild's commits are durable only once synced here.
-  if (sync && impl_->rebuild) return SyncDirectory(impl_->dir);
+Status IndexWriter::Delete(const std::string& id) {
+  std::string term = kIdPrefix + id;
+  Shard& s = impl_->shards[ShardOf(id)];
+  bool exists = false;
+  KHOLUU_RETURN_IF_ERROR(CallXapian("delete " + id, [&] {
+    exists = s.db.term_exists(term);
+    if (exists) s.db.delete_document(term);
+  }));
+  if (!exists) return NotFoundError("document " + id + " is not in the index");
+  if (++s.pending >= batch_size_) return CommitShard(s, /*sync=*/false);
   return Status::Ok();
+}
+
+Status IndexWriter::Commit() {
+  if (impl_->sharded) return MergeShards();
+  return CommitShard(impl_->shards[0], /*sync=*/true);
+}
+
+Status IndexWriter::CommitShard(Shard& s, bool sync) {
+  KHOLUU_RETURN_IF_ERROR(CallXapian("commit index", [&] { s.db.commit(); }));
+  s.pending = 0;
+  // DB_NO_SYNC: a rebuild's commits are durable only once synced here.
+  if (sync && s.rebuild) return SyncDirectory(s.dir);
+  return Status::Ok();
+}
+
+Status IndexWriter::MergeShards() {
+  // Xapian's compactor writes the shards, one after another, into `dir` as
+  // one database (document ids renumbered, synonym tables merged); then the
+  // shards are removed and `dir` is written to as an ordinary rebuild.
+  const std::string& dir = impl_->dir;
+  std::vector<Status> committed(impl_->shards.size(), Status::Ok());
+  {
+    std::vector<std::jthread> threads;  // each shard's last commit on its own thread
+    for (size_t i = 0; i < impl_->shards.size(); ++i) {
+      threads.emplace_back([this, i, &committed] {
+        Shard& s = impl_->shards[i];
+        committed[i] = CallXapian("commit index shard", [&] {
+          s.db.commit();
+          s.db.close();
+        });
+        s.pending = 0;
+      });
+    }
+  }
+  for (Status& st : committed) KHOLUU_RETURN_IF_ERROR(st);
+  KHOLUU_RETURN_IF_ERROR(CallXapian("merge index shards", [&] {
+    Xapian::Database all;
+    for (const Shard& s : impl_->shards) all.add_database(Xapian::Database(s.dir));
+    all.compact(dir);
+  }));
+  std::vector<Shard> merged(1);
+  Shard& m = merged[0];
+  m.dir = dir;
+  m.rebuild = true;  // DB_NO_SYNC below; not fresh: later ids are looked up
+  KHOLUU_RETURN_IF_ERROR(CallXapian("open merged index " + dir, [&] {
+    m.db = Xapian::WritableDatabase(dir, Xapian::DB_OPEN | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC);
+  }));
+  for (Shard& s : impl_->shards) {
+    for (const std::string& v : s.variants) m.variants.insert(v);
+  }
+  impl_->shards = std::move(merged);
+  impl_->sharded = false;
+  std::error_code ec;
+  std::filesystem::remove_all(dir + "/" + kShardsDir, ec);
+  if (ec) return InternalError("remove " + dir + "/" + kShardsDir + ": " + ec.message());
+  return SyncDirectory(dir);
 }
 
 // ---- Searcher -------------------------------------------------------------------

@@ -53,6 +53,10 @@ struct RankingOptions {
   // match a rarer term of the query (OP_AND_MAYBE); 0 turns this off.
   double common_df = 0.05;
   size_t long_query_tokens = 6;
+  // In such queries, of the rarer terms (syllables, folded syllables and
+  // bigrams) only the elite_terms with the highest possible weight are
+  // matched (OP_ELITE_SET; 10 is Xapian's own default); 0 keeps them all.
+  size_t elite_terms = 10;
 };
 
 // Not thread-safe: one owner thread (PutMany runs a helper thread of its own).
@@ -69,10 +73,16 @@ class IndexWriter {
   // that is then renamed into place: Xapian's DB_DANGEROUS and DB_NO_SYNC,
   // new ids added without a lookup, a commit every 10,000 changes by default.
   // Nothing is durable until Commit(), which syncs the whole directory; if
-  // the process dies before, discard the directory. Errors:
+  // the process dies before, discard the directory.
+  // threads > 1 (at most kMaxRebuildThreads): PutMany analyses and writes on
+  // that many threads, each into its own database in dir/shards/N (documents
+  // go by a hash of their id); Commit() merges them into `dir` with Xapian's
+  // compactor and removes dir/shards (ADR 0035). Errors:
   // kFailedPrecondition if `dir` is not empty; as Open.
+  static constexpr size_t kMaxRebuildThreads = 8;
   static Result<std::unique_ptr<IndexWriter>> OpenForRebuild(const std::string& dir,
-                                                             RankingOptions ranking = {});
+                                                             RankingOptions ranking = {},
+                                                             size_t threads = 1);
   ~IndexWriter();
   IndexWriter(const IndexWriter&) = delete;
   IndexWriter& operator=(const IndexWriter&) = delete;
@@ -84,7 +94,11 @@ class IndexWriter {
   // Put() of each document in order, faster for many documents: a second
   // thread analyses documents ahead of this one, which writes them. Stops at
   // the first error and returns it; the documents before it are indexed
-  // (and committed by the batch rule as with Put). Errors: as Put.
+  // (and committed by the batch rule as with Put). In a rebuild with several
+  // threads (OpenForRebuild), one thread per shard analyses and writes that
+  // shard's documents; on an error the others stop at their next document,
+  // so an unknown subset is indexed (a failed rebuild is discarded anyway).
+  // Errors: as Put.
   Status PutMany(std::span<const IndexDocument> docs);
   // Removes the document with this id; kNotFound if there is none.
   Status Delete(const std::string& id);
@@ -96,16 +110,19 @@ class IndexWriter {
 
  private:
   struct Impl;
+  struct Shard;     // one database being written (index.cc)
   struct Prepared;  // an analysed document (index.cc)
   explicit IndexWriter(std::unique_ptr<Impl> impl);
   // Analysis only: no database access, safe on any thread.
   static Prepared Prepare(const IndexDocument& d, const RankingOptions& r);
   static void BuildDocument(const IndexDocument& d, const RankingOptions& r, Prepared& p);
-  Status Apply(Prepared& p);
-  Status CommitChanges(bool sync);  // sync: also fsync a rebuild's files
+  size_t ShardOf(const std::string& id) const;
+  Status Apply(Shard& s, Prepared& p, std::map<std::string, size_t>& repaired);
+  Status PutManyParallel(std::span<const IndexDocument> docs);
+  Status CommitShard(Shard& s, bool sync);  // sync: also fsync a rebuild's files
+  Status MergeShards();
   std::unique_ptr<Impl> impl_;
   size_t batch_size_ = 1000;
-  size_t pending_ = 0;
   std::map<std::string, size_t> repaired_;
 };
 

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <filesystem>
+#include <span>
+
 #include "indexer/query.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
@@ -275,6 +278,7 @@ TEST(LongQueries, CommonTermsOnlyAddWeight) {
   for (double common_df : {0.0, 0.5}) {
     RankingOptions r;
     r.common_df = common_df;
+    r.elite_terms = 0;  // this test is about common_df alone
     auto s = Searcher::Open(tmp.path() + "/i", r);
     ASSERT_TRUE(s.ok());
     SearchRequest req;
@@ -294,9 +298,51 @@ TEST(LongQueries, CommonTermsOnlyAddWeight) {
   }
 }
 
+// Long queries: only the elite_terms rarer terms that can weigh most are
+// matched. "b" has two of the query's syllables without their diacritics,
+// so only folded terms (weight 0.3) match it; "a" has every exact term.
+TEST(LongQueries, EliteSetKeepsTheTermsThatWeighMost) {
+  testing::TempDir tmp;
+  auto w = IndexWriter::Open(tmp.path() + "/i");
+  ASSERT_TRUE(w.ok());
+  const std::string text = "hồ sơ lưu trữ điện tử của cơ quan nhà nước";
+  ASSERT_OK((*w)->Put(Doc("a", "", text, "", 1, "G22", "x")));
+  ASSERT_OK((*w)->Put(Doc("b", "", "ho so", "", 1, "G22", "x")));
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_OK((*w)->Put(Doc("z" + std::to_string(i), "", "báo cáo định kỳ", "", 1, "G22", "x")));
+  }
+  ASSERT_OK((*w)->Commit());
+  for (size_t elite : {0u, 10u}) {
+    RankingOptions r;
+    r.common_df = 0;
+    r.elite_terms = elite;
+    auto s = Searcher::Open(tmp.path() + "/i", r);
+    ASSERT_TRUE(s.ok());
+    SearchRequest req;
+    req.query = text;
+    auto res = (*s)->Search(req);
+    ASSERT_TRUE(res.ok());
+    std::vector<std::string> ids;
+    for (const SearchHit& h : res->hits) ids.push_back(h.document);
+    if (elite == 0) {
+      EXPECT_THAT(ids, ElementsAre("a", "b"));
+    } else {
+      EXPECT_THAT(ids, ElementsAre("a"));
+    }
+    // Short queries are never affected.
+    req.query = "hồ sơ";
+    res = (*s)->Search(req);
+    ASSERT_TRUE(res.ok());
+    EXPECT_EQ(res->hits.size(), 2u);
+  }
+}
+
 // kholuu reindex's path: a new directory, PutMany, one Commit; the result
-// is an ordinary index the incremental writer then updates.
-TEST(OpenForRebuild, BuildsAnIndexTheIncrementalWriterUpdates) {
+// is an ordinary index the incremental writer then updates. With several
+// threads the shards are merged into the directory by Commit().
+class OpenForRebuild : public ::testing::TestWithParam<size_t> {};
+
+TEST_P(OpenForRebuild, BuildsAnIndexTheIncrementalWriterUpdates) {
   testing::TempDir tmp;
   const std::string dir = tmp.path() + "/new";
   std::vector<IndexDocument> docs;
@@ -306,21 +352,39 @@ TEST(OpenForRebuild, BuildsAnIndexTheIncrementalWriterUpdates) {
                        "G22", "Quyết định"));
   }
   docs.push_back(Doc("r7", "Báo cáo số 7", "hồ sơ lưu trữ điện tử", "2019-01-01", 1, "G22", "x"));
+  docs.push_back(Doc("r9", "Báo cáo số 9", "văn bản mật", "2019-01-01", 1, "G22", "x"));
   {
-    auto w = IndexWriter::OpenForRebuild(dir);
+    auto w = IndexWriter::OpenForRebuild(dir, {}, GetParam());
     ASSERT_TRUE(w.ok()) << w.status().ToString();
-    ASSERT_OK((*w)->PutMany(docs));  // r7 twice: the second replaces the first
+    // r7 and r9 twice: the second replaces the first (r9 in a later call).
+    ASSERT_OK((*w)->PutMany(std::span(docs).first(docs.size() - 1)));
+    ASSERT_OK((*w)->PutMany(std::span(docs).last(1)));
+    ASSERT_OK((*w)->Commit());
+    EXPECT_FALSE(std::filesystem::exists(dir + "/shards"));
+    // The same writer goes on after Commit(), with lookups: r9 once more.
+    ASSERT_OK((*w)->Put(Doc("r9", "Báo cáo số 9", "văn bản mật", "2019-01-01", 1, "G22", "x")));
     ASSERT_OK((*w)->Commit());
   }
   auto s = Searcher::Open(dir);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ((*s)->doc_count(), 50u);
   SearchRequest r;
-  r.query = "\"ho so luu tru\"";
+  r.query = "\"ho so luu tru\"";  // needs the synonym table of every shard
   auto res = (*s)->Search(r);
   ASSERT_TRUE(res.ok());
   ASSERT_EQ(res->hits.size(), 1u);
   EXPECT_EQ(res->hits[0].document, "r7");
+  r.query = "\"van ban mat\"";
+  res = (*s)->Search(r);
+  ASSERT_TRUE(res.ok());
+  ASSERT_EQ(res->hits.size(), 1u);
+  EXPECT_EQ(res->hits[0].document, "r9");
+  r.query = "định kỳ";
+  r.limit = 100;
+  res = (*s)->Search(r);
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->hits.size(), 48u);
+  r.limit = 10;
 
   // Not over an existing index.
   EXPECT_EQ(IndexWriter::OpenForRebuild(dir).status().code(), StatusCode::kFailedPrecondition);
@@ -333,6 +397,21 @@ TEST(OpenForRebuild, BuildsAnIndexTheIncrementalWriterUpdates) {
   res = (*s)->Search(r);
   ASSERT_TRUE(res.ok());
   EXPECT_EQ(res->hits.size(), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, OpenForRebuild, ::testing::Values(1, 2, 3));
+
+// A rebuild abandoned without Commit() leaves no index to open.
+TEST(OpenForRebuildAbandoned, IsNotMerged) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.path() + "/new";
+  {
+    auto w = IndexWriter::OpenForRebuild(dir, {}, 2);
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    ASSERT_OK((*w)->Put(Doc("a", "Báo cáo", "lưu trữ", "2019-01-01", 1, "G22", "x")));
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/iamglass"));
+  EXPECT_FALSE(Searcher::Open(dir).ok());
 }
 
 // An index without the format this build writes (an older build's) is

@@ -89,6 +89,8 @@ int RunIrBench(const std::vector<std::string>& args) {
         ranking.b = v;
       } else if (k == "common") {
         ranking.common_df = v;
+      } else if (k == "elite") {
+        ranking.elite_terms = static_cast<size_t>(v);
       } else if (k == "long") {
         ranking.long_query_tokens = static_cast<size_t>(v);
       } else {

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -63,6 +64,9 @@ constexpr char kUsage[] =
     "  --writer MODE      rebuild (default: IndexWriter::OpenForRebuild, what\n"
     "                     `kholuu reindex` uses) or open (IndexWriter::Open, the\n"
     "                     incremental writer)\n"
+    "  --threads N        rebuild writer threads, one index shard each, merged at\n"
+    "                     the end (default: one per CPU, at most 4, as kholuu\n"
+    "                     reindex; ADR 0035)\n"
     "  --articles FILE    ALQAC articles.json (default " KHOLUU_CORPUS_DIR
     "/alqac2023/articles.json)\n"
     "  --questions FILE   ALQAC train.json (default " KHOLUU_CORPUS_DIR
@@ -77,6 +81,8 @@ constexpr char kUsage[] =
     "  --keep             keep the scratch directory (both indexes)\n"
     "  --common-df X      RankingOptions::common_df for the kholuu queries (default: the\n"
     "                     product's; 0 turns the long-query rule off)\n"
+    "  --elite N          RankingOptions::elite_terms for the kholuu queries (default:\n"
+    "                     the product's)\n"
     "  --reuse DIR        query the indexes in DIR (kept by --keep from a run with the\n"
     "                     same --docs and --seed) instead of indexing; no index figures\n"
     "  --help             this text\n";
@@ -90,12 +96,15 @@ struct SearchOptions {
   uint64_t fts5_queries = 0;  // 0: all
   uint64_t batch = 10000;
   bool rebuild_writer = true;  // --writer rebuild|open
+  // --threads (rebuild writer): as `kholuu reindex`, one per CPU, at most 4.
+  uint64_t threads = std::clamp<uint64_t>(std::thread::hardware_concurrency(), 1, 4);
   bool fts5 = true;
   std::string articles = KHOLUU_CORPUS_DIR "/alqac2023/articles.json";
   std::string questions = KHOLUU_CORPUS_DIR "/alqac2023/train.json";
   std::string news = KHOLUU_CORPUS_DIR "/../context";
   std::string reuse;  // a directory kept by --keep: query it, index nothing
   double common_df = indexer::RankingOptions{}.common_df;
+  uint64_t elite_terms = indexer::RankingOptions{}.elite_terms;  // --elite
   bool quick = false;
   bool json = false;
   bool keep = false;
@@ -156,6 +165,11 @@ Result<SearchOptions> ParseOptions(const std::vector<std::string>& args, bool* h
       KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
       if (v != "rebuild" && v != "open") return InvalidArgumentError("--writer: rebuild or open");
       o.rebuild_writer = v == "rebuild";
+    } else if (flag == "--threads") {
+      KHOLUU_RETURN_IF_ERROR(take_number(o.threads));
+      if (o.threads < 1 || o.threads > indexer::IndexWriter::kMaxRebuildThreads) {
+        return InvalidArgumentError("--threads: 1 to 8");
+      }
     } else if (flag == "--articles") {
       KHOLUU_ASSIGN_OR_RETURN(o.articles, take_value());
     } else if (flag == "--questions") {
@@ -164,6 +178,12 @@ Result<SearchOptions> ParseOptions(const std::vector<std::string>& args, bool* h
       KHOLUU_ASSIGN_OR_RETURN(o.news, take_value());
     } else if (flag == "--dir") {
       KHOLUU_ASSIGN_OR_RETURN(o.parent_dir, take_value());
+    } else if (flag == "--elite") {  // 0 turns the elite set off
+      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
+      o.elite_terms = 0;
+      if (v != "0") {
+        KHOLUU_ASSIGN_OR_RETURN(o.elite_terms, ParsePositive(flag, v));
+      }
     } else if (flag == "--common-df") {
       KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
       char* end = nullptr;
@@ -566,13 +586,13 @@ Status TimeQueries(const std::vector<BenchQuery>& queries,
 }
 
 Result<IndexFigures> IndexKholuu(const std::vector<indexer::IndexDocument>& docs, const std::string& dir,
-                                 uint64_t batch, bool rebuild_writer) {
+                                 uint64_t batch, bool rebuild_writer, uint64_t threads) {
   IndexFigures f;
   double t0 = NowSeconds();
   double c0 = CpuSeconds();
   {
     KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<indexer::IndexWriter> w,
-                            rebuild_writer ? indexer::IndexWriter::OpenForRebuild(dir)
+                            rebuild_writer ? indexer::IndexWriter::OpenForRebuild(dir, {}, threads)
                                            : indexer::IndexWriter::Open(dir));
     w->set_batch_size(batch);
     // PutMany in slices, for progress reports; the slices are not timed apart.
@@ -592,9 +612,11 @@ Result<IndexFigures> IndexKholuu(const std::vector<indexer::IndexDocument>& docs
 }
 
 Status QueryKholuu(const std::string& dir, const std::vector<BenchQuery>& queries,
-                   double common_df, std::map<std::string, LatencyFigures>& out) {
+                   double common_df, uint64_t elite_terms,
+                   std::map<std::string, LatencyFigures>& out) {
   indexer::RankingOptions ranking;
   ranking.common_df = common_df;
+  ranking.elite_terms = static_cast<size_t>(elite_terms);
   KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<indexer::Searcher> s, indexer::Searcher::Open(dir, ranking));
   auto run = [&](const BenchQuery& q, size_t* hits) -> Status {
     indexer::SearchRequest req;
@@ -809,7 +831,7 @@ Status Run(const SearchOptions& o) {
   } else {
     KHOLUU_RETURN_IF_ERROR(SyncFileSystem(work));
     Progress("kholuu: indexing");
-    KHOLUU_ASSIGN_OR_RETURN(k.index, IndexKholuu(docs, xdir, o.batch, o.rebuild_writer));
+    KHOLUU_ASSIGN_OR_RETURN(k.index, IndexKholuu(docs, xdir, o.batch, o.rebuild_writer, o.threads));
     Progress("kholuu: " + Fixed(k.index.seconds, 1) + " s");
     if (o.fts5) {
       KHOLUU_RETURN_IF_ERROR(SyncFileSystem(work));
@@ -819,7 +841,7 @@ Status Run(const SearchOptions& o) {
     }
   }
   Progress("kholuu: querying");
-  KHOLUU_RETURN_IF_ERROR(QueryKholuu(xdir, queries, o.common_df, k.latency));
+  KHOLUU_RETURN_IF_ERROR(QueryKholuu(xdir, queries, o.common_df, o.elite_terms, k.latency));
   if (o.fts5) {
     Progress("fts5: querying");
     KHOLUU_RETURN_IF_ERROR(QueryFts5(sdb, queries, o.fts5_queries, s.latency));
@@ -861,8 +883,10 @@ Status Run(const SearchOptions& o) {
            {"source_bytes", pools.source_bytes}}},
          {"batch", o.batch},
          {"writer", o.rebuild_writer ? "rebuild" : "open"},
+         {"writer_threads", o.rebuild_writer ? o.threads : 1},
          {"reused_indexes", !o.reuse.empty()},
          {"common_df", o.common_df},
+         {"elite_terms", o.elite_terms},
          {"kholuu", side_json(k)}};
   if (o.fts5) {
     j["fts5"] = side_json(s);
