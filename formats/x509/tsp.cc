@@ -60,6 +60,17 @@ std::string Printable(std::string_view text) {
   return out;
 }
 
+// DER of an OpenSSL object via its i2d function.
+template <typename T, int (*I2d)(const T*, unsigned char**)>
+Result<std::string> ToDer(const T* obj, const char* what) {
+  unsigned char* buf = nullptr;
+  int len = I2d(obj, &buf);
+  if (len <= 0) return InternalError(std::string(what) + ": encoding: " + TakeOpenSslErrors());
+  std::string out(reinterpret_cast<char*>(buf), static_cast<size_t>(len));
+  OPENSSL_free(buf);
+  return out;
+}
+
 }  // namespace
 
 Result<uint64_t> NewTimestampNonce() {
@@ -93,12 +104,7 @@ Result<std::string> BuildTimestampQuery(std::string_view data_to_stamp, uint64_t
       TS_REQ_set_nonce(req.get(), n.get()) != 1) {
     return InternalError("timestamp query: " + TakeOpenSslErrors());
   }
-  unsigned char* buf = nullptr;
-  int len = i2d_TS_REQ(req.get(), &buf);
-  if (len <= 0) return InternalError("timestamp query: encoding: " + TakeOpenSslErrors());
-  std::string out(reinterpret_cast<char*>(buf), static_cast<size_t>(len));
-  OPENSSL_free(buf);
-  return out;
+  return ToDer<TS_REQ, i2d_TS_REQ>(req.get(), "timestamp query");
 }
 
 Result<std::string> ExtractTimestampToken(std::string_view resp_der, std::string_view query_der) {
@@ -166,12 +172,7 @@ Result<std::string> ExtractTimestampToken(std::string_view resp_der, std::string
     }
   }
 
-  unsigned char* buf = nullptr;
-  int len = i2d_PKCS7(token, &buf);
-  if (len <= 0) return InternalError("timestamp token: encoding: " + TakeOpenSslErrors());
-  std::string out(reinterpret_cast<char*>(buf), static_cast<size_t>(len));
-  OPENSSL_free(buf);
-  return out;
+  return ToDer<PKCS7, i2d_PKCS7>(token, "timestamp token");
 }
 
 }  // namespace kholuu::formats::x509

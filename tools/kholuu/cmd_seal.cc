@@ -11,7 +11,8 @@
 // "seal.tsa", payload: the SHA-256 of the URL). `seal pdf` seals a PDF with
 // that key (PAdES-B-B, or B-T with a TSA; if the TSA fails, nothing is
 // written). Exit 0 on success, 2 for usage or unreadable input (and an
-// existing key without --replace), 3 internal.
+// existing key without --replace, a bad TSA URL, a TSA that fails), 3
+// internal.
 #include <ctime>
 #include <iostream>
 
