@@ -54,7 +54,7 @@ third_party() {
 }
 third_party 'lmdb\.h'     archive/catalog/
 third_party 'openssl/'    archive/base/ formats/x509/ formats/pdfsig/ formats/xmldsig/
-third_party 'httplib\.h'  api/
+third_party 'httplib\.h'  api/ tools/kholuu/
 third_party 'CLI/'        tools/kholuu/
 third_party 'xapian'      indexer/
 third_party 'podofo/'     formats/

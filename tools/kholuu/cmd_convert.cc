@@ -162,6 +162,7 @@ int CmdConvert(const Common& c, const ConvertArgs& a) {
     auto report = ReportFor(c, a, *original, r->kind);
     if (!report.ok()) return Fail(c, report.status());
     formats::pdfsig::SealSigner signer;
+    formats::x509::TimestampFn timestamp;
     if (!a.no_seal) {
       auto loaded = LoadSealKey(c.data);
       if (!loaded.ok()) {
@@ -170,6 +171,9 @@ int CmdConvert(const Common& c, const ConvertArgs& a) {
                                   "; or give --no-seal)"));
       }
       signer = std::move(loaded).value();
+      auto ts = LoadSealTimestamp(c.data);
+      if (!ts.ok()) return Fail(c, ts.status());
+      timestamp = std::move(ts).value();
     }
     RenditionParts parts;
     parts.copy = r->output;
@@ -179,7 +183,7 @@ int CmdConvert(const Common& c, const ConvertArgs& a) {
                                                                       : "application/octet-stream";
     parts.report_json = *report;
     auto made = MakeSealedRendition(parts, a.no_seal ? nullptr : &signer,
-                                    static_cast<int64_t>(std::time(nullptr)));
+                                    static_cast<int64_t>(std::time(nullptr)), timestamp);
     if (!made.ok()) return Fail(c, made.status());
     Status w = WriteFileAtomic(a.output, made->output);
     if (!w.ok()) return Fail(c, w);
@@ -187,6 +191,7 @@ int CmdConvert(const Common& c, const ConvertArgs& a) {
     rendition_json = nlohmann::json::object();
     rendition_json["sealed"] = !a.no_seal;
     rendition_json["seal_integrity"] = made->seal_integrity;
+    rendition_json["timestamped"] = made->timestamped;
     rendition_json["original_sha256"] = Sha256Of(*original).ToHex();
     rendition_json["report"] = nlohmann::json::parse(*report, nullptr, false);
   } else if (r->validated) {

@@ -80,6 +80,8 @@ int CmdGetRendition(const Common& c, const GetArgs& g) {
   if (!a.ok()) return Fail(c, a.status());
   auto signer = LoadSealKey(c.data);
   if (!signer.ok()) return Fail(c, signer.status());
+  auto timestamp = LoadSealTimestamp(c.data);
+  if (!timestamp.ok()) return Fail(c, timestamp.status());
   model::Component original, copy;
   std::string original_bytes, copy_bytes, report;
   Status s = [&]() -> Status {
@@ -109,7 +111,7 @@ int CmdGetRendition(const Common& c, const GetArgs& g) {
   parts.original_name = original.name;
   parts.original_media_type = original.media_type;
   parts.report_json = report;
-  auto made = MakeSealedRendition(parts, &*signer, static_cast<int64_t>(std::time(nullptr)));
+  auto made = MakeSealedRendition(parts, &*signer, static_cast<int64_t>(std::time(nullptr)), *timestamp);
   Status written = made.ok() ? WriteFileAtomic(g.out, made->output) : made.status();
   Status logged = (*a)->catalog().Update(c.actor, [&](archive::WriteTxn& w) -> Status {
     KHOLUU_RETURN_IF_ERROR(w.Audit("access.rendition", original.id,
@@ -131,6 +133,7 @@ int CmdGetRendition(const Common& c, const GetArgs& g) {
                       {"preservation_copy", copy.id},
                       {"sealed", true},
                       {"seal_integrity", made->seal_integrity},
+                      {"timestamped", made->timestamped},
                       {"size", made->output.size()},
                       {"file", g.out}};
   if (c.json) {

@@ -9,7 +9,8 @@ namespace pdf = formats::pdf;
 namespace pdfsig = formats::pdfsig;
 
 Result<RenditionCheck> MakeSealedRendition(const RenditionParts& parts,
-                                           const pdfsig::SealSigner* signer, int64_t now) {
+                                           const pdfsig::SealSigner* signer, int64_t now,
+                                           const formats::x509::TimestampFn& timestamp) {
   pdf::EmbeddedFileSpec original;
   original.bytes = parts.original;
   original.name = parts.original_name;
@@ -32,6 +33,7 @@ Result<RenditionCheck> MakeSealedRendition(const RenditionParts& parts,
     seal.reason = "Bản sao lưu trữ do kholuu cấp (PDF/A-3b, kèm bản gốc)";
     seal.name = "kholuu archive seal";
     seal.signing_time = now;
+    seal.timestamp = timestamp;
     KHOLUU_ASSIGN_OR_RETURN(check.output, pdfsig::SealPdf(built, *signer, seal));
     pdfsig::VerifyOptions vo;
     vo.now = now;
@@ -42,6 +44,12 @@ Result<RenditionCheck> MakeSealedRendition(const RenditionParts& parts,
     check.seal_covers_whole_document = s.covers_whole_document;
     if (s.integrity != formats::x509::Integrity::kValid || !s.covers_whole_document) {
       return InternalError("rendition: the seal does not verify (" + check.seal_integrity + ")");
+    }
+    if (timestamp) {
+      if (!s.timestamp.has_value() || !s.timestamp->valid) {
+        return InternalError("rendition: the seal's timestamp does not verify");
+      }
+      check.timestamped = true;
     }
   }
   // The original inside must be the original, byte for byte.

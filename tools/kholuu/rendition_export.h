@@ -27,13 +27,18 @@ struct RenditionCheck {
   std::string output;                 // the sealed rendition
   std::string seal_integrity;         // our verifier's verdict on the seal ("valid")
   bool seal_covers_whole_document = false;
+  bool timestamped = false;           // the seal carries a verified signature timestamp
 };
 
 // Builds, seals and checks. `signer` null: not sealed (for archives without a
-// seal key, only when the caller explicitly allows it). Errors: as
-// BuildRendition and SealPdf; kInternal when the result fails its own checks
-// (never returned as a rendition).
+// seal key, only when the caller explicitly allows it). `timestamp` set (a
+// configured TSA, seal_key.h LoadSealTimestamp): the seal gets a signature
+// timestamp (PAdES-B-T), which must then verify too. Errors: as
+// BuildRendition and SealPdf (a failing TSA fails the rendition: a
+// configured TSA is a promise of B-T); kInternal when the result fails its
+// own checks (never returned as a rendition).
 Result<RenditionCheck> MakeSealedRendition(const RenditionParts& parts,
-                                           const formats::pdfsig::SealSigner* signer, int64_t now);
+                                           const formats::pdfsig::SealSigner* signer, int64_t now,
+                                           const formats::x509::TimestampFn& timestamp = {});
 
 }  // namespace kholuu::cli

@@ -2,8 +2,12 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
+#include <cstdio>
+
 #include "archive/base/file.h"
 #include "formats/x509/sign.h"
+#include "tools/kholuu/tsa_client.h"
 
 namespace kholuu::cli {
 
@@ -44,6 +48,37 @@ Status StoreSealKey(const std::string& data_dir, const std::string& key_pem, con
     KHOLUU_RETURN_IF_ERROR(w.Commit());
   }
   return WriteFileAtomic(SealCertPath(data_dir), chain_pem);
+}
+
+std::string SealTsaPath(const std::string& data_dir) { return data_dir + "/keys/tsa-url"; }
+
+Result<std::string> LoadSealTsa(const std::string& data_dir) {
+  const std::string path = SealTsaPath(data_dir);
+  if (!PathExists(path)) return std::string();
+  KHOLUU_ASSIGN_OR_RETURN(std::string url, ReadFileToString(path, 4096));
+  while (!url.empty() && (url.back() == '\n' || url.back() == '\r')) url.pop_back();
+  auto parsed = ParseTsaUrl(url);
+  if (!parsed.ok()) return Status(parsed.status()).Annotate(path);
+  return url;
+}
+
+Result<formats::x509::TimestampFn> LoadSealTimestamp(const std::string& data_dir) {
+  KHOLUU_ASSIGN_OR_RETURN(std::string url, LoadSealTsa(data_dir));
+  if (url.empty()) return formats::x509::TimestampFn();
+  return MakeTsaTimestampFn(url);
+}
+
+Status StoreSealTsa(const std::string& data_dir, const std::string& url) {
+  const std::string path = SealTsaPath(data_dir);
+  if (url.empty()) {
+    if (PathExists(path) && std::remove(path.c_str()) != 0) return ErrnoError(errno, "remove " + path);
+    return Status::Ok();
+  }
+  KHOLUU_RETURN_IF_ERROR(ParseTsaUrl(url).status());
+  const std::string dir = data_dir + "/keys";
+  KHOLUU_RETURN_IF_ERROR(CreateDirs(dir));
+  if (chmod(dir.c_str(), 0700) != 0) return PermissionDeniedError("cannot chmod 700 " + dir);
+  return WriteFileAtomic(path, url + "\n");
 }
 
 }  // namespace kholuu::cli

@@ -243,7 +243,18 @@ std::string TestPki::TimestampToken(std::string_view data) const {
   TS_REQ_free(req);
   TS_MSG_IMPRINT_free(imprint);
   X509_ALGOR_free(alg);
+  char* req_data = nullptr;
+  long req_len = BIO_get_mem_data(req_bio.get(), &req_data);
+  TS_RESP* resp = Respond(std::string_view(req_data, static_cast<size_t>(req_len)));
+  if (TS_RESP_get_token(resp) == nullptr) Die("timestamp");
+  unsigned char* buf = nullptr;
+  std::string out = DerOf([&] { return i2d_PKCS7(TS_RESP_get_token(resp), &buf); }, &buf);
+  TS_RESP_free(resp);
+  return out;
+}
 
+TS_RESP* TestPki::Respond(std::string_view request_der) const {
+  BioPtr req_bio = MemBio(request_der);
   TS_RESP_CTX* ctx = TS_RESP_CTX_new();
   TS_RESP_CTX_set_signer_cert(ctx, tsa.cert.get());
   TS_RESP_CTX_set_signer_key(ctx, tsa.key.get());
@@ -258,9 +269,14 @@ std::string TestPki::TimestampToken(std::string_view data) const {
   sk_X509_free(chain);
   TS_RESP* resp = TS_RESP_create_response(ctx, req_bio.get());
   TS_RESP_CTX_free(ctx);
-  if (resp == nullptr || TS_RESP_get_token(resp) == nullptr) Die("timestamp");
+  if (resp == nullptr) Die("timestamp response");
+  return resp;
+}
+
+std::string TestPki::TimestampResponse(std::string_view request_der) const {
+  TS_RESP* resp = Respond(request_der);
   unsigned char* buf = nullptr;
-  std::string out = DerOf([&] { return i2d_PKCS7(TS_RESP_get_token(resp), &buf); }, &buf);
+  std::string out = DerOf([&] { return i2d_TS_RESP(resp, &buf); }, &buf);
   TS_RESP_free(resp);
   return out;
 }

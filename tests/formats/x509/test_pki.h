@@ -64,6 +64,10 @@ class TestPki {
                            const CmsSignOptions& options = {}) const;
   // An RFC 3161 TimeStampToken (DER ContentInfo) over SHA-256(data) by tsa.
   std::string TimestampToken(std::string_view data) const;
+  // A DER TimeStampResp by tsa answering the DER TimeStampReq `request_der`
+  // as OpenSSL's TS_RESP_CTX does (a rejection with badAlg unless SHA-256,
+  // badDataFormat for a request that does not parse).
+  std::string TimestampResponse(std::string_view request_der) const;
   // Writes root as PEM into `dir`/root.pem (dir must exist).
   void WriteTrustStore(const std::string& dir) const;
   // PEM of a certificate / private key (for the xmlsec1 command line).
@@ -71,6 +75,7 @@ class TestPki {
   static std::string KeyPem(const Identity& id);
 
  private:
+  TS_RESP* Respond(std::string_view request_der) const;  // caller frees
   // A CRL by `issuer`, valid from an hour ago for a week, listing `listed`
   // (revoked an hour ago) unless it is null.
   static std::string MakeCrl(const Identity& issuer, const Identity* listed);
