@@ -158,6 +158,11 @@ Status RunProcess(const std::vector<std::string>& argv) {
   return Status::Ok();
 }
 
+std::string CorpusDir() {
+  const char* env = std::getenv("KHOLUU_CORPUS_DIR");
+  return env != nullptr && *env != '\0' ? env : "../shared/corpus";
+}
+
 std::string ScratchParent(const std::string& given) {
   if (!given.empty()) return given;
   const char* tmp = std::getenv("TMPDIR");

@@ -55,6 +55,10 @@ class ScratchDir {
   bool keep_ = false;
 };
 
+// The shared test corpus: $KHOLUU_CORPUS_DIR if set and not empty, else
+// ../shared/corpus (relative to the working directory).
+std::string CorpusDir();
+
 // Where scratch directories go: `given` if not empty, else $TMPDIR, else /tmp.
 std::string ScratchParent(const std::string& given);
 

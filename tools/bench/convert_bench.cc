@@ -129,8 +129,7 @@ void ConvertOne(const File& f, const std::string& gs, const std::string& scratch
 }  // namespace
 
 int RunConvertBench(const std::vector<std::string>& args) {
-  const char* env = std::getenv("KHOLUU_CORPUS_DIR");
-  std::string corpus = env != nullptr && *env != '\0' ? env : "../shared/corpus";
+  std::string corpus = CorpusDir();
   std::string which = "all", gs = "gs", parent;
   uint64_t runs = 1;
   bool json = false;

@@ -168,11 +168,6 @@ Json Figures(const Comparison& c) {
   return j;
 }
 
-std::string DefaultCorpus() {
-  const char* env = std::getenv("KHOLUU_CORPUS_DIR");
-  return env != nullptr && *env != '\0' ? env : "../shared/corpus";
-}
-
 int Failed(const std::string& what, const Status& s) {
   std::cerr << "kholuu-bench ocr: " << what << ": " << s.message() << "\n";
   return kExitFailed;
@@ -181,7 +176,7 @@ int Failed(const std::string& what, const Status& s) {
 }  // namespace
 
 int RunOcrBench(const std::vector<std::string>& args) {
-  std::string corpus = DefaultCorpus();
+  std::string corpus = CorpusDir();
   std::string parent;
   uint64_t generated = 4, runs = 5, ocr_runs = 1;
   bool json = false, keep = false;

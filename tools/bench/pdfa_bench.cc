@@ -1,3 +1,4 @@
+#include "tools/bench/bench_common.h"
 #include "tools/bench/pdfa_bench.h"
 
 #include <fcntl.h>
@@ -102,9 +103,7 @@ void Print(const Figures& f, bool json, bool last) {
 }  // namespace
 
 int RunPdfaBench(int argc, char** argv) {
-  std::string dir;
-  if (const char* c = std::getenv("KHOLUU_CORPUS_DIR")) dir = c;
-  if (dir.empty()) dir = "../shared/corpus";
+  std::string dir = CorpusDir();
   std::string profile_name = "auto";
   std::string qpdf = Which("qpdf");
   std::string kholuu;

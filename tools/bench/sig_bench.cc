@@ -218,15 +218,10 @@ Status Measure(const std::string& pdfsig, int runs, SetResult* set) {
   return Status::Ok();
 }
 
-std::string DefaultCorpus() {
-  const char* env = std::getenv("KHOLUU_CORPUS_DIR");
-  return std::string(env != nullptr && *env != '\0' ? env : "../shared/corpus") + "/pdf-pyhanko";
-}
-
 }  // namespace
 
 int RunSigBench(const std::vector<std::string>& args) {
-  std::string corpus = DefaultCorpus();
+  std::string corpus = CorpusDir() + "/pdf-pyhanko";
   std::string pdfsig = "/usr/bin/pdfsig";
   std::string openssl = "/usr/bin/openssl";
   std::string parent;
