@@ -92,27 +92,16 @@ std::string BaseName(const std::string& path) {
 // as `kholuu sig verify --json` for a PDF, a note for any other original.
 Result<std::string> ReportFor(const Common& c, const ConvertArgs& a, const std::string& bytes,
                               convert::InputKind kind) {
-  const std::string name = BaseName(a.file);
-  if (kind != convert::InputKind::kPdf) {
-    return DumpJson({{"file", name},
-                     {"signatures", nlohmann::json::array()},
-                     {"note", "not a PDF: no embedded signatures to verify"}});
-  }
+  const bool is_pdf = kind == convert::InputKind::kPdf;
   formats::pdfsig::VerifyOptions options;
   options.now = static_cast<int64_t>(std::time(nullptr));
   std::string trust_dir = a.trust_store.empty() ? c.data + "/trust" : a.trust_store;
-  if (!a.trust_store.empty() || IsDirectory(trust_dir)) {
+  if (is_pdf && (!a.trust_store.empty() || IsDirectory(trust_dir))) {
     auto store = formats::x509::TrustStore::LoadPemDirectory(trust_dir);
     if (!store.ok()) return Status(store.status()).Annotate("trust store");
     options.trust_store = std::move(store).value();
   }
-  auto report = formats::pdfsig::VerifyPdfSignatures(bytes, options);
-  if (!report.ok()) {
-    return DumpJson({{"file", name},
-                     {"signatures", nlohmann::json::array()},
-                     {"error", ErrorJson(report.status())["error"]}});
-  }
-  return DumpJson(SignatureReportJson(name, *report));
+  return EmbeddedReportFor(BaseName(a.file), is_pdf, bytes, options);
 }
 
 int CmdConvert(const Common& c, const ConvertArgs& a) {

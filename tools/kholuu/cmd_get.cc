@@ -59,20 +59,9 @@ Result<std::string> ReportOf(archive::Archive& a, const archive::TxnView& r,
       return ReadComponentBytes(a, comp, 64u << 20);
     }
   }
-  if (original.media_type != "application/pdf") {
-    return DumpJson({{"file", original.name},
-                     {"signatures", nlohmann::json::array()},
-                     {"note", "not a PDF: no embedded signatures to verify"}});
-  }
   formats::pdfsig::VerifyOptions options;
   options.now = static_cast<int64_t>(std::time(nullptr));
-  auto report = formats::pdfsig::VerifyPdfSignatures(bytes, options);
-  if (!report.ok()) {
-    return DumpJson({{"file", original.name},
-                     {"signatures", nlohmann::json::array()},
-                     {"error", ErrorJson(report.status())["error"]}});
-  }
-  return DumpJson(SignatureReportJson(original.name, *report));
+  return EmbeddedReportFor(original.name, original.media_type == "application/pdf", bytes, options);
 }
 
 int CmdGetRendition(const Common& c, const GetArgs& g) {

@@ -1,5 +1,7 @@
 #include "tools/kholuu/sig_report.h"
 
+#include "tools/kholuu/json_out.h"
+
 namespace kholuu::cli {
 
 namespace pdfsig = formats::pdfsig;
@@ -90,6 +92,22 @@ bool AnySignatureFailed(const pdfsig::PdfReport& r) {
     if (SignatureFailed(s)) return true;
   }
   return false;
+}
+
+std::string EmbeddedReportFor(const std::string& name, bool is_pdf, std::string_view bytes,
+                              const pdfsig::VerifyOptions& options) {
+  if (!is_pdf) {
+    return DumpJson({{"file", name},
+                     {"signatures", nlohmann::json::array()},
+                     {"note", "not a PDF: no embedded signatures to verify"}});
+  }
+  auto report = pdfsig::VerifyPdfSignatures(bytes, options);
+  if (!report.ok()) {
+    return DumpJson({{"file", name},
+                     {"signatures", nlohmann::json::array()},
+                     {"error", ErrorJson(report.status())["error"]}});
+  }
+  return DumpJson(SignatureReportJson(name, *report));
 }
 
 nlohmann::json SignatureReportJson(const std::string& file, const pdfsig::PdfReport& r) {

@@ -20,4 +20,10 @@ nlohmann::json SignatureReportJson(const std::string& file, const formats::pdfsi
 bool SignatureFailed(const formats::pdfsig::SignatureReport& s);
 bool AnySignatureFailed(const formats::pdfsig::PdfReport& r);
 
+// The report embedded in a rendition, as JSON text: SignatureReportJson of a
+// fresh verification when `is_pdf`, a note for any other original, and the
+// verifier's error (not a failure of the caller) when the PDF cannot be read.
+std::string EmbeddedReportFor(const std::string& name, bool is_pdf, std::string_view bytes,
+                              const formats::pdfsig::VerifyOptions& options);
+
 }  // namespace kholuu::cli
