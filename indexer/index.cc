@@ -12,9 +12,11 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "archive/base/log.h"
@@ -458,8 +460,9 @@ IndexDocument FromModel(const model::Document& d, std::string body, std::string 
 
 // ---- IndexWriter ---------------------------------------------------------------
 
-// One Xapian database being written. A writer has one; a parallel rebuild
-// (ADR 0035) has one per thread, merged by Commit().
+// One Xapian database being written. A writer has one; a rebuild has one per
+// thread (ADR 0035), each written as a run of segments (ADR 0062) that
+// Commit() merges.
 struct IndexWriter::Shard {
   Xapian::WritableDatabase db;
   std::string dir;
@@ -473,6 +476,21 @@ struct IndexWriter::Shard {
   // Exact forms already in the synonym table (this session).
   std::unordered_set<std::string> variants;
   size_t pending = 0;  // changes since the last commit
+
+  // Rebuild shards only. `dir` is then the segment being written
+  // (`base`/<number of closed segments>) if `open`; `closed` lists the
+  // segments written, each with the id terms that a later Put or Delete
+  // made stale there (removed before the merge).
+  bool segmented = false;
+  bool open = false;
+  std::string base;
+  size_t segment_docs = 0;  // documents added to the open segment
+  struct Closed {
+    std::string dir;
+    std::vector<std::string> stale;
+  };
+  std::vector<Closed> closed;
+  std::unordered_map<std::string, size_t> segment_of;  // id term -> segment number
 };
 
 struct IndexWriter::Impl {
@@ -570,19 +588,14 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::OpenForRebuild(const std::stri
   impl->sharded = true;
   for (size_t i = 0; i < threads; ++i) {
     Shard& s = impl->shards.emplace_back();
-    s.dir = dir + "/" + kShardsDir + "/" + std::to_string(i);
+    s.base = dir + "/" + kShardsDir + "/" + std::to_string(i);
     s.rebuild = true;
-    s.fresh = true;
-    KHOLUU_RETURN_IF_ERROR(CallXapian("create index " + s.dir, [&] {
-      std::filesystem::create_directories(s.dir);
-      s.db = Xapian::WritableDatabase(
-          s.dir, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC);
-      s.db.set_metadata(kFormatKey, kFormat);
+    s.segmented = true;
+    KHOLUU_RETURN_IF_ERROR(CallXapian("create index " + s.base, [&] {
+      std::filesystem::create_directories(s.base);
     }));
   }
-  auto w = std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
-  w->set_batch_size(10000);
-  return w;
+  return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
 }
 
 // A document analysed into its Xapian form, ready for the writer.
@@ -686,6 +699,7 @@ void IndexWriter::BuildDocument(const IndexDocument& d, const RankingOptions& r,
 
 Status IndexWriter::Apply(Shard& s, Prepared& p, std::map<std::string, size_t>& repaired) {
   KHOLUU_RETURN_IF_ERROR(p.status);
+  if (s.segmented) return ApplyToSegment(s, p, repaired);
   for (LegacyEncoding e : p.repaired) ++repaired[std::string(LegacyEncodingName(e))];
   KHOLUU_RETURN_IF_ERROR(CallXapian("index " + p.id_term.substr(std::strlen(kIdPrefix)), [&] {
     for (const auto& [folded, exact] : p.variants) {
@@ -699,6 +713,62 @@ Status IndexWriter::Apply(Shard& s, Prepared& p, std::map<std::string, size_t>& 
     }
   }));
   if (++s.pending >= batch_size_) return CommitShard(s, /*sync=*/false);
+  return Status::Ok();
+}
+
+Status IndexWriter::OpenSegment(Shard& s) {
+  s.dir = s.base + "/" + std::to_string(s.closed.size());
+  KHOLUU_RETURN_IF_ERROR(CallXapian("create index segment " + s.dir, [&] {
+    s.db = Xapian::WritableDatabase(
+        s.dir, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC);
+    s.db.set_metadata(kFormatKey, kFormat);
+  }));
+  s.open = true;
+  s.segment_docs = 0;
+  s.pending = 0;
+  return Status::Ok();
+}
+
+Status IndexWriter::CloseSegment(Shard& s) {
+  if (!s.open) return Status::Ok();
+  KHOLUU_RETURN_IF_ERROR(CallXapian("close index segment " + s.dir, [&] {
+    s.db.commit();
+    s.db.close();
+  }));
+  s.db = Xapian::WritableDatabase();
+  s.closed.push_back({s.dir, {}});
+  s.open = false;
+  s.pending = 0;
+  return Status::Ok();
+}
+
+Status IndexWriter::ApplyToSegment(Shard& s, Prepared& p, std::map<std::string, size_t>& repaired) {
+  if (!s.open) KHOLUU_RETURN_IF_ERROR(OpenSegment(s));
+  for (LegacyEncoding e : p.repaired) ++repaired[std::string(LegacyEncodingName(e))];
+  const size_t here = s.closed.size();
+  auto [it, added] = s.segment_of.try_emplace(p.id_term, here);
+  bool replace = !added && it->second == here;
+  if (!added && !replace) {  // an older copy in a closed segment: dropped at the merge
+    s.closed[it->second].stale.push_back(p.id_term);
+    it->second = here;
+  }
+  KHOLUU_RETURN_IF_ERROR(CallXapian("index " + p.id_term.substr(std::strlen(kIdPrefix)), [&] {
+    // Each segment gets the synonyms of the forms first seen in it; the
+    // compactor merges the tables.
+    for (const auto& [folded, exact] : p.variants) {
+      if (s.variants.insert(exact).second) s.db.add_synonym(kFoldedPrefix + folded, exact);
+    }
+    if (replace) {
+      s.db.replace_document(p.id_term, p.doc);
+    } else {
+      s.db.add_document(p.doc);
+    }
+  }));
+  if (++s.segment_docs >= segment_docs_) return CloseSegment(s);
+  if (++s.pending >= segment_flush_) {
+    KHOLUU_RETURN_IF_ERROR(CallXapian("commit index segment", [&] { s.db.commit(); }));
+    s.pending = 0;
+  }
   return Status::Ok();
 }
 
@@ -797,6 +867,17 @@ Status IndexWriter::PutManyParallel(std::span<const IndexDocument> docs) {
 Status IndexWriter::Delete(const std::string& id) {
   std::string term = kIdPrefix + id;
   Shard& s = impl_->shards[ShardOf(id)];
+  if (s.segmented) {
+    auto it = s.segment_of.find(term);
+    if (it == s.segment_of.end()) return NotFoundError("document " + id + " is not in the index");
+    if (s.open && it->second == s.closed.size()) {
+      KHOLUU_RETURN_IF_ERROR(CallXapian("delete " + id, [&] { s.db.delete_document(term); }));
+    } else {
+      s.closed[it->second].stale.push_back(term);
+    }
+    s.segment_of.erase(it);
+    return Status::Ok();
+  }
   bool exists = false;
   KHOLUU_RETURN_IF_ERROR(CallXapian("delete " + id, [&] {
     exists = s.db.term_exists(term);
@@ -820,31 +901,88 @@ Status IndexWriter::CommitShard(Shard& s, bool sync) {
   return Status::Ok();
 }
 
-Status IndexWriter::MergeShards() {
-  // Xapian's compactor writes the shards, one after another, into `dir` as
-  // one database (document ids renumbered, synonym tables merged); then the
-  // shards are removed and `dir` is written to as an ordinary rebuild.
-  const std::string& dir = impl_->dir;
-  std::vector<Status> committed(impl_->shards.size(), Status::Ok());
+namespace {
+
+// Xapian's compactor merges `inputs` (document ids renumbered in order,
+// synonym tables merged) into the new database `out`.
+Status Compact(const std::vector<std::string>& inputs, const std::string& out) {
+  return CallXapian("merge index segments into " + out, [&] {
+    Xapian::Database all;
+    for (const std::string& in : inputs) all.add_database(Xapian::Database(in));
+    all.compact(out);
+  });
+}
+
+// Runs fn(i) for i in [0, n) on up to `threads` threads; the first error.
+Status RunParallel(size_t n, size_t threads, const std::function<Status(size_t)>& fn) {
+  std::vector<Status> results(n, Status::Ok());
+  std::atomic<size_t> next{0};
   {
-    std::vector<std::jthread> threads;  // each shard's last commit on its own thread
-    for (size_t i = 0; i < impl_->shards.size(); ++i) {
-      threads.emplace_back([this, i, &committed] {
-        Shard& s = impl_->shards[i];
-        committed[i] = CallXapian("commit index shard", [&] {
-          s.db.commit();
-          s.db.close();
-        });
-        s.pending = 0;
+    std::vector<std::jthread> pool;
+    for (size_t t = 0; t < std::max<size_t>(1, std::min(threads, n)); ++t) {
+      pool.emplace_back([&] {
+        for (size_t i = next++; i < n; i = next++) results[i] = fn(i);
       });
     }
   }
-  for (Status& st : committed) KHOLUU_RETURN_IF_ERROR(st);
-  KHOLUU_RETURN_IF_ERROR(CallXapian("merge index shards", [&] {
-    Xapian::Database all;
-    for (const Shard& s : impl_->shards) all.add_database(Xapian::Database(s.dir));
-    all.compact(dir);
+  for (Status& st : results) KHOLUU_RETURN_IF_ERROR(st);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status IndexWriter::MergeShards() {
+  // Every shard's last segment is closed and stale copies are deleted from
+  // the closed ones; then the segments of all shards are compacted into
+  // `dir`, in rounds of at most kMaxMergeInputs (file handles), the rounds'
+  // merges running on the rebuild's threads. `dir` is then written to as an
+  // ordinary rebuild (ADR 0062).
+  const std::string& dir = impl_->dir;
+  const size_t threads = impl_->shards.size();
+  KHOLUU_RETURN_IF_ERROR(RunParallel(threads, threads, [&](size_t i) {
+    Shard& s = impl_->shards[i];
+    KHOLUU_RETURN_IF_ERROR(CloseSegment(s));
+    for (Shard::Closed& c : s.closed) {
+      if (c.stale.empty()) continue;
+      KHOLUU_RETURN_IF_ERROR(CallXapian("drop replaced documents from " + c.dir, [&] {
+        Xapian::WritableDatabase db(c.dir, Xapian::DB_OPEN | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC);
+        for (const std::string& term : c.stale) db.delete_document(term);
+        db.commit();
+        db.close();
+      }));
+    }
+    return Status::Ok();
   }));
+  std::vector<std::string> segments;
+  for (const Shard& s : impl_->shards) {
+    for (const Shard::Closed& c : s.closed) segments.push_back(c.dir);
+  }
+  const std::string shards_dir = dir + "/" + kShardsDir;
+  for (size_t round = 0; segments.size() > kMaxMergeInputs; ++round) {
+    size_t groups = (segments.size() + kMaxMergeInputs - 1) / kMaxMergeInputs;
+    std::vector<std::string> merged(groups);
+    KHOLUU_RETURN_IF_ERROR(RunParallel(groups, threads, [&](size_t g) {
+      std::vector<std::string> in(segments.begin() + static_cast<ptrdiff_t>(g * kMaxMergeInputs),
+                                  segments.begin() + static_cast<ptrdiff_t>(
+                                      std::min(segments.size(), (g + 1) * kMaxMergeInputs)));
+      merged[g] = shards_dir + "/m" + std::to_string(round) + "-" + std::to_string(g);
+      KHOLUU_RETURN_IF_ERROR(Compact(in, merged[g]));
+      std::error_code ec;
+      for (const std::string& d : in) std::filesystem::remove_all(d, ec);
+      return Status::Ok();
+    }));
+    segments = std::move(merged);
+  }
+  if (segments.empty()) {
+    // Nothing was put: an empty index.
+    KHOLUU_RETURN_IF_ERROR(CallXapian("create index " + dir, [&] {
+      Xapian::WritableDatabase db(dir, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+      db.set_metadata(kFormatKey, kFormat);
+      db.commit();
+    }));
+  } else {
+    KHOLUU_RETURN_IF_ERROR(Compact(segments, dir));
+  }
   std::vector<Shard> merged(1);
   Shard& m = merged[0];
   m.dir = dir;
@@ -858,8 +996,8 @@ Status IndexWriter::MergeShards() {
   impl_->shards = std::move(merged);
   impl_->sharded = false;
   std::error_code ec;
-  std::filesystem::remove_all(dir + "/" + kShardsDir, ec);
-  if (ec) return InternalError("remove " + dir + "/" + kShardsDir + ": " + ec.message());
+  std::filesystem::remove_all(shards_dir, ec);
+  if (ec) return InternalError("remove " + shards_dir + ": " + ec.message());
   return SyncDirectory(dir);
 }
 

@@ -71,13 +71,14 @@ class IndexWriter {
   // Creates a new index in `dir` (which must not exist, or be empty) for a
   // one-pass load that nobody reads before it is complete, e.g. a rebuild
   // that is then renamed into place: Xapian's DB_DANGEROUS and DB_NO_SYNC,
-  // new ids added without a lookup, a commit every 10,000 changes by default.
-  // Nothing is durable until Commit(), which syncs the whole directory; if
-  // the process dies before, discard the directory.
-  // threads > 1 (at most kMaxRebuildThreads): PutMany analyses and writes on
-  // that many threads, each into its own database in dir/shards/N (documents
-  // go by a hash of their id); Commit() merges them into `dir` with Xapian's
-  // compactor and removes dir/shards (ADR 0035). Errors:
+  // new ids added without a lookup. PutMany analyses and writes on `threads`
+  // threads (at most kMaxRebuildThreads; documents go by a hash of their id),
+  // each writing a run of segment databases under dir/shards/N (ADR 0035,
+  // 0062; see set_rebuild_segments). The first Commit() merges every segment
+  // into `dir` with Xapian's compactor, removes dir/shards and syncs the
+  // whole directory; after it the writer works as Open() on `dir`. Nothing
+  // is durable before that Commit(); if the process dies before, discard the
+  // directory, and a writer destroyed before it merges nothing. Errors:
   // kFailedPrecondition if `dir` is not empty; as Open.
   static constexpr size_t kMaxRebuildThreads = 8;
   static Result<std::unique_ptr<IndexWriter>> OpenForRebuild(const std::string& dir,
@@ -104,7 +105,22 @@ class IndexWriter {
   Status Delete(const std::string& id);
   // Makes every change so far durable and visible to searchers.
   Status Commit();
+  // Changes per automatic commit of Put/PutMany/Delete (not in a rebuild
+  // before its first Commit(): see set_rebuild_segments).
   void set_batch_size(size_t n) { batch_size_ = n == 0 ? 1 : n; }
+  // A rebuild (before its first Commit()) writes each thread's documents as
+  // a run of small databases, `segment_docs` documents each, flushed every
+  // `flush_docs` documents; Commit() merges them all (ADR 0062). Xapian's
+  // in-memory buffer then stays small enough for the CPU caches, and the
+  // merge is linear in the index size. For tuning and tests; the defaults
+  // were measured (docs/benchmarks-search.md).
+  static constexpr size_t kRebuildSegmentDocs = 20000;
+  static constexpr size_t kRebuildFlushDocs = 500;
+  static constexpr size_t kMaxMergeInputs = 32;
+  void set_rebuild_segments(size_t segment_docs, size_t flush_docs) {
+    segment_docs_ = segment_docs == 0 ? 1 : segment_docs;
+    segment_flush_ = flush_docs == 0 ? 1 : flush_docs;
+  }
   // Encodings repaired so far ("tcvn3" -> count), for reports.
   const std::map<std::string, size_t>& repaired() const { return repaired_; }
 
@@ -121,8 +137,14 @@ class IndexWriter {
   Status PutManyParallel(std::span<const IndexDocument> docs);
   Status CommitShard(Shard& s, bool sync);  // sync: also fsync a rebuild's files
   Status MergeShards();
+  // Rebuild segments (ADR 0062).
+  Status ApplyToSegment(Shard& s, Prepared& p, std::map<std::string, size_t>& repaired);
+  Status OpenSegment(Shard& s);
+  Status CloseSegment(Shard& s);
   std::unique_ptr<Impl> impl_;
   size_t batch_size_ = 1000;
+  size_t segment_docs_ = kRebuildSegmentDocs;
+  size_t segment_flush_ = kRebuildFlushDocs;
   std::map<std::string, size_t> repaired_;
 };
 

@@ -338,9 +338,20 @@ TEST(LongQueries, EliteSetKeepsTheTermsThatWeighMost) {
 }
 
 // kholuu reindex's path: a new directory, PutMany, one Commit; the result
-// is an ordinary index the incremental writer then updates. With several
-// threads the shards are merged into the directory by Commit().
-class OpenForRebuild : public ::testing::TestWithParam<size_t> {};
+// is an ordinary index the incremental writer then updates. Each thread
+// writes a run of segments, all merged into the directory by Commit(); the
+// parameters are (threads, documents per segment, flush interval): with one
+// document per segment the 50 segments take two merge rounds.
+struct RebuildShape {
+  size_t threads;
+  size_t segment_docs;
+  size_t flush_docs;
+};
+void PrintTo(const RebuildShape& s, std::ostream* os) {
+  *os << s.threads << " threads, " << s.segment_docs << " docs per segment, flush every "
+      << s.flush_docs;
+}
+class OpenForRebuild : public ::testing::TestWithParam<RebuildShape> {};
 
 TEST_P(OpenForRebuild, BuildsAnIndexTheIncrementalWriterUpdates) {
   testing::TempDir tmp;
@@ -354,11 +365,19 @@ TEST_P(OpenForRebuild, BuildsAnIndexTheIncrementalWriterUpdates) {
   docs.push_back(Doc("r7", "Báo cáo số 7", "hồ sơ lưu trữ điện tử", "2019-01-01", 1, "G22", "x"));
   docs.push_back(Doc("r9", "Báo cáo số 9", "văn bản mật", "2019-01-01", 1, "G22", "x"));
   {
-    auto w = IndexWriter::OpenForRebuild(dir, {}, GetParam());
+    auto w = IndexWriter::OpenForRebuild(dir, {}, GetParam().threads);
     ASSERT_TRUE(w.ok()) << w.status().ToString();
-    // r7 and r9 twice: the second replaces the first (r9 in a later call).
+    (*w)->set_rebuild_segments(GetParam().segment_docs, GetParam().flush_docs);
+    // r7 and r9 twice: the second replaces the first (r9 in a later call),
+    // wherever the first went. r3 is deleted before the merge, r48 just
+    // after it was put (so, with small segments, from a closed one and from
+    // the open one).
     ASSERT_OK((*w)->PutMany(std::span(docs).first(docs.size() - 1)));
+    ASSERT_OK((*w)->Delete("r3"));
     ASSERT_OK((*w)->PutMany(std::span(docs).last(1)));
+    ASSERT_OK((*w)->Put(Doc("r48", "", "tạm", "2019-01-01", 1, "G22", "x")));
+    ASSERT_OK((*w)->Delete("r48"));
+    EXPECT_EQ((*w)->Delete("r3").code(), StatusCode::kNotFound);
     ASSERT_OK((*w)->Commit());
     EXPECT_FALSE(std::filesystem::exists(dir + "/shards"));
     // The same writer goes on after Commit(), with lookups: r9 once more.
@@ -367,9 +386,9 @@ TEST_P(OpenForRebuild, BuildsAnIndexTheIncrementalWriterUpdates) {
   }
   auto s = Searcher::Open(dir);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
-  EXPECT_EQ((*s)->doc_count(), 50u);
+  EXPECT_EQ((*s)->doc_count(), 48u);
   SearchRequest r;
-  r.query = "\"ho so luu tru\"";  // needs the synonym table of every shard
+  r.query = "\"ho so luu tru\"";  // needs the synonym table of every segment
   auto res = (*s)->Search(r);
   ASSERT_TRUE(res.ok());
   ASSERT_EQ(res->hits.size(), 1u);
@@ -383,8 +402,13 @@ TEST_P(OpenForRebuild, BuildsAnIndexTheIncrementalWriterUpdates) {
   r.limit = 100;
   res = (*s)->Search(r);
   ASSERT_TRUE(res.ok());
-  EXPECT_EQ(res->hits.size(), 48u);
+  EXPECT_EQ(res->hits.size(), 46u);
+  EXPECT_EQ(res->total_estimate, 46u);
   r.limit = 10;
+  r.query = "tạm";
+  res = (*s)->Search(r);
+  ASSERT_TRUE(res.ok());
+  EXPECT_TRUE(res->hits.empty());
 
   // Not over an existing index.
   EXPECT_EQ(IndexWriter::OpenForRebuild(dir).status().code(), StatusCode::kFailedPrecondition);
@@ -399,7 +423,12 @@ TEST_P(OpenForRebuild, BuildsAnIndexTheIncrementalWriterUpdates) {
   EXPECT_EQ(res->hits.size(), 2u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Threads, OpenForRebuild, ::testing::Values(1, 2, 3));
+INSTANTIATE_TEST_SUITE_P(Shapes, OpenForRebuild,
+                         ::testing::Values(RebuildShape{1, IndexWriter::kRebuildSegmentDocs, 500},
+                                           RebuildShape{2, IndexWriter::kRebuildSegmentDocs, 500},
+                                           RebuildShape{3, IndexWriter::kRebuildSegmentDocs, 500},
+                                           RebuildShape{1, 1, 1}, RebuildShape{2, 3, 2},
+                                           RebuildShape{3, 1, 1}));
 
 // A rebuild abandoned without Commit() leaves no index to open.
 TEST(OpenForRebuildAbandoned, IsNotMerged) {
@@ -412,6 +441,21 @@ TEST(OpenForRebuildAbandoned, IsNotMerged) {
   }
   EXPECT_FALSE(std::filesystem::exists(dir + "/iamglass"));
   EXPECT_FALSE(Searcher::Open(dir).ok());
+}
+
+// A rebuild of nothing is an empty index, not an error.
+TEST(OpenForRebuildEmpty, CommitsAnEmptyIndex) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.path() + "/new";
+  {
+    auto w = IndexWriter::OpenForRebuild(dir, {}, 3);
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    ASSERT_OK((*w)->Commit());
+  }
+  auto s = Searcher::Open(dir);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ((*s)->doc_count(), 0u);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/shards"));
 }
 
 // An index without the format this build writes (an older build's) is

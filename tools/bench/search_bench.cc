@@ -60,7 +60,11 @@ constexpr char kUsage[] =
     "  --fts5-queries N   run at most N queries of each of the four classes on FTS5\n"
     "                     (default: all)\n"
     "  --no-fts5          measure kholuu only\n"
-    "  --batch N          documents per commit on both sides (default 10000)\n"
+    "  --batch N          documents per commit: FTS5, and kholuu's incremental\n"
+    "                     writer (--writer open) (default 10000)\n"
+    "  --segment N[,F]    rebuild writer: N documents per segment, a flush every F\n"
+    "                     (default: the product's, IndexWriter::kRebuildSegmentDocs\n"
+    "                     and kRebuildFlushDocs; ADR 0062)\n"
     "  --writer MODE      rebuild (default: IndexWriter::OpenForRebuild, what\n"
     "                     `kholuu reindex` uses) or open (IndexWriter::Open, the\n"
     "                     incremental writer)\n"
@@ -95,6 +99,8 @@ struct SearchOptions {
   uint64_t long_queries = 100;
   uint64_t fts5_queries = 0;  // 0: all
   uint64_t batch = 10000;
+  uint64_t segment_docs = indexer::IndexWriter::kRebuildSegmentDocs;
+  uint64_t segment_flush = indexer::IndexWriter::kRebuildFlushDocs;
   bool rebuild_writer = true;  // --writer rebuild|open
   // --threads (rebuild writer): as `kholuu reindex`, one per CPU, at most 4.
   uint64_t threads = std::clamp<uint64_t>(std::thread::hardware_concurrency(), 1, 4);
@@ -190,6 +196,13 @@ Result<SearchOptions> ParseOptions(const std::vector<std::string>& args, bool* h
       o.common_df = std::strtod(v.c_str(), &end);
       if (end == v.c_str() || *end != '\0' || o.common_df < 0 || o.common_df > 1) {
         return InvalidArgumentError("--common-df: a fraction between 0 and 1");
+      }
+    } else if (flag == "--segment") {
+      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
+      size_t comma = v.find(',');
+      KHOLUU_ASSIGN_OR_RETURN(o.segment_docs, ParsePositive(flag, v.substr(0, comma)));
+      if (comma != std::string::npos) {
+        KHOLUU_ASSIGN_OR_RETURN(o.segment_flush, ParsePositive(flag, v.substr(comma + 1)));
       }
     } else if (flag == "--reuse") {
       KHOLUU_ASSIGN_OR_RETURN(o.reuse, take_value());
@@ -586,15 +599,16 @@ Status TimeQueries(const std::vector<BenchQuery>& queries,
 }
 
 Result<IndexFigures> IndexKholuu(const std::vector<indexer::IndexDocument>& docs, const std::string& dir,
-                                 uint64_t batch, bool rebuild_writer, uint64_t threads) {
+                                 const SearchOptions& o) {
   IndexFigures f;
   double t0 = NowSeconds();
   double c0 = CpuSeconds();
   {
     KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<indexer::IndexWriter> w,
-                            rebuild_writer ? indexer::IndexWriter::OpenForRebuild(dir, {}, threads)
-                                           : indexer::IndexWriter::Open(dir));
-    w->set_batch_size(batch);
+                            o.rebuild_writer ? indexer::IndexWriter::OpenForRebuild(dir, {}, o.threads)
+                                             : indexer::IndexWriter::Open(dir));
+    w->set_batch_size(o.batch);
+    w->set_rebuild_segments(o.segment_docs, o.segment_flush);
     // PutMany in slices, for progress reports; the slices are not timed apart.
     constexpr size_t kSlice = 100000;
     for (size_t begin = 0; begin < docs.size(); begin += kSlice) {
@@ -831,7 +845,7 @@ Status Run(const SearchOptions& o) {
   } else {
     KHOLUU_RETURN_IF_ERROR(SyncFileSystem(work));
     Progress("kholuu: indexing");
-    KHOLUU_ASSIGN_OR_RETURN(k.index, IndexKholuu(docs, xdir, o.batch, o.rebuild_writer, o.threads));
+    KHOLUU_ASSIGN_OR_RETURN(k.index, IndexKholuu(docs, xdir, o));
     Progress("kholuu: " + Fixed(k.index.seconds, 1) + " s");
     if (o.fts5) {
       KHOLUU_RETURN_IF_ERROR(SyncFileSystem(work));
@@ -884,6 +898,8 @@ Status Run(const SearchOptions& o) {
          {"batch", o.batch},
          {"writer", o.rebuild_writer ? "rebuild" : "open"},
          {"writer_threads", o.rebuild_writer ? o.threads : 1},
+         {"rebuild_segment_docs", o.segment_docs},
+         {"rebuild_flush_docs", o.segment_flush},
          {"reused_indexes", !o.reuse.empty()},
          {"common_df", o.common_df},
          {"elite_terms", o.elite_terms},
