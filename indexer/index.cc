@@ -33,7 +33,9 @@ constexpr const char* kBigramPrefix = "XB";         // exact syllable bigram
 constexpr const char* kFoldedBigramPrefix = "XFB";  // folded bigram
 constexpr const char* kIdPrefix = "Q";
 constexpr const char* kRecordFilePrefix = "XRF";
-constexpr const char* kAgencyIdPrefix = "XAC";
+// Agency ids are free text, so a colon ends the prefix: "XAC" + "L1" would
+// be the access term of level 1 (ADR 0063).
+constexpr const char* kAgencyIdPrefix = "XAC:";
 constexpr const char* kTypePrefix = "XTY";
 constexpr const char* kYearPrefix = "Y";
 constexpr const char* kAccessPrefix = "XACL";
@@ -135,8 +137,10 @@ struct Repaired {
 // (kFormatKey). Format 1 (no key): folded syllables with positions. Format 2
 // (ADR 0034): positions only on exact terms; the folded forms of a phrase are
 // found through the synonym table (folded syllable -> exact forms seen).
+// Format 3 (ADR 0063): agency id terms are "XAC:" + id, apart from the
+// access-level terms "XACL" + level.
 constexpr const char* kFormatKey = "kholuu.index_format";
-constexpr const char* kFormat = "2";
+constexpr const char* kFormat = "3";
 
 // Exact syllables carry positions (phrases); folded syllables, bigrams and
 // folded field terms are postings only. Every exact form with a diacritic is
@@ -1031,6 +1035,50 @@ Status Searcher::Reopen() {
 
 uint64_t Searcher::doc_count() const { return impl_->db.get_doccount(); }
 
+namespace {
+
+// Access control as a query (ADR 0063). Every document has exactly one
+// access-level term, so "its level is one the caller may see" is the same
+// set as "its level is none of the others the index holds": whichever side
+// has fewer postings is used, and nothing when the caller may see every
+// level present. At most one of the queries is set; both empty and not
+// `nothing`: no filter. (Xapian's MatchNothing is the empty query, hence
+// the flag.)
+struct AccessFilter {
+  bool nothing = false;   // the caller may see no document
+  Xapian::Query visible;  // OP_FILTER by this
+  Xapian::Query hidden;   // OP_AND_NOT this
+};
+
+AccessFilter AccessFilterFor(const Xapian::Database& db, const std::vector<int32_t>& levels) {
+  std::set<std::string> permitted;
+  for (int32_t l : levels) permitted.insert(kAccessPrefix + std::to_string(l));
+  std::vector<Xapian::Query> seen, unseen;
+  uint64_t seen_postings = 0, unseen_postings = 0;
+  for (auto t = db.allterms_begin(kAccessPrefix); t != db.allterms_end(kAccessPrefix); ++t) {
+    if (permitted.count(*t) != 0) {
+      seen.emplace_back(*t);
+      seen_postings += t.get_termfreq();
+    } else {
+      unseen.emplace_back(*t);
+      unseen_postings += t.get_termfreq();
+    }
+  }
+  AccessFilter f;
+  if (seen.empty()) {
+    f.nothing = true;
+  } else if (unseen.empty()) {
+    // Every level in the index is visible: no filter.
+  } else if (unseen_postings < seen_postings) {
+    f.hidden = OrOf(unseen);
+  } else {
+    f.visible = OrOf(seen);
+  }
+  return f;
+}
+
+}  // namespace
+
 Result<SearchResults> Searcher::Search(const SearchRequest& req) {
   if (req.limit > 1000) return InvalidArgumentError("limit above 1000");
   KHOLUU_ASSIGN_OR_RETURN(ParsedQuery pq, ParseQuery(req.query));
@@ -1069,13 +1117,12 @@ Result<SearchResults> Searcher::Search(const SearchRequest& req) {
   }
   if (!excluded.empty()) query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, OrOf(excluded));
 
-  // Filters, access control first. OP_FILTER never changes scores.
+  // Filters, access control first. OP_FILTER and OP_AND_NOT never change scores.
   std::vector<Xapian::Query> filters;
-  {
-    std::vector<Xapian::Query> levels;
-    for (int32_t l : req.access_levels) levels.emplace_back(kAccessPrefix + std::to_string(l));
-    filters.push_back(levels.empty() ? Xapian::Query::MatchNothing : OrOf(levels));
-  }
+  AccessFilter access;
+  KHOLUU_RETURN_IF_ERROR(
+      CallXapian("search", [&] { access = AccessFilterFor(impl_->db, req.access_levels); }));
+  if (!access.visible.empty()) filters.push_back(access.visible);
   if (!req.agencies.empty()) {
     std::vector<Xapian::Query> a;
     for (const std::string& id : req.agencies) a.emplace_back(kAgencyIdPrefix + id);
@@ -1096,8 +1143,12 @@ Result<SearchResults> Searcher::Search(const SearchRequest& req) {
                            from.empty() ? std::string("0") : from, to);
     }
   }
-  query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                        Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+  if (!filters.empty()) {
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                          Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+  }
+  if (!access.hidden.empty()) query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, access.hidden);
+  if (access.nothing) query = Xapian::Query::MatchNothing;
 
   SearchResults out;
   Status st = CallXapian("search", [&] {

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <span>
 
 #include "indexer/query.h"
@@ -144,6 +147,83 @@ TEST_F(IndexTest, AccessControlHidesHitsCountsAndFacets) {
   ASSERT_TRUE(scoped.ok());
   ASSERT_EQ(scoped->hits.size(), 1u);
   EXPECT_EQ(scoped->hits[0].document, "d3");
+}
+
+// Access control takes one of three forms depending on the postings of the
+// levels (ADR 0063); whichever, hits, totals and facets are those of the
+// documents the caller may see, checked against the documents themselves.
+TEST(AccessControl, EveryLevelSetGivesExactlyTheVisibleDocuments) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.path() + "/i";
+  std::vector<IndexDocument> docs;
+  const int levels[] = {1, 1, 1, 1, 1, 1, 2, 2, 2, 3};
+  for (int i = 0; i < 10; ++i) {
+    docs.push_back(Doc("a" + std::to_string(i), "Báo cáo " + std::to_string(i),
+                       "báo cáo định kỳ của cơ quan", "201" + std::to_string(i) + "-01-01",
+                       levels[i], i % 2 == 0 ? "G22" : "G09", "Báo cáo"));
+  }
+  {
+    auto w = IndexWriter::Open(dir);
+    ASSERT_TRUE(w.ok());
+    ASSERT_OK((*w)->PutMany(docs));
+    ASSERT_OK((*w)->Commit());
+  }
+  auto s = Searcher::Open(dir);
+  ASSERT_TRUE(s.ok());
+  const std::vector<std::vector<int32_t>> cases = {{1, 2, 3}, {1, 2}, {1}, {3}, {2, 3},
+                                                   {1, 3, 7}, {4}, {}};
+  for (const auto& allowed : cases) {
+    std::set<std::string> expected;
+    std::map<std::string, uint64_t> years;
+    for (const IndexDocument& d : docs) {
+      if (std::find(allowed.begin(), allowed.end(), d.access_level) == allowed.end()) continue;
+      expected.insert(d.id);
+      ++years[d.issued_date.substr(0, 4)];
+    }
+    SearchRequest r;
+    r.query = "báo cáo";
+    r.limit = 100;
+    r.facets = true;
+    r.access_levels = allowed;
+    auto res = (*s)->Search(r);
+    ASSERT_TRUE(res.ok()) << res.status().ToString();
+    std::set<std::string> got;
+    for (const SearchHit& h : res->hits) got.insert(h.document);
+    EXPECT_EQ(got, expected) << "levels " << ::testing::PrintToString(allowed);
+    EXPECT_EQ(res->total_estimate, expected.size());
+    EXPECT_EQ(res->facets["year"], years) << "levels " << ::testing::PrintToString(allowed);
+  }
+}
+
+// Agency ids are free text: one that looks like an access-level term must
+// not make a document visible at that level.
+TEST(AccessControl, AgencyIdCannotPassForAnAccessLevel) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.path() + "/i";
+  {
+    auto w = IndexWriter::Open(dir);
+    ASSERT_TRUE(w.ok());
+    ASSERT_OK((*w)->Put(Doc("secret", "Báo cáo mật", "báo cáo", "2020-01-01", 3, "L1", "x")));
+    ASSERT_OK((*w)->Put(Doc("open", "Báo cáo", "báo cáo", "2020-01-01", 1, "G22", "x")));
+    ASSERT_OK((*w)->Commit());
+  }
+  auto s = Searcher::Open(dir);
+  ASSERT_TRUE(s.ok());
+  SearchRequest r;
+  r.query = "báo cáo";
+  r.access_levels = {1};
+  auto res = (*s)->Search(r);
+  ASSERT_TRUE(res.ok());
+  ASSERT_EQ(res->hits.size(), 1u);
+  EXPECT_EQ(res->hits[0].document, "open");
+  EXPECT_EQ(res->total_estimate, 1u);
+  // The agency scope still finds it for a caller cleared for level 3.
+  r.access_levels = {1, 3};
+  r.agencies = {"L1"};
+  res = (*s)->Search(r);
+  ASSERT_TRUE(res.ok());
+  ASSERT_EQ(res->hits.size(), 1u);
+  EXPECT_EQ(res->hits[0].document, "secret");
 }
 
 TEST_F(IndexTest, SnippetHighlightsInOriginalText) {
