@@ -21,6 +21,7 @@
 
 #include "archive/base/log.h"
 #include "indexer/analyzer.h"
+#include "indexer/internal/weighted_or.h"
 #include "indexer/legacy_encoding.h"
 #include "indexer/query.h"
 
@@ -71,6 +72,7 @@ const FieldPrefixes* FindField(std::string_view name) {
 constexpr size_t kMaxTermBytes = 200;     // Xapian's limit is 245 with prefix
 constexpr size_t kMaxStoredText = 65536;  // text kept for snippets
 constexpr Xapian::termpos kFieldGap = 100;
+constexpr double kMinNormLen = 0.5;  // BM25Weight min_normlen
 
 template <typename Fn>
 Status CallXapian(std::string_view what, Fn&& fn) {
@@ -293,6 +295,7 @@ class QueryBuilder {
     // then pairs the terms by frequency and can stop reading the long posting
     // lists of common syllables once they cannot lift a document into the
     // top hits (docs/benchmarks-search.md, "Long queries").
+    if (r_.maxscore) return WeightedOr(exact_mode, toks.size(), max_df, syl, fold, big);
     std::vector<Xapian::Query> leaves, common;
     auto add = [&](std::vector<Xapian::Query>& qs, double w) {
       for (Xapian::Query& q : qs) {
@@ -320,6 +323,38 @@ class QueryBuilder {
     }
     if (common.empty()) return rare;
     return Xapian::Query(Xapian::Query::OP_AND_MAYBE, rare, OrOf(common));
+  }
+
+  // The same ranked OR as a single MaxScore posting source (ADR 0064): the
+  // same terms, factors, elite choice and common-term rule, scored alike,
+  // but documents that cannot reach the hits are skipped unscored.
+  Xapian::Query WeightedOr(bool exact_mode, size_t tokens, Xapian::doccount max_df,
+                           const std::vector<Xapian::Query>& syl, const std::vector<Xapian::Query>& fold,
+                           const std::vector<Xapian::Query>& big) const {
+    std::vector<internal::WeightedTerm> terms;
+    bool any_rare = false;
+    auto add = [&](const std::vector<Xapian::Query>& qs, double w) {
+      for (const Xapian::Query& q : qs) {
+        std::string term = *q.get_terms_begin();
+        bool is_common = max_df > 0 && db_->get_termfreq(term) > max_df;
+        any_rare = any_rare || !is_common;
+        terms.push_back({std::move(term), w, !is_common});
+      }
+    };
+    if (exact_mode) {
+      add(syl, 1.0);
+      if (r_.folded_weight > 0) add(fold, r_.folded_weight);
+    } else {
+      add(fold, 1.0);
+    }
+    if (r_.bigram_weight > 0) add(big, r_.bigram_weight);
+    if (terms.empty()) return Xapian::Query();
+    if (!any_rare) {
+      for (internal::WeightedTerm& t : terms) t.generates = true;
+    }
+    size_t elite = r_.elite_terms > 0 && tokens >= r_.long_query_tokens ? r_.elite_terms : 0;
+    auto* source = new internal::WeightedOrSource(std::move(terms), {r_.k1, r_.b, kMinNormLen}, elite);
+    return Xapian::Query(source->release());
   }
 
   // Every exact syllable (with `prefix`) whose folded form is `folded`: the
@@ -1154,7 +1189,7 @@ Result<SearchResults> Searcher::Search(const SearchRequest& req) {
   Status st = CallXapian("search", [&] {
     Xapian::Enquire enq(impl_->db);
     enq.set_query(query);
-    enq.set_weighting_scheme(Xapian::BM25Weight(r.k1, 0, 1, r.b, 0.5));
+    enq.set_weighting_scheme(Xapian::BM25Weight(r.k1, 0, 1, r.b, kMinNormLen));
     if (req.sort == SearchRequest::Sort::kDateDesc) {
       enq.set_sort_by_value_then_relevance(kSlotIssued, true);
     } else if (req.sort == SearchRequest::Sort::kDateAsc) {

@@ -57,6 +57,9 @@ struct RankingOptions {
   // bigrams) only the elite_terms with the highest possible weight are
   // matched (OP_ELITE_SET; 10 is Xapian's own default); 0 keeps them all.
   size_t elite_terms = 10;
+  // Evaluate the ranked words of a query with MaxScore pruning (ADR 0064):
+  // the same ranking, less work; false builds Xapian's OR tree instead.
+  bool maxscore = true;
 };
 
 // Not thread-safe: one owner thread (PutMany runs a helper thread of its own).

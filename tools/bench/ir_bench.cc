@@ -91,6 +91,8 @@ int RunIrBench(const std::vector<std::string>& args) {
         ranking.common_df = v;
       } else if (k == "elite") {
         ranking.elite_terms = static_cast<size_t>(v);
+      } else if (k == "maxscore") {
+        ranking.maxscore = v != 0;
       } else if (k == "long") {
         ranking.long_query_tokens = static_cast<size_t>(v);
       } else {

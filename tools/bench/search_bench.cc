@@ -87,6 +87,8 @@ constexpr char kUsage[] =
     "                     product's; 0 turns the long-query rule off)\n"
     "  --elite N          RankingOptions::elite_terms for the kholuu queries (default:\n"
     "                     the product's)\n"
+    "  --maxscore 0|1     RankingOptions::maxscore: 1 (default) MaxScore pruning, 0\n"
+    "                     Xapian's own OR tree (ADR 0064)\n"
     "  --reuse DIR        query the indexes in DIR (kept by --keep from a run with the\n"
     "                     same --docs and --seed) instead of indexing; no index figures\n"
     "  --help             this text\n";
@@ -111,6 +113,7 @@ struct SearchOptions {
   std::string reuse;  // a directory kept by --keep: query it, index nothing
   double common_df = indexer::RankingOptions{}.common_df;
   uint64_t elite_terms = indexer::RankingOptions{}.elite_terms;  // --elite
+  bool maxscore = indexer::RankingOptions{}.maxscore;             // --maxscore
   bool quick = false;
   bool json = false;
   bool keep = false;
@@ -204,6 +207,10 @@ Result<SearchOptions> ParseOptions(const std::vector<std::string>& args, bool* h
       if (comma != std::string::npos) {
         KHOLUU_ASSIGN_OR_RETURN(o.segment_flush, ParsePositive(flag, v.substr(comma + 1)));
       }
+    } else if (flag == "--maxscore") {  // 0: Xapian's OR tree (ADR 0064)
+      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
+      if (v != "0" && v != "1") return InvalidArgumentError("--maxscore: 0 or 1");
+      o.maxscore = v == "1";
     } else if (flag == "--reuse") {
       KHOLUU_ASSIGN_OR_RETURN(o.reuse, take_value());
     } else {
@@ -626,11 +633,12 @@ Result<IndexFigures> IndexKholuu(const std::vector<indexer::IndexDocument>& docs
 }
 
 Status QueryKholuu(const std::string& dir, const std::vector<BenchQuery>& queries,
-                   double common_df, uint64_t elite_terms,
+                   double common_df, uint64_t elite_terms, bool maxscore,
                    std::map<std::string, LatencyFigures>& out) {
   indexer::RankingOptions ranking;
   ranking.common_df = common_df;
   ranking.elite_terms = static_cast<size_t>(elite_terms);
+  ranking.maxscore = maxscore;
   KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<indexer::Searcher> s, indexer::Searcher::Open(dir, ranking));
   auto run = [&](const BenchQuery& q, size_t* hits) -> Status {
     indexer::SearchRequest req;
@@ -855,7 +863,7 @@ Status Run(const SearchOptions& o) {
     }
   }
   Progress("kholuu: querying");
-  KHOLUU_RETURN_IF_ERROR(QueryKholuu(xdir, queries, o.common_df, o.elite_terms, k.latency));
+  KHOLUU_RETURN_IF_ERROR(QueryKholuu(xdir, queries, o.common_df, o.elite_terms, o.maxscore, k.latency));
   if (o.fts5) {
     Progress("fts5: querying");
     KHOLUU_RETURN_IF_ERROR(QueryFts5(sdb, queries, o.fts5_queries, s.latency));
@@ -903,6 +911,7 @@ Status Run(const SearchOptions& o) {
          {"reused_indexes", !o.reuse.empty()},
          {"common_df", o.common_df},
          {"elite_terms", o.elite_terms},
+         {"maxscore", o.maxscore},
          {"kholuu", side_json(k)}};
   if (o.fts5) {
     j["fts5"] = side_json(s);
