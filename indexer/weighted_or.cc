@@ -41,7 +41,7 @@ std::vector<WeightedTerm> WeightedOrSource::kept_terms() const {
   return out;
 }
 
-double WeightedOrSource::Part(const List& l, double normlen) const {
+double WeightedOrSource::PartAtLength(const List& l, double normlen) const {
   double wdf = l.it.get_wdf();
   double denom = params_.k1 * (normlen * params_.b + (1 - params_.b)) + wdf;
   return l.termweight * (wdf / denom);
@@ -57,6 +57,7 @@ void WeightedOrSource::init(const Xapian::Database& db) {
   double avlen = db.get_avlength();
   len_factor_ = (params_.b == 0 || params_.k1 == 0 || avlen == 0) ? 0 : 1 / avlen;
   const double doclen_lb = db.get_doclength_lower_bound();
+  min_normlen_ = std::max(doclen_lb * len_factor_, params_.min_normlen);
 
   std::vector<List> gen, opt;
   for (const WeightedTerm& t : terms_) {
@@ -192,7 +193,20 @@ void WeightedOrSource::Advance(Xapian::docid target, double min_wt) {
       return;
     }
     if (counters_) ++counters_->candidates;
-    // The essential lists' parts.
+    // The essential lists' parts. Their wdfs bound them before the length
+    // is read (the length lookup is most of a candidate's cost): at the
+    // shortest length any document can have.
+    double rest = gen_prefix_[ne] + optional_bound_;
+    if (min_wt > 0) {
+      double most = 0;
+      for (size_t i = ne; i < generating_; ++i) {
+        if (lists_[i].did == d) most += PartAtLength(lists_[i], min_normlen_);
+      }
+      if (most * (1 + kBoundSlack) + rest < min_wt) {
+        target = d + 1;
+        continue;
+      }
+    }
     double normlen = 0;
     bool have_len = false;
     double score = 0;
@@ -203,10 +217,9 @@ void WeightedOrSource::Advance(Xapian::docid target, double min_wt) {
         normlen = std::max(l.it.get_doclength() * len_factor_, params_.min_normlen);
         have_len = true;
       }
-      score += Part(l, normlen);
+      score += PartAtLength(l, normlen);
     }
     // The others, strongest first, while they can still matter.
-    double rest = gen_prefix_[ne] + optional_bound_;
     bool rejected = false;
     for (size_t idx : check_order_) {
       if (idx >= ne && idx < generating_) continue;  // essential: done above
@@ -218,7 +231,7 @@ void WeightedOrSource::Advance(Xapian::docid target, double min_wt) {
       }
       rest -= l.bound;
       if (counters_) ++counters_->skips;
-      if (move(l, d) == d) score += Part(l, normlen);
+      if (move(l, d) == d) score += PartAtLength(l, normlen);
     }
     if (died) {
       died = false;

@@ -85,7 +85,9 @@ class WeightedOrSource final : public Xapian::PostingSource {
     Xapian::PostingIterator it, end;
     Xapian::docid did = 0;  // current posting; 0 once exhausted
   };
-  double Part(const List& l, double normlen) const;
+  // A document's part from list `l` (at its current posting) for a
+  // normalised length (length / average, at least min_normlen).
+  double PartAtLength(const List& l, double normlen) const;
   // Moves to the first document >= target that can reach min_wt.
   void Advance(Xapian::docid target, double min_wt);
   // Recomputes the bound sums after a list ran out.
@@ -102,6 +104,7 @@ class WeightedOrSource final : public Xapian::PostingSource {
   std::vector<double> gen_prefix_;   // gen_prefix_[k] = Σ bound of live generating lists < k
   double optional_bound_ = 0;        // Σ bound of live optional lists
   double len_factor_ = 0;
+  double min_normlen_ = 0;  // of the shortest document in the database
   Xapian::Database db_;
   Xapian::doccount tf_min_ = 0, tf_est_ = 0, tf_max_ = 0;
   Xapian::docid current_ = 0;
