@@ -21,3 +21,6 @@ find_package(LibXml2 2.9 REQUIRED)                               # LibXml2::LibX
 pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive) # PkgConfig::LIBARCHIVE (formats)
 pkg_check_modules(XAPIAN REQUIRED IMPORTED_TARGET xapian-core)    # PkgConfig::XAPIAN (indexer)
 pkg_check_modules(PODOFO REQUIRED IMPORTED_TARGET libpodofo)      # PkgConfig::PODOFO (0.9.8 API)
+if(KHOLUU_JEMALLOC)
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)  # PkgConfig::JEMALLOC (ADR 0065)
+endif()

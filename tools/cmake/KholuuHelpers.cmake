@@ -27,3 +27,11 @@ function(kholuu_cc_test)
     PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
     DISCOVERY_MODE PRE_TEST)
 endfunction()
+
+# kholuu_program(target): what every kholuu program links besides its own
+# libraries: jemalloc as the allocator when KHOLUU_JEMALLOC is on (ADR 0065).
+function(kholuu_program target)
+  if(KHOLUU_JEMALLOC)
+    target_link_libraries(${target} PRIVATE PkgConfig::JEMALLOC)
+  endif()
+endfunction()
