@@ -264,21 +264,20 @@ class QueryBuilder {
   Xapian::Query Words(std::string_view text, Highlight& hl) const {
     bool exact_mode = Analyzer::HasDiacritics(text);
     std::vector<Token> toks = QueryTokens(text, exact_mode, r_.question_stopwords);
-    std::vector<Xapian::Query> syl, fold, big;
+    std::vector<std::string> syl, fold, big;
     for (size_t i = 0; i < toks.size(); ++i) {
       const Token& t = toks[i];
       if (t.exact.size() > kMaxTermBytes) continue;
-      Xapian::termpos pos = static_cast<Xapian::termpos>(i + 1);
       if (exact_mode) {
-        syl.emplace_back(t.exact, 1, pos);
+        syl.push_back(t.exact);
         hl.exact.insert(t.exact);
       } else {
         hl.folded.insert(t.folded);
       }
-      fold.emplace_back(kFoldedPrefix + t.folded, 1, pos);
+      fold.push_back(kFoldedPrefix + t.folded);
       if (i > 0 && t.joined_to_previous && toks[i - 1].exact.size() <= kMaxTermBytes) {
-        big.emplace_back(exact_mode ? kBigramPrefix + toks[i - 1].exact + "_" + t.exact
-                                    : kFoldedBigramPrefix + toks[i - 1].folded + "_" + t.folded);
+        big.push_back(exact_mode ? kBigramPrefix + toks[i - 1].exact + "_" + t.exact
+                                 : kFoldedBigramPrefix + toks[i - 1].folded + "_" + t.folded);
       }
     }
     // Long queries: terms found in more than common_df of all documents only
@@ -286,56 +285,15 @@ class QueryBuilder {
     // never bring in a document alone. Their posting lists are most of the
     // matcher's work, and a document matching only common syllables of a
     // long question does not reach the top hits anyway.
+    const bool long_query = toks.size() >= r_.long_query_tokens;
     Xapian::doccount max_df = 0;
-    if (r_.common_df > 0 && db_ != nullptr && toks.size() >= r_.long_query_tokens) {
+    if (r_.common_df > 0 && db_ != nullptr && long_query) {
       max_df = static_cast<Xapian::doccount>(r_.common_df * db_->get_doccount());
     }
-    // One flat OR of terms, each scaled on its own: the same scores as an OR
-    // of three scaled ORs (syllables, folded, bigrams), but Xapian's matcher
-    // then pairs the terms by frequency and can stop reading the long posting
-    // lists of common syllables once they cannot lift a document into the
-    // top hits (docs/benchmarks-search.md, "Long queries").
-    if (r_.maxscore) return WeightedOr(exact_mode, toks.size(), max_df, syl, fold, big);
-    std::vector<Xapian::Query> leaves, common;
-    auto add = [&](std::vector<Xapian::Query>& qs, double w) {
-      for (Xapian::Query& q : qs) {
-        bool is_common = max_df > 0 && db_->get_termfreq(*q.get_terms_begin()) > max_df;
-        Xapian::Query leaf = w == 1.0 ? std::move(q) : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, w);
-        (is_common ? common : leaves).push_back(std::move(leaf));
-      }
-    };
-    if (exact_mode) {
-      add(syl, 1.0);
-      if (r_.folded_weight > 0) add(fold, r_.folded_weight);
-    } else {
-      add(fold, 1.0);
-    }
-    if (r_.bigram_weight > 0) add(big, r_.bigram_weight);
-    if (leaves.empty()) return OrOf(common);
-    // And of the rarer terms of a long question only the elite_terms that can
-    // weigh most (OP_ELITE_SET, chosen per query by Xapian from the terms'
-    // maximum weights): a question's rare words and bigrams decide its top
-    // hits; its many middling terms are most of the matcher's work (ADR 0036).
-    Xapian::Query rare = OrOf(leaves);
-    if (r_.elite_terms > 0 && toks.size() >= r_.long_query_tokens && leaves.size() > r_.elite_terms) {
-      rare = Xapian::Query(Xapian::Query::OP_ELITE_SET, leaves.begin(), leaves.end(),
-                           static_cast<Xapian::termcount>(r_.elite_terms));
-    }
-    if (common.empty()) return rare;
-    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, rare, OrOf(common));
-  }
-
-  // The same ranked OR as a single MaxScore posting source (ADR 0064): the
-  // same terms, factors, elite choice and common-term rule, scored alike,
-  // but documents that cannot reach the hits are skipped unscored.
-  Xapian::Query WeightedOr(bool exact_mode, size_t tokens, Xapian::doccount max_df,
-                           const std::vector<Xapian::Query>& syl, const std::vector<Xapian::Query>& fold,
-                           const std::vector<Xapian::Query>& big) const {
     std::vector<internal::WeightedTerm> terms;
     bool any_rare = false;
-    auto add = [&](const std::vector<Xapian::Query>& qs, double w) {
-      for (const Xapian::Query& q : qs) {
-        std::string term = *q.get_terms_begin();
+    auto add = [&](std::vector<std::string>& ts, double w) {
+      for (std::string& term : ts) {
         bool is_common = max_df > 0 && db_->get_termfreq(term) > max_df;
         any_rare = any_rare || !is_common;
         terms.push_back({std::move(term), w, !is_common});
@@ -349,12 +307,36 @@ class QueryBuilder {
     }
     if (r_.bigram_weight > 0) add(big, r_.bigram_weight);
     if (terms.empty()) return Xapian::Query();
-    if (!any_rare) {
+    // And of the rarer terms of a long question only the elite_terms that can
+    // weigh most: a question's rare words and bigrams decide its top hits;
+    // its many middling terms are most of the matcher's work (ADR 0036).
+    size_t elite = r_.elite_terms > 0 && long_query ? r_.elite_terms : 0;
+    if (!any_rare) {  // only common terms: they all count, and all of them
       for (internal::WeightedTerm& t : terms) t.generates = true;
+      elite = 0;
     }
-    size_t elite = r_.elite_terms > 0 && tokens >= r_.long_query_tokens ? r_.elite_terms : 0;
-    auto* source = new internal::WeightedOrSource(std::move(terms), {r_.k1, r_.b, kMinNormLen}, elite);
-    return Xapian::Query(source->release());
+    if (r_.maxscore) {
+      // One MaxScore posting source (ADR 0064): the same scores, but
+      // documents that cannot reach the hits are skipped unscored.
+      auto* source = new internal::WeightedOrSource(std::move(terms), {r_.k1, r_.b, kMinNormLen}, elite);
+      return Xapian::Query(source->release());
+    }
+    // Xapian's operators: one flat OR of the rarer terms, each scaled on its
+    // own (OP_ELITE_SET of them in long questions), OP_AND_MAYBE the OR of
+    // the common ones.
+    std::vector<Xapian::Query> rare, common;
+    for (const internal::WeightedTerm& t : terms) {
+      Xapian::Query leaf(t.term);
+      if (t.factor != 1.0) leaf = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, leaf, t.factor);
+      (t.generates ? rare : common).push_back(std::move(leaf));
+    }
+    Xapian::Query q = OrOf(rare);
+    if (elite > 0 && rare.size() > elite) {
+      q = Xapian::Query(Xapian::Query::OP_ELITE_SET, rare.begin(), rare.end(),
+                        static_cast<Xapian::termcount>(elite));
+    }
+    if (common.empty()) return q;
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, OrOf(common));
   }
 
   // Every exact syllable (with `prefix`) whose folded form is `folded`: the
