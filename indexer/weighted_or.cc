@@ -48,7 +48,6 @@ double WeightedOrSource::PartAtLength(const List& l, double normlen) const {
 }
 
 void WeightedOrSource::init(const Xapian::Database& db) {
-  db_ = db;
   lists_.clear();
   check_order_.clear();
   current_ = 0;
@@ -67,6 +66,7 @@ void WeightedOrSource::init(const Xapian::Database& db) {
     l.term = t.term;
     l.factor = t.factor;
     l.generates = t.generates;
+    l.tf = tf;
     // BM25Weight::init with k3 = 1 and wqf = 1 (whose factor is 1).
     double tw = (n - tf + 0.5) / (tf + 0.5);
     if (tw < 2) tw = tw * 0.5 + 1;
@@ -120,7 +120,7 @@ void WeightedOrSource::init(const Xapian::Database& db) {
   tf_min_ = 0;
   double sum = 0, none = 1;
   for (size_t i = 0; i < generating_; ++i) {
-    Xapian::doccount tf = db.get_termfreq(lists_[i].term);
+    Xapian::doccount tf = lists_[i].tf;
     tf_min_ = std::max(tf_min_, tf);
     sum += tf;
     if (n > 0) none *= 1 - tf / n;
@@ -230,7 +230,6 @@ void WeightedOrSource::Advance(Xapian::docid target, double min_wt) {
         break;
       }
       rest -= l.bound;
-      if (counters_) ++counters_->skips;
       if (move(l, d) == d) score += PartAtLength(l, normlen);
     }
     if (died) {

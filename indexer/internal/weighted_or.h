@@ -48,7 +48,6 @@ struct Bm25Params {
 struct WeightedOrCounters {
   uint64_t candidates = 0;  // documents read from an essential list
   uint64_t scored = 0;      // candidates returned to the matcher
-  uint64_t skips = 0;       // skip_to calls on non-essential and optional lists
 };
 
 class WeightedOrSource final : public Xapian::PostingSource {
@@ -80,6 +79,7 @@ class WeightedOrSource final : public Xapian::PostingSource {
     std::string term;
     double factor = 1;
     bool generates = true;
+    Xapian::doccount tf = 0;  // documents holding the term
     double termweight = 0;  // idf · factor · (k1 + 1)
     double bound = 0;       // upper bound of one document's part
     Xapian::PostingIterator it, end;
@@ -105,7 +105,6 @@ class WeightedOrSource final : public Xapian::PostingSource {
   double optional_bound_ = 0;        // Σ bound of live optional lists
   double len_factor_ = 0;
   double min_normlen_ = 0;  // of the shortest document in the database
-  Xapian::Database db_;
   Xapian::doccount tf_min_ = 0, tf_est_ = 0, tf_max_ = 0;
   Xapian::docid current_ = 0;
   double weight_ = 0;

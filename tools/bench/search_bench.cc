@@ -633,12 +633,8 @@ Result<IndexFigures> IndexKholuu(const std::vector<indexer::IndexDocument>& docs
 }
 
 Status QueryKholuu(const std::string& dir, const std::vector<BenchQuery>& queries,
-                   double common_df, uint64_t elite_terms, bool maxscore,
+                   const indexer::RankingOptions& ranking,
                    std::map<std::string, LatencyFigures>& out) {
-  indexer::RankingOptions ranking;
-  ranking.common_df = common_df;
-  ranking.elite_terms = static_cast<size_t>(elite_terms);
-  ranking.maxscore = maxscore;
   KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<indexer::Searcher> s, indexer::Searcher::Open(dir, ranking));
   auto run = [&](const BenchQuery& q, size_t* hits) -> Status {
     indexer::SearchRequest req;
@@ -863,7 +859,11 @@ Status Run(const SearchOptions& o) {
     }
   }
   Progress("kholuu: querying");
-  KHOLUU_RETURN_IF_ERROR(QueryKholuu(xdir, queries, o.common_df, o.elite_terms, o.maxscore, k.latency));
+  indexer::RankingOptions ranking;  // the product's, but for the knobs given
+  ranking.common_df = o.common_df;
+  ranking.elite_terms = static_cast<size_t>(o.elite_terms);
+  ranking.maxscore = o.maxscore;
+  KHOLUU_RETURN_IF_ERROR(QueryKholuu(xdir, queries, ranking, k.latency));
   if (o.fts5) {
     Progress("fts5: querying");
     KHOLUU_RETURN_IF_ERROR(QueryFts5(sdb, queries, o.fts5_queries, s.latency));
