@@ -21,6 +21,7 @@
 
 #include "archive/base/log.h"
 #include "indexer/analyzer.h"
+#include "indexer/internal/docid_set.h"
 #include "indexer/internal/weighted_or.h"
 #include "indexer/legacy_encoding.h"
 #include "indexer/query.h"
@@ -141,8 +142,15 @@ struct Repaired {
 // found through the synonym table (folded syllable -> exact forms seen).
 // Format 3 (ADR 0063): agency id terms are "XAC:" + id, apart from the
 // access-level terms "XACL" + level.
+// Format 4 (ADR 0066): a rebuilt index is layered, a read-only base without
+// termlists plus a live database, with the base documents replaced or
+// deleted since listed under kBaseDeletedKey in the live database.
 constexpr const char* kFormatKey = "kholuu.index_format";
-constexpr const char* kFormat = "3";
+constexpr const char* kFormat = "4";
+constexpr const char* kBaseDeletedKey = "kholuu.base_deleted";
+constexpr const char* kBaseDir = "base";   // dir/base: the rebuild's merged segments
+constexpr const char* kLiveDir = "live";   // dir/live: every change since
+constexpr const char* kStubFile = "XAPIANDB";  // Xapian's stub: "auto base", "auto live"
 
 // Exact syllables carry positions (phrases); folded syllables, bigrams and
 // folded field terms are postings only. Every exact form with a diacritic is
@@ -318,7 +326,8 @@ class QueryBuilder {
     if (r_.maxscore) {
       // One MaxScore posting source (ADR 0064): the same scores, but
       // documents that cannot reach the hits are skipped unscored.
-      auto* source = new internal::WeightedOrSource(std::move(terms), {r_.k1, r_.b, kMinNormLen}, elite);
+      auto* source = new internal::WeightedOrSource(std::move(terms), {r_.k1, r_.b, kMinNormLen}, elite,
+                                                    nullptr, db_ != nullptr ? *db_ : Xapian::Database());
       return Xapian::Query(source->release());
     }
     // Xapian's operators: one flat OR of the rarer terms, each scaled on its
@@ -500,18 +509,17 @@ struct IndexWriter::Shard {
 
   // Rebuild shards only. `dir` is then the segment being written
   // (`base`/<number of closed segments>) if `open`; `closed` lists the
-  // segments written, each with the id terms that a later Put or Delete
-  // made stale there (removed before the merge).
+  // segments written (without termlists, so nothing is ever removed from
+  // them). `present` holds the id terms put and not deleted since; `again`
+  // those put or deleted after a first Put, whose older copies the merge
+  // lists as deleted from the base.
   bool segmented = false;
   bool open = false;
   std::string base;
   size_t segment_docs = 0;  // documents added to the open segment
-  struct Closed {
-    std::string dir;
-    std::vector<std::string> stale;
-  };
-  std::vector<Closed> closed;
-  std::unordered_map<std::string, size_t> segment_of;  // id term -> segment number
+  std::vector<std::string> closed;
+  std::unordered_set<std::string> present;
+  std::unordered_set<std::string> again;
 };
 
 struct IndexWriter::Impl {
@@ -521,6 +529,23 @@ struct IndexWriter::Impl {
   // which Commit() merges into `dir`. Else one shard, in `dir`.
   bool sharded = false;
   std::vector<Shard> shards;
+  // Layered (ADR 0066): shards[0] is dir/live; `base` is dir/base, read-only;
+  // `base_deleted` its documents replaced or deleted since, written to the
+  // live database's metadata with each commit that changed it.
+  bool layered = false;
+  Xapian::Database base;
+  std::set<Xapian::docid> base_deleted;
+  bool deleted_changed = false;
+
+  // Lists every base copy of `id_term` as deleted; how many were not yet.
+  size_t MarkBaseDeleted(const std::string& id_term) {
+    size_t n = 0;
+    for (auto it = base.postlist_begin(id_term); it != base.postlist_end(id_term); ++it) {
+      if (base_deleted.insert(*it).second) ++n;
+    }
+    if (n > 0) deleted_changed = true;
+    return n;
+  }
 };
 
 namespace {
@@ -555,6 +580,51 @@ Status SyncDirectory(const std::string& dir) {
   return Status::Ok();
 }
 
+bool IsLayered(const std::string& dir) {
+  std::error_code ec;
+  return std::filesystem::exists(dir + "/" + kStubFile, ec);
+}
+
+// The deletion list: sorted document ids, 4 bytes each, little-endian.
+std::string PackDocids(const std::set<Xapian::docid>& ids) {
+  std::string out;
+  out.reserve(ids.size() * 4);
+  for (Xapian::docid d : ids) {
+    for (unsigned i = 0; i < 4; ++i) out.push_back(static_cast<char>((d >> (8 * i)) & 0xffU));
+  }
+  return out;
+}
+
+Result<std::vector<Xapian::docid>> UnpackDocids(const std::string& s, const std::string& where) {
+  if (s.size() % 4 != 0) return DataLossError("index deletion list in " + where + " is damaged");
+  std::vector<Xapian::docid> out(s.size() / 4);
+  for (size_t k = 0; k < out.size(); ++k) {
+    Xapian::docid d = 0;
+    for (unsigned i = 0; i < 4; ++i) {
+      d |= static_cast<Xapian::docid>(static_cast<unsigned char>(s[k * 4 + i])) << (8 * i);
+    }
+    if (d == 0 || (k > 0 && d <= out[k - 1])) {
+      return DataLossError("index deletion list in " + where + " is damaged");
+    }
+    out[k] = d;
+  }
+  return out;
+}
+
+// Writes dir/XAPIANDB naming the two parts (so that Xapian's own tools open
+// the whole index) and syncs it.
+Status WriteStub(const std::string& dir) {
+  const std::string path = dir + "/" + kStubFile;
+  const std::string text = std::string("auto ") + kBaseDir + "\nauto " + kLiveDir + "\n";
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return InternalError("create " + path + ": " + std::strerror(errno));
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  int err = errno;
+  ::close(fd);
+  if (!ok) return InternalError("write " + path + ": " + std::strerror(err));
+  return Status::Ok();
+}
+
 }  // namespace
 
 IndexWriter::IndexWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -580,6 +650,22 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& dir, R
   Shard& s = impl->shards.emplace_back();
   s.dir = dir;
   std::string problem;
+  if (IsLayered(dir)) {
+    s.dir = dir + "/" + kLiveDir;
+    std::string deleted;
+    KHOLUU_RETURN_IF_ERROR(CallXapian("open index " + dir, [&] {
+      impl->base = Xapian::Database(dir + "/" + kBaseDir);
+      s.db = Xapian::WritableDatabase(s.dir, Xapian::DB_OPEN);
+      problem = FormatProblem(impl->base, dir);
+      if (problem.empty()) problem = FormatProblem(s.db, dir);
+      deleted = s.db.get_metadata(kBaseDeletedKey);
+    }));
+    if (!problem.empty()) return FailedPreconditionError(problem);
+    KHOLUU_ASSIGN_OR_RETURN(std::vector<Xapian::docid> ids, UnpackDocids(deleted, s.dir));
+    impl->base_deleted.insert(ids.begin(), ids.end());
+    impl->layered = true;
+    return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
+  }
   KHOLUU_RETURN_IF_ERROR(CallXapian("open index " + dir, [&] {
     s.db = Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OPEN);
     problem = FormatProblem(s.db, dir);
@@ -726,6 +812,8 @@ Status IndexWriter::Apply(Shard& s, Prepared& p, std::map<std::string, size_t>& 
     for (const auto& [folded, exact] : p.variants) {
       if (s.variants.insert(exact).second) s.db.add_synonym(kFoldedPrefix + folded, exact);
     }
+    // A base copy is hidden from now on; the new one goes to the live part.
+    if (impl_->layered) impl_->MarkBaseDeleted(p.id_term);
     // A new index has no document this session has not added.
     if (s.fresh && s.ids.insert(p.id_term).second) {
       s.db.add_document(p.doc);
@@ -741,7 +829,8 @@ Status IndexWriter::OpenSegment(Shard& s) {
   s.dir = s.base + "/" + std::to_string(s.closed.size());
   KHOLUU_RETURN_IF_ERROR(CallXapian("create index segment " + s.dir, [&] {
     s.db = Xapian::WritableDatabase(
-        s.dir, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC);
+        s.dir, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC |
+                   Xapian::DB_NO_TERMLIST);
     s.db.set_metadata(kFormatKey, kFormat);
   }));
   s.open = true;
@@ -757,7 +846,7 @@ Status IndexWriter::CloseSegment(Shard& s) {
     s.db.close();
   }));
   s.db = Xapian::WritableDatabase();
-  s.closed.push_back({s.dir, {}});
+  s.closed.push_back(s.dir);
   s.open = false;
   s.pending = 0;
   return Status::Ok();
@@ -766,24 +855,15 @@ Status IndexWriter::CloseSegment(Shard& s) {
 Status IndexWriter::ApplyToSegment(Shard& s, Prepared& p, std::map<std::string, size_t>& repaired) {
   if (!s.open) KHOLUU_RETURN_IF_ERROR(OpenSegment(s));
   for (LegacyEncoding e : p.repaired) ++repaired[std::string(LegacyEncodingName(e))];
-  const size_t here = s.closed.size();
-  auto [it, added] = s.segment_of.try_emplace(p.id_term, here);
-  bool replace = !added && it->second == here;
-  if (!added && !replace) {  // an older copy in a closed segment: dropped at the merge
-    s.closed[it->second].stale.push_back(p.id_term);
-    it->second = here;
-  }
+  // An older copy stays in its segment; the merge lists it as deleted.
+  if (!s.present.insert(p.id_term).second) s.again.insert(p.id_term);
   KHOLUU_RETURN_IF_ERROR(CallXapian("index " + p.id_term.substr(std::strlen(kIdPrefix)), [&] {
     // Each segment gets the synonyms of the forms first seen in it; the
     // compactor merges the tables.
     for (const auto& [folded, exact] : p.variants) {
       if (s.variants.insert(exact).second) s.db.add_synonym(kFoldedPrefix + folded, exact);
     }
-    if (replace) {
-      s.db.replace_document(p.id_term, p.doc);
-    } else {
-      s.db.add_document(p.doc);
-    }
+    s.db.add_document(p.doc);
   }));
   if (++s.segment_docs >= segment_docs_) return CloseSegment(s);
   if (++s.pending >= segment_flush_) {
@@ -889,20 +969,15 @@ Status IndexWriter::Delete(const std::string& id) {
   std::string term = kIdPrefix + id;
   Shard& s = impl_->shards[ShardOf(id)];
   if (s.segmented) {
-    auto it = s.segment_of.find(term);
-    if (it == s.segment_of.end()) return NotFoundError("document " + id + " is not in the index");
-    if (s.open && it->second == s.closed.size()) {
-      KHOLUU_RETURN_IF_ERROR(CallXapian("delete " + id, [&] { s.db.delete_document(term); }));
-    } else {
-      s.closed[it->second].stale.push_back(term);
-    }
-    s.segment_of.erase(it);
+    if (s.present.erase(term) == 0) return NotFoundError("document " + id + " is not in the index");
+    s.again.insert(term);  // every copy is listed as deleted at the merge
     return Status::Ok();
   }
   bool exists = false;
   KHOLUU_RETURN_IF_ERROR(CallXapian("delete " + id, [&] {
     exists = s.db.term_exists(term);
     if (exists) s.db.delete_document(term);
+    if (impl_->layered && impl_->MarkBaseDeleted(term) > 0) exists = true;
   }));
   if (!exists) return NotFoundError("document " + id + " is not in the index");
   if (++s.pending >= batch_size_) return CommitShard(s, /*sync=*/false);
@@ -915,7 +990,13 @@ Status IndexWriter::Commit() {
 }
 
 Status IndexWriter::CommitShard(Shard& s, bool sync) {
-  KHOLUU_RETURN_IF_ERROR(CallXapian("commit index", [&] { s.db.commit(); }));
+  const bool deletions = impl_->layered && impl_->deleted_changed;
+  KHOLUU_RETURN_IF_ERROR(CallXapian("commit index", [&] {
+    // With the changes of the same commit: atomic with them.
+    if (deletions) s.db.set_metadata(kBaseDeletedKey, PackDocids(impl_->base_deleted));
+    s.db.commit();
+  }));
+  if (deletions) impl_->deleted_changed = false;
   s.pending = 0;
   // DB_NO_SYNC: a rebuild's commits are durable only once synced here.
   if (sync && s.rebuild) return SyncDirectory(s.dir);
@@ -953,31 +1034,18 @@ Status RunParallel(size_t n, size_t threads, const std::function<Status(size_t)>
 }  // namespace
 
 Status IndexWriter::MergeShards() {
-  // Every shard's last segment is closed and stale copies are deleted from
-  // the closed ones; then the segments of all shards are compacted into
-  // `dir`, in rounds of at most kMaxMergeInputs (file handles), the rounds'
-  // merges running on the rebuild's threads. `dir` is then written to as an
-  // ordinary rebuild (ADR 0062).
+  // Every shard's last segment is closed; then the segments of all shards
+  // are compacted into dir/base, in rounds of at most kMaxMergeInputs (file
+  // handles), the rounds' merges running on the rebuild's threads. The
+  // segments have no termlists, so neither has the base: older copies of
+  // documents put twice, and deleted documents, are listed as deleted in the
+  // new, empty live database dir/live, which takes every later change
+  // (ADR 0062, 0066).
   const std::string& dir = impl_->dir;
   const size_t threads = impl_->shards.size();
-  KHOLUU_RETURN_IF_ERROR(RunParallel(threads, threads, [&](size_t i) {
-    Shard& s = impl_->shards[i];
-    KHOLUU_RETURN_IF_ERROR(CloseSegment(s));
-    for (Shard::Closed& c : s.closed) {
-      if (c.stale.empty()) continue;
-      KHOLUU_RETURN_IF_ERROR(CallXapian("drop replaced documents from " + c.dir, [&] {
-        Xapian::WritableDatabase db(c.dir, Xapian::DB_OPEN | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC);
-        for (const std::string& term : c.stale) db.delete_document(term);
-        db.commit();
-        db.close();
-      }));
-    }
-    return Status::Ok();
-  }));
+  KHOLUU_RETURN_IF_ERROR(RunParallel(threads, threads, [&](size_t i) { return CloseSegment(impl_->shards[i]); }));
   std::vector<std::string> segments;
-  for (const Shard& s : impl_->shards) {
-    for (const Shard::Closed& c : s.closed) segments.push_back(c.dir);
-  }
+  for (const Shard& s : impl_->shards) segments.insert(segments.end(), s.closed.begin(), s.closed.end());
   const std::string shards_dir = dir + "/" + kShardsDir;
   for (size_t round = 0; segments.size() > kMaxMergeInputs; ++round) {
     size_t groups = (segments.size() + kMaxMergeInputs - 1) / kMaxMergeInputs;
@@ -994,39 +1062,79 @@ Status IndexWriter::MergeShards() {
     }));
     segments = std::move(merged);
   }
+  const std::string base_dir = dir + "/" + kBaseDir;
+  const std::string live_dir = dir + "/" + kLiveDir;
   if (segments.empty()) {
-    // Nothing was put: an empty index.
-    KHOLUU_RETURN_IF_ERROR(CallXapian("create index " + dir, [&] {
-      Xapian::WritableDatabase db(dir, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+    // Nothing was put: an empty base.
+    KHOLUU_RETURN_IF_ERROR(CallXapian("create index " + base_dir, [&] {
+      Xapian::WritableDatabase db(base_dir, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC |
+                                                Xapian::DB_NO_TERMLIST);
       db.set_metadata(kFormatKey, kFormat);
       db.commit();
     }));
   } else {
-    KHOLUU_RETURN_IF_ERROR(Compact(segments, dir));
+    KHOLUU_RETURN_IF_ERROR(Compact(segments, base_dir));
   }
   std::vector<Shard> merged(1);
   Shard& m = merged[0];
-  m.dir = dir;
-  m.rebuild = true;  // DB_NO_SYNC below; not fresh: later ids are looked up
-  KHOLUU_RETURN_IF_ERROR(CallXapian("open merged index " + dir, [&] {
-    m.db = Xapian::WritableDatabase(dir, Xapian::DB_OPEN | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC);
+  m.dir = live_dir;
+  m.rebuild = true;  // DB_NO_SYNC below: Commit() syncs
+  KHOLUU_RETURN_IF_ERROR(CallXapian("open merged index " + base_dir, [&] {
+    impl_->base = Xapian::Database(base_dir);
+    // A document's copies are in the order they were put (one shard per id,
+    // its segments in order, docids renumbered in order): all but the last
+    // are stale, and all of them if it was deleted last.
+    for (const Shard& s : impl_->shards) {
+      for (const std::string& term : s.again) {
+        std::vector<Xapian::docid> copies;
+        for (auto it = impl_->base.postlist_begin(term); it != impl_->base.postlist_end(term); ++it) {
+          copies.push_back(*it);
+        }
+        if (!copies.empty() && s.present.count(term) != 0) copies.pop_back();
+        impl_->base_deleted.insert(copies.begin(), copies.end());
+      }
+    }
+    m.db = Xapian::WritableDatabase(live_dir, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+    m.db.set_metadata(kFormatKey, kFormat);
+    m.db.set_metadata(kBaseDeletedKey, PackDocids(impl_->base_deleted));
+    m.db.commit();
   }));
   for (Shard& s : impl_->shards) {
     for (const std::string& v : s.variants) m.variants.insert(v);
   }
   impl_->shards = std::move(merged);
   impl_->sharded = false;
+  impl_->layered = true;
+  impl_->deleted_changed = false;
   std::error_code ec;
   std::filesystem::remove_all(shards_dir, ec);
   if (ec) return InternalError("remove " + shards_dir + ": " + ec.message());
+  KHOLUU_RETURN_IF_ERROR(SyncDirectory(base_dir));
+  KHOLUU_RETURN_IF_ERROR(SyncDirectory(live_dir));
+  KHOLUU_RETURN_IF_ERROR(WriteStub(dir));
   return SyncDirectory(dir);
 }
 
 // ---- Searcher -------------------------------------------------------------------
 
 struct Searcher::Impl {
-  Xapian::Database db;
+  Xapian::Database db;  // the whole index: base then live if layered
   RankingOptions ranking;
+  // Layered (ADR 0066): the live part (its metadata holds the deletion list),
+  // the base part's UUID and its documents hidden from every search.
+  bool layered = false;
+  Xapian::Database live;
+  std::string base_uuid;
+  std::shared_ptr<const std::vector<Xapian::docid>> base_deleted =
+      std::make_shared<const std::vector<Xapian::docid>>();
+
+  Status LoadDeleted(const std::string& dir) {
+    std::string packed;
+    KHOLUU_RETURN_IF_ERROR(CallXapian("read index " + dir, [&] { packed = live.get_metadata(kBaseDeletedKey); }));
+    KHOLUU_ASSIGN_OR_RETURN(std::vector<Xapian::docid> ids, UnpackDocids(packed, dir));
+    base_deleted = std::make_shared<const std::vector<Xapian::docid>>(std::move(ids));
+    return Status::Ok();
+  }
 };
 
 Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -1038,19 +1146,34 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir, Ranking
   auto impl = std::make_unique<Impl>();
   impl->ranking = ranking;
   std::string problem;
+  impl->layered = IsLayered(dir);
   KHOLUU_RETURN_IF_ERROR(CallXapian("open index " + dir, [&] {
-    impl->db = Xapian::Database(dir);
-    problem = FormatProblem(impl->db, dir);
+    if (!impl->layered) {
+      impl->db = Xapian::Database(dir);
+      problem = FormatProblem(impl->db, dir);
+      return;
+    }
+    Xapian::Database base(dir + "/" + kBaseDir);
+    impl->live = Xapian::Database(dir + "/" + kLiveDir);
+    problem = FormatProblem(base, dir);
+    if (problem.empty()) problem = FormatProblem(impl->live, dir);
+    impl->base_uuid = base.get_uuid();
+    impl->db = base;
+    impl->db.add_database(impl->live);
   }));
   if (!problem.empty()) return FailedPreconditionError(problem);
+  if (impl->layered) KHOLUU_RETURN_IF_ERROR(impl->LoadDeleted(dir));
   return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
 }
 
 Status Searcher::Reopen() {
-  return CallXapian("reopen index", [&] { impl_->db.reopen(); });
+  // The parts are shared with impl_->db: reopening it reopens them. The base
+  // never changes; the live part's deletion list may have.
+  KHOLUU_RETURN_IF_ERROR(CallXapian("reopen index", [&] { impl_->db.reopen(); }));
+  return impl_->layered ? impl_->LoadDeleted("the index") : Status::Ok();
 }
 
-uint64_t Searcher::doc_count() const { return impl_->db.get_doccount(); }
+uint64_t Searcher::doc_count() const { return impl_->db.get_doccount() - impl_->base_deleted->size(); }
 
 namespace {
 
@@ -1165,6 +1288,11 @@ Result<SearchResults> Searcher::Search(const SearchRequest& req) {
                           Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
   }
   if (!access.hidden.empty()) query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, access.hidden);
+  if (!impl_->base_deleted->empty()) {
+    // Replaced and deleted base documents: never in hits, totals or facets.
+    auto* gone = new internal::DocidSetSource(impl_->base_deleted, impl_->base_uuid);
+    query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(gone->release()));
+  }
   if (access.nothing) query = Xapian::Query::MatchNothing;
 
   SearchResults out;

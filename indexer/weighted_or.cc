@@ -14,15 +14,16 @@ constexpr double kBoundSlack = 1e-9;
 }  // namespace
 
 WeightedOrSource::WeightedOrSource(std::vector<WeightedTerm> terms, Bm25Params params, size_t elite,
-                                   std::shared_ptr<WeightedOrCounters> counters)
-    : params_(params), elite_(elite), counters_(std::move(counters)) {
+                                   std::shared_ptr<WeightedOrCounters> counters,
+                                   Xapian::Database stats)
+    : params_(params), elite_(elite), counters_(std::move(counters)), stats_(std::move(stats)) {
   for (WeightedTerm& t : terms) {
     if (t.factor > 0) terms_.push_back(std::move(t));
   }
 }
 
 Xapian::PostingSource* WeightedOrSource::clone() const {
-  return new WeightedOrSource(terms_, params_, elite_, counters_);
+  return new WeightedOrSource(terms_, params_, elite_, counters_, stats_);
 }
 
 std::string WeightedOrSource::get_description() const {
@@ -52,15 +53,20 @@ void WeightedOrSource::init(const Xapian::Database& db) {
   check_order_.clear();
   current_ = 0;
   weight_ = 0;
-  const double n = db.get_doccount();
-  double avlen = db.get_avlength();
+  // Weights and bounds from the whole database (valid bounds in each part:
+  // its wdf and length bounds are the extremes over all parts); postings and
+  // frequency estimates from this part.
+  const bool whole = stats_.size() == 0;
+  const Xapian::Database& all = whole ? db : stats_;
+  const double n = all.get_doccount();
+  double avlen = all.get_avlength();
   len_factor_ = (params_.b == 0 || params_.k1 == 0 || avlen == 0) ? 0 : 1 / avlen;
-  const double doclen_lb = db.get_doclength_lower_bound();
+  const double doclen_lb = all.get_doclength_lower_bound();
   min_normlen_ = std::max(doclen_lb * len_factor_, params_.min_normlen);
 
   std::vector<List> gen, opt;
   for (const WeightedTerm& t : terms_) {
-    Xapian::doccount tf = db.get_termfreq(t.term);
+    Xapian::doccount tf = all.get_termfreq(t.term);
     if (tf == 0) continue;
     List l;
     l.term = t.term;
@@ -73,7 +79,7 @@ void WeightedOrSource::init(const Xapian::Database& db) {
     l.termweight = std::log(tw) * t.factor * (params_.k1 + 1);
     // BM25Weight::get_maxpart: the part at wdf = wdf_max, length as short
     // as a document holding it can be.
-    double wdf_max = db.get_wdf_upper_bound(t.term);
+    double wdf_max = all.get_wdf_upper_bound(t.term);
     double denom = params_.k1;
     if (params_.k1 != 0 && params_.b != 0) {
       double normlen_lb = std::max(std::max(wdf_max, doclen_lb) * len_factor_, params_.min_normlen);
@@ -116,17 +122,18 @@ void WeightedOrSource::init(const Xapian::Database& db) {
   for (List& l : gen) lists_.push_back(std::move(l));
   for (List& l : opt) lists_.push_back(std::move(l));
 
-  // Frequencies of the union of the generating lists.
+  // Frequencies of the union of the generating lists, in this part.
   tf_min_ = 0;
+  const double part_n = whole ? n : db.get_doccount();
   double sum = 0, none = 1;
   for (size_t i = 0; i < generating_; ++i) {
-    Xapian::doccount tf = lists_[i].tf;
+    Xapian::doccount tf = whole ? lists_[i].tf : db.get_termfreq(lists_[i].term);
     tf_min_ = std::max(tf_min_, tf);
     sum += tf;
-    if (n > 0) none *= 1 - tf / n;
+    if (part_n > 0) none *= 1 - tf / part_n;
   }
-  tf_max_ = static_cast<Xapian::doccount>(std::min(sum, n));
-  tf_est_ = std::clamp(static_cast<Xapian::doccount>(std::llround(n * (1 - none))), tf_min_, tf_max_);
+  tf_max_ = static_cast<Xapian::doccount>(std::min(sum, part_n));
+  tf_est_ = std::clamp(static_cast<Xapian::doccount>(std::llround(part_n * (1 - none))), tf_min_, tf_max_);
 
   for (List& l : lists_) {
     l.it = db.postlist_begin(l.term);

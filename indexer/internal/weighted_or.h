@@ -54,9 +54,14 @@ class WeightedOrSource final : public Xapian::PostingSource {
  public:
   // A repeated term is scored once per occurrence, as Xapian scores each
   // leaf (one list, factors added). Terms absent from the database are
-  // dropped at init().
+  // dropped at init(). `stats` is the whole database searched: over several
+  // sub-databases Xapian calls init() once per sub-database, and the terms'
+  // weights, bounds and the elite are taken from `stats` (as Xapian weights
+  // its own leaves) so that a document scores the same in any of them. An
+  // empty `stats` means the database given to init().
   WeightedOrSource(std::vector<WeightedTerm> terms, Bm25Params params, size_t elite,
-                   std::shared_ptr<WeightedOrCounters> counters = nullptr);
+                   std::shared_ptr<WeightedOrCounters> counters = nullptr,
+                   Xapian::Database stats = {});
 
   void init(const Xapian::Database& db) override;
   Xapian::doccount get_termfreq_min() const override { return tf_min_; }
@@ -97,6 +102,7 @@ class WeightedOrSource final : public Xapian::PostingSource {
   Bm25Params params_;
   size_t elite_;
   std::shared_ptr<WeightedOrCounters> counters_;
+  Xapian::Database stats_;
 
   std::vector<List> lists_;          // generating lists, bound ascending
   std::vector<size_t> check_order_;  // every list index, bound descending
