@@ -1120,18 +1120,20 @@ Status IndexWriter::MergeShards() {
 struct Searcher::Impl {
   Xapian::Database db;  // the whole index: base then live if layered
   RankingOptions ranking;
+  std::string dir;
+  ino_t dir_inode = 0;  // another inode: a rebuild was renamed into place
   // Layered (ADR 0066): the live part (its metadata holds the deletion list),
   // the base part's UUID and its documents hidden from every search.
   bool layered = false;
-  Xapian::Database live;
+  Xapian::Database base, live;
   std::string base_uuid;
   std::shared_ptr<const std::vector<Xapian::docid>> base_deleted =
       std::make_shared<const std::vector<Xapian::docid>>();
 
-  Status LoadDeleted(const std::string& dir) {
+  Status LoadDeleted() {
     std::string packed;
     KHOLUU_RETURN_IF_ERROR(CallXapian("read index " + dir, [&] { packed = live.get_metadata(kBaseDeletedKey); }));
-    KHOLUU_ASSIGN_OR_RETURN(std::vector<Xapian::docid> ids, UnpackDocids(packed, dir));
+    KHOLUU_ASSIGN_OR_RETURN(std::vector<Xapian::docid> ids, UnpackDocids(packed, dir + "/" + kLiveDir));
     base_deleted = std::make_shared<const std::vector<Xapian::docid>>(std::move(ids));
     return Status::Ok();
   }
@@ -1145,6 +1147,8 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir, Ranking
   if (::stat(dir.c_str(), &st) != 0) return NotFoundError("no index at " + dir);
   auto impl = std::make_unique<Impl>();
   impl->ranking = ranking;
+  impl->dir = dir;
+  impl->dir_inode = st.st_ino;
   std::string problem;
   impl->layered = IsLayered(dir);
   KHOLUU_RETURN_IF_ERROR(CallXapian("open index " + dir, [&] {
@@ -1153,24 +1157,36 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir, Ranking
       problem = FormatProblem(impl->db, dir);
       return;
     }
-    Xapian::Database base(dir + "/" + kBaseDir);
+    impl->base = Xapian::Database(dir + "/" + kBaseDir);
     impl->live = Xapian::Database(dir + "/" + kLiveDir);
-    problem = FormatProblem(base, dir);
+    problem = FormatProblem(impl->base, dir);
     if (problem.empty()) problem = FormatProblem(impl->live, dir);
-    impl->base_uuid = base.get_uuid();
-    impl->db = base;
+    impl->base_uuid = impl->base.get_uuid();
+    impl->db = impl->base;
     impl->db.add_database(impl->live);
   }));
   if (!problem.empty()) return FailedPreconditionError(problem);
-  if (impl->layered) KHOLUU_RETURN_IF_ERROR(impl->LoadDeleted(dir));
+  if (impl->layered) KHOLUU_RETURN_IF_ERROR(impl->LoadDeleted());
   return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
 }
 
 Status Searcher::Reopen() {
+  // A new index renamed over the old one (`kholuu reindex`) is opened anew:
+  // Xapian's reopen() keeps the old files' handles.
+  struct stat st;
+  if (::stat(impl_->dir.c_str(), &st) == 0 && st.st_ino != impl_->dir_inode) {
+    KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<Searcher> fresh, Open(impl_->dir, impl_->ranking));
+    impl_ = std::move(fresh->impl_);
+    return Status::Ok();
+  }
   // The parts are shared with impl_->db: reopening it reopens them. The base
-  // never changes; the live part's deletion list may have.
-  KHOLUU_RETURN_IF_ERROR(CallXapian("reopen index", [&] { impl_->db.reopen(); }));
-  return impl_->layered ? impl_->LoadDeleted("the index") : Status::Ok();
+  // changes only when a rebuild was renamed into place (a new UUID); the
+  // live part's deletion list may have changed.
+  KHOLUU_RETURN_IF_ERROR(CallXapian("reopen index", [&] {
+    impl_->db.reopen();
+    if (impl_->layered) impl_->base_uuid = impl_->base.get_uuid();
+  }));
+  return impl_->layered ? impl_->LoadDeleted() : Status::Ok();
 }
 
 uint64_t Searcher::doc_count() const { return impl_->db.get_doccount() - impl_->base_deleted->size(); }

@@ -239,5 +239,36 @@ TEST(LayeredIndex, DamagedDeletionListIsDataLoss) {
   EXPECT_EQ(w.status().code(), StatusCode::kDataLoss);
 }
 
+
+// `kholuu reindex` renames a new index into place under a searcher: after
+// Reopen() the searcher reads the new base and hides what its list names.
+TEST(LayeredIndex, ReopenAfterARebuildIsRenamedIntoPlace) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.path() + "/index", fresh = tmp.path() + "/index.new";
+  auto build = [](const std::string& d, int n) {
+    auto w = IndexWriter::OpenForRebuild(d, {}, 2);
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    for (int i = 0; i < n; ++i) ASSERT_OK((*w)->Put(Doc(i)));
+    ASSERT_OK((*w)->Delete("d1"));  // listed as deleted from the new base
+    ASSERT_OK((*w)->Commit());
+  };
+  build(dir, 10);
+  auto s = Searcher::Open(dir);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ((*s)->doc_count(), 9u);
+  build(fresh, 20);
+  std::filesystem::rename(dir, tmp.path() + "/index.old");
+  std::filesystem::rename(fresh, dir);
+  ASSERT_OK((*s)->Reopen());
+  EXPECT_EQ((*s)->doc_count(), 19u);
+  SearchRequest all;
+  all.limit = 100;
+  all.access_levels = {1, 2, 3};
+  auto res = (*s)->Search(all);
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->hits.size(), 19u);
+  for (const SearchHit& h : res->hits) EXPECT_NE(h.document, "d1");
+}
+
 }  // namespace
 }  // namespace kholuu::indexer
