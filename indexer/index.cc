@@ -537,11 +537,15 @@ struct IndexWriter::Impl {
   std::set<Xapian::docid> base_deleted;
   bool deleted_changed = false;
 
+  // The base's copies of `id_term`, in the order they were put.
+  std::vector<Xapian::docid> BaseCopies(const std::string& id_term) const {
+    return {base.postlist_begin(id_term), base.postlist_end(id_term)};
+  }
   // Lists every base copy of `id_term` as deleted; how many were not yet.
   size_t MarkBaseDeleted(const std::string& id_term) {
     size_t n = 0;
-    for (auto it = base.postlist_begin(id_term); it != base.postlist_end(id_term); ++it) {
-      if (base_deleted.insert(*it).second) ++n;
+    for (Xapian::docid d : BaseCopies(id_term)) {
+      if (base_deleted.insert(d).second) ++n;
     }
     if (n > 0) deleted_changed = true;
     return n;
@@ -611,6 +615,13 @@ Result<std::vector<Xapian::docid>> UnpackDocids(const std::string& s, const std:
   return out;
 }
 
+// The deletion list of a layered index, from its live part.
+Result<std::vector<Xapian::docid>> ReadBaseDeleted(const Xapian::Database& live, const std::string& live_dir) {
+  std::string packed;
+  KHOLUU_RETURN_IF_ERROR(CallXapian("read index " + live_dir, [&] { packed = live.get_metadata(kBaseDeletedKey); }));
+  return UnpackDocids(packed, live_dir);
+}
+
 // Writes dir/XAPIANDB naming the two parts (so that Xapian's own tools open
 // the whole index) and syncs it.
 Status WriteStub(const std::string& dir) {
@@ -652,16 +663,14 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& dir, R
   std::string problem;
   if (IsLayered(dir)) {
     s.dir = dir + "/" + kLiveDir;
-    std::string deleted;
     KHOLUU_RETURN_IF_ERROR(CallXapian("open index " + dir, [&] {
       impl->base = Xapian::Database(dir + "/" + kBaseDir);
       s.db = Xapian::WritableDatabase(s.dir, Xapian::DB_OPEN);
       problem = FormatProblem(impl->base, dir);
       if (problem.empty()) problem = FormatProblem(s.db, dir);
-      deleted = s.db.get_metadata(kBaseDeletedKey);
     }));
     if (!problem.empty()) return FailedPreconditionError(problem);
-    KHOLUU_ASSIGN_OR_RETURN(std::vector<Xapian::docid> ids, UnpackDocids(deleted, s.dir));
+    KHOLUU_ASSIGN_OR_RETURN(std::vector<Xapian::docid> ids, ReadBaseDeleted(s.db, s.dir));
     impl->base_deleted.insert(ids.begin(), ids.end());
     impl->layered = true;
     return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
@@ -1086,10 +1095,7 @@ Status IndexWriter::MergeShards() {
     // are stale, and all of them if it was deleted last.
     for (const Shard& s : impl_->shards) {
       for (const std::string& term : s.again) {
-        std::vector<Xapian::docid> copies;
-        for (auto it = impl_->base.postlist_begin(term); it != impl_->base.postlist_end(term); ++it) {
-          copies.push_back(*it);
-        }
+        std::vector<Xapian::docid> copies = impl_->BaseCopies(term);
         if (!copies.empty() && s.present.count(term) != 0) copies.pop_back();
         impl_->base_deleted.insert(copies.begin(), copies.end());
       }
@@ -1125,15 +1131,13 @@ struct Searcher::Impl {
   // Layered (ADR 0066): the live part (its metadata holds the deletion list),
   // the base part's UUID and its documents hidden from every search.
   bool layered = false;
-  Xapian::Database base, live;
+  Xapian::Database live;
   std::string base_uuid;
   std::shared_ptr<const std::vector<Xapian::docid>> base_deleted =
       std::make_shared<const std::vector<Xapian::docid>>();
 
   Status LoadDeleted() {
-    std::string packed;
-    KHOLUU_RETURN_IF_ERROR(CallXapian("read index " + dir, [&] { packed = live.get_metadata(kBaseDeletedKey); }));
-    KHOLUU_ASSIGN_OR_RETURN(std::vector<Xapian::docid> ids, UnpackDocids(packed, dir + "/" + kLiveDir));
+    KHOLUU_ASSIGN_OR_RETURN(std::vector<Xapian::docid> ids, ReadBaseDeleted(live, dir + "/" + kLiveDir));
     base_deleted = std::make_shared<const std::vector<Xapian::docid>>(std::move(ids));
     return Status::Ok();
   }
@@ -1157,12 +1161,12 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir, Ranking
       problem = FormatProblem(impl->db, dir);
       return;
     }
-    impl->base = Xapian::Database(dir + "/" + kBaseDir);
+    Xapian::Database base(dir + "/" + kBaseDir);
     impl->live = Xapian::Database(dir + "/" + kLiveDir);
-    problem = FormatProblem(impl->base, dir);
+    problem = FormatProblem(base, dir);
     if (problem.empty()) problem = FormatProblem(impl->live, dir);
-    impl->base_uuid = impl->base.get_uuid();
-    impl->db = impl->base;
+    impl->base_uuid = base.get_uuid();
+    impl->db = base;
     impl->db.add_database(impl->live);
   }));
   if (!problem.empty()) return FailedPreconditionError(problem);
@@ -1180,12 +1184,8 @@ Status Searcher::Reopen() {
     return Status::Ok();
   }
   // The parts are shared with impl_->db: reopening it reopens them. The base
-  // changes only when a rebuild was renamed into place (a new UUID); the
-  // live part's deletion list may have changed.
-  KHOLUU_RETURN_IF_ERROR(CallXapian("reopen index", [&] {
-    impl_->db.reopen();
-    if (impl_->layered) impl_->base_uuid = impl_->base.get_uuid();
-  }));
+  // never changes in place; the live part's deletion list may have.
+  KHOLUU_RETURN_IF_ERROR(CallXapian("reopen index", [&] { impl_->db.reopen(); }));
   return impl_->layered ? impl_->LoadDeleted() : Status::Ok();
 }
 
