@@ -1124,20 +1124,71 @@ Status IndexWriter::MergeShards() {
 // ---- Searcher -------------------------------------------------------------------
 
 struct Searcher::Impl {
-  Xapian::Database db;  // the whole index: base then live if layered
+  // One handle on the index per search thread (Xapian objects are not
+  // shared between threads); all at the same revision.
+  struct Handle {
+    Xapian::Database db;    // the whole index: base then live if layered
+    Xapian::Database live;  // layered: the live part, else unset
+    // The part whose revision changes with each commit.
+    const Xapian::Database& changing() const { return live.size() > 0 ? live : db; }
+  };
+  std::vector<Handle> handles;
   RankingOptions ranking;
+  SearchParallelism parallel;
   std::string dir;
   ino_t dir_inode = 0;  // another inode: a rebuild was renamed into place
-  // Layered (ADR 0066): the live part (its metadata holds the deletion list),
-  // the base part's UUID and its documents hidden from every search.
+  // Layered (ADR 0066): the base part's UUID and its documents hidden from
+  // every search (the list is kept in the live part's metadata).
   bool layered = false;
-  Xapian::Database live;
   std::string base_uuid;
   std::shared_ptr<const std::vector<Xapian::docid>> base_deleted =
       std::make_shared<const std::vector<Xapian::docid>>();
+  // Handles at the same revision as handles[0]; the others wait for the
+  // next Reopen (a commit came between the opening of two of them).
+  size_t usable = 1;
+
+  const Xapian::Database& db() const { return handles[0].db; }
+
+  // Opens one more handle. Throws Xapian::Error; sets `problem` if the
+  // index has another format.
+  void AddHandle(std::string& problem) {
+    Handle h;
+    if (!layered) {
+      h.db = Xapian::Database(dir);
+      problem = FormatProblem(h.db, dir);
+    } else {
+      Xapian::Database base(dir + "/" + kBaseDir);
+      h.live = Xapian::Database(dir + "/" + kLiveDir);
+      problem = FormatProblem(base, dir);
+      if (problem.empty()) problem = FormatProblem(h.live, dir);
+      base_uuid = base.get_uuid();
+      h.db = base;
+      h.db.add_database(h.live);
+    }
+    handles.push_back(std::move(h));
+  }
+
+  // Moves every handle to the latest revision, a few times over if a commit
+  // lands in between; handles left behind are not used until the next call.
+  // Throws Xapian::Error.
+  void Synchronise(bool reopen_first) {
+    if (reopen_first) handles[0].db.reopen();
+    for (int attempt = 0; attempt < 4; ++attempt) {
+      const Xapian::rev want = handles[0].changing().get_revision();
+      usable = 1;
+      while (usable < handles.size()) {
+        handles[usable].db.reopen();
+        if (handles[usable].changing().get_revision() != want) break;
+        ++usable;
+      }
+      if (usable == handles.size()) return;
+      handles[0].db.reopen();  // a newer revision than `want`: catch up
+    }
+  }
 
   Status LoadDeleted() {
-    KHOLUU_ASSIGN_OR_RETURN(std::vector<Xapian::docid> ids, ReadBaseDeleted(live, dir + "/" + kLiveDir));
+    KHOLUU_ASSIGN_OR_RETURN(std::vector<Xapian::docid> ids,
+                            ReadBaseDeleted(handles[0].live, dir + "/" + kLiveDir));
     base_deleted = std::make_shared<const std::vector<Xapian::docid>>(std::move(ids));
     return Status::Ok();
   }
@@ -1146,28 +1197,29 @@ struct Searcher::Impl {
 Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Searcher::~Searcher() = default;
 
-Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir, RankingOptions ranking) {
+Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir, RankingOptions ranking,
+                                                 SearchParallelism parallel) {
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) return NotFoundError("no index at " + dir);
   auto impl = std::make_unique<Impl>();
   impl->ranking = ranking;
+  impl->parallel = parallel;
   impl->dir = dir;
   impl->dir_inode = st.st_ino;
-  std::string problem;
   impl->layered = IsLayered(dir);
+  size_t threads = parallel.threads;
+  if (threads == 0) threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+  threads = std::min(threads, SearchParallelism::kMaxThreads);
+  std::string problem;
   KHOLUU_RETURN_IF_ERROR(CallXapian("open index " + dir, [&] {
-    if (!impl->layered) {
-      impl->db = Xapian::Database(dir);
-      problem = FormatProblem(impl->db, dir);
-      return;
-    }
-    Xapian::Database base(dir + "/" + kBaseDir);
-    impl->live = Xapian::Database(dir + "/" + kLiveDir);
-    problem = FormatProblem(base, dir);
-    if (problem.empty()) problem = FormatProblem(impl->live, dir);
-    impl->base_uuid = base.get_uuid();
-    impl->db = base;
-    impl->db.add_database(impl->live);
+    impl->AddHandle(problem);
+    if (!problem.empty()) return;
+    // The extra handles only for an index big enough to be sliced.
+    const uint64_t docs = impl->db().get_doccount();
+    const uint64_t per = std::max<size_t>(parallel.min_docs_per_thread, 1);
+    threads = std::clamp<uint64_t>(docs / per, 1, threads);
+    while (problem.empty() && impl->handles.size() < threads) impl->AddHandle(problem);
+    impl->Synchronise(/*reopen_first=*/false);
   }));
   if (!problem.empty()) return FailedPreconditionError(problem);
   if (impl->layered) KHOLUU_RETURN_IF_ERROR(impl->LoadDeleted());
@@ -1179,17 +1231,18 @@ Status Searcher::Reopen() {
   // Xapian's reopen() keeps the old files' handles.
   struct stat st;
   if (::stat(impl_->dir.c_str(), &st) == 0 && st.st_ino != impl_->dir_inode) {
-    KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<Searcher> fresh, Open(impl_->dir, impl_->ranking));
+    KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<Searcher> fresh,
+                            Open(impl_->dir, impl_->ranking, impl_->parallel));
     impl_ = std::move(fresh->impl_);
     return Status::Ok();
   }
-  // The parts are shared with impl_->db: reopening it reopens them. The base
-  // never changes in place; the live part's deletion list may have.
-  KHOLUU_RETURN_IF_ERROR(CallXapian("reopen index", [&] { impl_->db.reopen(); }));
+  // Each handle's parts are shared with its db: reopening it reopens them.
+  // The base never changes in place; the live part's deletion list may have.
+  KHOLUU_RETURN_IF_ERROR(CallXapian("reopen index", [&] { impl_->Synchronise(/*reopen_first=*/true); }));
   return impl_->layered ? impl_->LoadDeleted() : Status::Ok();
 }
 
-uint64_t Searcher::doc_count() const { return impl_->db.get_doccount() - impl_->base_deleted->size(); }
+uint64_t Searcher::doc_count() const { return impl_->db().get_doccount() - impl_->base_deleted->size(); }
 
 namespace {
 
@@ -1233,16 +1286,40 @@ AccessFilter AccessFilterFor(const Xapian::Database& db, const std::vector<int32
   return f;
 }
 
-}  // namespace
-
-Result<SearchResults> Searcher::Search(const SearchRequest& req) {
-  if (req.limit > 1000) return InvalidArgumentError("limit above 1000");
-  KHOLUU_ASSIGN_OR_RETURN(ParsedQuery pq, ParseQuery(req.query));
-  const RankingOptions& r = impl_->ranking;
-  QueryBuilder qb(r, &impl_->db);
+// What one thread found in its slice of the document ids.
+struct SliceHit {
+  Xapian::docid did = 0;
+  double weight = 0;
+  std::string sort_key;  // the issue-date value when sorting by date
+};
+struct SliceResult {
+  Status status;
+  uint64_t estimate = 0;
+  std::vector<SliceHit> hits;  // best first
+  std::map<std::string, std::map<std::string, uint64_t>> facets;
   Highlight hl;
+};
+
+// What every slice of one search shares (read-only while they run).
+struct SearchPlan {
+  const SearchRequest* req = nullptr;
+  const ParsedQuery* pq = nullptr;
+  const RankingOptions* ranking = nullptr;
+  std::shared_ptr<const std::vector<Xapian::docid>> base_deleted;
+  std::string base_uuid;
+  size_t slices = 1;
+  Xapian::doccount check = 0;  // matches each slice examines at least
+};
+
+// Builds the query on `db` and runs it on slice `slice` of plan.slices:
+// hits [first, first + count) of the slice. Throws Xapian::Error.
+void RunSlice(const Xapian::Database& db, const SearchPlan& plan, size_t slice, Xapian::doccount first,
+              Xapian::doccount count, SliceResult& out) {
+  const SearchRequest& req = *plan.req;
+  const RankingOptions& r = *plan.ranking;
+  QueryBuilder qb(r, &db);
   std::vector<Xapian::Query> optional, required, excluded;
-  for (const QueryClause& c : pq.clauses) {
+  for (const QueryClause& c : plan.pq->clauses) {
     Xapian::Query q;
     if (c.kind == QueryClause::Kind::kDocNumber) {
       q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
@@ -1255,10 +1332,10 @@ Result<SearchResults> Searcher::Search(const SearchRequest& req) {
       q = qb.Required(c, nullptr);
       if (!q.empty()) excluded.push_back(q);
     } else if (c.kind == QueryClause::Kind::kWords && c.field.empty()) {
-      q = qb.Words(c.text, hl);
+      q = qb.Words(c.text, out.hl);
       if (!q.empty()) optional.push_back(q);
     } else {
-      q = qb.Required(c, &hl);
+      q = qb.Required(c, &out.hl);
       if (!q.empty()) required.push_back(q);
     }
   }
@@ -1269,15 +1346,16 @@ Result<SearchResults> Searcher::Search(const SearchRequest& req) {
   } else if (!optional.empty()) {
     query = OrOf(optional);
   } else {
-    query = Xapian::Query::MatchAll;
+    // Xapian::Query::MatchAll itself is one object shared by every thread,
+    // and a Query's reference count is not atomic: a new one per slice.
+    query = Xapian::Query(std::string());
   }
   if (!excluded.empty()) query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, OrOf(excluded));
 
   // Filters, access control first. OP_FILTER and OP_AND_NOT never change scores.
   std::vector<Xapian::Query> filters;
-  AccessFilter access;
-  KHOLUU_RETURN_IF_ERROR(
-      CallXapian("search", [&] { access = AccessFilterFor(impl_->db, req.access_levels); }));
+  AccessFilter access = AccessFilterFor(db, req.access_levels);
+  if (access.nothing) return;
   if (!access.visible.empty()) filters.push_back(access.visible);
   if (!req.agencies.empty()) {
     std::vector<Xapian::Query> a;
@@ -1286,6 +1364,7 @@ Result<SearchResults> Searcher::Search(const SearchRequest& req) {
   }
   if (!req.agency_filter.empty()) filters.emplace_back(kAgencyIdPrefix + req.agency_filter);
   if (!req.type_filter.empty()) filters.emplace_back(kTypePrefix + FoldedKey(req.type_filter));
+  const ParsedQuery& pq = *plan.pq;
   std::string from = std::max(req.date_from, pq.date_from);
   std::string to = req.date_to.empty() ? pq.date_to
                    : pq.date_to.empty() ? req.date_to
@@ -1299,41 +1378,127 @@ Result<SearchResults> Searcher::Search(const SearchRequest& req) {
                            from.empty() ? std::string("0") : from, to);
     }
   }
+  if (plan.slices > 1) {
+    auto* range = new internal::DocidRangeSource(slice, plan.slices);
+    filters.emplace_back(range->release());
+  }
   if (!filters.empty()) {
     query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                           Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
   }
   if (!access.hidden.empty()) query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, access.hidden);
-  if (!impl_->base_deleted->empty()) {
+  if (!plan.base_deleted->empty()) {
     // Replaced and deleted base documents: never in hits, totals or facets.
-    auto* gone = new internal::DocidSetSource(impl_->base_deleted, impl_->base_uuid);
+    auto* gone = new internal::DocidSetSource(plan.base_deleted, plan.base_uuid);
     query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(gone->release()));
   }
-  if (access.nothing) query = Xapian::Query::MatchNothing;
+
+  Xapian::Enquire enq(db);
+  enq.set_query(query);
+  enq.set_weighting_scheme(Xapian::BM25Weight(r.k1, 0, 1, r.b, kMinNormLen));
+  const bool by_date = req.sort != SearchRequest::Sort::kRelevance;
+  if (by_date) enq.set_sort_by_value_then_relevance(kSlotIssued, req.sort == SearchRequest::Sort::kDateDesc);
+  Xapian::ValueCountMatchSpy agency(kSlotAgency), type(kSlotType), year(kSlotYear);
+  if (req.facets) {
+    enq.add_matchspy(&agency);
+    enq.add_matchspy(&type);
+    enq.add_matchspy(&year);
+  }
+  Xapian::MSet mset = enq.get_mset(first, count, plan.check);
+  out.estimate = mset.get_matches_estimated();
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    out.hits.push_back({*it, it.get_weight(), by_date ? it.get_sort_key() : std::string()});
+  }
+  if (req.facets) {
+    auto collect = [&](Xapian::ValueCountMatchSpy& spy, const char* name) {
+      auto& m = out.facets[name];
+      for (auto v = spy.values_begin(); v != spy.values_end(); ++v) {
+        if (!(*v).empty()) m[*v] = v.get_termfreq();
+      }
+    };
+    collect(agency, "agency");
+    collect(type, "type");
+    collect(year, "year");
+  }
+}
+
+// Xapian's order of an MSet: by the sort key if any (descending when
+// `descending`), then weight, best first, then document id ascending.
+bool HitBefore(const SliceHit& a, const SliceHit& b, bool descending) {
+  if (a.sort_key != b.sort_key) return descending ? a.sort_key > b.sort_key : a.sort_key < b.sort_key;
+  if (a.weight != b.weight) return a.weight > b.weight;
+  return a.did < b.did;
+}
+
+}  // namespace
+
+Result<SearchResults> Searcher::Search(const SearchRequest& req) {
+  if (req.limit > 1000) return InvalidArgumentError("limit above 1000");
+  KHOLUU_ASSIGN_OR_RETURN(ParsedQuery pq, ParseQuery(req.query));
+  SearchPlan plan;
+  plan.req = &req;
+  plan.pq = &pq;
+  plan.ranking = &impl_->ranking;
+  plan.base_deleted = impl_->base_deleted;
+  plan.base_uuid = impl_->base_uuid;
+  plan.slices = impl_->usable;
+  const auto first = static_cast<Xapian::doccount>(req.offset);
+  const auto count = static_cast<Xapian::doccount>(req.limit);
+  Xapian::doccount check = 0;
+  if (req.facets) {
+    // Facets count every match up to 100,000, shared among the slices.
+    check = std::min<Xapian::doccount>(impl_->db().get_doccount(), 100000);
+    check = static_cast<Xapian::doccount>((check + plan.slices - 1) / plan.slices);
+  }
+  plan.check = check;
+
+  // One slice: its hits are the page. Several (ADR 0067): each slice's best
+  // offset + limit, merged in Xapian's order, then the page.
+  std::vector<SliceResult> slices(plan.slices);
+  auto run = [&](size_t i) {
+    slices[i].status = CallXapian("search", [&] {
+      if (plan.slices == 1) {
+        RunSlice(impl_->handles[i].db, plan, i, first, count, slices[i]);
+      } else {
+        RunSlice(impl_->handles[i].db, plan, i, 0, first + count, slices[i]);
+      }
+    });
+  };
+  {
+    std::vector<std::jthread> helpers;
+    try {
+      for (size_t i = 1; i < plan.slices; ++i) helpers.emplace_back(run, i);
+    } catch (const std::system_error&) {
+      // No thread to be had: the remaining slices run here.
+      for (size_t i = helpers.size() + 1; i < plan.slices; ++i) run(i);
+    }
+    run(0);
+  }  // the helpers are joined here
+  for (const SliceResult& s : slices) KHOLUU_RETURN_IF_ERROR(s.status);
 
   SearchResults out;
+  std::vector<SliceHit> hits;
+  for (SliceResult& s : slices) {
+    out.total_estimate += s.estimate;
+    for (auto& [facet, values] : s.facets) {
+      for (auto& [value, n] : values) out.facets[facet][value] += n;
+    }
+    hits.insert(hits.end(), std::make_move_iterator(s.hits.begin()), std::make_move_iterator(s.hits.end()));
+  }
+  if (req.facets) {
+    for (const char* name : {"agency", "type", "year"}) out.facets[name];  // present even if empty
+  }
+  if (plan.slices > 1) {
+    const bool descending = req.sort == SearchRequest::Sort::kDateDesc;
+    std::sort(hits.begin(), hits.end(),
+              [&](const SliceHit& a, const SliceHit& b) { return HitBefore(a, b, descending); });
+    hits.erase(hits.begin(), hits.begin() + static_cast<ptrdiff_t>(std::min<size_t>(first, hits.size())));
+    if (hits.size() > count) hits.resize(count);
+  }
+  const Highlight& hl = slices[0].hl;
   Status st = CallXapian("search", [&] {
-    Xapian::Enquire enq(impl_->db);
-    enq.set_query(query);
-    enq.set_weighting_scheme(Xapian::BM25Weight(r.k1, 0, 1, r.b, kMinNormLen));
-    if (req.sort == SearchRequest::Sort::kDateDesc) {
-      enq.set_sort_by_value_then_relevance(kSlotIssued, true);
-    } else if (req.sort == SearchRequest::Sort::kDateAsc) {
-      enq.set_sort_by_value_then_relevance(kSlotIssued, false);
-    }
-    Xapian::ValueCountMatchSpy agency(kSlotAgency), type(kSlotType), year(kSlotYear);
-    Xapian::doccount check = 0;
-    if (req.facets) {
-      enq.add_matchspy(&agency);
-      enq.add_matchspy(&type);
-      enq.add_matchspy(&year);
-      check = std::min<Xapian::doccount>(impl_->db.get_doccount(), 100000);
-    }
-    Xapian::MSet mset = enq.get_mset(static_cast<Xapian::doccount>(req.offset),
-                                     static_cast<Xapian::doccount>(req.limit), check);
-    out.total_estimate = mset.get_matches_estimated();
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      std::vector<std::string> f = GetFields(it.get_document().get_data());
+    for (const SliceHit& hit : hits) {
+      std::vector<std::string> f = GetFields(impl_->db().get_document(hit.did).get_data());
       if (f.size() < kDataCount) continue;
       SearchHit h;
       h.document = f[kDataId];
@@ -1341,20 +1506,9 @@ Result<SearchResults> Searcher::Search(const SearchRequest& req) {
       h.code = f[kDataCode];
       h.subject = f[kDataSubject];
       h.issued_date = f[kDataIssued];
-      h.score = it.get_weight();
+      h.score = hit.weight;
       h.snippet = MakeSnippet(f[kDataText], hl);
       out.hits.push_back(std::move(h));
-    }
-    if (req.facets) {
-      auto collect = [&](Xapian::ValueCountMatchSpy& spy, const char* name) {
-        auto& m = out.facets[name];
-        for (auto v = spy.values_begin(); v != spy.values_end(); ++v) {
-          if (!(*v).empty()) m[*v] = v.get_termfreq();
-        }
-      };
-      collect(agency, "agency");
-      collect(type, "type");
-      collect(year, "year");
     }
   });
   KHOLUU_RETURN_IF_ERROR(st);

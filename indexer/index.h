@@ -189,20 +189,34 @@ struct SearchResults {
   std::map<std::string, std::map<std::string, uint64_t>> facets;
 };
 
-// Not thread-safe: use one Searcher per thread.
+// How one search is spread over threads (ADR 0067): the index's document
+// ids are cut into `threads` slices, each searched on its own thread with
+// its own database handle, and the slices' best hits merged. The results
+// are those of a single thread: the same hits, scores, order, totals and
+// facets. Worth it while cores are idle (one search at a time); under many
+// concurrent searches it only adds the threads' overhead, so a server
+// running many at once should set threads to 1.
+struct SearchParallelism {
+  static constexpr size_t kMaxThreads = 8;
+  size_t threads = 0;                  // 0: one per CPU, at most 4; at most kMaxThreads
+  size_t min_docs_per_thread = 50000;  // fewer threads for a smaller index
+};
+
+// Not thread-safe: use one Searcher per thread (it runs helper threads of
+// its own, see SearchParallelism).
 class Searcher {
  public:
   // Errors: kNotFound if there is no index in `dir`; kFailedPrecondition if
   // it has another format; as IndexWriter::Open.
-  static Result<std::unique_ptr<Searcher>> Open(const std::string& dir,
-                                                RankingOptions ranking = {});
+  static Result<std::unique_ptr<Searcher>> Open(const std::string& dir, RankingOptions ranking = {},
+                                                SearchParallelism parallel = {});
   ~Searcher();
   Searcher(const Searcher&) = delete;
   Searcher& operator=(const Searcher&) = delete;
 
   // Errors: kInvalidArgument for a query ParseQuery rejects or limit > 1000.
   Result<SearchResults> Search(const SearchRequest& req);
-  // Moves to the latest commit.
+  // Moves to the latest commit (every thread's handle to the same one).
   Status Reopen();
   uint64_t doc_count() const;
 

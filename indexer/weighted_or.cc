@@ -140,6 +140,7 @@ void WeightedOrSource::init(const Xapian::Database& db) {
     l.end = db.postlist_end(l.term);
     l.did = l.it == l.end ? 0 : *l.it;
   }
+  parts_.assign(lists_.size(), 0);
   check_order_.resize(lists_.size());
   for (size_t i = 0; i < lists_.size(); ++i) check_order_[i] = i;
   std::sort(check_order_.begin(), check_order_.end(), [&](size_t a, size_t b) {
@@ -217,6 +218,7 @@ void WeightedOrSource::Advance(Xapian::docid target, double min_wt) {
     double normlen = 0;
     bool have_len = false;
     double score = 0;
+    std::fill(parts_.begin(), parts_.end(), 0.0);
     for (size_t i = ne; i < generating_; ++i) {
       List& l = lists_[i];
       if (l.did != d) continue;
@@ -224,7 +226,8 @@ void WeightedOrSource::Advance(Xapian::docid target, double min_wt) {
         normlen = std::max(l.it.get_doclength() * len_factor_, params_.min_normlen);
         have_len = true;
       }
-      score += PartAtLength(l, normlen);
+      parts_[i] = PartAtLength(l, normlen);
+      score += parts_[i];
     }
     // The others, strongest first, while they can still matter.
     bool rejected = false;
@@ -237,7 +240,10 @@ void WeightedOrSource::Advance(Xapian::docid target, double min_wt) {
         break;
       }
       rest -= l.bound;
-      if (move(l, d) == d) score += PartAtLength(l, normlen);
+      if (move(l, d) == d) {
+        parts_[idx] = PartAtLength(l, normlen);
+        score += parts_[idx];
+      }
     }
     if (died) {
       died = false;
@@ -249,7 +255,8 @@ void WeightedOrSource::Advance(Xapian::docid target, double min_wt) {
     }
     if (counters_) ++counters_->scored;
     current_ = d;
-    weight_ = score;
+    weight_ = 0;
+    for (double part : parts_) weight_ += part;
     at_end_ = false;
     return;
   }

@@ -106,6 +106,11 @@ class WeightedOrSource final : public Xapian::PostingSource {
 
   std::vector<List> lists_;          // generating lists, bound ascending
   std::vector<size_t> check_order_;  // every list index, bound descending
+  // The current candidate's part from each list (0 if not in it): the score
+  // is summed in list order, so that it does not depend on which lists the
+  // pruning made essential (one search split over threads prunes otherwise
+  // than one thread, ADR 0067, and must score to the last bit alike).
+  std::vector<double> parts_;
   size_t generating_ = 0;            // lists_[0, generating_) generate
   std::vector<double> gen_prefix_;   // gen_prefix_[k] = Σ bound of live generating lists < k
   double optional_bound_ = 0;        // Σ bound of live optional lists
