@@ -1123,6 +1123,75 @@ Status IndexWriter::MergeShards() {
 
 // ---- Searcher -------------------------------------------------------------------
 
+namespace {
+
+// Helper threads that run slices 1..n-1 of each search while the caller runs
+// slice 0 (ADR 0067). They live as long as the Searcher, so their
+// thread-local analysis caches stay warm and no thread is started per search.
+class SlicePool {
+ public:
+  explicit SlicePool(size_t helpers) {
+    for (size_t i = 0; i < helpers; ++i) threads_.emplace_back([this, i] { Loop(i + 1); });
+  }
+  ~SlicePool() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    work_.notify_all();
+  }  // the threads are joined here (std::jthread)
+  SlicePool(const SlicePool&) = delete;
+  SlicePool& operator=(const SlicePool&) = delete;
+
+  size_t helpers() const { return threads_.size(); }
+
+  // Runs fn(i) for every i in [0, n), n at most helpers() + 1: fn(0) on the
+  // calling thread, the others on the helpers; returns when all are done.
+  // fn must not throw.
+  void Run(size_t n, const std::function<void(size_t)>& fn) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      job_ = &fn;
+      slices_ = n;
+      pending_ = n - 1;
+      ++generation_;
+    }
+    work_.notify_all();
+    fn(0);
+    std::unique_lock<std::mutex> lock(mu_);
+    done_.wait(lock, [this] { return pending_ == 0; });
+    job_ = nullptr;
+  }
+
+ private:
+  void Loop(size_t slice) {
+    uint64_t seen = 0;
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      work_.wait(lock, [&] { return stop_ || generation_ != seen; });
+      if (stop_) return;
+      seen = generation_;
+      if (slice >= slices_) continue;  // this search has fewer slices
+      const std::function<void(size_t)>* fn = job_;
+      lock.unlock();
+      (*fn)(slice);
+      lock.lock();
+      if (--pending_ == 0) done_.notify_one();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable work_, done_;
+  const std::function<void(size_t)>* job_ = nullptr;
+  size_t slices_ = 0;
+  size_t pending_ = 0;
+  uint64_t generation_ = 0;
+  bool stop_ = false;
+  std::vector<std::jthread> threads_;  // last: joined before the rest goes
+};
+
+}  // namespace
+
 struct Searcher::Impl {
   // One handle on the index per search thread (Xapian objects are not
   // shared between threads); all at the same revision.
@@ -1146,6 +1215,7 @@ struct Searcher::Impl {
   // Handles at the same revision as handles[0]; the others wait for the
   // next Reopen (a commit came between the opening of two of them).
   size_t usable = 1;
+  std::unique_ptr<SlicePool> pool;  // handles.size() - 1 helpers, if any
 
   const Xapian::Database& db() const { return handles[0].db; }
 
@@ -1222,6 +1292,13 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir, Ranking
     impl->Synchronise(/*reopen_first=*/false);
   }));
   if (!problem.empty()) return FailedPreconditionError(problem);
+  if (impl->handles.size() > 1) {
+    try {
+      impl->pool = std::make_unique<SlicePool>(impl->handles.size() - 1);
+    } catch (const std::system_error& e) {
+      return Status(StatusCode::kResourceExhausted, std::string("search threads: ") + e.what());
+    }
+  }
   if (impl->layered) KHOLUU_RETURN_IF_ERROR(impl->LoadDeleted());
   return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
 }
@@ -1464,16 +1541,11 @@ Result<SearchResults> Searcher::Search(const SearchRequest& req) {
       }
     });
   };
-  {
-    std::vector<std::jthread> helpers;
-    try {
-      for (size_t i = 1; i < plan.slices; ++i) helpers.emplace_back(run, i);
-    } catch (const std::system_error&) {
-      // No thread to be had: the remaining slices run here.
-      for (size_t i = helpers.size() + 1; i < plan.slices; ++i) run(i);
-    }
+  if (plan.slices > 1) {
+    impl_->pool->Run(plan.slices, run);
+  } else {
     run(0);
-  }  // the helpers are joined here
+  }
   for (const SliceResult& s : slices) KHOLUU_RETURN_IF_ERROR(s.status);
 
   SearchResults out;
