@@ -1319,6 +1319,8 @@ Status Searcher::Reopen() {
   return impl_->layered ? impl_->LoadDeleted() : Status::Ok();
 }
 
+size_t Searcher::threads() const { return impl_->handles.size(); }
+
 uint64_t Searcher::doc_count() const { return impl_->db().get_doccount() - impl_->base_deleted->size(); }
 
 namespace {

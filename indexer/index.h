@@ -219,6 +219,8 @@ class Searcher {
   // Moves to the latest commit (every thread's handle to the same one).
   Status Reopen();
   uint64_t doc_count() const;
+  // Threads one search runs on (SearchParallelism and the index's size).
+  size_t threads() const;
 
  private:
   struct Impl;

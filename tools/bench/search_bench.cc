@@ -89,6 +89,9 @@ constexpr char kUsage[] =
     "                     the product's)\n"
     "  --maxscore 0|1     RankingOptions::maxscore: 1 (default) MaxScore pruning, 0\n"
     "                     Xapian's own OR tree (ADR 0064)\n"
+    "  --search-threads N threads per kholuu search (SearchParallelism; default: the\n"
+    "                     product's, one per CPU, at most 4, fewer for a small index;\n"
+    "                     1: one thread, as before ADR 0067)\n"
     "  --reuse DIR        query the indexes in DIR (kept by --keep from a run with the\n"
     "                     same --docs and --seed) instead of indexing; no index figures\n"
     "  --help             this text\n";
@@ -114,6 +117,7 @@ struct SearchOptions {
   double common_df = indexer::RankingOptions{}.common_df;
   uint64_t elite_terms = indexer::RankingOptions{}.elite_terms;  // --elite
   bool maxscore = indexer::RankingOptions{}.maxscore;             // --maxscore
+  uint64_t search_threads = 0;                                     // --search-threads
   bool quick = false;
   bool json = false;
   bool keep = false;
@@ -211,6 +215,8 @@ Result<SearchOptions> ParseOptions(const std::vector<std::string>& args, bool* h
       KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
       if (v != "0" && v != "1") return InvalidArgumentError("--maxscore: 0 or 1");
       o.maxscore = v == "1";
+    } else if (flag == "--search-threads") {
+      KHOLUU_RETURN_IF_ERROR(take_number(o.search_threads));
     } else if (flag == "--reuse") {
       KHOLUU_ASSIGN_OR_RETURN(o.reuse, take_value());
     } else {
@@ -632,10 +638,15 @@ Result<IndexFigures> IndexKholuu(const std::vector<indexer::IndexDocument>& docs
   return f;
 }
 
+// Sets `threads` to the threads each search ran on.
 Status QueryKholuu(const std::string& dir, const std::vector<BenchQuery>& queries,
-                   const indexer::RankingOptions& ranking,
-                   std::map<std::string, LatencyFigures>& out) {
-  KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<indexer::Searcher> s, indexer::Searcher::Open(dir, ranking));
+                   const indexer::RankingOptions& ranking, uint64_t search_threads,
+                   std::map<std::string, LatencyFigures>& out, size_t& threads) {
+  indexer::SearchParallelism parallel;
+  parallel.threads = static_cast<size_t>(search_threads);
+  KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<indexer::Searcher> s,
+                          indexer::Searcher::Open(dir, ranking, parallel));
+  threads = s->threads();
   auto run = [&](const BenchQuery& q, size_t* hits) -> Status {
     indexer::SearchRequest req;
     req.query = q.text;
@@ -863,7 +874,8 @@ Status Run(const SearchOptions& o) {
   ranking.common_df = o.common_df;
   ranking.elite_terms = static_cast<size_t>(o.elite_terms);
   ranking.maxscore = o.maxscore;
-  KHOLUU_RETURN_IF_ERROR(QueryKholuu(xdir, queries, ranking, k.latency));
+  size_t search_threads = 1;
+  KHOLUU_RETURN_IF_ERROR(QueryKholuu(xdir, queries, ranking, o.search_threads, k.latency, search_threads));
   if (o.fts5) {
     Progress("fts5: querying");
     KHOLUU_RETURN_IF_ERROR(QueryFts5(sdb, queries, o.fts5_queries, s.latency));
@@ -912,6 +924,7 @@ Status Run(const SearchOptions& o) {
          {"common_df", o.common_df},
          {"elite_terms", o.elite_terms},
          {"maxscore", o.maxscore},
+         {"search_threads", search_threads},
          {"kholuu", side_json(k)}};
   if (o.fts5) {
     j["fts5"] = side_json(s);
@@ -945,6 +958,7 @@ Status Run(const SearchOptions& o) {
   std::printf("machine: %s, %llu CPUs, %s, %s on %s\n\n", machine.cpu_model.c_str(),
               static_cast<unsigned long long>(machine.nproc), machine.kernel.c_str(),
               o.parent_dir.c_str(), machine.fs_type.c_str());
+  std::printf("kholuu searches on %zu thread(s) each\n\n", search_threads);
   std::printf("%-8s %10s %10s %10s %10s %12s\n", "side", "seconds", "cpu s", "docs/s", "MB/s",
               "index MB");
   auto index_row = [&](const char* name, const SideResult& r) {
