@@ -1256,6 +1256,18 @@ struct Searcher::Impl {
     }
   }
 
+  // The access-level terms and their frequencies at the handles' revision:
+  // read once per revision, not per search (listing them walks their posting
+  // lists' keys). Throws Xapian::Error.
+  std::vector<std::pair<std::string, Xapian::doccount>> access_terms;
+  void LoadAccessTerms() {
+    access_terms.clear();
+    const Xapian::Database& d = handles[0].db;
+    for (auto t = d.allterms_begin(kAccessPrefix); t != d.allterms_end(kAccessPrefix); ++t) {
+      access_terms.emplace_back(*t, t.get_termfreq());
+    }
+  }
+
   Status LoadDeleted() {
     KHOLUU_ASSIGN_OR_RETURN(std::vector<Xapian::docid> ids,
                             ReadBaseDeleted(handles[0].live, dir + "/" + kLiveDir));
@@ -1290,6 +1302,7 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir, Ranking
     threads = std::clamp<uint64_t>(docs / per, 1, threads);
     while (problem.empty() && impl->handles.size() < threads) impl->AddHandle(problem);
     impl->Synchronise(/*reopen_first=*/false);
+    impl->LoadAccessTerms();
   }));
   if (!problem.empty()) return FailedPreconditionError(problem);
   if (impl->handles.size() > 1) {
@@ -1315,7 +1328,10 @@ Status Searcher::Reopen() {
   }
   // Each handle's parts are shared with its db: reopening it reopens them.
   // The base never changes in place; the live part's deletion list may have.
-  KHOLUU_RETURN_IF_ERROR(CallXapian("reopen index", [&] { impl_->Synchronise(/*reopen_first=*/true); }));
+  KHOLUU_RETURN_IF_ERROR(CallXapian("reopen index", [&] {
+    impl_->Synchronise(/*reopen_first=*/true);
+    impl_->LoadAccessTerms();
+  }));
   return impl_->layered ? impl_->LoadDeleted() : Status::Ok();
 }
 
@@ -1338,18 +1354,20 @@ struct AccessFilter {
   Xapian::Query hidden;   // OP_AND_NOT this
 };
 
-AccessFilter AccessFilterFor(const Xapian::Database& db, const std::vector<int32_t>& levels) {
+// `terms`: every access-level term of the index with its frequency.
+AccessFilter AccessFilterFor(const std::vector<std::pair<std::string, Xapian::doccount>>& terms,
+                             const std::vector<int32_t>& levels) {
   std::set<std::string> permitted;
   for (int32_t l : levels) permitted.insert(kAccessPrefix + std::to_string(l));
   std::vector<Xapian::Query> seen, unseen;
   uint64_t seen_postings = 0, unseen_postings = 0;
-  for (auto t = db.allterms_begin(kAccessPrefix); t != db.allterms_end(kAccessPrefix); ++t) {
-    if (permitted.count(*t) != 0) {
-      seen.emplace_back(*t);
-      seen_postings += t.get_termfreq();
+  for (const auto& [term, freq] : terms) {
+    if (permitted.count(term) != 0) {
+      seen.emplace_back(term);
+      seen_postings += freq;
     } else {
-      unseen.emplace_back(*t);
-      unseen_postings += t.get_termfreq();
+      unseen.emplace_back(term);
+      unseen_postings += freq;
     }
   }
   AccessFilter f;
@@ -1386,6 +1404,7 @@ struct SearchPlan {
   const RankingOptions* ranking = nullptr;
   std::shared_ptr<const std::vector<Xapian::docid>> base_deleted;
   std::string base_uuid;
+  const std::vector<std::pair<std::string, Xapian::doccount>>* access_terms = nullptr;
   size_t slices = 1;
   Xapian::doccount check = 0;  // matches each slice examines at least
 };
@@ -1433,7 +1452,7 @@ void RunSlice(const Xapian::Database& db, const SearchPlan& plan, size_t slice, 
 
   // Filters, access control first. OP_FILTER and OP_AND_NOT never change scores.
   std::vector<Xapian::Query> filters;
-  AccessFilter access = AccessFilterFor(db, req.access_levels);
+  AccessFilter access = AccessFilterFor(*plan.access_terms, req.access_levels);
   if (access.nothing) return;
   if (!access.visible.empty()) filters.push_back(access.visible);
   if (!req.agencies.empty()) {
@@ -1520,6 +1539,7 @@ Result<SearchResults> Searcher::Search(const SearchRequest& req) {
   plan.ranking = &impl_->ranking;
   plan.base_deleted = impl_->base_deleted;
   plan.base_uuid = impl_->base_uuid;
+  plan.access_terms = &impl_->access_terms;
   plan.slices = impl_->usable;
   const auto first = static_cast<Xapian::doccount>(req.offset);
   const auto count = static_cast<Xapian::doccount>(req.limit);
