@@ -45,6 +45,7 @@ constexpr size_t kSentenceCount = sizeof(kSentences) / sizeof(kSentences[0]);
 struct Index {
   std::string dir;
   std::unique_ptr<Searcher> maxscore, xapian;
+  std::unique_ptr<Searcher> sliced;  // MaxScore over 3 threads (ADR 0067)
 };
 
 std::string g_scratch;  // removed at exit
@@ -57,7 +58,7 @@ Index* Build() {
     std::error_code ec;
     std::filesystem::remove_all(g_scratch, ec);
   });
-  auto* index = new Index{std::string(tmpl) + "/i", nullptr, nullptr};
+  auto* index = new Index{std::string(tmpl) + "/i", nullptr, nullptr, nullptr};
   auto w = kholuu::indexer::IndexWriter::Open(index->dir);
   KHOLUU_CHECK(w.ok());
   for (size_t i = 0; i < 300; ++i) {
@@ -80,9 +81,11 @@ Index* Build() {
   off.maxscore = false;
   auto a = Searcher::Open(index->dir, on);
   auto b = Searcher::Open(index->dir, off);
-  KHOLUU_CHECK(a.ok() && b.ok());
+  auto c = Searcher::Open(index->dir, on, {.threads = 3, .min_docs_per_thread = 1});
+  KHOLUU_CHECK(a.ok() && b.ok() && c.ok());
   index->maxscore = std::move(*a);
   index->xapian = std::move(*b);
+  index->sliced = std::move(*c);
   return index;
 }
 
@@ -110,5 +113,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     KHOLUU_CHECK(std::fabs(a->hits[i].score - b->hits[i].score) <= 1e-9 * (1 + b->hits[i].score));
   }
   if (req.facets) KHOLUU_CHECK(a->facets == b->facets);
+  // Sliced over threads: exactly the same page, scores and, with facets
+  // (every match examined), the same totals and counts.
+  auto c = index->sliced->Search(req);
+  KHOLUU_CHECK(c.ok() && c->hits.size() == a->hits.size());
+  for (size_t i = 0; i < a->hits.size(); ++i) {
+    KHOLUU_CHECK(c->hits[i].document == a->hits[i].document && c->hits[i].score == a->hits[i].score);
+  }
+  if (req.facets) KHOLUU_CHECK(c->facets == a->facets && c->total_estimate == a->total_estimate);
   return 0;
 }
