@@ -1554,14 +1554,19 @@ Result<SearchResults> Searcher::Search(const SearchRequest& req) {
   // One slice: its hits are the page. Several (ADR 0067): each slice's best
   // offset + limit, merged in Xapian's order, then the page.
   std::vector<SliceResult> slices(plan.slices);
-  auto run = [&](size_t i) {
-    slices[i].status = CallXapian("search", [&] {
-      if (plan.slices == 1) {
-        RunSlice(impl_->handles[i].db, plan, i, first, count, slices[i]);
-      } else {
-        RunSlice(impl_->handles[i].db, plan, i, 0, first + count, slices[i]);
-      }
-    });
+  // Never throws (SlicePool::Run): anything CallXapian does not map is kInternal.
+  auto run = [&](size_t i) noexcept {
+    try {
+      slices[i].status = CallXapian("search", [&] {
+        if (plan.slices == 1) {
+          RunSlice(impl_->handles[i].db, plan, i, first, count, slices[i]);
+        } else {
+          RunSlice(impl_->handles[i].db, plan, i, 0, first + count, slices[i]);
+        }
+      });
+    } catch (const std::exception& e) {
+      slices[i].status = InternalError(std::string("search: ") + e.what());
+    }
   };
   if (plan.slices > 1) {
     impl_->pool->Run(plan.slices, run);
