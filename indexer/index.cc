@@ -1532,6 +1532,9 @@ bool HitBefore(const SliceHit& a, const SliceHit& b, bool descending) {
 
 Result<SearchResults> Searcher::Search(const SearchRequest& req) {
   if (req.limit > 1000) return InvalidArgumentError("limit above 1000");
+  // Each slice ranks offset + limit hits; paging deeper than this is a
+  // query to refine, not a page to read.
+  if (req.offset > 100000) return InvalidArgumentError("offset above 100000: refine the query");
   KHOLUU_ASSIGN_OR_RETURN(ParsedQuery pq, ParseQuery(req.query));
   SearchPlan plan;
   plan.req = &req;

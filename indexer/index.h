@@ -153,7 +153,7 @@ class IndexWriter {
 
 struct SearchRequest {
   std::string query;
-  size_t offset = 0;
+  size_t offset = 0;                 // at most 100,000: deeper, refine the query
   size_t limit = 10;                 // at most 1000
   enum class Sort { kRelevance, kDateDesc, kDateAsc } sort = Sort::kRelevance;
   // Access control, applied inside the query so hits, totals and facets only
@@ -214,7 +214,8 @@ class Searcher {
   Searcher(const Searcher&) = delete;
   Searcher& operator=(const Searcher&) = delete;
 
-  // Errors: kInvalidArgument for a query ParseQuery rejects or limit > 1000.
+  // Errors: kInvalidArgument for a query ParseQuery rejects, limit > 1000 or
+  // offset > 100,000.
   Result<SearchResults> Search(const SearchRequest& req);
   // Moves to the latest commit (every thread's handle to the same one).
   Status Reopen();

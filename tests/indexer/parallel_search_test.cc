@@ -177,5 +177,28 @@ TEST(ParallelSearch, ReopenMovesEveryHandle) {
   EXPECT_EQ(res->total_estimate, 2u);
 }
 
+// Paging deeper than 100,000 hits is refused with a reason (each slice would
+// rank offset + limit hits); the last page allowed is served.
+TEST(ParallelSearch, DeepPagingIsRefused) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.path() + "/index";
+  ASSERT_NO_FATAL_FAILURE(BuildIndex(dir));
+  auto s = Searcher::Open(dir, {}, {.threads = 2, .min_docs_per_thread = 1});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  SearchRequest r;
+  r.query = "lưu trữ";
+  r.access_levels = {1, 2, 3};
+  r.offset = 100000;
+  auto last = (*s)->Search(r);
+  ASSERT_TRUE(last.ok()) << last.status().ToString();
+  EXPECT_TRUE(last->hits.empty());  // fewer matches than that
+  EXPECT_GT(last->total_estimate, 0u);
+  r.offset = 100001;
+  auto deeper = (*s)->Search(r);
+  ASSERT_FALSE(deeper.ok());
+  EXPECT_EQ(deeper.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(deeper.status().message().find("offset"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace kholuu::indexer
