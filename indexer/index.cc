@@ -1143,9 +1143,7 @@ class SlicePool {
   SlicePool(const SlicePool&) = delete;
   SlicePool& operator=(const SlicePool&) = delete;
 
-  size_t helpers() const { return threads_.size(); }
-
-  // Runs fn(i) for every i in [0, n), n at most helpers() + 1: fn(0) on the
+  // Runs fn(i) for every i in [0, n), n at most helpers + 1: fn(0) on the
   // calling thread, the others on the helpers; returns when all are done.
   // fn must not throw.
   void Run(size_t n, const std::function<void(size_t)>& fn) {
@@ -1546,13 +1544,9 @@ Result<SearchResults> Searcher::Search(const SearchRequest& req) {
   plan.slices = impl_->usable;
   const auto first = static_cast<Xapian::doccount>(req.offset);
   const auto count = static_cast<Xapian::doccount>(req.limit);
-  Xapian::doccount check = 0;
-  if (req.facets) {
-    // Facets count every match up to 100,000, shared among the slices.
-    check = std::min<Xapian::doccount>(impl_->db().get_doccount(), 100000);
-    check = static_cast<Xapian::doccount>((check + plan.slices - 1) / plan.slices);
-  }
-  plan.check = check;
+  // Facets count every match up to 100,000 in each slice, so that a slice
+  // holding most of the matches counts as many as one thread would.
+  if (req.facets) plan.check = std::min<Xapian::doccount>(impl_->db().get_doccount(), 100000);
 
   // One slice: its hits are the page. Several (ADR 0067): each slice's best
   // offset + limit, merged in Xapian's order, then the page.
