@@ -77,15 +77,22 @@ std::vector<SearchRequest> Requests() {
   return out;
 }
 
+// Each test gets its own copy of the index of BuildIndex (one of them
+// changes it).
+class ParallelSearch : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(BuildIndex(dir_)); }
+  testing::TempDir tmp_;
+  const std::string dir_ = tmp_.path() + "/index";
+};
+
 std::string Describe(const SearchRequest& r) {
   return "'" + r.query + "' sort " + std::to_string(static_cast<int>(r.sort)) + " offset " +
          std::to_string(r.offset) + " limit " + std::to_string(r.limit);
 }
 
-TEST(ParallelSearch, EveryThreadCountReturnsWhatOneThreadReturns) {
-  testing::TempDir tmp;
-  const std::string dir = tmp.path() + "/index";
-  ASSERT_NO_FATAL_FAILURE(BuildIndex(dir));
+TEST_F(ParallelSearch, EveryThreadCountReturnsWhatOneThreadReturns) {
+  const std::string& dir = dir_;
   for (bool maxscore : {true, false}) {
     RankingOptions ranking;
     ranking.maxscore = maxscore;
@@ -121,10 +128,8 @@ TEST(ParallelSearch, EveryThreadCountReturnsWhatOneThreadReturns) {
 
 // The slices of a database's ids are disjoint and together cover every
 // document, in every part of a layered index.
-TEST(ParallelSearch, SlicesPartitionTheDocuments) {
-  testing::TempDir tmp;
-  const std::string dir = tmp.path() + "/index";
-  ASSERT_NO_FATAL_FAILURE(BuildIndex(dir));
+TEST_F(ParallelSearch, SlicesPartitionTheDocuments) {
+  const std::string& dir = dir_;
   Xapian::Database db(dir);  // the stub: base and live parts
   ASSERT_EQ(db.size(), 2u);
   std::set<Xapian::docid> all;
@@ -148,10 +153,8 @@ TEST(ParallelSearch, SlicesPartitionTheDocuments) {
 
 // After a commit, Reopen() moves every thread's handle: a document added
 // since is found by a parallel search, one deleted is gone.
-TEST(ParallelSearch, ReopenMovesEveryHandle) {
-  testing::TempDir tmp;
-  const std::string dir = tmp.path() + "/index";
-  ASSERT_NO_FATAL_FAILURE(BuildIndex(dir));
+TEST_F(ParallelSearch, ReopenMovesEveryHandle) {
+  const std::string& dir = dir_;
   auto s = Searcher::Open(dir, {}, {.threads = 4, .min_docs_per_thread = 1});
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   {
@@ -179,10 +182,8 @@ TEST(ParallelSearch, ReopenMovesEveryHandle) {
 
 // Paging deeper than 100,000 hits is refused with a reason (each slice would
 // rank offset + limit hits); the last page allowed is served.
-TEST(ParallelSearch, DeepPagingIsRefused) {
-  testing::TempDir tmp;
-  const std::string dir = tmp.path() + "/index";
-  ASSERT_NO_FATAL_FAILURE(BuildIndex(dir));
+TEST_F(ParallelSearch, DeepPagingIsRefused) {
+  const std::string& dir = dir_;
   auto s = Searcher::Open(dir, {}, {.threads = 2, .min_docs_per_thread = 1});
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   SearchRequest r;
