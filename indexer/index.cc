@@ -1143,9 +1143,9 @@ class SlicePool {
   SlicePool(const SlicePool&) = delete;
   SlicePool& operator=(const SlicePool&) = delete;
 
-  // Runs fn(i) for every i in [0, n), n at most helpers + 1: fn(0) on the
-  // calling thread, the others on the helpers; returns when all are done.
-  // fn must not throw.
+  // Runs fn(i) for every i in [0, n), n at most the number of helper threads
+  // + 1: fn(0) on the calling thread, the others on the helpers; returns when
+  // all are done. fn must not throw.
   void Run(size_t n, const std::function<void(size_t)>& fn) {
     {
       std::lock_guard<std::mutex> lock(mu_);

@@ -92,14 +92,13 @@ std::string Describe(const SearchRequest& r) {
 }
 
 TEST_F(ParallelSearch, EveryThreadCountReturnsWhatOneThreadReturns) {
-  const std::string& dir = dir_;
   for (bool maxscore : {true, false}) {
     RankingOptions ranking;
     ranking.maxscore = maxscore;
-    auto one = Searcher::Open(dir, ranking, {.threads = 1});
+    auto one = Searcher::Open(dir_, ranking, {.threads = 1});
     ASSERT_TRUE(one.ok()) << one.status().ToString();
     for (size_t threads : {2u, 3u, 5u}) {
-      auto many = Searcher::Open(dir, ranking, {.threads = threads, .min_docs_per_thread = 1});
+      auto many = Searcher::Open(dir_, ranking, {.threads = threads, .min_docs_per_thread = 1});
       ASSERT_TRUE(many.ok()) << many.status().ToString();
       size_t nonempty = 0;
       for (const SearchRequest& r : Requests()) {
@@ -129,8 +128,7 @@ TEST_F(ParallelSearch, EveryThreadCountReturnsWhatOneThreadReturns) {
 // The slices of a database's ids are disjoint and together cover every
 // document, in every part of a layered index.
 TEST_F(ParallelSearch, SlicesPartitionTheDocuments) {
-  const std::string& dir = dir_;
-  Xapian::Database db(dir);  // the stub: base and live parts
+  Xapian::Database db(dir_);  // the stub: base and live parts
   ASSERT_EQ(db.size(), 2u);
   std::set<Xapian::docid> all;
   for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) all.insert(*it);
@@ -154,11 +152,10 @@ TEST_F(ParallelSearch, SlicesPartitionTheDocuments) {
 // After a commit, Reopen() moves every thread's handle: a document added
 // since is found by a parallel search, one deleted is gone.
 TEST_F(ParallelSearch, ReopenMovesEveryHandle) {
-  const std::string& dir = dir_;
-  auto s = Searcher::Open(dir, {}, {.threads = 4, .min_docs_per_thread = 1});
+  auto s = Searcher::Open(dir_, {}, {.threads = 4, .min_docs_per_thread = 1});
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   {
-    auto w = IndexWriter::Open(dir);
+    auto w = IndexWriter::Open(dir_);
     ASSERT_TRUE(w.ok());
     IndexDocument d = Doc(5000);
     d.body += " kỳ lân";
@@ -183,8 +180,7 @@ TEST_F(ParallelSearch, ReopenMovesEveryHandle) {
 // Paging deeper than 100,000 hits is refused with a reason (each slice would
 // rank offset + limit hits); the last page allowed is served.
 TEST_F(ParallelSearch, DeepPagingIsRefused) {
-  const std::string& dir = dir_;
-  auto s = Searcher::Open(dir, {}, {.threads = 2, .min_docs_per_thread = 1});
+  auto s = Searcher::Open(dir_, {}, {.threads = 2, .min_docs_per_thread = 1});
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   SearchRequest r;
   r.query = "lưu trữ";
