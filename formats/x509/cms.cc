@@ -274,11 +274,17 @@ CmsCheck VerifyCms(std::string_view cms_der, std::optional<std::string_view> det
         v2.empty() ? nullptr : d2i_ESS_SIGNING_CERT_V2(nullptr, &q2, static_cast<long>(v2.size()));
     ESS_SIGNING_CERT* ss =
         v1.empty() ? nullptr : d2i_ESS_SIGNING_CERT(nullptr, &q1, static_cast<long>(v1.size()));
+    // The signer itself, another reference: X509_dup re-decodes the
+    // certificate and gives null for one that does not parse again (a
+    // fuzzed signature algorithm), which OpenSSL's check then dereferenced.
     X509StackPtr chain_certs(sk_X509_new_null());
     int match = 0;
-    if ((ss != nullptr || ssv2 != nullptr) && chain_certs &&
-        sk_X509_push(chain_certs.get(), X509_dup(signer)) > 0) {
-      match = OSSL_ESS_check_signing_certs(ss, ssv2, chain_certs.get(), 1);
+    if ((ss != nullptr || ssv2 != nullptr) && chain_certs && X509_up_ref(signer) == 1) {
+      if (sk_X509_push(chain_certs.get(), signer) > 0) {
+        match = OSSL_ESS_check_signing_certs(ss, ssv2, chain_certs.get(), 1);
+      } else {
+        X509_free(signer);
+      }
     }
     ESS_SIGNING_CERT_free(ss);
     ESS_SIGNING_CERT_V2_free(ssv2);
