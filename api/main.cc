@@ -14,9 +14,7 @@
 
 int main(int argc, char** argv) {
   using namespace kholuu;
-  std::string data;
-  const char* env = std::getenv("KHOLUU_DATA");
-  data = env != nullptr && *env != '\0' ? env : "./var/kholuu";
+  std::string data = ingest::DataDir::Default().root();
   std::string listen = "127.0.0.1:8080";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -42,7 +40,7 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  Result<std::unique_ptr<archive::Archive>> a = archive::Archive::Open(data);
+  Result<std::unique_ptr<ingest::Service>> a = ingest::Service::Open(ingest::DataDir(data), "kholuud");
   if (!a.ok()) {
     std::fprintf(stderr, "kholuud: %s\n", a.status().message().c_str());
     return a.status().code() == StatusCode::kInternal ? 3 : 2;

@@ -10,16 +10,16 @@
 namespace kholuu::api {
 
 struct Server::Impl {
-  archive::Archive* archive = nullptr;
+  ingest::Service* service = nullptr;
   httplib::Server http;
   std::atomic<int> port{0};
 };
 
 namespace {
 
-Result<archive::TableCounts> Counts(archive::Archive& a) {
-  KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, a.catalog().BeginRead());
-  return r.Counts();
+Result<archive::TableCounts> Counts(ingest::Service& a) {
+  KHOLUU_ASSIGN_OR_RETURN(ingest::Stats s, a.GetStats());
+  return s.counts;
 }
 
 std::string HtmlEscape(const std::string& s) {
@@ -38,21 +38,21 @@ std::string HtmlEscape(const std::string& s) {
 
 }  // namespace
 
-Server::Server(archive::Archive* archive) : impl_(std::make_unique<Impl>()) {
-  impl_->archive = archive;
+Server::Server(ingest::Service* service) : impl_(std::make_unique<Impl>()) {
+  impl_->service = service;
   httplib::Server& http = impl_->http;
   http.set_payload_max_length(1 << 20);
   http.set_read_timeout(10, 0);
   http.set_write_timeout(10, 0);
   http.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
-    Result<archive::TableCounts> c = Counts(*impl_->archive);
+    Result<archive::TableCounts> c = Counts(*impl_->service);
     nlohmann::json j = {{"status", c.ok() ? "ok" : "unavailable"}};
     if (!c.ok()) j["error"] = c.status().message();
     res.status = c.ok() ? 200 : 503;
     res.set_content(j.dump(), "application/json");
   });
   http.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    Result<archive::TableCounts> c = Counts(*impl_->archive);
+    Result<archive::TableCounts> c = Counts(*impl_->service);
     if (!c.ok()) {
       res.status = 503;
       res.set_content("# catalog unavailable\n", "text/plain");
@@ -72,7 +72,7 @@ Server::Server(archive::Archive* archive) : impl_(std::make_unique<Impl>()) {
     res.set_content(out, "text/plain; version=0.0.4");
   });
   http.Get("/", [this](const httplib::Request&, httplib::Response& res) {
-    Result<archive::TableCounts> c = Counts(*impl_->archive);
+    Result<archive::TableCounts> c = Counts(*impl_->service);
     std::string body =
         "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>kholuu</title>"
         "<h1>kholuu — kho lưu trữ hồ sơ điện tử</h1>";
@@ -83,7 +83,7 @@ Server::Server(archive::Archive* archive) : impl_(std::make_unique<Impl>()) {
     } else {
       body += "<p>Catalog unavailable: " + HtmlEscape(c.status().message()) + "</p>";
     }
-    body += "<p>Data: " + HtmlEscape(impl_->archive->dir()) +
+    body += "<p>Data: " + HtmlEscape(impl_->service->data().root()) +
             ". Use the <code>kholuu</code> command line for now; the web interface and the "
             "/api/v1 JSON API are not built yet.</p></html>";
     res.set_content(body, "text/html; charset=utf-8");

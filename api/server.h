@@ -13,15 +13,15 @@
 #include <memory>
 #include <string>
 
-#include "archive/archive.h"
 #include "archive/base/status.h"
+#include "ingest/service.h"
 
 namespace kholuu::api {
 
 class Server {
  public:
-  // `archive` must outlive the server.
-  explicit Server(archive::Archive* archive);
+  // `service` must outlive the server.
+  explicit Server(ingest::Service* service);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

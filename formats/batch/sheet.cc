@@ -8,7 +8,7 @@
 #include "formats/batch/batch.h"
 #include "formats/common/text.h"
 #include "formats/package/archive_reader.h"
-#include "formats/package/internal/xml.h"
+#include "formats/common/internal/xml.h"
 
 namespace kholuu::formats::batch {
 namespace {

@@ -13,8 +13,9 @@
 #include "archive/base/digest.h"
 #include "archive/base/sha256.h"
 #include "archive/model/agency.h"
+#include "archive/model/ids.h"
 #include "formats/common/text.h"
-#include "formats/package/internal/xml.h"
+#include "formats/common/internal/xml.h"
 
 namespace kholuu::formats::package {
 namespace {
@@ -1054,7 +1055,7 @@ Status ImportRepresentation(const std::string& root, const std::string& mets_rel
         }
       } else {
         // A file PREMIS does not describe: what METS says is all there is.
-        pc.component.id = pd.document.id + "/" + std::to_string(pd.components.size() + 1);
+        pc.component.id = model::MakeComponentId(pd.document.id, static_cast<int32_t>(pd.components.size() + 1));
         pc.component.document_id = pd.document.id;
         pc.component.name = href.substr(href.rfind('/') + 1);
       }

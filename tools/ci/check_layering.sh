@@ -34,11 +34,27 @@ done
 check formats  archive/base/ archive/model/ formats/
 check indexer  archive/base/ archive/model/ indexer/
 check ingest   archive/ formats/ indexer/ ingest/
-check api      archive/ formats/ indexer/ ingest/ api/
-check tools/kholuu archive/ formats/ indexer/ ingest/ tools/kholuu/
+# The programs reach the archive, the readers and the index only through
+# ingest (issue 17): ingest, the base and the model values, nothing else.
+check api          archive/base/ archive/model/ ingest/ api/
+check tools/kholuu archive/base/ archive/model/ ingest/ tools/kholuu/
 for f in archive/archive.h archive/archive.cc; do
   if grep -nE '^#include "(formats|indexer|ingest|api|tools)/' "$f"; then fail=1; fi
 done
+
+# No component includes another's internal/ headers (formats/common/internal
+# is the readers' shared internals: any formats/ library may include it).
+while IFS= read -r line; do
+  file="${line%%:*}"
+  inc="$(sed -E 's/.*#include "([^"]+)".*/\1/' <<<"$line")"
+  owner="${inc%%/internal/*}/"
+  [[ "$owner" == formats/common/ ]] && owner=formats/
+  if [[ "$file" != "$owner"* ]]; then
+    echo "layering: $file includes another component's internal header \"$inc\"" >&2
+    fail=1
+  fi
+done < <(grep -rn --include='*.h' --include='*.cc' -E '^#include "[^"]*/internal/' \
+           archive formats indexer ingest api tools || true)
 
 # third-party header -> the only folders that may include it
 third_party() {
@@ -54,13 +70,13 @@ third_party() {
 }
 third_party 'lmdb\.h'     archive/catalog/
 third_party 'openssl/'    archive/base/ formats/x509/ formats/pdfsig/ formats/xmldsig/
-third_party 'httplib\.h'  api/ tools/kholuu/
+third_party 'httplib\.h'  api/ ingest/
 third_party 'CLI/'        tools/kholuu/
 third_party 'xapian'      indexer/
 third_party 'podofo/'     formats/
 third_party 'archive\.h'  formats/
 third_party 'xmlsec/'     formats/xmldsig/
-third_party 'nlohmann/'   api/ tools/
+third_party 'nlohmann/'   api/ ingest/ tools/
 third_party 'poppler'     tools/bench/
 
 # public headers must not expose third-party headers (internal/ headers may)

@@ -5,7 +5,7 @@
 // (/AFRelationship /Source) and its signature verification report
 // (/Supplement), sealed with the archive's key from --data (kholuu seal
 // init); checked before it is written: PDF/A-3b, the embedded original
-// byte-identical, the seal valid (rendition_export.h). JSON adds
+// byte-identical, the seal valid (ingest/rendition.h). JSON adds
 // "rendition": {"sealed", "seal_integrity", "original_sha256",
 // "report": <the signature report>}. --no-seal writes an unsealed rendition.
 //
@@ -25,13 +25,12 @@
 #include <iostream>
 
 #include "archive/base/file.h"
-#include "formats/convert/pdfa_convert.h"
-#include "formats/pdfsig/pdf_signatures.h"
+#include "ingest/checks.h"
+#include "ingest/rendition.h"
+#include "ingest/seal_key.h"
+#include "ingest/signature_report.h"
 #include "tools/kholuu/json_out.h"
 #include "tools/kholuu/modules.h"
-#include "tools/kholuu/rendition_export.h"
-#include "tools/kholuu/seal_key.h"
-#include "tools/kholuu/sig_report.h"
 
 namespace kholuu::cli {
 namespace {
@@ -52,7 +51,7 @@ bool SameFile(const std::string& a, const std::string& b) {
          sa.st_ino == sb.st_ino;
 }
 
-nlohmann::json ResultJson(const ConvertArgs& a, const convert::ConversionResult& r, bool written) {
+nlohmann::json ResultJson(const ConvertArgs& a, const ingest::conversion::ConversionResult& r, bool written) {
   nlohmann::json v = nlohmann::json::array();
   for (const auto& viol : r.violations) {
     nlohmann::json j = {{"clause", viol.clause}, {"message", viol.message}};
@@ -69,8 +68,8 @@ nlohmann::json ResultJson(const ConvertArgs& a, const convert::ConversionResult&
   }
   nlohmann::json out = {{"file", a.file},
                         {"to", a.to},
-                        {"kind", std::string(convert::InputKindName(r.kind))},
-                        {"status", std::string(convert::ConversionStatusName(r.status))},
+                        {"kind", std::string(ingest::conversion::InputKindName(r.kind))},
+                        {"status", std::string(ingest::conversion::ConversionStatusName(r.status))},
                         {"validated", r.validated},
                         {"profile", r.profile},
                         {"converter", r.converter},
@@ -91,17 +90,17 @@ std::string BaseName(const std::string& path) {
 // The signature verification report embedded in a rendition: the same JSON
 // as `kholuu sig verify --json` for a PDF, a note for any other original.
 Result<std::string> ReportFor(const Common& c, const ConvertArgs& a, const std::string& bytes,
-                              convert::InputKind kind) {
-  const bool is_pdf = kind == convert::InputKind::kPdf;
-  formats::pdfsig::VerifyOptions options;
+                              ingest::conversion::InputKind kind) {
+  const bool is_pdf = kind == ingest::conversion::InputKind::kPdf;
+  ingest::pdfsig::VerifyOptions options;
   options.now = static_cast<int64_t>(std::time(nullptr));
-  std::string trust_dir = a.trust_store.empty() ? c.data + "/trust" : a.trust_store;
+  std::string trust_dir = a.trust_store.empty() ? ingest::DataDir(c.data).trust() : a.trust_store;
   if (is_pdf && (!a.trust_store.empty() || IsDirectory(trust_dir))) {
-    auto store = formats::x509::TrustStore::LoadPemDirectory(trust_dir);
-    if (!store.ok()) return Status(store.status()).Annotate("trust store");
+    auto store = ingest::LoadTrustAnchors(trust_dir);
+    if (!store.ok()) return store.status();
     options.trust_store = std::move(store).value();
   }
-  return EmbeddedReportFor(BaseName(a.file), is_pdf, bytes, options);
+  return ingest::EmbeddedReportFor(BaseName(a.file), is_pdf, bytes, options);
 }
 
 int CmdConvert(const Common& c, const ConvertArgs& a) {
@@ -114,18 +113,18 @@ int CmdConvert(const Common& c, const ConvertArgs& a) {
     return Fail(c, InvalidArgumentError("-o must not be the input file (conversion never "
                                         "writes its input)"));
   }
-  convert::ConvertOptions options;
+  ingest::conversion::ConvertOptions options;
   options.convert_conformant = a.force;
   if (a.timeout_seconds > 0) {
     const auto t = std::chrono::milliseconds(static_cast<int64_t>(a.timeout_seconds * 1000));
     const auto cpu = static_cast<uint64_t>(a.timeout_seconds + 0.999);
-    for (convert::SandboxLimits* l : {&options.ghostscript_limits, &options.libreoffice_limits,
+    for (ingest::conversion::SandboxLimits* l : {&options.ghostscript_limits, &options.libreoffice_limits,
                                &options.tiff2pdf_limits}) {
       l->wall_time = t;
       l->cpu_seconds = cpu;
     }
   }
-  auto r = convert::ConvertFileToPdfA2b(a.file, options);
+  auto r = ingest::conversion::ConvertFileToPdfA2b(a.file, options);
   if (!r.ok()) {
     Status s = r.status();
     // An input too large to read is an unreadable input, not an internal error.
@@ -139,9 +138,9 @@ int CmdConvert(const Common& c, const ConvertArgs& a) {
   if (r->validated && rendition) {
     // A PDF/A-1b original is its own preservation copy but cannot carry
     // associated files: the rendition starts from a fresh PDF/A-2b copy.
-    if (r->status == convert::ConversionStatus::kAlreadyConformant && r->profile == "1b") {
+    if (r->status == ingest::conversion::ConversionStatus::kAlreadyConformant && r->profile == "1b") {
       options.convert_conformant = true;
-      r = convert::ConvertFileToPdfA2b(a.file, options);
+      r = ingest::conversion::ConvertFileToPdfA2b(a.file, options);
       if (!r.ok()) return Fail(c, r.status());
     }
   }
@@ -150,28 +149,28 @@ int CmdConvert(const Common& c, const ConvertArgs& a) {
     if (!original.ok()) return Fail(c, original.status());
     auto report = ReportFor(c, a, *original, r->kind);
     if (!report.ok()) return Fail(c, report.status());
-    formats::pdfsig::SealSigner signer;
-    formats::x509::TimestampFn timestamp;
+    ingest::pdfsig::SealSigner signer;
+    ingest::x509::TimestampFn timestamp;
     if (!a.no_seal) {
-      auto loaded = LoadSealKey(c.data);
+      auto loaded = ingest::LoadSealKey(ingest::DataDir(c.data));
       if (!loaded.ok()) {
         return Fail(c, Status(loaded.status().code(),
                               loaded.status().message() + " (seal key of " + c.data +
                                   "; or give --no-seal)"));
       }
       signer = std::move(loaded).value();
-      auto ts = LoadSealTimestamp(c.data);
+      auto ts = ingest::LoadSealTimestamp(ingest::DataDir(c.data));
       if (!ts.ok()) return Fail(c, ts.status());
       timestamp = std::move(ts).value();
     }
-    RenditionParts parts;
+    ingest::RenditionParts parts;
     parts.copy = r->output;
     parts.original = *original;
     parts.original_name = BaseName(a.file);
-    parts.original_media_type = r->kind == convert::InputKind::kPdf ? "application/pdf"
+    parts.original_media_type = r->kind == ingest::conversion::InputKind::kPdf ? "application/pdf"
                                                                       : "application/octet-stream";
     parts.report_json = *report;
-    auto made = MakeSealedRendition(parts, a.no_seal ? nullptr : &signer,
+    auto made = ingest::MakeSealedRendition(parts, a.no_seal ? nullptr : &signer,
                                     static_cast<int64_t>(std::time(nullptr)), timestamp);
     if (!made.ok()) return Fail(c, made.status());
     Status w = WriteFileAtomic(a.output, made->output);
@@ -193,7 +192,7 @@ int CmdConvert(const Common& c, const ConvertArgs& a) {
     if (!rendition_json.is_null()) out["rendition"] = rendition_json;
     std::cout << DumpJson(out) << "\n";
   } else {
-    std::cout << a.file << ": " << convert::ConversionStatusName(r->status);
+    std::cout << a.file << ": " << ingest::conversion::ConversionStatusName(r->status);
     if (written && rendition) {
       std::cout << " -> " << a.output << " (PDF/A-3b rendition"
                 << (a.no_seal ? ", not sealed" : ", sealed") << ")";

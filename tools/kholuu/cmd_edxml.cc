@@ -13,10 +13,7 @@
 #include <iostream>
 #include <optional>
 
-#include "archive/base/file.h"
-#include "formats/bagit/bag.h"
-#include "formats/edxml/edxml.h"
-#include "formats/xmldsig/xmldsig.h"
+#include "ingest/checks.h"
 #include "tools/kholuu/json_out.h"
 #include "tools/kholuu/modules.h"
 
@@ -28,7 +25,7 @@ struct EdxmlArgs {
   std::string trust_store;
 };
 
-namespace x509 = formats::x509;
+namespace x509 = ingest::x509;
 
 nlohmann::json CertJson(const x509::CertInfo& c) {
   return {{"subject", c.subject},   {"issuer", c.issuer},
@@ -37,34 +34,7 @@ nlohmann::json CertJson(const x509::CertInfo& c) {
           {"sha256", c.sha256_hex}};
 }
 
-// The XML-DSig verdict of one package. `report` is empty when verification
-// itself could not run (the reason is in `error`).
-struct XmlSigVerdict {
-  std::optional<formats::xmldsig::XmlSignatureReport> report;
-  std::string error;
-  bool failed() const {
-    if (!report) return !error.empty();
-    return report->present && (!report->valid || report->trust.trust == x509::Trust::kUntrusted);
-  }
-};
-
-XmlSigVerdict VerifyXmlSignature(const std::string& file, const x509::TrustStore& store, int64_t now) {
-  XmlSigVerdict v;
-  auto bytes = ReadFileToString(file, uint64_t{256} << 20);
-  if (!bytes.ok()) {
-    v.error = bytes.status().message();
-    return v;
-  }
-  auto r = formats::xmldsig::VerifyEdxmlSignature(*bytes, store, now);
-  if (!r.ok()) {
-    v.error = r.status().message();
-    return v;
-  }
-  v.report = std::move(r).value();
-  return v;
-}
-
-nlohmann::json XmlSignatureJson(bool present, const XmlSigVerdict& v) {
+nlohmann::json XmlSignatureJson(bool present, const ingest::XmlSignatureVerdict& v) {
   nlohmann::json j = {{"present", present}, {"valid", nullptr}};
   if (!present) return j;
   if (!v.report) {
@@ -72,7 +42,7 @@ nlohmann::json XmlSignatureJson(bool present, const XmlSigVerdict& v) {
     j["reasons"] = {"the signature could not be verified: " + v.error};
     return j;
   }
-  const formats::xmldsig::XmlSignatureReport& r = *v.report;
+  const auto& r = *v.report;
   j["valid"] = r.valid;
   j["signer"] = r.signer;
   j["default_namespace"] = r.default_namespace;
@@ -93,18 +63,17 @@ nlohmann::json XmlSignatureJson(bool present, const XmlSigVerdict& v) {
   return j;
 }
 
-nlohmann::json OrganJson(const formats::edxml::Organ& o) {
+nlohmann::json OrganJson(const ingest::edxml::Organ& o) {
   return {{"organ_id", o.organ_id}, {"organ_name", o.organ_name}};
 }
 
 int CmdEdxmlInspect(const Common& c, const EdxmlArgs& a) {
-  using namespace formats::edxml;
+  using namespace ingest::edxml;
   x509::TrustStore store;
   if (!a.trust_store.empty()) {
-    auto loaded = x509::TrustStore::LoadPemDirectory(a.trust_store);
+    auto loaded = ingest::LoadTrustAnchors(a.trust_store);
     if (!loaded.ok()) {
       Status s = loaded.status();
-      s.Annotate("trust store");
       if (c.json) std::cout << DumpJson(ErrorJson(s)) << "\n";
       std::cerr << "kholuu: " << s.message() << "\n";
       return ExitCodeFor(s);
@@ -150,8 +119,8 @@ int CmdEdxmlInspect(const Common& c, const EdxmlArgs& a) {
                                   {"sha256", at.sha256.ToHex()},
                                   {"zip", at.is_zip}});
     }
-    XmlSigVerdict sig;
-    if (m.signature_present) sig = VerifyXmlSignature(f, store, now);
+    ingest::XmlSignatureVerdict sig;
+    if (m.signature_present) sig = ingest::VerifyEdxmlSignatureFile(f, store, now);
     if (sig.failed()) rc = std::max(rc, kExitCheckFailed);
     j["xml_signature"] = XmlSignatureJson(m.signature_present, sig);
     j["problems"] = nlohmann::json::array();
@@ -198,7 +167,7 @@ int CmdEdxmlInspect(const Common& c, const EdxmlArgs& a) {
 }
 
 int CmdBagitValidate(const Common& c, const EdxmlArgs& a) {
-  using namespace formats::bagit;
+  using namespace ingest::bagit;
   nlohmann::json out = nlohmann::json::array();
   int rc = kExitOk;
   for (const std::string& dir : a.files) {

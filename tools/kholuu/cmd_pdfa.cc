@@ -7,7 +7,7 @@
 // internal error. No archive is opened: --data is accepted and ignored.
 #include <iostream>
 
-#include "formats/pdf/pdfa.h"
+#include "ingest/checks.h"
 #include "tools/kholuu/json_out.h"
 #include "tools/kholuu/modules.h"
 
@@ -20,7 +20,7 @@ struct PdfaArgs {
 };
 
 int CmdPdfaValidate(const Common& c, const PdfaArgs& a) {
-  auto profile = formats::pdf::ParsePdfaProfile(a.profile);
+  auto profile = ingest::pdfa::ParsePdfaProfile(a.profile);
   if (!profile.ok()) {
     if (c.json) std::cout << DumpJson(ErrorJson(profile.status())) << "\n";
     std::cerr << "kholuu: " << profile.status().message() << "\n";
@@ -29,7 +29,7 @@ int CmdPdfaValidate(const Common& c, const PdfaArgs& a) {
   nlohmann::json out = nlohmann::json::array();
   int rc = kExitOk;
   for (const std::string& f : a.files) {
-    auto r = formats::pdf::ValidatePdfaFile(f, *profile);
+    auto r = ingest::pdfa::ValidatePdfaFile(f, *profile);
     if (!r.ok()) {
       std::cerr << "kholuu: " << f << ": " << r.status().message() << "\n";
       nlohmann::json e = ErrorJson(r.status());
@@ -45,12 +45,12 @@ int CmdPdfaValidate(const Common& c, const PdfaArgs& a) {
       v.push_back(j);
     }
     out.push_back({{"file", f},
-                   {"profile", std::string(formats::pdf::PdfaProfileName(r->profile))},
+                   {"profile", std::string(ingest::pdfa::PdfaProfileName(r->profile))},
                    {"compliant", r->compliant},
                    {"violations", v}});
     if (!r->compliant) rc = std::max(rc, kExitCheckFailed);
     if (!c.json) {
-      std::cout << f << ": PDF/A-" << formats::pdf::PdfaProfileName(r->profile) << " "
+      std::cout << f << ": PDF/A-" << ingest::pdfa::PdfaProfileName(r->profile) << " "
                 << (r->compliant ? "compliant" : "NOT compliant") << "\n";
       for (const auto& viol : r->violations) {
         std::cout << "  " << viol.clause << "  " << viol.message;

@@ -2,12 +2,12 @@
 // kholuu seal tsa URL|--none
 // kholuu seal pdf FILE -o OUT [--reason R] [--location L]
 //
-// `seal init` installs the archive's seal key (seal_key.h): the given key and
+// `seal init` installs the archive's seal key (ingest/seal_key.h): the given key and
 // certificate chain, or, without --key/--cert, a new ECDSA P-256 key with a
 // self-signed certificate for --subject. When --data holds an archive, the
 // change is recorded in its audit log (action "seal.init", payload: the
 // SHA-256 of the certificate). `--tsa` / `seal tsa` configure the RFC 3161
-// TSA every seal is then timestamped by (seal_key.h LoadSealTsa; audited as
+// TSA every seal is then timestamped by (ingest/seal_key.h LoadSealTsa; audited as
 // "seal.tsa", payload: the SHA-256 of the URL). `seal pdf` seals a PDF with
 // that key (PAdES-B-B, or B-T with a TSA; if the TSA fails, nothing is
 // written). Exit 0 on success, 2 for usage or unreadable input (and an
@@ -16,14 +16,11 @@
 #include <ctime>
 #include <iostream>
 
-#include "archive/archive.h"
 #include "archive/base/file.h"
-#include "formats/x509/sign.h"
-#include "formats/x509/x509.h"
+#include "ingest/seal_key.h"
+#include "ingest/tsa_client.h"
 #include "tools/kholuu/json_out.h"
 #include "tools/kholuu/modules.h"
-#include "tools/kholuu/seal_key.h"
-#include "tools/kholuu/tsa_client.h"
 
 namespace kholuu::cli {
 namespace {
@@ -42,11 +39,9 @@ struct SealArgs {
 // --data holds an archive; returns whether it did.
 Result<bool> AuditSealChange(const Common& c, const std::string& action, const std::string& detail,
                              const Sha256& digest) {
-  if (!archive::Archive::IsArchive(c.data)) return false;
-  KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<archive::Archive> archive, archive::Archive::Open(c.data));
-  KHOLUU_RETURN_IF_ERROR(archive->catalog().Update(c.actor, [&](archive::WriteTxn& w) {
-    return w.Audit(action, "seal-key", detail, digest);
-  }));
+  if (!ingest::Service::IsArchive(ingest::DataDir(c.data))) return false;
+  KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<ingest::Service> archive, OpenService(c));
+  KHOLUU_RETURN_IF_ERROR(archive->AuditConfigChange(action, "seal-key", detail, digest));
   return true;
 }
 
@@ -54,53 +49,50 @@ int CmdSealInit(const Common& c, const SealArgs& a) {
   if (a.key_file.empty() != a.cert_file.empty()) {
     return Fail(c, InvalidArgumentError("--key and --cert go together"));
   }
-  std::string key_pem, cert_pem;
-  const bool generated = a.key_file.empty();
-  if (generated) {
-    auto made = formats::x509::GenerateSelfSignedSeal(a.subject, static_cast<int64_t>(std::time(nullptr)), a.days);
-    if (!made.ok()) return Fail(c, made.status());
-    key_pem = made->key_pem;
-    cert_pem = made->cert_pem;
-  } else {
+  const ingest::DataDir data(c.data);
+  ingest::SealKeySource source;
+  source.subject = a.subject;
+  source.days = a.days;
+  source.now = static_cast<int64_t>(std::time(nullptr));
+  if (!a.key_file.empty()) {
     auto k = ReadFileToString(a.key_file, 1u << 20);
     if (!k.ok()) return Fail(c, InvalidArgumentError(k.status().message()));
     auto ce = ReadFileToString(a.cert_file, 1u << 20);
     if (!ce.ok()) return Fail(c, InvalidArgumentError(ce.status().message()));
-    key_pem = *k;
-    cert_pem = *ce;
+    source.key_pem = *k;
+    source.chain_pem = *ce;
   }
   if (!a.tsa_url.empty()) {
-    auto url = ParseTsaUrl(a.tsa_url);
+    auto url = ingest::ParseTsaUrl(a.tsa_url);
     if (!url.ok()) return Fail(c, url.status());
   }
-  auto id = formats::x509::LoadSigningIdentity(key_pem, cert_pem);
-  if (!id.ok()) return Fail(c, id.status());
-  auto info = formats::x509::DescribeCertificate(id->chain_der[0]);
+  auto info = ingest::InstallSealKey(data, source, a.replace);
   if (!info.ok()) return Fail(c, info.status());
-  Status s = StoreSealKey(c.data, key_pem, cert_pem, a.replace);
-  if (!s.ok()) return Fail(c, s);
   auto digest = Sha256::FromHex(info->sha256_hex);
   if (!digest.ok()) return Fail(c, digest.status());
-  auto audited = AuditSealChange(c, "seal.init",
-                                 std::string(generated ? "generated" : "imported") + " " + info->subject, *digest);
+  auto audited = AuditSealChange(
+      c, "seal.init", std::string(info->generated ? "generated" : "imported") + " " + info->subject, *digest);
   if (!audited.ok()) return Fail(c, audited.status());
   if (!a.tsa_url.empty()) {
-    s = StoreSealTsa(c.data, a.tsa_url);
+    Status s = ingest::StoreSealTsa(data, a.tsa_url);
     if (!s.ok()) return Fail(c, s);
     auto logged = AuditSealChange(c, "seal.tsa", "TSA " + a.tsa_url, Sha256Of(a.tsa_url));
     if (!logged.ok()) return Fail(c, logged.status());
   }
-  nlohmann::json j = {{"key", SealKeyPath(c.data)},      {"cert", SealCertPath(c.data)},
-                      {"subject", info->subject},         {"sha256", info->sha256_hex},
-                      {"not_after", formats::x509::FormatTime(info->not_after)},
-                      {"key_algorithm", info->key_algorithm}, {"generated", generated},
+  nlohmann::json j = {{"key", data.seal_key()},
+                      {"cert", data.seal_cert()},
+                      {"subject", info->subject},
+                      {"sha256", info->sha256_hex},
+                      {"not_after", info->not_after},
+                      {"key_algorithm", info->key_algorithm},
+                      {"generated", info->generated},
                       {"audited", *audited}};
   if (!a.tsa_url.empty()) j["tsa"] = a.tsa_url;
   if (c.json) {
     std::cout << DumpJson(j) << "\n";
   } else {
-    std::cout << (generated ? "generated" : "imported") << " seal key for " << info->subject << "\n  "
-              << SealKeyPath(c.data) << "\n  " << SealCertPath(c.data) << "\n  sha256 " << info->sha256_hex
+    std::cout << (info->generated ? "generated" : "imported") << " seal key for " << info->subject << "\n  "
+              << data.seal_key() << "\n  " << data.seal_cert() << "\n  sha256 " << info->sha256_hex
               << (a.tsa_url.empty() ? "" : "\n  timestamps from " + a.tsa_url)
               << (*audited ? "\n  (recorded in the audit log)" : "") << "\n";
   }
@@ -109,14 +101,14 @@ int CmdSealInit(const Common& c, const SealArgs& a) {
 
 int CmdSealTsa(const Common& c, const SealArgs& a) {
   if (a.tsa_none == !a.tsa_url.empty()) return Fail(c, InvalidArgumentError("give a TSA URL or --none"));
-  Status s = StoreSealTsa(c.data, a.tsa_url);
+  Status s = ingest::StoreSealTsa(ingest::DataDir(c.data), a.tsa_url);
   if (!s.ok()) return Fail(c, s);
   auto audited = AuditSealChange(c, "seal.tsa", a.tsa_none ? "no TSA" : "TSA " + a.tsa_url,
                                  Sha256Of(a.tsa_url));
   if (!audited.ok()) return Fail(c, audited.status());
   if (c.json) {
     std::cout << DumpJson({{"tsa", a.tsa_none ? nlohmann::json(nullptr) : nlohmann::json(a.tsa_url)},
-                           {"file", SealTsaPath(c.data)},
+                           {"file", ingest::DataDir(c.data).tsa_url()},
                            {"audited", *audited}})
               << "\n";
   } else {
@@ -128,23 +120,15 @@ int CmdSealTsa(const Common& c, const SealArgs& a) {
 }
 
 int CmdSealPdf(const Common& c, const SealArgs& a) {
-  auto signer = LoadSealKey(c.data);
-  if (!signer.ok()) return Fail(c, signer.status());
-  auto timestamp = LoadSealTimestamp(c.data);
-  if (!timestamp.ok()) return Fail(c, timestamp.status());
   auto in = ReadFileToString(a.file, uint64_t{1} << 30);
   if (!in.ok()) return Fail(c, InvalidArgumentError(in.status().message()));
-  formats::pdfsig::SealOptions o;
-  o.reason = a.reason;
-  o.location = a.location;
-  o.timestamp = *timestamp;
-  auto sealed = formats::pdfsig::SealPdf(*in, *signer, o);
+  auto sealed = ingest::SealWithArchiveKey(ingest::DataDir(c.data), *in, a.reason, a.location);
   if (!sealed.ok()) return Fail(c, sealed.status());
-  Status s = WriteFileAtomic(a.out, *sealed);
+  Status s = WriteFileAtomic(a.out, sealed->pdf);
   if (!s.ok()) return Fail(c, s);
   if (c.json) {
-    std::cout << DumpJson({{"file", a.file}, {"out", a.out}, {"bytes", sealed->size()},
-                           {"timestamped", static_cast<bool>(o.timestamp)}})
+    std::cout << DumpJson({{"file", a.file}, {"out", a.out}, {"bytes", sealed->pdf.size()},
+                           {"timestamped", sealed->timestamped}})
               << "\n";
   } else {
     std::cout << "sealed " << a.file << " -> " << a.out << "\n";

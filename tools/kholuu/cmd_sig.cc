@@ -9,16 +9,16 @@
 #include <ctime>
 #include <iostream>
 
-#include "formats/pdfsig/pdf_signatures.h"
+#include "ingest/checks.h"
+#include "ingest/signature_report.h"
 #include "tools/kholuu/json_out.h"
 #include "tools/kholuu/modules.h"
-#include "tools/kholuu/sig_report.h"
 
 namespace kholuu::cli {
 namespace {
 
-namespace pdfsig = formats::pdfsig;
-namespace x509 = formats::x509;
+namespace pdfsig = ingest::pdfsig;
+namespace x509 = ingest::x509;
 
 struct SigArgs {
   std::vector<std::string> files;
@@ -68,10 +68,9 @@ int CmdSigVerify(const Common& c, const SigArgs& a) {
   pdfsig::VerifyOptions options;
   options.now = static_cast<int64_t>(std::time(nullptr));
   if (!a.trust_store.empty()) {
-    auto store = x509::TrustStore::LoadPemDirectory(a.trust_store);
+    auto store = ingest::LoadTrustAnchors(a.trust_store);
     if (!store.ok()) {
       Status s = store.status();
-      s.Annotate("trust store");
       if (c.json) std::cout << DumpJson(ErrorJson(s)) << "\n";
       std::cerr << "kholuu: " << s.message() << "\n";
       return ExitCodeFor(s);
@@ -90,8 +89,8 @@ int CmdSigVerify(const Common& c, const SigArgs& a) {
       rc = std::max(rc, ExitCodeFor(s));
       continue;
     }
-    if (AnySignatureFailed(*report)) rc = std::max(rc, kExitCheckFailed);
-    out.push_back(SignatureReportJson(file, *report));
+    if (ingest::AnySignatureFailed(*report)) rc = std::max(rc, kExitCheckFailed);
+    out.push_back(nlohmann::json::parse(ingest::SignatureReportText(file, *report)));
     if (!c.json) PrintText(file, *report);
   }
   if (c.json) std::cout << DumpJson(out) << "\n";

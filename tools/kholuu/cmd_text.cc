@@ -12,15 +12,14 @@
 // for an internal error. No archive is opened: --data is accepted and ignored.
 #include <iostream>
 
-#include "formats/text/text.h"
-#include "indexer/legacy_encoding.h"
+#include "ingest/checks.h"
 #include "tools/kholuu/json_out.h"
 #include "tools/kholuu/modules.h"
 
 namespace kholuu::cli {
 namespace {
 
-namespace text = formats::text;
+namespace text = ingest::text;
 
 struct TextArgs {
   std::string file;
@@ -44,23 +43,14 @@ int CmdText(const Common& c, const TextArgs& a) {
         c, InvalidArgumentError("--page-timeout must be more than 0 and less than 86400 seconds"));
   }
   o.page_time_limit = std::chrono::milliseconds(static_cast<int64_t>(a.page_timeout * 1000));
-  Result<text::DocumentText> r = text::ExtractTextFromFile(a.file, o);
+  auto r = ingest::ExtractRepairedTextFromFile(a.file, o);
   if (!r.ok()) return Fail(c, Status(r.status().code(), a.file + ": " + r.status().message()));
-  text::DocumentText& d = *r;
+  text::DocumentText& d = r->text;
 
   nlohmann::json pages = nlohmann::json::array();
-  d.characters = 0;
-  for (text::PageText& p : d.pages) {
-    std::string repaired;
-    if (indexer::MayNeedRepair(p.text)) {
-      indexer::RepairedText fixed = indexer::RepairEncoding(p.text);
-      if (fixed.encoding != indexer::LegacyEncoding::kUtf8) {
-        repaired = std::string(indexer::LegacyEncodingName(fixed.encoding));
-        p.text = std::move(fixed.text);
-        p.characters = text::CountNonSpace(p.text);
-      }
-    }
-    d.characters += p.characters;
+  for (size_t i = 0; i < d.pages.size(); ++i) {
+    const text::PageText& p = d.pages[i];
+    const std::string& repaired = r->repaired[i].encoding;
     nlohmann::json j = {{"page", p.page}, {"method", std::string(text::TextMethodName(p.method))}};
     if (p.method == text::TextMethod::kOcr) {
       j["confidence"] = p.ocr_confidence;

@@ -5,7 +5,10 @@
 #include <cstdint>
 #include <string>
 
+#include <memory>
+
 #include "archive/base/status.h"
+#include "ingest/service.h"
 
 namespace kholuu::cli {
 
@@ -19,6 +22,9 @@ struct Common {
 // UTF-8 in a message is replaced, never thrown), the message on stderr.
 // Returns the exit status for `s` (json_out.h).
 int Fail(const Common& c, const Status& s);
+
+// The archive of --data, opened for `c.actor`.
+Result<std::unique_ptr<ingest::Service>> OpenService(const Common& c, bool read_only = false);
 
 int CmdInit(const Common& c);
 int CmdShow(const Common& c, const std::string& id);
@@ -47,8 +53,8 @@ struct GcArgs {
 };
 int CmdGc(const Common& c, const GcArgs& a);
 
-// Stores a file as a document's original in a new or existing record file.
-// For operators and tests until the ingest pipeline exists.
+// Stores a file as a document's original in a new or existing record file
+// (ingest/store.h). For operators and tests.
 struct PutArgs {
   std::string file;
   std::string file_code;     // "ORGAN.YEAR.NOTATION"

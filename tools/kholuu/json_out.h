@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/base/status.h"
-#include "archive/catalog/catalog.h"
+#include "ingest/service.h"
 #include "archive/model/component.h"
 #include "archive/model/document.h"
 #include "archive/model/event.h"

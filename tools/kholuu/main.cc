@@ -12,12 +12,6 @@
 
 namespace {
 
-std::string DefaultData() {
-  const char* env = std::getenv("KHOLUU_DATA");
-  if (env != nullptr && *env != '\0') return env;
-  return "./var/kholuu";
-}
-
 std::string DefaultActor() {
   const passwd* pw = ::getpwuid(::geteuid());
   return std::string("cli:") + (pw != nullptr ? pw->pw_name : std::to_string(::geteuid()));
@@ -30,7 +24,7 @@ int main(int argc, char** argv) {
   CLI::App app{"kholuu — electronic records archive"};
   app.require_subcommand(1);
   Common common;
-  common.data = DefaultData();
+  common.data = kholuu::ingest::DataDir::Default().root();
   common.actor = DefaultActor();
   // Every command accepts --data and --json, before or after the subcommand.
   auto add_common = [&](CLI::App* cmd) {

@@ -13,7 +13,7 @@
 #include "archive/base/status.h"
 #include "formats/pdfsig/seal.h"
 
-namespace kholuu::cli {
+namespace kholuu::ingest {
 
 struct RenditionParts {
   std::string_view copy;              // PDF/A-2b, -2u or -3b preservation copy
@@ -41,4 +41,4 @@ Result<RenditionCheck> MakeSealedRendition(const RenditionParts& parts,
                                            const formats::pdfsig::SealSigner* signer, int64_t now,
                                            const formats::x509::TimestampFn& timestamp = {});
 
-}  // namespace kholuu::cli
+}  // namespace kholuu::ingest

@@ -14,7 +14,7 @@
 
 #include "archive/base/status.h"
 
-namespace kholuu::formats::package::internal {
+namespace kholuu::formats::internal {
 
 struct XmlDocFree {
   void operator()(xmlDoc* d) const noexcept { xmlFreeDoc(d); }
@@ -74,4 +74,4 @@ class XmlWriter {
   bool ok_ = true;
 };
 
-}  // namespace kholuu::formats::package::internal
+}  // namespace kholuu::formats::internal

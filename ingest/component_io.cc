@@ -1,6 +1,8 @@
-#include "tools/kholuu/component_io.h"
+#include "ingest/component_io.h"
 
-namespace kholuu::cli {
+#include "archive/model/ids.h"
+
+namespace kholuu::ingest {
 
 Result<model::Component> FindComponent(const archive::TxnView& r, const std::string& id,
                                        model::ComponentRole role) {
@@ -15,9 +17,7 @@ Result<model::Component> FindComponent(const archive::TxnView& r, const std::str
   if (role == model::ComponentRole::kPreservationCopy) {
     for (const std::string& cid : ids) {
       KHOLUU_ASSIGN_OR_RETURN(model::Component c, r.GetComponent(cid));
-      if (c.role == model::ComponentRole::kOriginal && c.format_version.rfind("PDF/A", 0) == 0) {
-        return c;
-      }
+      if (model::IsOwnPreservationCopy(c)) return c;
     }
   }
   return NotFoundError("document " + id + " has no " +
@@ -48,4 +48,4 @@ Result<std::string> ReadComponentBytes(archive::Archive& a, const model::Compone
   return bytes;
 }
 
-}  // namespace kholuu::cli
+}  // namespace kholuu::ingest

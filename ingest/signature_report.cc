@@ -1,13 +1,17 @@
-#include "tools/kholuu/sig_report.h"
+#include "ingest/signature_report.h"
 
-#include "tools/kholuu/json_out.h"
+#include <nlohmann/json.hpp>
 
-namespace kholuu::cli {
+namespace kholuu::ingest {
 
 namespace pdfsig = formats::pdfsig;
 namespace x509 = formats::x509;
 
 namespace {
+
+std::string Dump(const nlohmann::json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 nlohmann::json CertJson(const x509::CertInfo& c) {
   return {{"subject", c.subject},   {"issuer", c.issuer},
@@ -33,8 +37,6 @@ nlohmann::json TrustJson(const x509::TrustResult& t) {
           {"reasons", t.reasons},
           {"chain", chain}};
 }
-
-}  // namespace
 
 nlohmann::json SignatureJson(const pdfsig::SignatureReport& s) {
   nlohmann::json j = {
@@ -78,6 +80,18 @@ nlohmann::json SignatureJson(const pdfsig::SignatureReport& s) {
   return j;
 }
 
+nlohmann::json SignatureReportJson(const std::string& file, const pdfsig::PdfReport& r) {
+  nlohmann::json sigs = nlohmann::json::array();
+  for (const auto& s : r.signatures) sigs.push_back(SignatureJson(s));
+  return {{"file", file}, {"revisions", r.revisions}, {"problems", r.problems}, {"signatures", sigs}};
+}
+
+}  // namespace
+
+std::string SignatureReportText(const std::string& file, const pdfsig::PdfReport& r) {
+  return Dump(SignatureReportJson(file, r));
+}
+
 bool SignatureFailed(const pdfsig::SignatureReport& s) {
   if (s.integrity != x509::Integrity::kValid || s.trust.trust == x509::Trust::kUntrusted) return true;
   if (s.revision < 0) return true;
@@ -97,23 +111,18 @@ bool AnySignatureFailed(const pdfsig::PdfReport& r) {
 std::string EmbeddedReportFor(const std::string& name, bool is_pdf, std::string_view bytes,
                               const pdfsig::VerifyOptions& options) {
   if (!is_pdf) {
-    return DumpJson({{"file", name},
+    return Dump({{"file", name},
                      {"signatures", nlohmann::json::array()},
                      {"note", "not a PDF: no embedded signatures to verify"}});
   }
   auto report = pdfsig::VerifyPdfSignatures(bytes, options);
   if (!report.ok()) {
-    return DumpJson({{"file", name},
+    return Dump({{"file", name},
                      {"signatures", nlohmann::json::array()},
-                     {"error", ErrorJson(report.status())["error"]}});
+                     {"error", {{"code", std::string(StatusCodeName(report.status().code()))}, {"message", report.status().message()}}}});
   }
-  return DumpJson(SignatureReportJson(name, *report));
+  return Dump(SignatureReportJson(name, *report));
 }
 
-nlohmann::json SignatureReportJson(const std::string& file, const pdfsig::PdfReport& r) {
-  nlohmann::json sigs = nlohmann::json::array();
-  for (const auto& s : r.signatures) sigs.push_back(SignatureJson(s));
-  return {{"file", file}, {"revisions", r.revisions}, {"problems", r.problems}, {"signatures", sigs}};
-}
 
-}  // namespace kholuu::cli
+}  // namespace kholuu::ingest

@@ -11,7 +11,7 @@
 #include "archive/base/status.h"
 #include "formats/x509/sign.h"
 
-namespace kholuu::cli {
+namespace kholuu::ingest {
 
 struct TsaUrl {
   std::string origin;  // "http://host[:port]" or "https://host[:port]"
@@ -33,4 +33,4 @@ Result<TsaUrl> ParseTsaUrl(const std::string& url);
 Result<formats::x509::TimestampFn> MakeTsaTimestampFn(const std::string& url,
                                                       std::chrono::seconds timeout = std::chrono::seconds(30));
 
-}  // namespace kholuu::cli
+}  // namespace kholuu::ingest

@@ -1,9 +1,9 @@
-#include "tools/kholuu/rendition_export.h"
+#include "ingest/rendition.h"
 
 #include "formats/pdf/rendition.h"
 #include "formats/pdfsig/pdf_signatures.h"
 
-namespace kholuu::cli {
+namespace kholuu::ingest {
 
 namespace pdf = formats::pdf;
 namespace pdfsig = formats::pdfsig;
@@ -67,4 +67,4 @@ Result<RenditionCheck> MakeSealedRendition(const RenditionParts& parts,
   return check;
 }
 
-}  // namespace kholuu::cli
+}  // namespace kholuu::ingest

@@ -8,7 +8,7 @@
 #include "archive/archive.h"
 #include "archive/model/component.h"
 
-namespace kholuu::cli {
+namespace kholuu::ingest {
 
 // The component `id`, or the first component of document `id` with `role`.
 // For kPreservationCopy, an original whose format_version starts with
@@ -22,4 +22,4 @@ Result<model::Component> FindComponent(const archive::TxnView& r, const std::str
 Result<std::string> ReadComponentBytes(archive::Archive& a, const model::Component& c,
                                        uint64_t max_bytes = uint64_t{1} << 30);
 
-}  // namespace kholuu::cli
+}  // namespace kholuu::ingest

@@ -1,11 +1,11 @@
-#include "tools/kholuu/tsa_client.h"
+#include "ingest/tsa_client.h"
 
 #include <httplib.h>
 
 #include "formats/x509/cms.h"
 #include "formats/x509/tsp.h"
 
-namespace kholuu::cli {
+namespace kholuu::ingest {
 namespace {
 
 namespace x509 = formats::x509;
@@ -135,4 +135,4 @@ Result<x509::TimestampFn> MakeTsaTimestampFn(const std::string& url, std::chrono
   });
 }
 
-}  // namespace kholuu::cli
+}  // namespace kholuu::ingest

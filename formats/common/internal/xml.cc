@@ -1,10 +1,10 @@
-#include "formats/package/internal/xml.h"
+#include "formats/common/internal/xml.h"
 
 #include <libxml/parser.h>
 
 #include <cstring>
 
-namespace kholuu::formats::package::internal {
+namespace kholuu::formats::internal {
 namespace {
 
 const xmlChar* X(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
@@ -140,4 +140,4 @@ Result<std::string> XmlWriter::Finish() {
   return std::string(C(xmlBufferContent(buf_)), static_cast<size_t>(xmlBufferLength(buf_)));
 }
 
-}  // namespace kholuu::formats::package::internal
+}  // namespace kholuu::formats::internal

@@ -1,0 +1,274 @@
+#include "ingest/service.h"
+
+#include <ctime>
+
+#include "archive/base/file.h"
+#include "ingest/component_io.h"
+#include "ingest/rendition.h"
+#include "ingest/seal_key.h"
+#include "ingest/signature_report.h"
+
+namespace kholuu::ingest {
+
+Result<std::unique_ptr<Service>> Service::Init(const DataDir& data, const std::string& actor) {
+  KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<archive::Archive> a, archive::Archive::Init(data.root()));
+  return std::unique_ptr<Service>(new Service(data, actor, std::move(a)));
+}
+
+Result<std::unique_ptr<Service>> Service::Open(const DataDir& data, const std::string& actor, bool read_only) {
+  archive::ArchiveOptions o;
+  o.read_only = read_only;
+  KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<archive::Archive> a, archive::Archive::Open(data.root(), o));
+  return std::unique_ptr<Service>(new Service(data, actor, std::move(a)));
+}
+
+bool Service::IsArchive(const DataDir& data) { return archive::Archive::IsArchive(data.root()); }
+
+Result<Described> Service::Describe(const std::string& id) const {
+  Described out;
+  KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, archive_->catalog().BeginRead());
+  auto found = [&](const std::string& object) -> Result<Described> {
+    KHOLUU_ASSIGN_OR_RETURN(out.events, r.EventsFor(object));
+    return std::move(out);
+  };
+  if (auto rf = r.GetRecordFile(id); rf.ok()) {
+    out.record_file = *rf;
+    KHOLUU_ASSIGN_OR_RETURN(out.documents, r.DocumentsInFile(id));
+    return found(id);
+  } else if (rf.status().code() != StatusCode::kNotFound) {
+    return rf.status();
+  }
+  if (auto d = r.GetDocument(id); d.ok()) {
+    out.document = *d;
+    KHOLUU_ASSIGN_OR_RETURN(out.components, r.ComponentsOfDocument(id));
+    return found(id);
+  } else if (d.status().code() != StatusCode::kNotFound) {
+    return d.status();
+  }
+  if (auto comp = r.GetComponent(id); comp.ok()) {
+    out.component = *comp;
+    out.blob_present = archive_->blobs().Contains(comp->sha256);
+    return found(id);
+  } else if (comp.status().code() != StatusCode::kNotFound) {
+    return comp.status();
+  }
+  if (auto digest = Sha256::FromHex(id); digest.ok()) {
+    out.blob = *digest;
+    KHOLUU_ASSIGN_OR_RETURN(out.components, r.ComponentsBySha256(*digest));
+    out.blob_present = archive_->blobs().Contains(*digest);
+    if (auto size = archive_->blobs().Size(*digest); size.ok()) out.blob_size = *size;
+    return out;
+  }
+  return NotFoundError("nothing in the archive has the id '" + id + "'");
+}
+
+Result<Stats> Service::GetStats() const {
+  Stats s;
+  KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, archive_->catalog().BeginRead());
+  KHOLUU_ASSIGN_OR_RETURN(s.counts, r.Counts());
+  s.schema_version = archive_->catalog().schema_version();
+  s.map_size = archive_->catalog().map_size();
+  return s;
+}
+
+Result<std::vector<std::string>> Service::DocumentIds() const {
+  std::vector<std::string> ids;
+  KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, archive_->catalog().BeginRead());
+  KHOLUU_RETURN_IF_ERROR(r.ForEachDocument([&](const model::Document& d) {
+    ids.push_back(d.id);
+    return Status::Ok();
+  }));
+  return ids;
+}
+
+Result<archive::FixityReport> Service::Fixity(archive::FixityOptions o) {
+  if (o.repair && o.replica_dir.empty()) {
+    KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, archive_->catalog().BeginRead());
+    auto path = r.GetMeta("replica.path");
+    if (!path.ok()) {
+      return InvalidArgumentError("--repair needs --replica DIR (no replica has been synced yet)");
+    }
+    o.replica_dir = *path;
+  }
+  return archive::RunFixity(*archive_, o);
+}
+
+Result<archive::AuditReport> Service::VerifyAudit() const {
+  KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, archive_->catalog().BeginRead());
+  return r.VerifyAudit();
+}
+
+Result<std::vector<archive::AuditEntry>> Service::AuditLog(uint64_t limit) const {
+  KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, archive_->catalog().BeginRead());
+  std::vector<archive::AuditEntry> all;
+  KHOLUU_RETURN_IF_ERROR(r.ForEachAuditEntry([&](const archive::AuditEntry& e) -> Status {
+    all.push_back(e);
+    return Status::Ok();
+  }));
+  if (limit > 0 && all.size() > limit) all.erase(all.begin(), all.end() - static_cast<ptrdiff_t>(limit));
+  return all;
+}
+
+Result<archive::CopyReport> Service::Backup(const std::string& dir) {
+  return archive::Backup(*archive_, dir, actor_);
+}
+
+Result<archive::CopyReport> Service::SyncReplica(const std::string& dir) {
+  return archive::SyncReplica(*archive_, dir, actor_);
+}
+
+Result<archive::GcReport> Service::CollectGarbage(archive::GcOptions options) {
+  return archive::CollectGarbage(*archive_, options);
+}
+
+Result<archive::VerifyCopyReport> Service::VerifyBackup(const std::string& dir) {
+  return archive::VerifyBackup(dir);
+}
+
+Result<archive::CopyReport> Service::Restore(const std::string& backup_dir, const DataDir& data,
+                                             const std::string& actor) {
+  return archive::Restore(backup_dir, data.root(), actor);
+}
+
+Result<StoreResult> Service::Store(const StoreRequest& request) { return StoreOriginal(*archive_, actor_, request); }
+
+Status Service::LoadTrustStore(const std::string& dir, PreserveOptions* options) const {
+  const std::string trust_dir = dir.empty() ? data_.trust() : dir;
+  if (dir.empty() && !IsDirectory(trust_dir)) return Status::Ok();
+  auto store = formats::x509::TrustStore::LoadPemDirectory(trust_dir);
+  if (!store.ok()) return Status(store.status()).Annotate("trust store");
+  options->verify.trust_store = std::move(store).value();
+  return Status::Ok();
+}
+
+Result<PreserveResult> Service::Preserve(const PreserveOptions& options, const std::string& document_id) {
+  return PreserveDocument(*archive_, actor_, options, document_id);
+}
+
+namespace {
+
+Status WriteVerified(archive::Archive& a, const model::Component& c, const std::string& out) {
+  KHOLUU_ASSIGN_OR_RETURN(archive::BlobReader reader, a.blobs().Open(c.sha256, /*verify=*/true));
+  KHOLUU_ASSIGN_OR_RETURN(AtomicFileWriter w, AtomicFileWriter::Create(out));
+  std::string buf(1 << 20, '\0');
+  for (;;) {
+    // The final Read fails with kDataLoss if the bytes do not match: the
+    // writer is then abandoned and no output file appears.
+    KHOLUU_ASSIGN_OR_RETURN(size_t n, reader.Read(buf.data(), buf.size()));
+    if (n == 0) break;
+    KHOLUU_RETURN_IF_ERROR(w.Append(std::string_view(buf.data(), n)));
+  }
+  return w.Commit();
+}
+
+// The stored signature report derived from `original`, else a fresh
+// verification of its bytes (PDF), else a note.
+Result<std::string> ReportOf(archive::Archive& a, const archive::TxnView& r, const model::Component& original,
+                             const std::string& bytes) {
+  KHOLUU_ASSIGN_OR_RETURN(std::vector<std::string> ids, r.ComponentsOfDocument(original.document_id));
+  for (const std::string& id : ids) {
+    KHOLUU_ASSIGN_OR_RETURN(model::Component comp, r.GetComponent(id));
+    if (comp.role == model::ComponentRole::kReport && comp.derived_from == original.id) {
+      return ReadComponentBytes(a, comp, 64u << 20);
+    }
+  }
+  formats::pdfsig::VerifyOptions options;
+  options.now = static_cast<int64_t>(std::time(nullptr));
+  return EmbeddedReportFor(original.name, original.media_type == "application/pdf", bytes, options);
+}
+
+// Records an access to `c` in the audit log and as an event.
+Status LogAccess(archive::Archive& a, const std::string& actor, const std::string& action,
+                 const model::Component& c, const Status& outcome, const std::string& success_audit,
+                 const std::string& success_event) {
+  return a.catalog().Update(actor, [&](archive::WriteTxn& w) -> Status {
+    KHOLUU_RETURN_IF_ERROR(
+        w.Audit(action, c.id, outcome.ok() ? success_audit : "failed: " + outcome.message(), c.sha256));
+    model::Event e;
+    e.type = model::EventType::kAccess;
+    e.outcome = outcome.ok() ? model::EventOutcome::kSuccess : model::EventOutcome::kFailure;
+    e.object_id = c.id;
+    e.detail = outcome.ok() ? success_event : outcome.message();
+    return w.AddEvent(e).status();
+  });
+}
+
+}  // namespace
+
+Result<Retrieved> Service::Retrieve(const std::string& id, model::ComponentRole role, const std::string& out) {
+  Retrieved got;
+  {
+    KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, archive_->catalog().BeginRead());
+    KHOLUU_ASSIGN_OR_RETURN(got.component, FindComponent(r, id, role));
+  }
+  const model::Component& comp = got.component;
+  Status s = WriteVerified(*archive_, comp, out);
+  const std::string role_name(model::ComponentRoleName(comp.role));
+  Status logged = LogAccess(*archive_, actor_, "access.get", comp, s, role_name + " retrieved",
+                            "retrieved, sha256 verified");
+  if (!s.ok()) return std::move(s).Annotate("get " + comp.id);
+  KHOLUU_RETURN_IF_ERROR(logged);
+  return got;
+}
+
+Result<RenditionResult> Service::ExportRendition(const std::string& id, const std::string& out) {
+  KHOLUU_ASSIGN_OR_RETURN(formats::pdfsig::SealSigner signer, LoadSealKey(data_));
+  KHOLUU_ASSIGN_OR_RETURN(formats::x509::TimestampFn timestamp, LoadSealTimestamp(data_));
+  RenditionResult res;
+  std::string original_bytes, copy_bytes, report;
+  Status s = [&]() -> Status {
+    KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, archive_->catalog().BeginRead());
+    KHOLUU_ASSIGN_OR_RETURN(res.original, FindComponent(r, id, model::ComponentRole::kOriginal));
+    if (res.original.role != model::ComponentRole::kOriginal) {
+      return InvalidArgumentError(id + " is a " + std::string(model::ComponentRoleName(res.original.role)) +
+                                  ", not an original: give the document or its original");
+    }
+    KHOLUU_ASSIGN_OR_RETURN(res.copy,
+                            FindComponent(r, res.original.document_id, model::ComponentRole::kPreservationCopy));
+    KHOLUU_ASSIGN_OR_RETURN(original_bytes, ReadComponentBytes(*archive_, res.original));
+    KHOLUU_ASSIGN_OR_RETURN(copy_bytes, ReadComponentBytes(*archive_, res.copy));
+    KHOLUU_ASSIGN_OR_RETURN(report, ReportOf(*archive_, r, res.original, original_bytes));
+    return Status::Ok();
+  }();
+  if (!s.ok()) {
+    if (s.code() == StatusCode::kNotFound) {
+      s = FailedPreconditionError(s.message() + " (run: kholuu preserve " + id + ")");
+    }
+    return s;
+  }
+  RenditionParts parts;
+  parts.copy = copy_bytes;
+  parts.original = original_bytes;
+  parts.original_name = res.original.name;
+  parts.original_media_type = res.original.media_type;
+  parts.report_json = report;
+  auto made = MakeSealedRendition(parts, &signer, static_cast<int64_t>(std::time(nullptr)), timestamp);
+  Status written = made.ok() ? WriteFileAtomic(out, made->output) : made.status();
+  Status logged = LogAccess(*archive_, actor_, "access.rendition", res.original, written,
+                            "sealed PDF/A-3b rendition exported",
+                            "exported as a sealed PDF/A-3b rendition (copy " + res.copy.id + ")");
+  if (!written.ok()) return std::move(written).Annotate("rendition of " + id);
+  KHOLUU_RETURN_IF_ERROR(logged);
+  res.seal_integrity = made->seal_integrity;
+  res.timestamped = made->timestamped;
+  res.size = made->output.size();
+  return res;
+}
+
+Status Service::AuditConfigChange(const std::string& action, const std::string& object, const std::string& detail,
+                                  const Sha256& digest) {
+  return archive_->catalog().Update(actor_,
+                                    [&](archive::WriteTxn& w) { return w.Audit(action, object, detail, digest); });
+}
+
+Result<SyncReport> Service::RebuildIndex() { return ingest::RebuildIndex(*archive_, data_, actor_); }
+
+Result<SyncReport> Service::DrainOutbox() { return ingest::DrainOutbox(*archive_, data_, actor_); }
+
+Result<SearchResults> Service::Search(const SearchRequest& request) const {
+  auto s = indexer::Searcher::Open(data_.index());
+  if (!s.ok()) return Status(s.status().code(), s.status().message() + " (run: kholuu reindex)");
+  return (*s)->Search(request);
+}
+
+}  // namespace kholuu::ingest
