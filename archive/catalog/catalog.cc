@@ -18,7 +18,7 @@ namespace catalog_internal {
 // Table names are part of the on-disk format (docs/formats/storage.md).
 struct Dbs {
   MDB_dbi meta = 0, agencies = 0, record_files = 0, documents = 0, components = 0, events = 0,
-          audit = 0, outbox = 0;
+          audit = 0, outbox = 0, jobs = 0;
   // DUPSORT secondary indexes: key -> primary key.
   MDB_dbi idx_doc_file = 0, idx_doc_edxml = 0, idx_doc_dupkey = 0, idx_comp_sha = 0,
           idx_comp_doc = 0, idx_event_obj = 0;
@@ -135,6 +135,7 @@ Status OpenDbis(const lmdb::Txn& txn, bool create, uint32_t schema_version, Dbs*
       {"idx_comp_sha", &d->idx_comp_sha, MDB_DUPSORT, 1},
       {"idx_comp_doc", &d->idx_comp_doc, MDB_DUPSORT, 2},
       {"idx_event_obj", &d->idx_event_obj, MDB_DUPSORT, 1},
+      {"jobs", &d->jobs, 0, 3},
   };
   for (const Spec& s : specs) {
     unsigned flags = s.flags;
@@ -184,6 +185,18 @@ Result<model::Event> TxnView::GetEvent(uint64_t seq) const {
   if (!e.ok()) return Corrupt("events", std::to_string(seq), e.status());
   return e;
 }
+Result<model::IngestJob> TxnView::GetJob(const std::string& id) const {
+  return GetTyped<model::IngestJob>(impl_->txn, impl_->sh->dbs.jobs, "job", id, DecodeJob);
+}
+
+Status TxnView::ForEachJob(const std::function<Status(const model::IngestJob&)>& fn) const {
+  return ScanTable(impl_->txn, impl_->sh->dbs.jobs, [&](std::string_view k, std::string_view v) -> Status {
+    Result<model::IngestJob> r = DecodeJob(v);
+    if (!r.ok()) return Corrupt("jobs", k, r.status());
+    return fn(*r);
+  });
+}
+
 Result<std::string> TxnView::GetMeta(const std::string& key) const {
   KHOLUU_ASSIGN_OR_RETURN(std::string_view v, impl_->txn.Get(impl_->sh->dbs.meta, key));
   return std::string(v);
@@ -341,6 +354,7 @@ Result<TableCounts> TxnView::Counts() const {
   KHOLUU_ASSIGN_OR_RETURN(c.events, Entries(impl_->txn, d.events));
   KHOLUU_ASSIGN_OR_RETURN(c.audit_entries, Entries(impl_->txn, d.audit));
   KHOLUU_ASSIGN_OR_RETURN(c.outbox, Entries(impl_->txn, d.outbox));
+  if (d.jobs != 0) KHOLUU_ASSIGN_OR_RETURN(c.jobs, Entries(impl_->txn, d.jobs));
   return c;
 }
 
@@ -448,6 +462,23 @@ Status WriteTxn::PutDocument(const model::Document& v) {
   KHOLUU_ASSIGN_OR_RETURN(uint64_t oseq, NextSeq(impl_->txn, d.meta, kMetaOutboxSeq));
   KHOLUU_RETURN_IF_ERROR(impl_->txn.Put(d.outbox, lmdb::U64Key(oseq), "upsert\t" + v.id));
   return PutRow(*impl_, d.documents, "document", v.id, EncodeDocument(v), old.ok());
+}
+
+Status WriteTxn::PutJob(const model::IngestJob& v) {
+  KHOLUU_RETURN_IF_ERROR(v.Validate().ToStatus("ingest job " + v.id));
+  auto old = GetJob(v.id);
+  if (!old.ok() && old.status().code() != StatusCode::kNotFound) return old.status();
+  return PutRow(*impl_, impl_->sh->dbs.jobs, "job", v.id, EncodeJob(v), old.ok());
+}
+
+Status WriteTxn::LinkDocument(const std::string& file_code, const std::string& document_id,
+                              const std::string& reason) {
+  KHOLUU_RETURN_IF_ERROR(GetRecordFile(file_code).status());
+  KHOLUU_ASSIGN_OR_RETURN(model::Document doc, GetDocument(document_id));
+  if (doc.file_code.ToString() == file_code) return Status::Ok();
+  KHOLUU_RETURN_IF_ERROR(impl_->txn.Put(impl_->sh->dbs.idx_doc_file, file_code, document_id));
+  return AppendAudit(*impl_, "document.link", document_id, "into " + file_code + ": " + reason,
+                     Sha256Of(file_code));
 }
 
 Status WriteTxn::PutComponent(const model::Component& v) {
@@ -704,6 +735,7 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& dir,
   if (version < kCatalogSchemaVersion) {
     KHOLUU_RETURN_IF_ERROR(cat->Update("system", [&](WriteTxn& w) -> Status {
       if (version < 2) KHOLUU_RETURN_IF_ERROR(MigrateV1ToV2(w, s, w.impl_->txn));
+      // 2 -> 3: the jobs table, created empty when the tables were opened.
       return w.SetMeta(kMetaSchema, std::to_string(kCatalogSchemaVersion));
     }));
     s.schema_version = kCatalogSchemaVersion;
@@ -802,6 +834,8 @@ Status Catalog::TEST_DowngradeToV1() {
   KHOLUU_ASSIGN_OR_RETURN(WriteTxn w, BeginWrite("test"));
   int rc = mdb_drop(w.impl_->txn.get(), s.dbs.idx_comp_doc, 1);
   if (rc != 0) return lmdb::Error(rc, "drop idx_comp_doc");
+  rc = mdb_drop(w.impl_->txn.get(), s.dbs.jobs, 1);
+  if (rc != 0) return lmdb::Error(rc, "drop jobs");
   KHOLUU_RETURN_IF_ERROR(w.impl_->txn.Put(s.dbs.meta, kMetaSchema, "1"));
   return w.Commit();
 }

@@ -26,13 +26,14 @@
 #include "archive/model/component.h"
 #include "archive/model/document.h"
 #include "archive/model/event.h"
+#include "archive/model/job.h"
 #include "archive/model/record_file.h"
 
 namespace kholuu::archive {
 
 // The schema version this build writes. Open() refuses newer catalogs and
 // migrates older ones (docs/formats/storage.md "Schema versions").
-inline constexpr uint32_t kCatalogSchemaVersion = 2;
+inline constexpr uint32_t kCatalogSchemaVersion = 3;
 
 struct CatalogOptions {
   // The LMDB map starts at this size and doubles (up to max_map_size) when a
@@ -51,7 +52,7 @@ struct OutboxEntry {
 
 struct TableCounts {
   uint64_t agencies = 0, record_files = 0, documents = 0, components = 0, events = 0,
-           audit_entries = 0, outbox = 0;
+           audit_entries = 0, outbox = 0, jobs = 0;
 };
 
 struct AuditReport {
@@ -77,8 +78,11 @@ class TxnView {
   Result<model::Component> GetComponent(const std::string& id) const;
   Result<model::Event> GetEvent(uint64_t seq) const;
   Result<std::string> GetMeta(const std::string& key) const;
+  // An ingest job by its package's SHA-256 (hex).
+  Result<model::IngestJob> GetJob(const std::string& id) const;
 
   // Secondary index lookups; empty when nothing matches.
+  // A record file's documents: those it holds and those linked into it.
   Result<std::vector<std::string>> DocumentsInFile(const std::string& file_code) const;
   Result<std::vector<std::string>> DocumentsByEdxmlId(const std::string& edxml_id) const;
   Result<std::vector<std::string>> DocumentsByDuplicateKey(const std::string& key) const;
@@ -92,6 +96,7 @@ class TxnView {
   Status ForEachComponent(const std::function<Status(const model::Component&)>& fn) const;
   Status ForEachAuditEntry(const std::function<Status(const AuditEntry&)>& fn) const;
   Status ForEachOutbox(const std::function<Status(const OutboxEntry&)>& fn) const;
+  Status ForEachJob(const std::function<Status(const model::IngestJob&)>& fn) const;
 
   // Walks the audit chain: every link, every hash, gapless sequence numbers,
   // and the head recorded in meta. Never fails for a bad chain: that is
@@ -126,6 +131,15 @@ class WriteTxn final : public TxnView {
   Status PutDocument(const model::Document& v);
   // REQUIRES: the document exists. The blob must already be durable.
   Status PutComponent(const model::Component& v);
+  // Creates or replaces an ingest job (validated; audited "job.create" /
+  // "job.update").
+  Status PutJob(const model::IngestJob& v);
+  // Makes an existing document also a member of another record file
+  // (DocumentsInFile lists it there) without copying it: a document sent
+  // several times, in several files. A no-op for its own file. Audited
+  // "document.link" with `reason`. Errors: kNotFound for either.
+  Status LinkDocument(const std::string& file_code, const std::string& document_id,
+                      const std::string& reason);
   // Assigns the next event sequence number (and the time, if 0) and returns it.
   Result<uint64_t> AddEvent(model::Event event);
   // Removes a component row and its index entries (audited). Missing -> kNotFound.

@@ -66,6 +66,17 @@ constexpr uint64_t kSeq = 1, kType = 2, kOutcome = 3, kObjectId = 4, kDetail = 5
 constexpr uint64_t kMax = 7;
 }  // namespace event_tag
 
+namespace job_tag {
+constexpr uint64_t kId = 1, kPackage = 2, kKind = 3, kState = 4, kActor = 5, kReceivedMicros = 6,
+                   kFinishedMicros = 7, kRecordFile = 8, kDocuments = 9, kProblems = 10, kDetail = 11;
+constexpr uint64_t kMax = 11;
+}  // namespace job_tag
+
+namespace job_problem_tag {
+constexpr uint64_t kCode = 1, kError = 2, kMessage = 3, kMessageVi = 4, kPath = 5;
+constexpr uint64_t kMax = 5;
+}  // namespace job_problem_tag
+
 // The value a missing enum field decodes to. Fixed here, not taken from the
 // struct initialisers, so that a change to a C++ default cannot change the
 // meaning of stored bytes.
@@ -75,6 +86,7 @@ constexpr int64_t kDefaultDirection = 1;   // Direction::kOutgoing
 constexpr int64_t kDefaultRole = 1;        // ComponentRole::kOriginal
 constexpr int64_t kDefaultEventType = 1;   // EventType::kIngestion
 constexpr int64_t kDefaultOutcome = 1;     // EventOutcome::kSuccess
+constexpr int64_t kDefaultJobState = 1;    // JobState::kReceived
 
 uint64_t ZigZag(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
@@ -663,6 +675,88 @@ Result<model::Event> DecodeEvent(std::string_view bytes) {
         case t::kDetail: d.String(value, &v->detail); break;
         case t::kAgent: d.String(value, &v->agent); break;
         case t::kTimeMicros: d.Int64(tag, value, &v->time_micros); break;
+        default: break;
+      }
+    }
+    return d.status();
+  });
+}
+
+std::string EncodeJob(const model::IngestJob& v) {
+  namespace t = job_tag;
+  namespace pt = job_problem_tag;
+  std::string out(1, kFormatByte);
+  PutStringField(out, t::kId, v.id);
+  PutStringField(out, t::kPackage, v.package);
+  PutStringField(out, t::kKind, v.kind);
+  PutEnumField(out, t::kState, static_cast<int64_t>(v.state), kDefaultJobState);
+  PutStringField(out, t::kActor, v.actor);
+  PutIntField(out, t::kReceivedMicros, v.received_micros);
+  PutIntField(out, t::kFinishedMicros, v.finished_micros);
+  PutStringField(out, t::kRecordFile, v.record_file);
+  // Repeated: every element is written, even an empty one, so the count survives.
+  for (const std::string& d : v.documents) PutField(out, t::kDocuments, d);
+  for (const model::JobProblem& p : v.problems) {
+    std::string body;
+    PutStringField(body, pt::kCode, p.code);
+    PutBoolField(body, pt::kError, p.error);
+    PutStringField(body, pt::kMessage, p.message);
+    PutStringField(body, pt::kMessageVi, p.message_vi);
+    PutStringField(body, pt::kPath, p.path);
+    PutField(out, t::kProblems, body);
+  }
+  PutStringField(out, t::kDetail, v.detail);
+  return out;
+}
+
+namespace {
+
+Status DecodeJobProblemBody(const std::string& name, std::string_view body, size_t base, model::JobProblem* v) {
+  namespace pt = job_problem_tag;
+  MessageDecoder d(name, body, base, pt::kMax, {});
+  uint64_t tag = 0;
+  std::string_view value;
+  while (d.Next(&tag, &value)) {
+    switch (tag) {
+      case pt::kCode: d.String(value, &v->code); break;
+      case pt::kError: d.Bool(tag, value, &v->error); break;
+      case pt::kMessage: d.String(value, &v->message); break;
+      case pt::kMessageVi: d.String(value, &v->message_vi); break;
+      case pt::kPath: d.String(value, &v->path); break;
+      default: break;
+    }
+  }
+  return d.status();
+}
+
+}  // namespace
+
+Result<model::IngestJob> DecodeJob(std::string_view bytes) {
+  return DecodeTop<model::IngestJob>(bytes, "IngestJob", [](std::string_view body, model::IngestJob* v) {
+    namespace t = job_tag;
+    MessageDecoder d("IngestJob", body, 1, t::kMax, {t::kDocuments, t::kProblems});
+    v->state = static_cast<model::JobState>(kDefaultJobState);
+    uint64_t tag = 0;
+    std::string_view value;
+    while (d.Next(&tag, &value)) {
+      switch (tag) {
+        case t::kId: d.String(value, &v->id); break;
+        case t::kPackage: d.String(value, &v->package); break;
+        case t::kKind: d.String(value, &v->kind); break;
+        case t::kState: d.Enum(tag, value, &v->state, 1, 4); break;
+        case t::kActor: d.String(value, &v->actor); break;
+        case t::kReceivedMicros: d.Int64(tag, value, &v->received_micros); break;
+        case t::kFinishedMicros: d.Int64(tag, value, &v->finished_micros); break;
+        case t::kRecordFile: d.String(value, &v->record_file); break;
+        case t::kDocuments: v->documents.emplace_back(value); break;
+        case t::kProblems: {
+          model::JobProblem p;
+          d.Adopt(DecodeJobProblemBody("IngestJob.problems[" + std::to_string(v->problems.size()) + "]", value,
+                                       d.value_offset(), &p));
+          v->problems.push_back(std::move(p));
+          break;
+        }
+        case t::kDetail: d.String(value, &v->detail); break;
         default: break;
       }
     }

@@ -23,6 +23,7 @@
 #include "archive/model/component.h"
 #include "archive/model/document.h"
 #include "archive/model/event.h"
+#include "archive/model/job.h"
 #include "archive/model/record_file.h"
 
 namespace kholuu::archive {
@@ -32,6 +33,7 @@ std::string EncodeRecordFile(const model::RecordFile& v);
 std::string EncodeDocument(const model::Document& v);
 std::string EncodeComponent(const model::Component& v);
 std::string EncodeEvent(const model::Event& v);
+std::string EncodeJob(const model::IngestJob& v);
 
 // Decoders reject, with kDataLoss naming the value type and byte offset:
 // an unknown format byte, a truncated varint or field, a length past the end,
@@ -44,6 +46,7 @@ Result<model::RecordFile> DecodeRecordFile(std::string_view bytes);
 Result<model::Document> DecodeDocument(std::string_view bytes);
 Result<model::Component> DecodeComponent(std::string_view bytes);
 Result<model::Event> DecodeEvent(std::string_view bytes);
+Result<model::IngestJob> DecodeJob(std::string_view bytes);
 
 // Low-level helpers shared with the audit chain encoder.
 void PutVarint(std::string& out, uint64_t v);

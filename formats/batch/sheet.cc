@@ -13,13 +13,13 @@
 namespace kholuu::formats::batch {
 namespace {
 
-using package::internal::Attr;
-using package::internal::Child;
-using package::internal::Children;
-using package::internal::Elements;
-using package::internal::LocalName;
-using package::internal::ParseXml;
-using package::internal::Text;
+using internal::Attr;
+using internal::Child;
+using internal::Children;
+using internal::Elements;
+using internal::LocalName;
+using internal::ParseXml;
+using internal::Text;
 
 Status AddCell(std::vector<Cell>& row, size_t col, Cell cell, const SheetLimits& limits, size_t row_no) {
   if (col >= limits.max_columns) {
