@@ -60,7 +60,7 @@ third_party 'xapian'      indexer/
 third_party 'podofo/'     formats/
 third_party 'archive\.h'  formats/
 third_party 'xmlsec/'     formats/xmldsig/
-third_party 'nlohmann/'   api/ tools/
+third_party 'nlohmann/'   api/ tools/ ingest/
 third_party 'poppler'     tools/bench/
 
 # public headers must not expose third-party headers (internal/ headers may)
