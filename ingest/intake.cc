@@ -131,6 +131,7 @@ std::string BaseName(const std::string& path) {
 }
 
 std::string RelativeTo(const std::string& root, const std::string& abs) {
+  if (abs == root) return "";
   if (abs.size() > root.size() && abs.compare(0, root.size(), root) == 0 && abs[root.size()] == '/') {
     return abs.substr(root.size() + 1);
   }
