@@ -55,18 +55,14 @@ size_t Intake::WarningCount() const { return problems.size() - ErrorCount(); }
 
 std::string RefusalReasonVi(const Intake& intake) {
   bool format = false;
-  bool unsigned_package = false;
   bool any = false;
   for (const Problem& p : intake.problems) {
     if (p.severity != Severity::kError) continue;
     any = true;
     if (p.code.rfind("file.", 0) == 0 || p.code.rfind("package.", 0) == 0) format = true;
-    if (p.code == "edxml.unsigned") unsigned_package = true;
   }
   if (!any) return "";
-  if (format) return "không đúng định dạng";
-  if (unsigned_package) return "thiếu chữ ký số";
-  return "không đúng thể thức";
+  return format ? "không đúng định dạng" : "không đúng thể thức";
 }
 
 namespace internal {

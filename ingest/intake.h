@@ -172,9 +172,10 @@ Result<PackageKind> DetectPackageKind(const std::string& path);
 Result<Intake> ReadPackage(const std::string& path, const IntakeOptions& options);
 
 // For an edXML refusal (Status 02): the reason to send, in the words of the
-// axis: "không đúng định dạng" (a file or the package is unreadable or
-// damaged), "thiếu chữ ký số" (no signature), else "không đúng thể thức".
-// "" when the intake has no error.
+// axis: "không đúng định dạng" when a file or the package is unreadable or
+// damaged (a file.* or package.* error), else "không đúng thể thức". ""
+// when the intake has no error. ("thiếu chữ ký số" is the signature stage's
+// to give: stage 1 only notes an absent XML signature, as a warning.)
 std::string RefusalReasonVi(const Intake& intake);
 
 }  // namespace kholuu::ingest

@@ -69,6 +69,10 @@ std::vector<Problem> Find(const Intake& in, const std::string& code) {
 // severity the registry gives it.
 void ExpectProblem(const Intake& in, const std::string& code, const std::string& path_part) {
   const std::vector<Problem> found = Find(in, code);
+  for (const Problem& p : in.problems) {
+    // Paths are relative to the package, never into the staging area.
+    EXPECT_FALSE(!p.path.empty() && p.path[0] == '/') << p.code << " at " << p.path;
+  }
   bool at_path = false;
   for (const Problem& p : found) {
     if (p.path.find(path_part) != std::string::npos) at_path = true;
