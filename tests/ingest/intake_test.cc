@@ -18,6 +18,7 @@
 #include "archive/base/clock.h"
 #include "archive/base/file.h"
 #include "formats/bagit/bag.h"
+#include "formats/edxml/edxml.h"
 #include "formats/package/mets_package.h"
 #include "ingest/intake.h"
 #include "tests/formats/package/archive_writer.h"
@@ -234,6 +235,41 @@ TEST_F(IntakeTest, EdxmlDocumentWithAZippedAttachmentIsReadAndUnwrapped) {
   EXPECT_EQ(d.files[0].sha256, Sha256Of(pdf));
   EXPECT_EQ(ReadTestFile(d.files[0].staged_path), pdf);
   EXPECT_EQ(RefusalReasonVi(in), "");
+}
+
+TEST_F(IntakeTest, EdxmlStatusPackageWrittenByTheProjectIsRead) {
+  formats::edxml::StatusPackage st;
+  st.response_for = {"000.00.00.H49", "125/VPCP-TCCB", "2025/07/01", "000.00.00.G22,2025/07/01,125/VPCP-TCCB"};
+  st.from.organ_id = "000.00.00.H49";
+  st.from.organ_name = "UBND tỉnh Quảng Ninh";
+  st.status_code = "03";
+  st.description = "Đã tiếp nhận";
+  st.timestamp = "2025/07/02 08:00:00";
+  ASSERT_OK_AND_ASSIGN(std::string xml, formats::edxml::WriteStatus(st));
+  WriteTestFile(t_.Sub("status.edxml"), xml);
+  const Intake in = Read(t_.Sub("status.edxml"));
+  EXPECT_EQ(in.kind, PackageKind::kEdxml);
+  ASSERT_TRUE(in.edxml.has_value());
+  EXPECT_TRUE(in.edxml->is_status);
+  EXPECT_EQ(in.edxml->status_code, "03");
+  EXPECT_EQ(in.edxml->document_id, st.response_for.document_id);
+  EXPECT_TRUE(in.documents.empty());
+  EXPECT_FALSE(in.HasErrors()) << Describe(in);
+}
+
+TEST_F(IntakeTest, EdxmlRecallNamesTheDocumentItActsOn) {
+  EdxmlSpec s;
+  s.manifest = Reference("1", "a.pdf", "application/pdf");
+  s.attachments = Attachment("1", "a.pdf", "application/pdf", TinyPdf("a"));
+  std::string text = Edxml(s);
+  text.replace(text.find("<edXML:BussinessDocType>0"), std::string("<edXML:BussinessDocType>0").size(),
+               "<edXML:DocumentId>000.00.00.G22,2025/06/01,100/VPCP-TCCB</edXML:DocumentId>"
+               "<edXML:BussinessDocType>1");
+  WriteTestFile(t_.Sub("r.edxml"), text);
+  const Intake in = Read(t_.Sub("r.edxml"));
+  ASSERT_TRUE(in.edxml.has_value());
+  EXPECT_EQ(in.edxml->business_doc_type, 1);
+  EXPECT_EQ(in.edxml->business_document_id, "000.00.00.G22,2025/06/01,100/VPCP-TCCB");
 }
 
 TEST_F(IntakeTest, EdxmlUnsignedWarns) {
