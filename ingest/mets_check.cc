@@ -309,8 +309,10 @@ struct MetsFileResult {
 };
 
 // Checks the references of one METS file (`rel` relative to `root`) and
-// patches what is tolerated. `patched_digest` receives, per referenced
-// representation METS, nothing: the caller handles the order.
+// patches what is tolerated. `original_sha256_of_patched` maps each
+// representation METS already patched here to the SHA-256 of its received
+// bytes, so that the root's reference to it is corrected without a warning
+// when it matched what was received.
 Status CheckMetsFile(Context& ctx, const std::string& root, const std::string& rel, const std::string& prefix,
                      const std::map<std::string, std::string>& original_sha256_of_patched,
                      MetsFileResult* result) {

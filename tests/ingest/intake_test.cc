@@ -146,19 +146,14 @@ struct EdxmlSpec {
 
 std::string Base64(const std::string& in) {
   static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const auto byte = [&](size_t i) { return i < in.size() ? static_cast<unsigned>(static_cast<unsigned char>(in[i])) : 0u; };
   std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                       static_cast<unsigned char>(in[i + 2]);
-    out += {k[(v >> 18) & 63], k[(v >> 12) & 63], k[(v >> 6) & 63], k[v & 63]};
-  }
-  if (i + 1 == in.size()) {
-    const unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    out += {k[(v >> 18) & 63], k[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += {k[(v >> 18) & 63], k[(v >> 12) & 63], k[(v >> 6) & 63], '='};
+  for (size_t i = 0; i < in.size(); i += 3) {
+    const unsigned v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
+    out.push_back(k[(v >> 18) & 63]);
+    out.push_back(k[(v >> 12) & 63]);
+    out.push_back(i + 1 < in.size() ? k[(v >> 6) & 63] : '=');
+    out.push_back(i + 2 < in.size() ? k[v & 63] : '=');
   }
   return out;
 }
@@ -518,7 +513,7 @@ TEST_F(IntakeTest, LimitsAreEnforced) {
 }
 
 TEST_F(IntakeTest, UnrecognisedPackage) {
-  WriteTestFile(t_.Sub("x.bin"), std::string("\x01\x02\x03\x04 not a package", 20));
+  WriteTestFile(t_.Sub("x.bin"), std::string("\x01\x02\x03\x04 not a package"));
   EXPECT_THAT(DetectPackageKind(t_.Sub("x.bin")), testing::StatusIs(StatusCode::kInvalidArgument));
   const Intake in = Read(t_.Sub("x.bin"));
   EXPECT_EQ(in.kind, PackageKind::kUnknown);
