@@ -354,7 +354,9 @@ Result<TableCounts> TxnView::Counts() const {
   KHOLUU_ASSIGN_OR_RETURN(c.events, Entries(impl_->txn, d.events));
   KHOLUU_ASSIGN_OR_RETURN(c.audit_entries, Entries(impl_->txn, d.audit));
   KHOLUU_ASSIGN_OR_RETURN(c.outbox, Entries(impl_->txn, d.outbox));
-  if (d.jobs != 0) KHOLUU_ASSIGN_OR_RETURN(c.jobs, Entries(impl_->txn, d.jobs));
+  if (d.jobs != 0) {
+    KHOLUU_ASSIGN_OR_RETURN(c.jobs, Entries(impl_->txn, d.jobs));
+  }
   return c;
 }
 

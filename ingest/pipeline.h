@@ -1,0 +1,121 @@
+// The ingest pipeline: a received package becomes archived, verified,
+// indexed records, or is refused whole with every problem named
+// (docs/ingest.md). Stages, each recorded as events with its outcome:
+//
+//   stage with hashes -> unpack safely -> identify formats by content ->
+//   check metadata (intake.h) -> verify signatures -> check PDF/A and make
+//   preservation copies (convert, OCR) -> extract text -> detect duplicates
+//   -> commit -> index
+//
+// Durability: the package's blobs are durable before the one catalog
+// transaction that records its record file, documents, components, events,
+// audit entries, index-outbox entries and the job's final state. A crash at
+// any instant leaves the job "received" (or nothing at all); Recover() marks
+// such jobs abandoned, and submitting the package again ingests it afresh.
+// A package already accepted is recognised by its SHA-256 and answered
+// "duplicate" without any change.
+//
+// Thread-safety: an Ingester may be used from several threads at once
+// (IngestMany does); catalog writes are serialised by the catalog.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ingest/intake.h"
+#include "ingest/preserve.h"
+#include "ingest/service.h"
+
+namespace kholuu::ingest {
+
+struct IngestOptions {
+  // The sending agency's mã định danh (batches and sidecars that name none).
+  std::string organ_id;
+  // The archive's own agency, the sender of edXML Status replies.
+  std::string archive_organ_id = "000.00.00.A00";
+  std::string archive_organ_name = "Kho lưu trữ điện tử";
+  // Make preservation copies, signature reports and text at ingest. Off: the
+  // originals are stored and `kholuu preserve` does the rest later.
+  bool preserve = true;
+  PreserveOptions preservation;   // OCR, trust store, validation time
+  // An edXML document package must carry an XML signature or a signed PDF
+  // ("thiếu chữ ký số" otherwise).
+  bool require_edxml_signature = true;
+  // Apply the index outbox after each commit (IngestMany: once at the end).
+  bool index = true;
+  IntakeOptions limits;           // staging_dir and clock are set per package
+};
+
+enum class ReceiptStatus { kAccepted, kRejected, kDuplicate };
+// "accepted", "rejected", "duplicate" (spec/architecture.md §5.2).
+std::string_view ReceiptStatusName(ReceiptStatus s);
+
+struct ReceiptDocument {
+  std::string id;
+  // "stored": a new document; "linked": already in the archive (same bytes,
+  // same edXML DocumentId or same số/ký hiệu/cơ quan/năm), linked into this
+  // record file and not stored again; "new_version": an edXML update or
+  // replacement of `previous`; "status": a Status package recorded on it.
+  std::string action;
+  std::string previous;           // linked / new_version / status: the earlier document
+  std::string code;               // số/ký hiệu
+  std::string subject;
+  std::vector<std::string> components;  // new component ids
+  std::string preservation;       // "preserved", "at_risk", "deferred", ""
+  std::string risk;
+};
+
+struct Receipt {
+  std::string package;
+  std::string job;                // the package's SHA-256 (hex)
+  PackageKind kind = PackageKind::kUnknown;
+  ReceiptStatus status = ReceiptStatus::kRejected;
+  std::string record_file;
+  std::vector<ReceiptDocument> documents;
+  std::vector<Problem> problems;  // errors (rejected) and warnings
+  std::string detail;             // one line on the outcome
+  int64_t received_micros = 0;
+  int64_t finished_micros = 0;
+  // edXML: the Status package answering it (01/03 accepted, 02 refused,
+  // with the reason), written by formats/edxml; empty for other kinds.
+  std::string edxml_status;
+  std::string edxml_status_code;
+};
+
+// Progress of IngestMany, called from worker threads (serialised).
+struct IngestProgress {
+  size_t done = 0, total = 0, accepted = 0, rejected = 0, duplicate = 0, failed = 0;
+  uint64_t bytes = 0;             // package bytes read so far
+};
+
+class Ingester {
+ public:
+  // `service` must outlive the Ingester.
+  Ingester(Service* service, IngestOptions options);
+
+  // Ingests one package (file or directory). Returns the receipt for an
+  // accepted, refused or duplicate package. Errors (the package was not
+  // judged; nothing is kept but unreferenced blobs): kNotFound when `path`
+  // does not exist; I/O, catalog and index errors.
+  Result<Receipt> Ingest(const std::string& path);
+
+  // Ingests `paths` on `workers` threads (heavy stages in parallel, commits
+  // one at a time), then applies the index outbox once. Results in the
+  // order of `paths`.
+  std::vector<Result<Receipt>> IngestMany(const std::vector<std::string>& paths, size_t workers,
+                                          const std::function<void(const IngestProgress&)>& progress = {});
+
+  // At start: every job still "received" was interrupted; each is marked
+  // abandoned (audited) and its staging removed, as is any staging left
+  // without a job. Returns the abandoned jobs' ids.
+  Result<std::vector<std::string>> Recover();
+
+ private:
+  Result<Receipt> IngestOne(const std::string& path, bool index);
+  Service* service_;
+  IngestOptions options_;
+};
+
+}  // namespace kholuu::ingest
