@@ -14,9 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
-#include <system_error>
 #include <utility>
 
 #include "archive/base/file.h"
@@ -120,13 +118,6 @@ ScratchDir::~ScratchDir() {
   if (path_.empty() || keep_) return;
   Status s = RemoveTree(path_);
   if (!s.ok()) std::fprintf(stderr, "kholuu-bench: %s\n", s.ToString().c_str());
-}
-
-Status RemoveTree(const std::string& path) {
-  std::error_code ec;
-  std::filesystem::remove_all(path, ec);
-  if (ec) return InternalError("remove " + path + ": " + ec.message());
-  return Status::Ok();
 }
 
 Status SyncFileSystem(const std::string& dir) {

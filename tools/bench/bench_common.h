@@ -62,9 +62,6 @@ std::string CorpusDir();
 // Where scratch directories go: `given` if not empty, else $TMPDIR, else /tmp.
 std::string ScratchParent(const std::string& given);
 
-// Removes `path` recursively; a missing path is OK. Errors: kInternal.
-Status RemoveTree(const std::string& path);
-
 // syncfs(2) on the file system holding `dir`, so that the next measurement
 // does not pay for writeback left over from the previous one.
 Status SyncFileSystem(const std::string& dir);
