@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "archive/base/file.h"
+#include "formats/common/text.h"
 
 extern char** environ;
 
@@ -44,13 +45,9 @@ std::string FileSystemName(uint64_t magic) {
   return buf;
 }
 
-std::string Trim(std::string s) {
-  const char* kSpace = " \t\r\n";
-  size_t begin = s.find_first_not_of(kSpace);
-  if (begin == std::string::npos) return "";
-  size_t end = s.find_last_not_of(kSpace);
-  return s.substr(begin, end - begin + 1);
-}
+// What is trimmed from /proc/cpuinfo fields and tool output lines: spaces,
+// tabs and line ends (not \v or \f, which C's white space would add).
+constexpr std::string_view kLineSpace = " \t\r\n";
 
 }  // namespace
 
@@ -66,9 +63,10 @@ MachineInfo DescribeMachine(const std::string& dir) {
   for (std::string line; (!have_model || !have_flags) && std::getline(cpuinfo, line);) {
     size_t colon = line.find(':');
     if (colon == std::string::npos) continue;
-    std::string key = Trim(line.substr(0, colon));
+    const std::string_view key =
+        formats::Trim(std::string_view(line).substr(0, colon), kLineSpace);
     if (key == "model name" && !have_model) {
-      m.cpu_model = Trim(line.substr(colon + 1));
+      m.cpu_model = formats::Trim(std::string_view(line).substr(colon + 1), kLineSpace);
       have_model = true;
     } else if (key == "flags" && !have_flags) {
       m.cpu_sha_ni = (line + " ").find(" sha_ni ") != std::string::npos;
@@ -186,7 +184,7 @@ std::string FirstLineOf(const std::string& shell_command) {
   if (pipe == nullptr) return "unknown";
   char buf[512];
   std::string line;
-  if (std::fgets(buf, sizeof buf, pipe) != nullptr) line = Trim(buf);
+  if (std::fgets(buf, sizeof buf, pipe) != nullptr) line = formats::Trim(buf, kLineSpace);
   // Drain so the child does not die of SIGPIPE before pclose reaps it.
   while (std::fgets(buf, sizeof buf, pipe) != nullptr) {
   }

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "archive/base/status.h"
+#include "formats/common/text.h"
 #include "indexer/analyzer.h"
 #include "indexer/index.h"
 #include "tools/bench/bench_common.h"
@@ -265,16 +266,14 @@ struct TextPools {
   std::vector<std::string> questions;   // ALQAC question texts, file order
 };
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
+// What is trimmed from the lines of the corpus texts: spaces, tabs and the CR
+// of a CRLF line end (not C's whole white-space set).
+constexpr std::string_view kLineBlanks = " \t\r";
 
 // Splits a paragraph into units of at most kMaxUnit bytes: whole if short
 // enough, else at sentence ends (". ", "; ", ": "), else at a space.
 void AddUnits(std::string_view para, std::vector<std::string>& out) {
-  para = Trim(para);
+  para = formats::Trim(para, kLineBlanks);
   while (para.size() > kMaxUnit) {
     size_t cut = std::string_view::npos;
     for (size_t i = kMaxUnit - 1; i >= kMinUnit; --i) {
@@ -286,9 +285,9 @@ void AddUnits(std::string_view para, std::vector<std::string>& out) {
     if (cut == std::string_view::npos) cut = para.rfind(' ', kMaxUnit);
     if (cut == std::string_view::npos || cut < kMinUnit) cut = para.find(' ', kMaxUnit);
     if (cut == std::string_view::npos) break;
-    std::string_view head = Trim(para.substr(0, cut));
+    std::string_view head = formats::Trim(para.substr(0, cut), kLineBlanks);
     if (head.size() >= kMinUnit) out.emplace_back(head);
-    para = Trim(para.substr(cut));
+    para = formats::Trim(para.substr(cut), kLineBlanks);
   }
   if (para.size() >= kMinUnit && para.size() <= 2 * kMaxUnit) out.emplace_back(para);
 }
@@ -322,7 +321,7 @@ Result<TextPools> LoadPools(const SearchOptions& o) {
     p.source_bytes += text.size();
     ++p.articles;
     size_t nl = text.find('\n');
-    std::string_view title = Trim(std::string_view(text).substr(0, nl));
+    std::string_view title = formats::Trim(std::string_view(text).substr(0, nl), kLineBlanks);
     if (!title.empty()) p.titles.emplace_back(title);
     if (nl != std::string::npos) AddParagraphs(std::string_view(text).substr(nl + 1), p.law_units);
   }
@@ -340,7 +339,7 @@ Result<TextPools> LoadPools(const SearchOptions& o) {
     p.source_bytes += text.size();
     ++p.news_files;
     size_t nl = text.find('\n');
-    std::string_view title = Trim(std::string_view(text).substr(0, nl));
+    std::string_view title = formats::Trim(std::string_view(text).substr(0, nl), kLineBlanks);
     if (!title.empty() && title.size() <= kMaxUnit) p.titles.emplace_back(title);
     if (nl != std::string::npos) AddParagraphs(std::string_view(text).substr(nl + 1), p.news_units);
   }
