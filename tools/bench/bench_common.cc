@@ -203,6 +203,41 @@ Result<uint64_t> ParsePositive(std::string_view flag, std::string_view text) {
   return value;
 }
 
+bool FlagReader::Next() {
+  if (next_ >= args_.size()) return false;
+  index_ = next_++;
+  flag_ = args_[index_];
+  inline_value_.reset();
+  const size_t eq = flag_.find('=');
+  if (inline_values_ && flag_.rfind("--", 0) == 0 && eq != std::string::npos) {
+    inline_value_ = flag_.substr(eq + 1);
+    flag_.resize(eq);
+  }
+  return true;
+}
+
+const std::string* FlagReader::Value() {
+  if (inline_value_.has_value()) return &*inline_value_;
+  if (next_ >= args_.size()) return nullptr;
+  return &args_[next_++];
+}
+
+Result<std::string> FlagReader::RequiredValue() {
+  const std::string* v = Value();
+  if (v == nullptr) return InvalidArgumentError(flag_ + " needs a value");
+  return *v;
+}
+
+Result<uint64_t> FlagReader::PositiveValue() {
+  KHOLUU_ASSIGN_OR_RETURN(std::string v, RequiredValue());
+  return ParsePositive(flag_, v);
+}
+
+Status FlagReader::NoValue() const {
+  if (inline_value_.has_value()) return InvalidArgumentError(flag_ + " takes no value");
+  return Status::Ok();
+}
+
 Result<double> ParseSeconds(std::string_view flag, std::string_view text) {
   std::string s(text);
   char* end = nullptr;
