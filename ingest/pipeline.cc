@@ -191,7 +191,7 @@ Result<Receipt> Ingester::IngestOne(const std::string& path, bool index) {
   struct Cleanup {
     std::string dir;
     ~Cleanup() {
-      if (!dir.empty()) formats::package::RemoveTree(dir).IgnoreError();
+      if (!dir.empty()) RemoveTree(dir).IgnoreError();
     }
   } cleanup{io.staging_dir};
   KHOLUU_ASSIGN_OR_RETURN(Intake in, ReadPackage(path, io));
@@ -668,7 +668,7 @@ Result<std::vector<std::string>> Ingester::Recover() {
       const pid_t pid = static_cast<pid_t>(std::atol(rest.substr(0, rest.find('-')).c_str()));
       if (pid > 0 && pid != ::getpid() && ::kill(pid, 0) == 0) continue;
       if (pid == ::getpid()) continue;
-      formats::package::RemoveTree(service_->data().spool() + "/" + e).IgnoreError();
+      RemoveTree(service_->data().spool() + "/" + e).IgnoreError();
     }
   }
   return ids;

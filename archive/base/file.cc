@@ -212,6 +212,21 @@ Status RemoveFile(const std::string& path) {
   return Status::Ok();
 }
 
+Status RemoveTree(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return Status::Ok();
+    return ErrnoError(errno, "lstat " + path);
+  }
+  if (S_ISDIR(st.st_mode)) {
+    KHOLUU_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(path));
+    for (const std::string& n : names) KHOLUU_RETURN_IF_ERROR(RemoveTree(JoinPath(path, n)));
+    if (::rmdir(path.c_str()) != 0) return ErrnoError(errno, "rmdir " + path);
+    return Status::Ok();
+  }
+  return RemoveFile(path);
+}
+
 std::string DirName(const std::string& path) {
   size_t end = path.size();
   while (end > 1 && path[end - 1] == '/') --end;

@@ -101,6 +101,11 @@ Result<std::vector<std::string>> ListDir(const std::string& dir);
 // Removes a file; a missing file is not an error.
 Status RemoveFile(const std::string& path);
 
+// Removes a file or a directory tree without following symbolic links (a link
+// is removed, not what it points to); a missing path is not an error. Stops at
+// the first failure, leaving what was not yet removed. Errors: as ErrnoError.
+Status RemoveTree(const std::string& path);
+
 // Parent directory of a path ("a/b/c" -> "a/b", "c" -> ".").
 std::string DirName(const std::string& path);
 std::string JoinPath(std::string_view a, std::string_view b);

@@ -590,18 +590,6 @@ std::string EncodeManifestPath(const std::string& p) {
   return out;
 }
 
-Status RemoveTree(const std::string& path) {
-  struct stat st {};
-  if (lstat(path.c_str(), &st) != 0) return Status::Ok();
-  if (S_ISDIR(st.st_mode)) {
-    KHOLUU_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(path));
-    for (const std::string& n : names) KHOLUU_RETURN_IF_ERROR(RemoveTree(JoinPath(path, n)));
-    if (rmdir(path.c_str()) != 0) return ErrnoError(errno, "rmdir " + path);
-    return Status::Ok();
-  }
-  return RemoveFile(path);
-}
-
 Status WriteBagInto(const std::string& root, const std::vector<PayloadEntry>& payload,
                     const std::vector<std::pair<std::string, std::string>>& info) {
   KHOLUU_RETURN_IF_ERROR(CreateDirs(JoinPath(root, "data")));

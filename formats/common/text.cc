@@ -107,11 +107,10 @@ Result<std::string> ConvertToUtf8(std::string_view bytes, std::string_view encod
   return out;
 }
 
-std::string_view Trim(std::string_view s) {
-  auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; };
-  while (!s.empty() && ws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && ws(s.back())) s.remove_suffix(1);
-  return s;
+std::string_view Trim(std::string_view s, std::string_view white) {
+  const size_t begin = s.find_first_not_of(white);
+  if (begin == std::string_view::npos) return s.substr(s.size());
+  return s.substr(begin, s.find_last_not_of(white) - begin + 1);
 }
 
 std::string FoldKey(std::string_view s) {

@@ -27,7 +27,15 @@ Result<std::string> ConvertToUtf8(std::string_view bytes, std::string_view encod
 // "Số và ký hiệu  hồ sơ" and "so va ky hieu ho so" give the same key.
 std::string FoldKey(std::string_view s);
 
-// Removes ASCII whitespace at both ends.
-std::string_view Trim(std::string_view s);
+// ASCII white space as C's isspace() has it in the "C" locale: space, \t,
+// \n, \v, \f, \r. Trim's default.
+inline constexpr std::string_view kAsciiWhiteSpace = " \t\n\v\f\r";
+// White space as XML 1.0 has it (production S): space, \t, \r, \n only.
+inline constexpr std::string_view kXmlWhiteSpace = " \t\r\n";
+
+// `s` without the characters of `white` at either end: a view into `s`, so it
+// must not outlive what `s` views. Callers that need another set than C's
+// white space pass it, e.g. kXmlWhiteSpace.
+std::string_view Trim(std::string_view s, std::string_view white = kAsciiWhiteSpace);
 
 }  // namespace kholuu::formats

@@ -273,21 +273,6 @@ Result<std::string> ArchiveReader::ReadDataToString(uint64_t max_bytes) {
   return out;
 }
 
-Status RemoveTree(const std::string& path) {
-  struct stat st {};
-  if (lstat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return Status::Ok();
-    return ErrnoError(errno, "lstat " + path);
-  }
-  if (S_ISDIR(st.st_mode)) {
-    KHOLUU_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(path));
-    for (const std::string& n : names) KHOLUU_RETURN_IF_ERROR(RemoveTree(JoinPath(path, n)));
-    if (rmdir(path.c_str()) != 0) return ErrnoError(errno, "rmdir " + path);
-    return Status::Ok();
-  }
-  return RemoveFile(path);
-}
-
 namespace {
 
 Result<std::vector<std::string>> ExtractInto(ArchiveReader& r, const std::string& root) {

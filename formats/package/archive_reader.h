@@ -83,8 +83,4 @@ Result<std::vector<std::string>> ExtractArchive(const std::string& archive_path,
                                                 const std::string& dest_dir,
                                                 const ArchiveLimits& limits = {});
 
-// Removes a file or a directory tree without following symbolic links; a
-// missing path is not an error. Errors: as ErrnoError.
-Status RemoveTree(const std::string& path);
-
 }  // namespace kholuu::formats::package

@@ -2,16 +2,10 @@
 
 #include <algorithm>
 
+#include "formats/common/pdf_lexical.h"
+
 namespace kholuu::formats::pdf {
 namespace {
-
-bool IsWhite(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\0';
-}
-bool IsDelim(char c) {
-  return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' || c == '{' ||
-         c == '}' || c == '/' || c == '%';
-}
 
 const std::set<std::string, std::less<>>& Operators() {
   // ISO 32000-1 Annex A, all content stream operators.
@@ -90,7 +84,7 @@ ContentUse ScanContent(std::string_view b) {
   const size_t n = b.size();
   while (i < n) {
     char c = b[i];
-    if (IsWhite(c)) { ++i; continue; }
+    if (IsPdfWhiteSpace(c)) { ++i; continue; }
     if (c == '%') { while (i < n && b[i] != '\n' && b[i] != '\r') ++i; continue; }
     if (c == '(') {
       int depth = 0;
@@ -120,12 +114,12 @@ ContentUse ScanContent(std::string_view b) {
     if (c == '[' || c == ']' || c == '{' || c == '}') { operands.emplace_back(); ++i; continue; }
     if (c == '/') {
       size_t s = ++i;
-      while (i < n && !IsWhite(b[i]) && !IsDelim(b[i])) ++i;
+      while (i < n && !IsPdfWhiteSpace(b[i]) && !IsPdfDelimiter(b[i])) ++i;
       operands.emplace_back("/" + std::string(b.substr(s, i - s)));
       continue;
     }
     size_t s = i;
-    while (i < n && !IsWhite(b[i]) && !IsDelim(b[i])) ++i;
+    while (i < n && !IsPdfWhiteSpace(b[i]) && !IsPdfDelimiter(b[i])) ++i;
     if (i == s) { ++i; continue; }  // stray delimiter such as ')'
     std::string_view tok = b.substr(s, i - s);
     char f = tok[0];
@@ -197,11 +191,11 @@ ContentUse ScanContent(std::string_view b) {
       // Inline image dictionary up to ID, then binary data up to EI.
       std::vector<std::string> dict;
       while (i < n) {
-        while (i < n && IsWhite(b[i])) ++i;
-        if (i + 1 < n && b[i] == 'I' && b[i + 1] == 'D' && (i + 2 >= n || IsWhite(b[i + 2]))) { i += 2; break; }
+        while (i < n && IsPdfWhiteSpace(b[i])) ++i;
+        if (i + 1 < n && b[i] == 'I' && b[i + 1] == 'D' && (i + 2 >= n || IsPdfWhiteSpace(b[i + 2]))) { i += 2; break; }
         size_t t = i;
         if (i < n && b[i] == '/') ++i;
-        while (i < n && !IsWhite(b[i]) && (!IsDelim(b[i]) || i == t)) ++i;
+        while (i < n && !IsPdfWhiteSpace(b[i]) && (!IsPdfDelimiter(b[i]) || i == t)) ++i;
         if (i == t) ++i;
         dict.emplace_back(b.substr(t, i - t));
       }
@@ -214,7 +208,7 @@ ContentUse ScanContent(std::string_view b) {
         if (key == "/Intent" && val.size() > 1 && val[0] == '/') u.inline_intents.push_back(val.substr(1));
       }
       // Skip the image data: the first "EI" delimited by white-space.
-      while (i + 2 < n && !(IsWhite(b[i]) && b[i + 1] == 'E' && b[i + 2] == 'I' && (i + 3 >= n || IsWhite(b[i + 3])))) ++i;
+      while (i + 2 < n && !(IsPdfWhiteSpace(b[i]) && b[i + 1] == 'E' && b[i + 2] == 'I' && (i + 3 >= n || IsPdfWhiteSpace(b[i + 3])))) ++i;
       i += 3;
     } else if (!Operators().count(op)) {
       // ISO 19005 forbids undefined operators even between BX and EX.

@@ -3,17 +3,12 @@
 #include <algorithm>
 #include <string>
 
+#include "formats/common/pdf_lexical.h"
+
 namespace kholuu::formats::pdf {
 namespace {
 
 bool IsEol(char c) { return c == '\r' || c == '\n'; }
-bool IsWhite(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\0';
-}
-bool IsDelim(char c) {
-  return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' || c == '{' ||
-         c == '}' || c == '/' || c == '%';
-}
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsHex(char c) {
   return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -108,7 +103,7 @@ class Scanner {
     for (++i; i < b_.size() && b_[i] != '>'; ++i) {
       if (IsHex(b_[i])) {
         ++digits;
-      } else if (!IsWhite(b_[i])) {
+      } else if (!IsPdfWhiteSpace(b_[i])) {
         bad = true;
       }
       if (i - start > (size_t{1} << 26)) break;  // not a string: give up quietly
@@ -162,13 +157,13 @@ class Scanner {
     // Walk back over "N<ws>G<ws>".
     size_t k = i;
     size_t ws1 = 0;
-    while (k > 0 && IsWhite(b_[k - 1])) { --k; ++ws1; }
+    while (k > 0 && IsPdfWhiteSpace(b_[k - 1])) { --k; ++ws1; }
     size_t gend = k;
     while (k > 0 && IsDigit(b_[k - 1])) --k;
     if (k == gend || ws1 == 0) return false;
     size_t gstart = k;
     size_t ws2 = 0;
-    while (k > 0 && IsWhite(b_[k - 1])) { --k; ++ws2; }
+    while (k > 0 && IsPdfWhiteSpace(b_[k - 1])) { --k; ++ws2; }
     size_t nend = k;
     while (k > 0 && IsDigit(b_[k - 1])) --k;
     if (k == nend || ws2 == 0) return false;
@@ -215,7 +210,7 @@ class Scanner {
         i = CheckHexString(i);
         continue;
       }
-      if (c == 't' && b_.compare(i, 7, "trailer") == 0 && (i == 0 || IsWhite(b_[i - 1]))) {
+      if (c == 't' && b_.compare(i, 7, "trailer") == 0 && (i == 0 || IsPdfWhiteSpace(b_[i - 1]))) {
         // Every trailer (the first-page trailer of a linearized file too) carries the ID.
         size_t next = b_.find("startxref", i);
         std::string_view dict = b_.substr(i, (next == std::string_view::npos ? b_.size() : next) - i);
@@ -231,13 +226,13 @@ class Scanner {
         continue;
       }
       if (c == 'x' && b_.compare(i, 4, "xref") == 0 && (i == 0 || IsEol(b_[i - 1])) &&
-          (i + 4 >= b_.size() || IsWhite(b_[i + 4]))) {
+          (i + 4 >= b_.size() || IsPdfWhiteSpace(b_[i + 4]))) {
         CheckXref(i);
         i += 4;
         continue;
       }
-      if (c == 'o' && b_.compare(i, 3, "obj") == 0 && (i + 3 >= b_.size() || IsWhite(b_[i + 3]) || IsDelim(b_[i + 3])) &&
-          i > 0 && IsWhite(b_[i - 1])) {
+      if (c == 'o' && b_.compare(i, 3, "obj") == 0 && (i + 3 >= b_.size() || IsPdfWhiteSpace(b_[i + 3]) || IsPdfDelimiter(b_[i + 3])) &&
+          i > 0 && IsPdfWhiteSpace(b_[i - 1])) {
         uint32_t n = 0;
         uint16_t g = 0;
         if (ObjectHeaderBefore(i, n, g)) {
@@ -267,7 +262,7 @@ class Scanner {
         continue;
       }
       if (c == 's' && in_obj && b_.compare(i, 6, "stream") == 0 && i > 0 &&
-          (IsWhite(b_[i - 1]) || b_[i - 1] == '>')) {
+          (IsPdfWhiteSpace(b_[i - 1]) || b_[i - 1] == '>')) {
         i = ScanStream(i, cur_num, cur_gen);
         continue;
       }

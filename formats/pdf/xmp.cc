@@ -8,6 +8,7 @@
 #include <mutex>
 #include <set>
 
+#include "formats/common/text.h"
 #include "formats/pdf/internal/xmp_schemas.h"
 
 namespace kholuu::formats::pdf {
@@ -58,14 +59,6 @@ bool Convert(xmlNodePtr n, XmlNode* out, int depth) {
 
 bool IsBlank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
-}
-
-std::string Trim(std::string_view s) {
-  size_t b = 0;
-  size_t e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
-  return std::string(s.substr(b, e - b));
 }
 
 const XmlNode* FindRdf(const XmlNode& n, int depth = 0) {
@@ -154,20 +147,20 @@ struct TypeRef {
 
 TypeRef ParseType(std::string_view t) {
   TypeRef r;
-  std::string s = Trim(t);
+  const std::string_view s = Trim(t, kXmlWhiteSpace);
   auto starts = [&](std::string_view p) { return s.rfind(p, 0) == 0; };
   if (s == "Lang Alt") {
     r.kind = TypeRef::kLangAlt;
     r.base = "Text";
   } else if (starts("Bag ")) {
     r.kind = TypeRef::kBag;
-    r.base = Trim(s.substr(4));
+    r.base = Trim(s.substr(4), kXmlWhiteSpace);
   } else if (starts("Seq ")) {
     r.kind = TypeRef::kSeq;
-    r.base = Trim(s.substr(4));
+    r.base = Trim(s.substr(4), kXmlWhiteSpace);
   } else if (starts("Alt ")) {
     r.kind = TypeRef::kAlt;
-    r.base = Trim(s.substr(4));
+    r.base = Trim(s.substr(4), kXmlWhiteSpace);
   } else {
     r.base = s;
   }
@@ -320,7 +313,7 @@ class Checker {
 
   static std::string TextOf(const Field& f) {
     if (f.node == nullptr) return f.attr;
-    return Trim(f.node->text);
+    return std::string(Trim(f.node->text, kXmlWhiteSpace));
   }
 
   void CheckPrefix(const Field& f, const char* want) {
@@ -528,7 +521,7 @@ class Checker {
         return "is a structure, not a simple " + t.base;
       }
       if (!n.children.empty()) return "is not a simple " + t.base + " value";
-      return CheckLexical(t.base, Trim(n.text));
+      return CheckLexical(t.base, std::string(Trim(n.text, kXmlWhiteSpace)));
     }
     const StructDef* sd = FindStruct(t.base);
     if (sd == nullptr) return "has an undefined value type " + t.base;
@@ -666,7 +659,8 @@ Result<std::unique_ptr<XmpPacket>> XmpPacket::Parse(std::string_view bytes) {
   xmlDocPtr doc = xmlReadMemory(bytes.data(), static_cast<int>(bytes.size()), "xmp.xml", "UTF-8", opts);
   if (doc == nullptr) {
     const xmlError* e = xmlGetLastError();
-    std::string msg = e && e->message ? Trim(e->message) : "not well-formed";
+    std::string msg =
+        e && e->message ? std::string(Trim(e->message, kXmlWhiteSpace)) : "not well-formed";
     return InvalidArgumentError("XMP is not well-formed XML: " + msg);
   }
   struct DocFree {
@@ -710,16 +704,16 @@ Result<std::unique_ptr<XmpPacket>> XmpPacket::Parse(std::string_view bytes) {
         const XmlNode& arr = n.children[0];
         bool have_default = false;
         for (const XmlNode& li : arr.children) {
-          items.push_back(Trim(li.text));
+          items.emplace_back(Trim(li.text, kXmlWhiteSpace));
           const XmlNode::Attr* lang = li.FindAttr(kXmlNs, "lang");
           if (lang && lang->value == "x-default" && !have_default) {
-            value = Trim(li.text);
+            value = Trim(li.text, kXmlWhiteSpace);
             have_default = true;
           }
         }
         if (!have_default && !items.empty()) value = items.front();
       } else if (n.children.empty()) {
-        value = Trim(n.text);
+        value = Trim(n.text, kXmlWhiteSpace);
         items.push_back(value);
       } else {
         continue;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "archive/base/file.h"
+#include "formats/common/pdf_lexical.h"
 #include "formats/pdfsig/internal/pdf_syntax.h"
 
 namespace kholuu::formats::pdfsig {
@@ -18,8 +19,6 @@ using internal::Kind;
 using internal::PdfObj;
 
 constexpr size_t kMaxStreamBytes = 16u << 20;
-
-bool IsWhite(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0'; }
 
 std::string NameOf(const PdfObj* o) { return o != nullptr && o->kind == Kind::kName ? o->text : ""; }
 
@@ -598,7 +597,7 @@ void VerifyOne(const Doc& doc, const Dss& dss, const IndirectObject& sig_obj,
   }
   rep->covers_whole_document = u(0) == 0 && gap_ok && signed_end == size;
   for (uint64_t p = signed_end; p < size; ++p) {
-    if (!IsWhite(data[p])) {
+    if (!IsPdfWhiteSpace(data[p])) {
       rep->modified_after_signing = true;
       break;
     }
@@ -716,7 +715,7 @@ Result<PdfReport> VerifyPdfSignatures(std::string_view pdf, const VerifyOptions&
   size_t last_end = doc.rev_ends.empty() ? 0 : doc.rev_ends.back();
   bool trailing = false;
   for (size_t p = last_end; p < pdf.size(); ++p) {
-    if (!IsWhite(pdf[p])) trailing = true;
+    if (!IsPdfWhiteSpace(pdf[p])) trailing = true;
   }
   if (trailing && !doc.rev_ends.empty()) {
     report.problems.push_back(std::to_string(pdf.size() - last_end) +

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "archive/base/digest.h"
+#include "formats/common/pdf_lexical.h"
 #include "formats/pdfsig/internal/pdf_syntax.h"
 #include "formats/x509/x509.h"
 
@@ -23,8 +24,6 @@ using internal::PdfObj;
 constexpr size_t kMaxInput = size_t{1} << 30;
 constexpr int kMaxDepth = 64;
 constexpr std::string_view kByteRangeHole = "/ByteRange [0 0000000000 0000000000 0000000000]";
-
-bool IsWhite(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0'; }
 
 std::string Hex(std::string_view bytes) {
   static const char kDigits[] = "0123456789ABCDEF";
@@ -218,7 +217,7 @@ Result<Input> ReadInput(std::string_view pdf) {
   size_t sx = pdf.rfind("startxref");
   if (sx == std::string_view::npos) return InvalidArgumentError("the PDF has no startxref");
   size_t p = sx + 9;
-  while (p < pdf.size() && IsWhite(pdf[p])) ++p;
+  while (p < pdf.size() && IsPdfWhiteSpace(pdf[p])) ++p;
   uint64_t off = 0;
   size_t digits = 0;
   for (; p < pdf.size() && pdf[p] >= '0' && pdf[p] <= '9' && digits < 12; ++p, ++digits) {

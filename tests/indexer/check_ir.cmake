@@ -1,4 +1,4 @@
-# Runs the ir evaluation with and without diacritics and checks MRR@10.
+# Runs `${BENCH} ir` (kholuu-bench) with and without diacritics and checks MRR@10.
 if(NOT EXISTS "${CORPUS}/articles.json")
   # ctest marks the test skipped on this message (SKIP_REGULAR_EXPRESSION);
   # cmake_language(EXIT) needs CMake 3.29, newer than Debian 12's.
@@ -6,7 +6,7 @@ if(NOT EXISTS "${CORPUS}/articles.json")
   return()
 endif()
 foreach(mode "" "--strip-diacritics")
-  execute_process(COMMAND ${EVAL} --articles ${CORPUS}/articles.json --queries ${CORPUS}/train.json ${mode}
+  execute_process(COMMAND ${BENCH} ir --articles ${CORPUS}/articles.json --queries ${CORPUS}/train.json ${mode}
                   OUTPUT_VARIABLE out RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "ir evaluation failed (${rc})")

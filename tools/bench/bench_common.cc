@@ -14,12 +14,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
-#include <system_error>
 #include <utility>
 
 #include "archive/base/file.h"
+#include "formats/common/text.h"
 
 extern char** environ;
 
@@ -46,13 +45,9 @@ std::string FileSystemName(uint64_t magic) {
   return buf;
 }
 
-std::string Trim(std::string s) {
-  const char* kSpace = " \t\r\n";
-  size_t begin = s.find_first_not_of(kSpace);
-  if (begin == std::string::npos) return "";
-  size_t end = s.find_last_not_of(kSpace);
-  return s.substr(begin, end - begin + 1);
-}
+// What is trimmed from /proc/cpuinfo fields and tool output lines: spaces,
+// tabs and line ends (not \v or \f, which C's white space would add).
+constexpr std::string_view kLineSpace = " \t\r\n";
 
 }  // namespace
 
@@ -68,9 +63,10 @@ MachineInfo DescribeMachine(const std::string& dir) {
   for (std::string line; (!have_model || !have_flags) && std::getline(cpuinfo, line);) {
     size_t colon = line.find(':');
     if (colon == std::string::npos) continue;
-    std::string key = Trim(line.substr(0, colon));
+    const std::string_view key =
+        formats::Trim(std::string_view(line).substr(0, colon), kLineSpace);
     if (key == "model name" && !have_model) {
-      m.cpu_model = Trim(line.substr(colon + 1));
+      m.cpu_model = formats::Trim(std::string_view(line).substr(colon + 1), kLineSpace);
       have_model = true;
     } else if (key == "flags" && !have_flags) {
       m.cpu_sha_ni = (line + " ").find(" sha_ni ") != std::string::npos;
@@ -120,13 +116,6 @@ ScratchDir::~ScratchDir() {
   if (path_.empty() || keep_) return;
   Status s = RemoveTree(path_);
   if (!s.ok()) std::fprintf(stderr, "kholuu-bench: %s\n", s.ToString().c_str());
-}
-
-Status RemoveTree(const std::string& path) {
-  std::error_code ec;
-  std::filesystem::remove_all(path, ec);
-  if (ec) return InternalError("remove " + path + ": " + ec.message());
-  return Status::Ok();
 }
 
 Status SyncFileSystem(const std::string& dir) {
@@ -195,7 +184,7 @@ std::string FirstLineOf(const std::string& shell_command) {
   if (pipe == nullptr) return "unknown";
   char buf[512];
   std::string line;
-  if (std::fgets(buf, sizeof buf, pipe) != nullptr) line = Trim(buf);
+  if (std::fgets(buf, sizeof buf, pipe) != nullptr) line = formats::Trim(buf, kLineSpace);
   // Drain so the child does not die of SIGPIPE before pclose reaps it.
   while (std::fgets(buf, sizeof buf, pipe) != nullptr) {
   }
@@ -212,6 +201,41 @@ Result<uint64_t> ParsePositive(std::string_view flag, std::string_view text) {
                                 std::string(text) + "'");
   }
   return value;
+}
+
+bool FlagReader::Next() {
+  if (next_ >= args_.size()) return false;
+  index_ = next_++;
+  flag_ = args_[index_];
+  inline_value_.reset();
+  const size_t eq = flag_.find('=');
+  if (inline_values_ && flag_.rfind("--", 0) == 0 && eq != std::string::npos) {
+    inline_value_ = flag_.substr(eq + 1);
+    flag_.resize(eq);
+  }
+  return true;
+}
+
+const std::string* FlagReader::Value() {
+  if (inline_value_.has_value()) return &*inline_value_;
+  if (next_ >= args_.size()) return nullptr;
+  return &args_[next_++];
+}
+
+Result<std::string> FlagReader::RequiredValue() {
+  const std::string* v = Value();
+  if (v == nullptr) return InvalidArgumentError(flag_ + " needs a value");
+  return *v;
+}
+
+Result<uint64_t> FlagReader::PositiveValue() {
+  KHOLUU_ASSIGN_OR_RETURN(std::string v, RequiredValue());
+  return ParsePositive(flag_, v);
+}
+
+Status FlagReader::NoValue() const {
+  if (inline_value_.has_value()) return InvalidArgumentError(flag_ + " takes no value");
+  return Status::Ok();
 }
 
 Result<double> ParseSeconds(std::string_view flag, std::string_view text) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,9 +63,6 @@ std::string CorpusDir();
 // Where scratch directories go: `given` if not empty, else $TMPDIR, else /tmp.
 std::string ScratchParent(const std::string& given);
 
-// Removes `path` recursively; a missing path is OK. Errors: kInternal.
-Status RemoveTree(const std::string& path);
-
 // syncfs(2) on the file system holding `dir`, so that the next measurement
 // does not pay for writeback left over from the previous one.
 Status SyncFileSystem(const std::string& dir);
@@ -87,6 +85,60 @@ std::string FirstLineOf(const std::string& shell_command);
 Result<uint64_t> ParsePositive(std::string_view flag, std::string_view text);
 // A positive number of seconds. Errors: kInvalidArgument naming `flag`.
 Result<double> ParseSeconds(std::string_view flag, std::string_view text);
+
+// Reads a subcommand's arguments in order. Each argument is a flag; a flag
+// that takes a value takes the argument after it. With `inline_values`, an
+// argument "--name=value" is the flag "--name" with its value; without, it is
+// a flag of that whole name (which no subcommand knows). What a missing value
+// or an unknown flag means is the caller's: each subcommand says it its way.
+//
+//   FlagReader r(args);
+//   while (r.Next()) {
+//     if (r.flag() == "--json") {
+//       json = true;
+//     } else if (r.flag() == "--runs") {
+//       KHOLUU_ASSIGN_OR_RETURN(runs, r.PositiveValue());
+//     } else {
+//       return InvalidArgumentError("unknown option '" + r.arg() + "'");
+//     }
+//   }
+//
+// `args` must outlive the reader. Not thread-safe.
+class FlagReader {
+ public:
+  explicit FlagReader(const std::vector<std::string>& args, bool inline_values = false)
+      : args_(args), inline_values_(inline_values) {}
+
+  // Moves to the next argument (past any value taken); false at the end.
+  bool Next();
+
+  // The current flag, without an inline value.
+  const std::string& flag() const { return flag_; }
+  // The current argument as given, with its inline value if any.
+  const std::string& arg() const { return args_[index_]; }
+  // The position of the current argument in `args`.
+  size_t index() const { return index_; }
+
+  // The current flag's value: its inline value, else the next argument, which
+  // is then taken (Next() skips it). nullptr when there is none; nothing is
+  // taken then.
+  const std::string* Value();
+  // Value(), or kInvalidArgument "FLAG needs a value" when there is none.
+  Result<std::string> RequiredValue();
+  // RequiredValue() read by ParsePositive. Errors: as both.
+  Result<uint64_t> PositiveValue();
+  // For a flag without a value. Errors: kInvalidArgument "FLAG takes no
+  // value" when one was given inline.
+  Status NoValue() const;
+
+ private:
+  const std::vector<std::string>& args_;
+  const bool inline_values_;
+  size_t index_ = 0;
+  size_t next_ = 0;  // the argument after the current one and what it took
+  std::string flag_;
+  std::optional<std::string> inline_value_;
+};
 
 // Median of the values (mean of the middle two for an even count); 0 if empty.
 double Median(std::vector<double> values);

@@ -133,25 +133,25 @@ int RunConvertBench(const std::vector<std::string>& args) {
   std::string which = "all", gs = "gs", parent;
   uint64_t runs = 1;
   bool json = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    const std::string* v = i + 1 < args.size() ? &args[i + 1] : nullptr;
+  FlagReader reader(args);
+  while (reader.Next()) {
+    const std::string& a = reader.flag();
+    const std::string* v = nullptr;
     if (a == "--help" || a == "-h") {
       std::cout << kUsage;
       return kExitOk;
     } else if (a == "--json") {
       json = true;
-    } else if ((a == "--corpus" || a == "--set" || a == "--gs" || a == "--dir") && v != nullptr) {
+    } else if ((a == "--corpus" || a == "--set" || a == "--gs" || a == "--dir") &&
+               (v = reader.Value()) != nullptr) {
       (a == "--corpus" ? corpus : a == "--set" ? which : a == "--gs" ? gs : parent) = *v;
-      ++i;
-    } else if (a == "--runs" && v != nullptr) {
+    } else if (a == "--runs" && (v = reader.Value()) != nullptr) {
       auto n = ParsePositive(a, *v);
       if (!n.ok()) {
         std::cerr << "kholuu-bench convert: " << n.status().message() << "\n" << kUsage;
         return kExitUsage;
       }
       runs = *n;
-      ++i;
     } else {
       std::cerr << "kholuu-bench convert: bad argument '" << a << "'\n" << kUsage;
       return kExitUsage;

@@ -13,6 +13,7 @@
 
 #include "indexer/analyzer.h"
 #include "indexer/index.h"
+#include "tools/bench/bench_common.h"
 
 namespace kholuu::bench {
 namespace {
@@ -52,25 +53,26 @@ int RunIrBench(const std::vector<std::string>& args) {
   std::string articles_path, queries_path, split = "all";
   bool strip = false, per_query = false;
   indexer::RankingOptions ranking;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](std::string& dst) {
-      if (i + 1 >= args.size()) return false;
-      dst = args[++i];
-      return true;
-    };
-    if (a == "--articles") {
-      if (!value(articles_path)) return Usage("--articles needs a value");
-    } else if (a == "--queries") {
-      if (!value(queries_path)) return Usage("--queries needs a value");
+  FlagReader reader(args);
+  while (reader.Next()) {
+    const std::string& a = reader.flag();
+    if (a == "--articles" || a == "--queries") {
+      Result<std::string> v = reader.RequiredValue();
+      if (!v.ok()) return Usage(v.status().message());
+      (a == "--articles" ? articles_path : queries_path) = *std::move(v);
     } else if (a == "--split") {
-      if (!value(split) || (split != "all" && split != "even" && split != "odd")) {
+      const std::string* v = reader.Value();
+      if (v == nullptr || (*v != "all" && *v != "even" && *v != "odd")) {
         return Usage("--split is all, even or odd");
       }
+      split = *v;
     } else if (a == "--ranking") {
       // Ablations: --ranking bigram=0 | folded=W | subject=N | file=N | questions=0
-      std::string kv;
-      if (!value(kv) || kv.find('=') == std::string::npos) return Usage("--ranking key=value");
+      const std::string* value = reader.Value();
+      if (value == nullptr || value->find('=') == std::string::npos) {
+        return Usage("--ranking key=value");
+      }
+      const std::string& kv = *value;
       std::string k = kv.substr(0, kv.find('='));
       double v = std::atof(kv.c_str() + kv.find('=') + 1);
       if (k == "bigram") {

@@ -180,9 +180,10 @@ int RunOcrBench(const std::vector<std::string>& args) {
   std::string parent;
   uint64_t generated = 4, runs = 5, ocr_runs = 1;
   bool json = false, keep = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    const std::string* v = i + 1 < args.size() ? &args[i + 1] : nullptr;
+  FlagReader reader(args);
+  while (reader.Next()) {
+    const std::string& a = reader.flag();
+    const std::string* v = nullptr;
     if (a == "--help" || a == "-h") {
       std::cout << kUsage;
       return kExitOk;
@@ -190,11 +191,10 @@ int RunOcrBench(const std::vector<std::string>& args) {
       json = true;
     } else if (a == "--keep") {
       keep = true;
-    } else if ((a == "--corpus" || a == "--dir") && v != nullptr) {
+    } else if ((a == "--corpus" || a == "--dir") && (v = reader.Value()) != nullptr) {
       (a == "--corpus" ? corpus : parent) = *v;
-      ++i;
-    } else if ((a == "--generated" || a == "--runs" || a == "--ocr-runs") && v != nullptr) {
-      ++i;
+    } else if ((a == "--generated" || a == "--runs" || a == "--ocr-runs") &&
+               (v = reader.Value()) != nullptr) {
       if (a == "--generated" && *v == "0") {
         generated = 0;
         continue;

@@ -102,7 +102,7 @@ void Print(const Figures& f, bool json, bool last) {
 
 }  // namespace
 
-int RunPdfaBench(int argc, char** argv) {
+int RunPdfaBench(const std::vector<std::string>& args) {
   std::string dir = CorpusDir();
   std::string profile_name = "auto";
   std::string qpdf = Which("qpdf");
@@ -114,10 +114,14 @@ int RunPdfaBench(int argc, char** argv) {
     fs::path self = fs::read_symlink("/proc/self/exe", ec);
     if (!ec && fs::exists(self.parent_path() / "kholuu")) kholuu = (self.parent_path() / "kholuu").string();
   }
-  for (int i = 0; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : std::string(); };
-    if (a == "pdfa" || (i == 0 && a.rfind("--", 0) != 0)) continue;  // program or subcommand name
+  FlagReader reader(args);
+  auto next = [&reader]() -> std::string {
+    const std::string* v = reader.Value();
+    return v != nullptr ? *v : std::string();
+  };
+  while (reader.Next()) {
+    const std::string& a = reader.flag();
+    if (a == "pdfa" || (reader.index() == 0 && a.rfind("--", 0) != 0)) continue;  // program or subcommand name
     if (a == "--dir") dir = next();
     else if (a == "--profile") profile_name = next();
     else if (a == "--repeat") repeat = std::max(1, std::atoi(next().c_str()));

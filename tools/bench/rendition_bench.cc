@@ -64,16 +64,16 @@ bool Time(uint64_t runs, Fn pass, double* median) {
 
 int RunRenditionBench(const std::vector<std::string>& argv) {
   Args a;
-  for (size_t i = 0; i < argv.size(); ++i) {
-    const std::string& k = argv[i];
-    auto value = [&]() -> const std::string* { return i + 1 < argv.size() ? &argv[++i] : nullptr; };
+  FlagReader reader(argv);
+  while (reader.Next()) {
+    const std::string& k = reader.flag();
     const std::string* v = nullptr;
     if (k == "--help") {
       std::cout << kUsage;
       return kExitOk;
     } else if (k == "--json") {
       a.json = true;
-    } else if ((k == "--corpus" || k == "--pdfdetach" || k == "--dir" || k == "--runs") && (v = value())) {
+    } else if ((k == "--corpus" || k == "--pdfdetach" || k == "--dir" || k == "--runs") && (v = reader.Value())) {
       if (k == "--corpus") a.corpus = *v;
       if (k == "--pdfdetach") a.pdfdetach = *v;
       if (k == "--dir") a.dir = *v;

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "archive/base/status.h"
+#include "formats/common/text.h"
 #include "indexer/analyzer.h"
 #include "indexer/index.h"
 #include "tools/bench/bench_common.h"
@@ -135,92 +136,76 @@ Result<SearchOptions> ParseOptions(const std::vector<std::string>& args, bool* h
     o.long_queries = 20;
     o.batch = 1000;
   }
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::string value;
-    bool has_inline_value = false;
-    if (size_t eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
-      value = flag.substr(eq + 1);
-      flag.resize(eq);
-      has_inline_value = true;
-    }
-    auto take_value = [&]() -> Result<std::string> {
-      if (has_inline_value) return value;
-      if (i + 1 >= args.size()) return InvalidArgumentError(flag + " needs a value");
-      return args[++i];
-    };
-    auto take_number = [&](uint64_t& dst) -> Status {
-      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
-      KHOLUU_ASSIGN_OR_RETURN(dst, ParsePositive(flag, v));
-      return Status::Ok();
-    };
+  FlagReader reader(args, /*inline_values=*/true);
+  while (reader.Next()) {
+    const std::string& flag = reader.flag();
     if (flag == "--help" || flag == "-h") {
       *help = true;
       return o;
     } else if (flag == "--quick" || flag == "--json" || flag == "--keep" || flag == "--no-fts5") {
-      if (has_inline_value) return InvalidArgumentError(flag + " takes no value");
+      KHOLUU_RETURN_IF_ERROR(reader.NoValue());
       if (flag == "--json") o.json = true;
       if (flag == "--keep") o.keep = true;
       if (flag == "--no-fts5") o.fts5 = false;
     } else if (flag == "--docs") {
-      KHOLUU_RETURN_IF_ERROR(take_number(o.docs));
+      KHOLUU_ASSIGN_OR_RETURN(o.docs, reader.PositiveValue());
     } else if (flag == "--seed") {
-      KHOLUU_RETURN_IF_ERROR(take_number(o.seed));
+      KHOLUU_ASSIGN_OR_RETURN(o.seed, reader.PositiveValue());
     } else if (flag == "--short") {
-      KHOLUU_RETURN_IF_ERROR(take_number(o.short_queries));
+      KHOLUU_ASSIGN_OR_RETURN(o.short_queries, reader.PositiveValue());
     } else if (flag == "--long") {
-      KHOLUU_RETURN_IF_ERROR(take_number(o.long_queries));
+      KHOLUU_ASSIGN_OR_RETURN(o.long_queries, reader.PositiveValue());
     } else if (flag == "--fts5-queries") {
-      KHOLUU_RETURN_IF_ERROR(take_number(o.fts5_queries));
+      KHOLUU_ASSIGN_OR_RETURN(o.fts5_queries, reader.PositiveValue());
     } else if (flag == "--batch") {
-      KHOLUU_RETURN_IF_ERROR(take_number(o.batch));
+      KHOLUU_ASSIGN_OR_RETURN(o.batch, reader.PositiveValue());
     } else if (flag == "--writer") {
-      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
+      KHOLUU_ASSIGN_OR_RETURN(std::string v, reader.RequiredValue());
       if (v != "rebuild" && v != "open") return InvalidArgumentError("--writer: rebuild or open");
       o.rebuild_writer = v == "rebuild";
     } else if (flag == "--threads") {
-      KHOLUU_RETURN_IF_ERROR(take_number(o.threads));
+      KHOLUU_ASSIGN_OR_RETURN(o.threads, reader.PositiveValue());
       if (o.threads < 1 || o.threads > indexer::IndexWriter::kMaxRebuildThreads) {
         return InvalidArgumentError("--threads: 1 to 8");
       }
     } else if (flag == "--articles") {
-      KHOLUU_ASSIGN_OR_RETURN(o.articles, take_value());
+      KHOLUU_ASSIGN_OR_RETURN(o.articles, reader.RequiredValue());
     } else if (flag == "--questions") {
-      KHOLUU_ASSIGN_OR_RETURN(o.questions, take_value());
+      KHOLUU_ASSIGN_OR_RETURN(o.questions, reader.RequiredValue());
     } else if (flag == "--news") {
-      KHOLUU_ASSIGN_OR_RETURN(o.news, take_value());
+      KHOLUU_ASSIGN_OR_RETURN(o.news, reader.RequiredValue());
     } else if (flag == "--dir") {
-      KHOLUU_ASSIGN_OR_RETURN(o.parent_dir, take_value());
+      KHOLUU_ASSIGN_OR_RETURN(o.parent_dir, reader.RequiredValue());
     } else if (flag == "--elite") {  // 0 turns the elite set off
-      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
+      KHOLUU_ASSIGN_OR_RETURN(std::string v, reader.RequiredValue());
       o.elite_terms = 0;
       if (v != "0") {
         KHOLUU_ASSIGN_OR_RETURN(o.elite_terms, ParsePositive(flag, v));
       }
     } else if (flag == "--common-df") {
-      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
+      KHOLUU_ASSIGN_OR_RETURN(std::string v, reader.RequiredValue());
       char* end = nullptr;
       o.common_df = std::strtod(v.c_str(), &end);
       if (end == v.c_str() || *end != '\0' || o.common_df < 0 || o.common_df > 1) {
         return InvalidArgumentError("--common-df: a fraction between 0 and 1");
       }
     } else if (flag == "--segment") {
-      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
+      KHOLUU_ASSIGN_OR_RETURN(std::string v, reader.RequiredValue());
       size_t comma = v.find(',');
       KHOLUU_ASSIGN_OR_RETURN(o.segment_docs, ParsePositive(flag, v.substr(0, comma)));
       if (comma != std::string::npos) {
         KHOLUU_ASSIGN_OR_RETURN(o.segment_flush, ParsePositive(flag, v.substr(comma + 1)));
       }
     } else if (flag == "--maxscore") {  // 0: Xapian's OR tree (ADR 0064)
-      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
+      KHOLUU_ASSIGN_OR_RETURN(std::string v, reader.RequiredValue());
       if (v != "0" && v != "1") return InvalidArgumentError("--maxscore: 0 or 1");
       o.maxscore = v == "1";
     } else if (flag == "--search-threads") {
-      KHOLUU_RETURN_IF_ERROR(take_number(o.search_threads));
+      KHOLUU_ASSIGN_OR_RETURN(o.search_threads, reader.PositiveValue());
     } else if (flag == "--reuse") {
-      KHOLUU_ASSIGN_OR_RETURN(o.reuse, take_value());
+      KHOLUU_ASSIGN_OR_RETURN(o.reuse, reader.RequiredValue());
     } else {
-      return InvalidArgumentError("unknown option '" + args[i] + "'");
+      return InvalidArgumentError("unknown option '" + reader.arg() + "'");
     }
   }
   if (o.docs > 10'000'000) return InvalidArgumentError("--docs: at most 10000000");
@@ -265,16 +250,14 @@ struct TextPools {
   std::vector<std::string> questions;   // ALQAC question texts, file order
 };
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
+// What is trimmed from the lines of the corpus texts: spaces, tabs and the CR
+// of a CRLF line end (not C's whole white-space set).
+constexpr std::string_view kLineBlanks = " \t\r";
 
 // Splits a paragraph into units of at most kMaxUnit bytes: whole if short
 // enough, else at sentence ends (". ", "; ", ": "), else at a space.
 void AddUnits(std::string_view para, std::vector<std::string>& out) {
-  para = Trim(para);
+  para = formats::Trim(para, kLineBlanks);
   while (para.size() > kMaxUnit) {
     size_t cut = std::string_view::npos;
     for (size_t i = kMaxUnit - 1; i >= kMinUnit; --i) {
@@ -286,9 +269,9 @@ void AddUnits(std::string_view para, std::vector<std::string>& out) {
     if (cut == std::string_view::npos) cut = para.rfind(' ', kMaxUnit);
     if (cut == std::string_view::npos || cut < kMinUnit) cut = para.find(' ', kMaxUnit);
     if (cut == std::string_view::npos) break;
-    std::string_view head = Trim(para.substr(0, cut));
+    std::string_view head = formats::Trim(para.substr(0, cut), kLineBlanks);
     if (head.size() >= kMinUnit) out.emplace_back(head);
-    para = Trim(para.substr(cut));
+    para = formats::Trim(para.substr(cut), kLineBlanks);
   }
   if (para.size() >= kMinUnit && para.size() <= 2 * kMaxUnit) out.emplace_back(para);
 }
@@ -322,7 +305,7 @@ Result<TextPools> LoadPools(const SearchOptions& o) {
     p.source_bytes += text.size();
     ++p.articles;
     size_t nl = text.find('\n');
-    std::string_view title = Trim(std::string_view(text).substr(0, nl));
+    std::string_view title = formats::Trim(std::string_view(text).substr(0, nl), kLineBlanks);
     if (!title.empty()) p.titles.emplace_back(title);
     if (nl != std::string::npos) AddParagraphs(std::string_view(text).substr(nl + 1), p.law_units);
   }
@@ -340,7 +323,7 @@ Result<TextPools> LoadPools(const SearchOptions& o) {
     p.source_bytes += text.size();
     ++p.news_files;
     size_t nl = text.find('\n');
-    std::string_view title = Trim(std::string_view(text).substr(0, nl));
+    std::string_view title = formats::Trim(std::string_view(text).substr(0, nl), kLineBlanks);
     if (!title.empty() && title.size() <= kMaxUnit) p.titles.emplace_back(title);
     if (nl != std::string::npos) AddParagraphs(std::string_view(text).substr(nl + 1), p.news_units);
   }

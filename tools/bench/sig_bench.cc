@@ -227,9 +227,9 @@ int RunSigBench(const std::vector<std::string>& args) {
   std::string parent;
   uint64_t generated = 40, size_kib = 256, runs = 3;
   bool json = false, keep = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
+  FlagReader reader(args);
+  while (reader.Next()) {
+    const std::string& a = reader.flag();
     const std::string* v = nullptr;
     if (a == "--help" || a == "-h") {
       std::cout << kUsage;
@@ -238,9 +238,9 @@ int RunSigBench(const std::vector<std::string>& args) {
       json = true;
     } else if (a == "--keep") {
       keep = true;
-    } else if ((a == "--corpus" || a == "--pdfsig" || a == "--openssl" || a == "--dir") && (v = value()) != nullptr) {
+    } else if ((a == "--corpus" || a == "--pdfsig" || a == "--openssl" || a == "--dir") && (v = reader.Value()) != nullptr) {
       (a == "--corpus" ? corpus : a == "--pdfsig" ? pdfsig : a == "--openssl" ? openssl : parent) = *v;
-    } else if ((a == "--generated" || a == "--size" || a == "--runs") && (v = value()) != nullptr) {
+    } else if ((a == "--generated" || a == "--size" || a == "--runs") && (v = reader.Value()) != nullptr) {
       uint64_t n = 0;
       if (a == "--generated" && *v == "0") {
         generated = 0;

@@ -137,56 +137,41 @@ Result<StoreOptions> ParseOptions(const std::vector<std::string>& args, bool* he
     o.catalog_docs = 2000;
     o.min_time = 0.05;
   }
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::string value;
-    bool has_inline_value = false;
-    if (size_t eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
-      value = flag.substr(eq + 1);
-      flag.resize(eq);
-      has_inline_value = true;
-    }
-    auto take_value = [&]() -> Result<std::string> {
-      if (has_inline_value) return value;
-      if (i + 1 >= args.size()) return InvalidArgumentError(flag + " needs a value");
-      return args[++i];
-    };
+  FlagReader reader(args, /*inline_values=*/true);
+  while (reader.Next()) {
+    const std::string& flag = reader.flag();
     if (flag == "--help" || flag == "-h") {
       *help = true;
       return o;
     } else if (flag == "--quick" || flag == "--json" || flag == "--keep") {
-      if (has_inline_value) return InvalidArgumentError(flag + " takes no value");
+      KHOLUU_RETURN_IF_ERROR(reader.NoValue());
       if (flag == "--json") o.json = true;
       if (flag == "--keep") o.keep = true;
     } else if (flag == "--dir") {
-      KHOLUU_ASSIGN_OR_RETURN(o.parent_dir, take_value());
+      KHOLUU_ASSIGN_OR_RETURN(o.parent_dir, reader.RequiredValue());
     } else if (flag == "--files") {
-      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
-      KHOLUU_ASSIGN_OR_RETURN(o.files, ParsePositive(flag, v));
+      KHOLUU_ASSIGN_OR_RETURN(o.files, reader.PositiveValue());
     } else if (flag == "--size") {
-      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
-      KHOLUU_ASSIGN_OR_RETURN(o.size_mib, ParsePositive(flag, v));
+      KHOLUU_ASSIGN_OR_RETURN(o.size_mib, reader.PositiveValue());
     } else if (flag == "--runs") {
-      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
-      KHOLUU_ASSIGN_OR_RETURN(o.runs, ParsePositive(flag, v));
+      KHOLUU_ASSIGN_OR_RETURN(o.runs, reader.PositiveValue());
     } else if (flag == "--warmup") {
-      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
+      KHOLUU_ASSIGN_OR_RETURN(std::string v, reader.RequiredValue());
       if (v == "0") {
         o.warmup = 0;
       } else {
         KHOLUU_ASSIGN_OR_RETURN(o.warmup, ParsePositive(flag, v));
       }
     } else if (flag == "--docs") {
-      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
-      KHOLUU_ASSIGN_OR_RETURN(o.catalog_docs, ParsePositive(flag, v));
+      KHOLUU_ASSIGN_OR_RETURN(o.catalog_docs, reader.PositiveValue());
     } else if (flag == "--commit-docs") {
-      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
+      KHOLUU_ASSIGN_OR_RETURN(std::string v, reader.RequiredValue());
       KHOLUU_ASSIGN_OR_RETURN(o.commit_docs, ParseCommitDocs(v));
     } else if (flag == "--min-time") {
-      KHOLUU_ASSIGN_OR_RETURN(std::string v, take_value());
+      KHOLUU_ASSIGN_OR_RETURN(std::string v, reader.RequiredValue());
       KHOLUU_ASSIGN_OR_RETURN(o.min_time, ParseSeconds(flag, v));
     } else {
-      return InvalidArgumentError("unknown option '" + args[i] + "'");
+      return InvalidArgumentError("unknown option '" + reader.arg() + "'");
     }
   }
   if (o.files > 10000) return InvalidArgumentError("--files: at most 10000");

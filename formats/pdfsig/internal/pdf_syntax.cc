@@ -8,19 +8,14 @@
 #include <cstring>
 #include <map>
 
+#include "formats/common/pdf_lexical.h"
+
 namespace kholuu::formats::pdfsig::internal {
 namespace {
 
 constexpr int kMaxDepth = 64;
 
-bool IsWhite(char c) {
-  return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
-}
-bool IsDelim(char c) {
-  return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' || c == '{' ||
-         c == '}' || c == '/' || c == '%';
-}
-bool IsRegular(char c) { return !IsWhite(c) && !IsDelim(c); }
+bool IsRegular(char c) { return !IsPdfWhiteSpace(c) && !IsPdfDelimiter(c); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 int HexVal(char c) {
@@ -33,7 +28,7 @@ int HexVal(char c) {
 void SkipWhiteAndComments(std::string_view d, size_t* pos) {
   size_t p = *pos;
   while (p < d.size()) {
-    if (IsWhite(d[p])) {
+    if (IsPdfWhiteSpace(d[p])) {
       ++p;
     } else if (d[p] == '%') {
       while (p < d.size() && d[p] != '\n' && d[p] != '\r') ++p;
@@ -107,7 +102,7 @@ Result<std::string> ParseHexString(std::string_view d, size_t* pos) {
       *pos = p;
       return out;
     }
-    if (IsWhite(c)) continue;
+    if (IsPdfWhiteSpace(c)) continue;
     int v = HexVal(c);
     if (v < 0) return Err("bad hex digit in string", p - 1);
     if (hi < 0) {
@@ -351,17 +346,17 @@ std::vector<IndirectObject> ScanObjects(std::string_view d, const ScanLimits& li
     if (hit + 3 < d.size() && IsRegular(d[hit + 3])) continue;
     // Walk back over "N G " before "obj".
     size_t q = hit;
-    if (q == 0 || !IsWhite(d[q - 1])) continue;
-    while (q > 0 && IsWhite(d[q - 1])) --q;
+    if (q == 0 || !IsPdfWhiteSpace(d[q - 1])) continue;
+    while (q > 0 && IsPdfWhiteSpace(d[q - 1])) --q;
     size_t gen_end = q;
     while (q > 0 && IsDigit(d[q - 1])) --q;
-    if (q == gen_end || q == 0 || !IsWhite(d[q - 1])) continue;
+    if (q == gen_end || q == 0 || !IsPdfWhiteSpace(d[q - 1])) continue;
     size_t gen_begin = q;
-    while (q > 0 && IsWhite(d[q - 1])) --q;
+    while (q > 0 && IsPdfWhiteSpace(d[q - 1])) --q;
     size_t num_end = q;
     while (q > 0 && IsDigit(d[q - 1])) --q;
     if (q == num_end || num_end - q > 10 || gen_end - gen_begin > 10) continue;
-    if (q > 0 && !IsWhite(d[q - 1]) && !IsDelim(d[q - 1])) continue;
+    if (q > 0 && !IsPdfWhiteSpace(d[q - 1]) && !IsPdfDelimiter(d[q - 1])) continue;
     IndirectObject o;
     o.num = ToU32(d.substr(q, num_end - q));
     o.gen = ToU32(d.substr(gen_begin, gen_end - gen_begin));

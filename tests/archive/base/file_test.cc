@@ -111,5 +111,45 @@ TEST(FileTest, SourcesStreamAllBytes) {
   EXPECT_EQ(n, 1u);
 }
 
+
+TEST(FileTest, RemoveTreeRemovesFilesAndDirectories) {
+  TempDir dir;
+  const std::string root = dir.Sub("tree");
+  ASSERT_OK(CreateDirs(JoinPath(root, "a/b")));
+  ASSERT_OK(WriteFileAtomic(JoinPath(root, "a/b/f"), "x"));
+  ASSERT_OK(WriteFileAtomic(JoinPath(root, "g"), "y"));
+  ASSERT_OK(RemoveTree(root));
+  EXPECT_FALSE(PathExists(root));
+  // A single file, and then a missing path, are fine too.
+  ASSERT_OK(WriteFileAtomic(dir.Sub("file"), "z"));
+  ASSERT_OK(RemoveTree(dir.Sub("file")));
+  EXPECT_FALSE(PathExists(dir.Sub("file")));
+  EXPECT_OK(RemoveTree(dir.Sub("missing")));
+}
+
+TEST(FileTest, RemoveTreeRemovesLinksNotTheirTargets) {
+  TempDir dir;
+  const std::string kept = dir.Sub("kept");
+  ASSERT_OK(CreateDirs(kept));
+  ASSERT_OK(WriteFileAtomic(JoinPath(kept, "f"), "x"));
+  const std::string root = dir.Sub("tree");
+  ASSERT_OK(CreateDirs(root));
+  ASSERT_EQ(::symlink(kept.c_str(), JoinPath(root, "link").c_str()), 0);
+  ASSERT_OK(RemoveTree(root));
+  EXPECT_FALSE(PathExists(root));
+  EXPECT_TRUE(PathExists(JoinPath(kept, "f")));
+}
+
+TEST(FileTest, RemoveTreeReportsWhatItCannotRemove) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
+  TempDir dir;
+  const std::string locked = dir.Sub("locked");
+  ASSERT_OK(CreateDirs(JoinPath(locked, "sub")));
+  ASSERT_EQ(::chmod(locked.c_str(), 0500), 0);
+  EXPECT_THAT(RemoveTree(locked), StatusIs(StatusCode::kPermissionDenied));
+  EXPECT_TRUE(PathExists(JoinPath(locked, "sub")));
+  ASSERT_EQ(::chmod(locked.c_str(), 0700), 0);
+}
+
 }  // namespace
 }  // namespace kholuu

@@ -42,5 +42,21 @@ TEST(TextTest, FoldKeyIgnoresCaseDiacriticsAndSpacing) {
   EXPECT_NE(FoldKey("Hộp số"), FoldKey("Hồ sơ"));
 }
 
+TEST(TextTest, TrimRemovesCWhiteSpaceByDefault) {
+  EXPECT_EQ(Trim(" \t\v\f\r\n hồ sơ \n"), "hồ sơ");
+  EXPECT_EQ(Trim("a b"), "a b");
+  EXPECT_EQ(Trim(" \t\n"), "");
+  EXPECT_EQ(Trim(""), "");
+  EXPECT_EQ(Trim(std::string_view("\0x\0", 3)), std::string_view("\0x\0", 3));  // NUL is not white
+}
+
+TEST(TextTest, TrimTakesAnotherSet) {
+  // XML white space has no \v or \f: they stay.
+  EXPECT_EQ(Trim("\f a \r\n", kXmlWhiteSpace), "\f a");
+  EXPECT_EQ(Trim(" \t\r\n", kXmlWhiteSpace), "");
+  EXPECT_EQ(Trim("\n a \t", " \t"), "\n a");
+  EXPECT_EQ(Trim("xxaxx", "x"), "a");
+}
+
 }  // namespace
 }  // namespace kholuu::formats
