@@ -1,9 +1,10 @@
 #include "ingest/pipeline.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <csignal>
 
 #include <algorithm>
 #include <atomic>
@@ -17,7 +18,6 @@
 #include "archive/base/file.h"
 #include "archive/model/ids.h"
 #include "formats/edxml/edxml.h"
-#include "formats/package/archive_reader.h"
 #include "ingest/checks.h"
 #include "ingest/component_io.h"
 #include "ingest/index_sync.h"
@@ -69,6 +69,36 @@ bool IsRegularFileForIngest(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
+
+// A flock on <spool>/LOCK: every ingest holds it shared while it runs;
+// Recover() needs it exclusively, so it never abandons a live job of
+// another process.
+class SpoolLock {
+ public:
+  static Result<SpoolLock> Take(const DataDir& data, bool exclusive, bool wait) {
+    KHOLUU_RETURN_IF_ERROR(CreateDirs(data.spool()));
+    const std::string path = data.spool() + "/LOCK";
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return ErrnoError(errno, "open " + path);
+    SpoolLock lock(fd);
+    int op = (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB);
+    while (::flock(fd, op) != 0) {
+      if (errno == EINTR) continue;
+      if (errno == EWOULDBLOCK) return Status(StatusCode::kUnavailable, "another ingest is running");
+      return ErrnoError(errno, "flock " + path);
+    }
+    return lock;
+  }
+  SpoolLock(SpoolLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  SpoolLock& operator=(SpoolLock&&) = delete;
+  ~SpoolLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  explicit SpoolLock(int fd) : fd_(fd) {}
+  int fd_;
+};
 
 // A staging directory of its own under the spool.
 std::string NewStagingDir(const DataDir& data) {
@@ -182,7 +212,7 @@ Result<Receipt> Ingester::IngestOne(const std::string& path, bool index) {
   const DataDir& data = service_->data();
   const std::string actor = service_->actor();
   if (!PathExists(path)) return NotFoundError("no package at " + path);
-  KHOLUU_RETURN_IF_ERROR(CreateDirs(data.spool()));
+  KHOLUU_ASSIGN_OR_RETURN(SpoolLock lock, SpoolLock::Take(data, /*exclusive=*/false, /*wait=*/true));
 
   // Stages 1-4: stage with hashes, unpack safely, identify, check metadata.
   IntakeOptions io = options_.limits;
@@ -634,6 +664,11 @@ std::vector<Result<Receipt>> Ingester::IngestMany(const std::vector<std::string>
 
 Result<std::vector<std::string>> Ingester::Recover() {
   archive::Archive& a = service_->archive();
+  auto lock = SpoolLock::Take(service_->data(), /*exclusive=*/true, /*wait=*/false);
+  if (!lock.ok()) {
+    if (lock.status().code() == StatusCode::kUnavailable) return std::vector<std::string>();  // not alone
+    return lock.status();
+  }
   std::vector<model::IngestJob> stale;
   {
     KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, a.catalog().BeginRead());
@@ -657,18 +692,11 @@ Result<std::vector<std::string>> Ingester::Recover() {
       return Status::Ok();
     }));
   }
-  // Staging left by interrupted runs (by any process: ingest runs hold no
-  // staging across a restart).
+  // Staging left by interrupted runs: no ingest is running (the lock).
   auto entries = ListDir(service_->data().spool());
   if (entries.ok()) {
     for (const std::string& e : *entries) {
-      if (e.rfind("tmp-", 0) != 0) continue;
-      // Another live process's staging is named after its pid.
-      const std::string rest = e.substr(4);
-      const pid_t pid = static_cast<pid_t>(std::atol(rest.substr(0, rest.find('-')).c_str()));
-      if (pid > 0 && pid != ::getpid() && ::kill(pid, 0) == 0) continue;
-      if (pid == ::getpid()) continue;
-      RemoveTree(service_->data().spool() + "/" + e).IgnoreError();
+      if (e.rfind("tmp-", 0) == 0) RemoveTree(service_->data().spool() + "/" + e).IgnoreError();
     }
   }
   return ids;

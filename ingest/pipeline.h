@@ -108,8 +108,9 @@ class Ingester {
                                           const std::function<void(const IngestProgress&)>& progress = {});
 
   // At start: every job still "received" was interrupted; each is marked
-  // abandoned (audited) and its staging removed, as is any staging left
-  // without a job. Returns the abandoned jobs' ids.
+  // abandoned (audited) and every staging directory left is removed. Runs
+  // only when no other ingest holds the spool (<spool>/LOCK, taken shared by
+  // every ingest); otherwise does nothing. Returns the abandoned jobs' ids.
   Result<std::vector<std::string>> Recover();
 
  private:

@@ -81,6 +81,16 @@ Result<std::vector<std::string>> Service::DocumentIds() const {
   return ids;
 }
 
+Result<std::vector<model::IngestJob>> Service::Jobs() const {
+  std::vector<model::IngestJob> jobs;
+  KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, archive_->catalog().BeginRead());
+  KHOLUU_RETURN_IF_ERROR(r.ForEachJob([&](const model::IngestJob& j) {
+    jobs.push_back(j);
+    return Status::Ok();
+  }));
+  return jobs;
+}
+
 Result<archive::FixityReport> Service::Fixity(archive::FixityOptions o) {
   if (o.repair && o.replica_dir.empty()) {
     KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, archive_->catalog().BeginRead());

@@ -84,6 +84,8 @@ class Service {
   Result<Described> Describe(const std::string& id) const;
   Result<Stats> GetStats() const;
   Result<std::vector<std::string>> DocumentIds() const;
+  // Every ingest job (model/job.h), in key order.
+  Result<std::vector<model::IngestJob>> Jobs() const;
 
   // Fixity over the referenced blobs (archive/ops/fixity.h). With repair
   // and no replica directory, the last synced replica is used. Errors:

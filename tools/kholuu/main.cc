@@ -125,6 +125,7 @@ int main(int argc, char** argv) {
   RegisterSealCommands(app, reg);
   RegisterTextCommands(app, reg);
   RegisterPreserveCommands(app, reg);
+  RegisterIngestCommands(app, reg);
 
   try {
     app.parse(argc, argv);

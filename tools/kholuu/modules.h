@@ -30,5 +30,6 @@ void RegisterConvertCommands(CLI::App& app, const Registry& reg);
 void RegisterSealCommands(CLI::App& app, const Registry& reg);
 void RegisterTextCommands(CLI::App& app, const Registry& reg);
 void RegisterPreserveCommands(CLI::App& app, const Registry& reg);
+void RegisterIngestCommands(CLI::App& app, const Registry& reg);
 
 }  // namespace kholuu::cli
