@@ -400,19 +400,19 @@ Result<Receipt> Ingester::IngestOne(const std::string& path, bool index) {
       }
     }
   }
-  for (size_t i = 0; i < prepared.size(); ++i) {
-    Prepared& p = prepared[i];
+  // Documents are independent: with options_.threads > 1 they are stored
+  // and preserved on that many threads (conversion and OCR dominate).
+  auto prepare = [&](Prepared& p) -> Status {
     for (size_t k = 0; k < p.originals.size(); ++k) {
       model::Component& c = p.originals[k];
-      const std::string staged = p.package_paths[k].empty() ? in.staged_root : [&] {
-        for (const IntakeFile& f : p.in->files) {
-          if (f.package_path == p.package_paths[k]) return f.staged_path;
-        }
-        return std::string();
-      }();
-      KHOLUU_ASSIGN_OR_RETURN(archive::BlobInfo info, a.blobs().PutExpected(staged, c.sha256));
-      (void)info;
       const bool edxml_message = p.package_paths[k].empty();
+      std::string staged = in.staged_root;
+      if (!edxml_message) {
+        for (const IntakeFile& f : p.in->files) {
+          if (f.package_path == p.package_paths[k]) staged = f.staged_path;
+        }
+      }
+      KHOLUU_RETURN_IF_ERROR(a.blobs().PutExpected(staged, c.sha256).status());
       if (options_.preserve && !edxml_message) {
         KHOLUU_ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(staged, kMaxOriginalBytes));
         KHOLUU_ASSIGN_OR_RETURN(PreservedOriginal po, PreserveOriginal(a.blobs(), c, bytes, options_.preservation));
@@ -420,6 +420,20 @@ Result<Receipt> Ingester::IngestOne(const std::string& path, bool index) {
       }
     }
     p.preserved_done = options_.preserve;
+    return Status::Ok();
+  };
+  {
+    const size_t threads = std::clamp<size_t>(options_.threads, 1, std::max<size_t>(prepared.size(), 1));
+    std::vector<Status> failed(prepared.size());
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i = next.fetch_add(1); i < prepared.size(); i = next.fetch_add(1)) failed[i] = prepare(prepared[i]);
+    };
+    std::vector<std::thread> helpers;
+    for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+    work();
+    for (std::thread& t : helpers) t.join();
+    for (const Status& st : failed) KHOLUU_RETURN_IF_ERROR(st);
   }
 
   // Stage 10: one transaction commits the package.

@@ -43,6 +43,9 @@ struct IngestOptions {
   // An edXML document package must carry an XML signature or a signed PDF
   // ("thiếu chữ ký số" otherwise).
   bool require_edxml_signature = true;
+  // Threads that store and preserve the documents of one package (a
+  // digitisation batch is one package of many scans).
+  size_t threads = 1;
   // Apply the index outbox after each commit (IngestMany: once at the end).
   bool index = true;
   IntakeOptions limits;           // staging_dir and clock are set per package

@@ -1,4 +1,5 @@
-// `kholuu reindex` and `kholuu search` as real processes on a sample archive.
+// `kholuu reindex` and `kholuu search` as real processes on an archive whose
+// documents were stored with `kholuu put` (which does not index).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -21,7 +22,30 @@ TEST(SearchCli, ReindexThenSearchPerContract) {
   testing::TempDir tmp;
   std::string data = tmp.path() + "/archive";
   ASSERT_EQ(Kholuu(data, {"init"}).exit_code, 0);
-  ASSERT_EQ(Kholuu(data, {"sample"}).exit_code, 0);
+  const struct {
+    const char* code;
+    const char* type;
+    const char* number;
+    const char* notation;
+    const char* subject;
+    const char* body;
+  } docs[] = {
+      {"000.00.00.G22.2023.05.TCCB", "Quyết định", "215", "QĐ-VPCP",
+       "Quyết định công nhận kết quả tuyển dụng công chức năm 2023",
+       "Điều 1. Công nhận kết quả tuyển dụng đối với 12 thí sinh."},
+      {"000.00.00.H49.2024.01.VP", "Kế hoạch", "12", "KH-UBND",
+       "Kế hoạch triển khai gửi, nhận văn bản điện tử năm 2024",
+       "100% văn bản đi được ký số và gửi qua Trục liên thông văn bản quốc gia."},
+  };
+  int n = 0;
+  for (const auto& d : docs) {
+    const std::string file = tmp.path() + "/doc-" + std::to_string(++n) + ".txt";
+    testing::WriteTestFile(file, d.body);
+    testing::RunResult put = Kholuu(data, {"put", file, "--file-code", d.code, "--subject", d.subject, "--issued",
+                                           "2024-01-15", "--organ-name", "Cơ quan mẫu", "--type", d.type,
+                                           "--number", d.number, "--notation", d.notation});
+    ASSERT_EQ(put.exit_code, 0) << put.err;
+  }
 
   testing::RunResult none = Kholuu(data, {"search", "quyết định", "--json"});
   EXPECT_EQ(none.exit_code, 2) << "no index yet";

@@ -10,6 +10,7 @@
 
 #include "tools/bench/bench_common.h"
 #include "tools/bench/convert_bench.h"
+#include "tools/bench/ingest_bench.h"
 #include "tools/bench/ir_bench.h"
 #include "tools/bench/ocr_bench.h"
 #include "tools/bench/pdfa_bench.h"
@@ -36,6 +37,7 @@ constexpr Subcommand kSubcommands[] = {
     {"convert", kholuu::bench::kConvertSummary, &kholuu::bench::RunConvertBench},
     {"rendition", kholuu::bench::kRenditionSummary, &kholuu::bench::RunRenditionBench},
     {"ocr", kholuu::bench::kOcrSummary, &kholuu::bench::RunOcrBench},
+    {"ingest", kholuu::bench::kIngestSummary, &kholuu::bench::RunIngestBench},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -121,6 +121,7 @@ ingest::IngestOptions OptionsFor(const IngestArgs& a, ingest::Service& s, Status
   o.preservation.verify.now = static_cast<int64_t>(std::time(nullptr));
   o.preservation.agent = "kholuu ingest";
   o.require_edxml_signature = !a.allow_unsigned;
+  o.threads = a.workers;
   *error = s.LoadTrustStore(a.trust_store, &o.preservation);
   return o;
 }
@@ -349,7 +350,9 @@ void RegisterIngestCommands(CLI::App& app, const Registry& reg) {
       "ingest", "ingest packages: edXML, BagIt, METS+EAD+PREMIS (dir/zip/tar), batches, files with sidecars");
   reg.AddCommon(cmd);
   cmd->add_option("PATH", args->paths, "packages (files or directories)");
-  cmd->add_option("--workers", args->workers, "packages in parallel (default 1)")->check(CLI::Range(1, 64));
+  cmd->add_option("--workers", args->workers,
+                  "packages in parallel, and documents of one package in parallel (default 1)")
+      ->check(CLI::Range(1, 64));
   cmd->add_option("--organ-id", args->organ_id, "the sending agency's mã định danh (batches, sidecars)");
   cmd->add_flag("--no-preserve", args->no_preserve,
                 "store originals only; signature reports, PDF/A copies and text later (kholuu preserve)");

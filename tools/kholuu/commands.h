@@ -68,7 +68,8 @@ struct PutArgs {
 };
 int CmdPut(const Common& c, const PutArgs& a);
 
-// Seeds a new archive with a few sample records (tools/run).
+// Seeds an archive with the sample packages of ingest/sample.h, through
+// the ingest pipeline (tools/run).
 int CmdSample(const Common& c);
 
 }  // namespace kholuu::cli

@@ -435,3 +435,118 @@ TEST(CatalogFullDiskTest, FailedCommitLeavesCatalogIntact) {
 
 }  // namespace
 }  // namespace kholuu::archive
+
+namespace kholuu::archive {
+namespace {
+
+model::IngestJob SampleJob(const std::string& package) {
+  model::IngestJob j;
+  j.id = Sha256Of(package).ToHex();
+  j.package = package;
+  j.kind = "sidecar";
+  j.actor = "test";
+  j.received_micros = 1700000000000000;
+  return j;
+}
+
+TEST_F(CatalogTest, JobsAreStoredAuditedAndListed) {
+  model::IngestJob j = SampleJob("goi-1");
+  ASSERT_OK(catalog_->Update("test", [&](WriteTxn& w) { return w.PutJob(j); }));
+  j.state = model::JobState::kRejected;
+  j.finished_micros = j.received_micros + 5;
+  j.problems.push_back({"file.missing", true, "a listed file is missing", "thiếu tệp", "data/a.pdf"});
+  j.problems.push_back({"metadata.no_signer", false, "", "", ""});
+  ASSERT_OK(catalog_->Update("test", [&](WriteTxn& w) { return w.PutJob(j); }));
+  auto r = catalog_->BeginRead();
+  ASSERT_OK(r.status());
+  auto got = r->GetJob(j.id);
+  ASSERT_OK(got.status());
+  EXPECT_EQ(*got, j);
+  std::vector<std::string> ids;
+  ASSERT_OK(r->ForEachJob([&](const model::IngestJob& x) {
+    ids.push_back(x.id);
+    return Status::Ok();
+  }));
+  EXPECT_THAT(ids, ElementsAre(j.id));
+  EXPECT_EQ(Counts().jobs, 1u);
+  EXPECT_THAT(r->GetJob(Sha256Of("other").ToHex()), StatusIs(StatusCode::kNotFound));
+  std::vector<std::string> actions;
+  ASSERT_OK(r->ForEachAuditEntry([&](const AuditEntry& e) {
+    actions.push_back(e.action);
+    return Status::Ok();
+  }));
+  EXPECT_THAT(actions, ::testing::Contains("job.create"));
+  EXPECT_THAT(actions, ::testing::Contains("job.update"));
+}
+
+TEST_F(CatalogTest, AnInvalidJobIsRefused) {
+  model::IngestJob j = SampleJob("goi-2");
+  j.id = "not-a-digest";
+  EXPECT_THAT(catalog_->Update("test", [&](WriteTxn& w) { return w.PutJob(j); }),
+              StatusIs(StatusCode::kInvalidArgument));
+  j = SampleJob("goi-2");
+  j.state = model::JobState::kAccepted;  // finished without a finishing time
+  EXPECT_THAT(catalog_->Update("test", [&](WriteTxn& w) { return w.PutJob(j); }),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_EQ(Counts().jobs, 0u);
+}
+
+TEST_F(CatalogTest, ADocumentLinkedIntoAnotherFileIsListedInBoth) {
+  Populate(1, 2);
+  Populate(2, 1);
+  const std::string file1 = SampleRecordFile(1).file_code.ToString();
+  const std::string file2 = SampleRecordFile(2).file_code.ToString();
+  const std::string doc = SampleDocument(SampleRecordFile(1), 2).id;
+  ASSERT_OK(catalog_->Update("test", [&](WriteTxn& w) { return w.LinkDocument(file2, doc, "sent again"); }));
+  auto r = catalog_->BeginRead();
+  ASSERT_OK(r.status());
+  auto in1 = r->DocumentsInFile(file1);
+  auto in2 = r->DocumentsInFile(file2);
+  ASSERT_OK(in1.status());
+  ASSERT_OK(in2.status());
+  EXPECT_EQ(in1->size(), 2u);
+  EXPECT_EQ(in2->size(), 2u);
+  EXPECT_THAT(*in2, ::testing::Contains(doc));
+  EXPECT_EQ(Counts().documents, 3u);  // linked, not copied
+  // Updating the document keeps the link; an unknown file or document is refused.
+  ASSERT_OK(catalog_->Update("test", [&](WriteTxn& w) -> Status {
+    KHOLUU_ASSIGN_OR_RETURN(model::Document d, w.GetDocument(doc));
+    d.preservation_risk = "x";
+    return w.PutDocument(d);
+  }));
+  auto r2 = catalog_->BeginRead();
+  ASSERT_OK(r2.status());
+  EXPECT_THAT(*r2->DocumentsInFile(file2), ::testing::Contains(doc));
+  EXPECT_THAT(catalog_->Update("test", [&](WriteTxn& w) { return w.LinkDocument("000.00.00.X99.2024.9", doc, ""); }),
+              StatusIs(StatusCode::kNotFound));
+  EXPECT_THAT(catalog_->Update("test", [&](WriteTxn& w) { return w.LinkDocument(file2, "no-such-doc", ""); }),
+              StatusIs(StatusCode::kNotFound));
+}
+
+TEST(JobCodecTest, RoundTripsAndRejectsGarbage) {
+  model::IngestJob j;
+  j.id = std::string(64, 'a');
+  j.package = "gói tin.edxml";
+  j.kind = "edxml";
+  j.state = model::JobState::kAccepted;
+  j.actor = "cli:root";
+  j.received_micros = 1;
+  j.finished_micros = 2;
+  j.record_file = "000.00.00.G22.2025.LT";
+  j.documents = {"a", "", "c"};
+  j.problems = {{"edxml.unsigned", false, "m", "tin nhắn", "p"}, {"", false, "", "", ""}};
+  j.detail = "accepted";
+  auto back = DecodeJob(EncodeJob(j));
+  ASSERT_OK(back.status());
+  EXPECT_EQ(*back, j);
+  std::string bytes = EncodeJob(j);
+  for (size_t cut = 0; cut < bytes.size(); ++cut) {
+    auto r = DecodeJob(std::string_view(bytes).substr(0, cut));
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace kholuu::archive
