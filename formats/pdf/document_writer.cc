@@ -29,6 +29,12 @@ DocBlock DocBlock::Text(std::string t, double size, bool bold, Align align) {
   return b;
 }
 
+DocBlock DocBlock::Heading(std::string t, double size) {
+  DocBlock b = Text(std::move(t), size, true, Align::kCenter);
+  b.keep_below = 72;
+  return b;
+}
+
 DocBlock DocBlock::Table(DocTable t) {
   DocBlock b;
   b.kind = Kind::kTable;
@@ -309,7 +315,12 @@ class Pager {
     Font* font = layout_->FontFor(b.bold);
     const double width = kPageWidth - kLeft - kRight;
     const double lh = b.font_size * kLeading;
-    for (const Shaped& line : layout_->Wrap(font, b.text, b.font_size, width)) {
+    const std::vector<Shaped> lines = layout_->Wrap(font, b.text, b.font_size, width);
+    if (b.keep_below > 0 && remaining() < static_cast<double>(lines.size()) * lh + b.keep_below &&
+        y_ < kPageHeight - kTop) {
+      NewPage();
+    }
+    for (const Shaped& line : lines) {
       if (remaining() < lh) NewPage();
       double x = kLeft;
       if (b.align == DocBlock::Align::kCenter) x = kLeft + (width - line.width) / 2;

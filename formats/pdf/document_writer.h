@@ -39,9 +39,14 @@ struct DocBlock {
   Align align = Align::kLeft;
   double font_size = 11;
   double space = 0;  // kSpace: points; kText: extra space after
+  // kText: start a new page unless this much room is left below the text
+  // (keeps a heading with what follows it).
+  double keep_below = 0;
   DocTable table;    // kTable
 
   static DocBlock Text(std::string t, double size = 11, bool bold = false, Align align = Align::kLeft);
+  // Bold, centred, kept with the next 72 points.
+  static DocBlock Heading(std::string t, double size = 12);
   static DocBlock Table(DocTable t);
   static DocBlock Space(double points);
 };
