@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "archive/base/file.h"
