@@ -126,6 +126,7 @@ int main(int argc, char** argv) {
   RegisterTextCommands(app, reg);
   RegisterPreserveCommands(app, reg);
   RegisterIngestCommands(app, reg);
+  RegisterReceiptCommands(app, reg);
 
   try {
     app.parse(argc, argv);

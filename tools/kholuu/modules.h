@@ -31,5 +31,6 @@ void RegisterSealCommands(CLI::App& app, const Registry& reg);
 void RegisterTextCommands(CLI::App& app, const Registry& reg);
 void RegisterPreserveCommands(CLI::App& app, const Registry& reg);
 void RegisterIngestCommands(CLI::App& app, const Registry& reg);
+void RegisterReceiptCommands(CLI::App& app, const Registry& reg);
 
 }  // namespace kholuu::cli
