@@ -139,11 +139,13 @@ TEST_F(ServiceTest, RetrieveIsBitExactAuditedAndRefusesACorruptBlob) {
   ASSERT_OK_AND_ASSIGN(Retrieved got, service_->Retrieve(a.document_id, model::ComponentRole::kOriginal, out));
   EXPECT_EQ(got.component.id, a.component_id);
   EXPECT_EQ(testing::ReadTestFile(out), body);
-  ASSERT_OK_AND_ASSIGN(std::vector<archive::AuditEntry> log, service_->AuditLog(1));
-  ASSERT_EQ(log.size(), 1u);
+  // The access: an audit entry, then its event (audited as event.create).
+  ASSERT_OK_AND_ASSIGN(std::vector<archive::AuditEntry> log, service_->AuditLog(2));
+  ASSERT_EQ(log.size(), 2u);
   EXPECT_EQ(log[0].action, "access.get");
   EXPECT_EQ(log[0].object, a.component_id);
   EXPECT_EQ(log[0].actor, "test:service");
+  EXPECT_EQ(log[1].action, "event.create");
 
   // A text original is no preservation copy.
   EXPECT_THAT(service_->Retrieve(a.document_id, model::ComponentRole::kPreservationCopy, dir_.Sub("p")),
@@ -157,7 +159,7 @@ TEST_F(ServiceTest, RetrieveIsBitExactAuditedAndRefusesACorruptBlob) {
   EXPECT_THAT(service_->Retrieve(a.document_id, model::ComponentRole::kOriginal, out2),
               StatusIs(StatusCode::kDataLoss));
   EXPECT_FALSE(PathExists(out2));
-  ASSERT_OK_AND_ASSIGN(log, service_->AuditLog(1));
+  ASSERT_OK_AND_ASSIGN(log, service_->AuditLog(2));
   EXPECT_EQ(log[0].action, "access.get");
   EXPECT_NE(log[0].detail.find("failed"), std::string::npos) << log[0].detail;
 }
