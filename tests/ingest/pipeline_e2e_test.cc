@@ -169,9 +169,9 @@ TEST_F(PipelineE2eTest, DigitisationBatchWithGeneratedFiles) {
   EXPECT_TRUE(warned);
 }
 
-// Real scans (corpus/scans-real) with OCR: slow on two cores, so only the
+// Real scans (corpus/scans-real) with OCR on: OCR is slow on two cores, so only the
 // two shortest scans (three pages).
-TEST_F(PipelineE2eTest, SlowRealScansAsABatchWithOcr) {
+TEST_F(PipelineE2eTest, RealScansAsABatchWithOcr) {
   const std::string scans = std::string(KHOLUU_CORPUS_DIR) + "/scans-real";
   if (!IsDirectory(scans)) GTEST_SKIP() << "real scans not found at " << scans;
   auto names = ListDir(scans);

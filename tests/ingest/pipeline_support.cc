@@ -30,8 +30,9 @@ const TestPki& Pki() {
   return *pki;
 }
 
-std::string SignedPdf() {
+std::string SignedPdf(int extra_pages) {
   TestPdf pdf;
+  for (int i = 0; i < extra_pages; ++i) pdf.AppendPage();
   TestPdf::SignSpec spec;
   spec.sign = [](std::string_view content) {
     CmsSignOptions cms;

@@ -29,8 +29,9 @@ constexpr int64_t kPipelineNow = 1767225600LL * 1000000;
 
 // A small complete PDF 1.4 (identifies as PDF, %%EOF at the end).
 std::string TinyPdf(const std::string& text);
-// A one-page PDF signed (PAdES-style detached CMS) by the test PKI's signer.
-std::string SignedPdf();
+// A PDF of 1 + `extra_pages` pages signed (detached CMS) by the test PKI's
+// signer; different page counts give different bytes.
+std::string SignedPdf(int extra_pages = 0);
 const TestPki& Pki();
 
 std::string Base64(const std::string& in);
