@@ -96,7 +96,7 @@ struct ArchiveSnapshot {
 };
 
 class PipelineTest : public ::testing::Test {
- protected:
+ public:
   void SetUp() override;
 
   // The ingester's options: organ 000.00.00.G22, the test clock, the test
