@@ -14,6 +14,7 @@
 #include <cctype>
 #include <ctime>
 #include <functional>
+#include <ostream>
 #include <set>
 #include <string>
 #include <utility>
@@ -48,6 +49,9 @@ struct RefusalCase {
   Builder build;
   std::string edxml_reason;  // edXML: the Status 02 reason expected
 };
+
+// Test names and messages show the code, not the bytes of the case.
+void PrintTo(const RefusalCase& c, std::ostream* os) { *os << c.code; }
 
 class PipelineRefusalTest : public PipelineTest, public ::testing::WithParamInterface<RefusalCase> {
  protected:
