@@ -109,7 +109,7 @@ std::vector<RefusalCase> Cases() {
   using T = PipelineRefusalTest;
   std::vector<RefusalCase> c;
   c.push_back({"package.unrecognised", "",
-               [](T& t, std::string*) { return t.Write("x.bin", std::string("\x01\x02\x03 not a package", 19)); }});
+               [](T& t, std::string*) { return t.Write("x.bin", std::string("\x01\x02\x03 not a package")); }});
   c.push_back({"package.unsafe_entry", "evil.zip", [](T& t, std::string*) {
                  WriteTestArchive(t.Sub("evil.zip"), TestFormat::kZip,
                                   {{"METS.xml", "<mets/>"}, {"../../etc/evil", "x"}});
@@ -166,7 +166,8 @@ std::vector<RefusalCase> Cases() {
                  return d;
                }});
   c.push_back({"metadata.missing", "bag-info.txt", [](T& t, std::string*) {
-                 StringSource src(TinyPdf("x"));
+                 const std::string pdf = TinyPdf("x");
+                 StringSource src(pdf);
                  EXPECT_OK(formats::bagit::WriteBag(t.Sub("bag"), {{"a.pdf", &src}}, {}));
                  return t.Sub("bag");
                }});
@@ -197,8 +198,9 @@ std::vector<RefusalCase> Cases() {
                  return t.Batch(BatchCsv({"1.pdf"}, {"Quyết định tỉnh Phú Yên"}));
                }});
   c.push_back({"bagit.checksum-mismatch", "bag-info.txt", [](T& t, std::string*) {
-                 StringSource a(TinyPdf("x"));
-                 StringSource b(SidecarJson("Quyết định tỉnh Khánh Hòa", 5));
+                 const std::string pdf = TinyPdf("x"), json = SidecarJson("Quyết định tỉnh Khánh Hòa", 5);
+                 StringSource a(pdf);
+                 StringSource b(json);
                  EXPECT_OK(formats::bagit::WriteBag(t.Sub("bag"), {{"a.pdf", &a}, {"a.pdf.json", &b}}, {}));
                  WriteTestFile(t.Sub("bag/bag-info.txt"), ReadTestFile(t.Sub("bag/bag-info.txt")) + "Contact-Name: X\n");
                  return t.Sub("bag");
