@@ -977,7 +977,12 @@ Result<Intake> ReadPackage(const std::string& path, const IntakeOptions& options
   // 2. Read by kind.
   switch (in.kind) {
     case PackageKind::kEdxml:
-      if (!files.empty()) KHOLUU_RETURN_IF_ERROR(ReadEdxml(ctx, files[0].abs, files[0].rel));
+      if (!files.empty()) {
+        // The package is this one file: later stages verify its XML
+        // signature and keep it bit-exact from here.
+        in.staged_root = files[0].abs;
+        KHOLUU_RETURN_IF_ERROR(ReadEdxml(ctx, files[0].abs, files[0].rel));
+      }
       break;
     case PackageKind::kBagit: {
       std::string bag_root = stage;

@@ -125,7 +125,9 @@ struct Intake {
   Sha256 package_sha256;
   uint64_t package_bytes = 0;
   std::string staging_dir;        // = IntakeOptions::staging_dir
-  std::string staged_root;        // the package's root inside staging_dir
+  // The package's root inside staging_dir; for an edXML package, the staged
+  // edXML file itself.
+  std::string staged_root;
   std::vector<IntakeRecordFile> record_files;  // hồ sơ (none for edXML)
   std::vector<IntakeDocument> documents;
   std::vector<model::Event> events;  // PREMIS events carried by a METS package

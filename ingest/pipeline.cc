@@ -348,7 +348,12 @@ Result<Receipt> Ingester::IngestOne(const std::string& path, bool index) {
           (in.edxml->business_doc_type == 2 || in.edxml->business_doc_type == 3)) {
         p.new_version = true;
       }
-      if (p.existing.document.empty() && in.edxml && in.edxml->business_doc_type >= 1 &&
+      // A recall, update or replacement acts on the document its business
+      // header names, even when its số/ký hiệu or its own DocumentId would
+      // match something else first (an update re-issued on another day has
+      // a new DocumentId and the same number): the business code decides.
+      // Only the very same bytes stay a plain link.
+      if (p.existing.why != "same bytes" && in.edxml && in.edxml->business_doc_type >= 1 &&
           !in.edxml->business_document_id.empty()) {
         KHOLUU_ASSIGN_OR_RETURN(std::vector<std::string> docs, r.DocumentsByEdxmlId(in.edxml->business_document_id));
         if (!docs.empty()) {
