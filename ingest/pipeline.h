@@ -114,7 +114,9 @@ class Ingester {
   Result<std::vector<std::string>> Recover();
 
  private:
-  Result<Receipt> IngestOne(const std::string& path, bool index);
+  // `attempt`: how many times the package was judged again because another
+  // ingest committed it, or one of its documents, concurrently.
+  Result<Receipt> IngestOne(const std::string& path, bool index, int attempt = 0);
   Service* service_;
   IngestOptions options_;
 };
