@@ -1,14 +1,15 @@
 // Crash safety of ingest with real processes (issue 17, "Crash test"): a
 // batch of packages — sidecar pairs with small text and PDF files, METS zips
 // (formats/package), BagIt bags (formats/bagit), and bad ones (checksum
-// mismatch, missing file, unusable metadata, a bag with a damaged payload) —
-// is given to `kholuu ingest --workers 2 --json`, which is killed with SIGKILL
+// mismatch, missing file, unusable metadata, a bag with a damaged payload),
+// and some packages sent twice under two names (the same bytes) — is given to `kholuu ingest --workers 2 --json`, which is killed with SIGKILL
 // at random moments in many runs. Every restart recovers (abandons the
 // interrupted jobs, removes the staging). At the end the batch is run to
 // completion, then once more, and:
 //   - every good package is archived exactly once (one accepted job per
-//     package; each of its documents once, counted per distinct subject; no
-//     original stored twice), every bad one refused with its problem code;
+//     package digest; each of its documents once, counted per distinct
+//     subject; no original stored twice), every bad one refused with its
+//     problem code;
 //   - `kholuu fixity --all` and `kholuu audit verify` pass;
 //   - after `kholuu reindex --outbox` the index holds exactly the archived
 //     documents (document count, a query matching every document, and each
@@ -181,6 +182,11 @@ struct Pkg {
   bool good = true;
   std::string expected_code;          // bad: the refusal's problem code
   std::vector<std::string> subjects;  // good: its documents' subjects
+  // The packages of one group have the same bytes (a package resent by the
+  // agency under another name): index of the first; the package's own
+  // index for one sent once.
+  size_t group = 0;
+  bool resent = false;
 };
 
 Kind KindOf(size_t i) {
@@ -393,9 +399,38 @@ std::vector<Pkg> MakeBatch(const std::string& root, size_t n) {
         p.expected_code = "file.checksum_mismatch";
         break;
     }
+    p.group = i;
     batch.push_back(std::move(p));
   }
+  // Every 20th package is sent again, byte for byte, under another name.
+  for (size_t i = 13; i < n; i += 20) {
+    if (!batch[i].good) continue;
+    Pkg copy = batch[i];
+    copy.path = batch[i].path.substr(0, batch[i].path.rfind('/')) + "/gui-lai-" +
+                batch[i].path.substr(batch[i].path.rfind('/') + 1);
+    std::filesystem::copy(batch[i].path, copy.path, std::filesystem::copy_options::recursive);
+    copy.resent = true;
+    batch.push_back(std::move(copy));
+  }
   return batch;
+}
+
+// The run order: `pending` first (random, each resent copy right behind its
+// first package, so that two workers take them at once), then `done`.
+std::vector<const Pkg*> RunOrder(std::vector<const Pkg*> pending, std::vector<const Pkg*> done,
+                                 std::mt19937_64& rng) {
+  std::shuffle(pending.begin(), pending.end(), rng);
+  std::shuffle(done.begin(), done.end(), rng);
+  std::vector<const Pkg*> order;
+  for (const Pkg* p : pending) {
+    if (p->resent) continue;
+    order.push_back(p);
+    for (const Pkg* q : pending) {
+      if (q->resent && q->group == p->group) order.push_back(q);
+    }
+  }
+  order.insert(order.end(), done.begin(), done.end());
+  return order;
 }
 
 // ------------------------------------------------------------- the program
@@ -502,8 +537,12 @@ TEST(IngestCrashTest, SigkillAtRandomMomentsArchivesEveryGoodPackageExactlyOnce)
   const std::vector<Pkg> batch = MakeBatch(dir.Sub("in"), n);
   ASSERT_FALSE(::testing::Test::HasFailure());
   std::map<Kind, size_t> kinds;
-  size_t good_docs = 0;
+  size_t good_docs = 0, resent = 0;
   for (const Pkg& p : batch) {
+    if (p.resent) {
+      ++resent;
+      continue;
+    }
     ++kinds[p.kind];
     good_docs += p.subjects.size();
   }
@@ -530,19 +569,18 @@ TEST(IngestCrashTest, SigkillAtRandomMomentsArchivesEveryGoodPackageExactlyOnce)
   double seconds_per_package = 0.15;  // refined from the runs
   double measured_seconds = 0;
   size_t measured_packages = 0;
-  std::set<std::string> judged;  // accepted or rejected
-  std::set<std::string> accepted_before;
+  std::set<size_t> judged;  // groups accepted or rejected
+  std::set<size_t> accepted_before;
+  std::map<size_t, std::vector<const Pkg*>> groups;
+  for (const Pkg& p : batch) groups[p.group].push_back(&p);
   size_t killed = 0, finished_early = 0, rounds = 0;
   std::map<std::string, size_t> kill_modes;
   while (killed < kills) {
     ASSERT_LT(rounds, 4 * kills + 10) << "too few runs could be killed before they finished";
     ++rounds;
     std::vector<const Pkg*> pending, done;
-    for (const Pkg& p : batch) (judged.count(p.path) ? done : pending).push_back(&p);
-    std::shuffle(pending.begin(), pending.end(), rng);
-    std::shuffle(done.begin(), done.end(), rng);
-    std::vector<const Pkg*> order = pending;
-    order.insert(order.end(), done.begin(), done.end());
+    for (const Pkg& p : batch) (judged.count(p.group) ? done : pending).push_back(&p);
+    const std::vector<const Pkg*> order = RunOrder(pending, done, rng);
 
     const size_t kills_left = kills - killed;
     const double remaining = startup + seconds_per_package * static_cast<double>(pending.size());
@@ -602,23 +640,28 @@ TEST(IngestCrashTest, SigkillAtRandomMomentsArchivesEveryGoodPackageExactlyOnce)
     // bad ones never accepted, and the audit chain is whole.
     const Jobs jobs = ReadJobs(data);
     size_t newly = 0;
-    for (const Pkg& p : batch) {
-      auto it = jobs.by_package.find(p.path);
-      if (it == jobs.by_package.end()) {
-        EXPECT_FALSE(accepted_before.count(p.path)) << p.path << ": an accepted job disappeared";
+    for (const auto& [group, members] : groups) {
+      const Pkg& p = *members[0];
+      std::vector<json> found;
+      for (const Pkg* m : members) {
+        auto it = jobs.by_package.find(m->path);
+        if (it != jobs.by_package.end()) found.insert(found.end(), it->second.begin(), it->second.end());
+      }
+      if (found.empty()) {
+        EXPECT_FALSE(accepted_before.count(group)) << p.path << ": an accepted job disappeared";
         continue;
       }
-      ASSERT_EQ(it->second.size(), 1u) << p.path << ": several jobs for one package";
-      const std::string state = it->second[0].value("state", "");
+      ASSERT_EQ(found.size(), 1u) << p.path << ": several jobs for one package digest";
+      const std::string state = found[0].value("state", "");
       if (state == "accepted") {
         EXPECT_TRUE(p.good) << p.path << " (" << KindName(p.kind) << ") was accepted";
-        accepted_before.insert(p.path);
+        accepted_before.insert(group);
       } else if (state == "rejected") {
-        EXPECT_FALSE(p.good) << p.path << " (" << KindName(p.kind) << ") was refused: " << it->second[0].dump();
+        EXPECT_FALSE(p.good) << p.path << " (" << KindName(p.kind) << ") was refused: " << found[0].dump();
       } else {
-        EXPECT_FALSE(accepted_before.count(p.path)) << p.path << ": accepted, then " << state;
+        EXPECT_FALSE(accepted_before.count(group)) << p.path << ": accepted, then " << state;
       }
-      if ((state == "accepted" || state == "rejected") && judged.insert(p.path).second) ++newly;
+      if ((state == "accepted" || state == "rejected") && judged.insert(group).second) ++newly;
     }
     RunResult audit = Cli(data, {"audit", "verify"});
     ASSERT_EQ(audit.exit_code, 0) << "round " << rounds << ": " << audit.out << audit.err;
@@ -635,9 +678,9 @@ TEST(IngestCrashTest, SigkillAtRandomMomentsArchivesEveryGoodPackageExactlyOnce)
   // ------------------------------------------------- run to completion, twice
   std::map<std::string, std::vector<std::string>> documents;  // package -> document ids
   auto run_all = [&](bool all_seen_before) {
-    std::vector<const Pkg*> order;
-    for (const Pkg& p : batch) order.push_back(&p);
-    std::shuffle(order.begin(), order.end(), rng);
+    std::vector<const Pkg*> all;
+    for (const Pkg& p : batch) all.push_back(&p);
+    const std::vector<const Pkg*> order = RunOrder(all, {}, rng);
     RunResult r = testing::Run(IngestArgv(data, order));
     EXPECT_EQ(r.exit_code, 1) << "some packages are refused, so the exit is 1\n" << r.err;
     json receipts = ParseOut(r, "kholuu ingest");
@@ -658,21 +701,25 @@ TEST(IngestCrashTest, SigkillAtRandomMomentsArchivesEveryGoodPackageExactlyOnce)
   // ------------------------------------------------------------- the jobs
   {
     const Jobs jobs = ReadJobs(data);
-    EXPECT_EQ(jobs.total, batch.size()) << "one job per package";
-    for (const Pkg& p : batch) {
+    EXPECT_EQ(jobs.total, groups.size()) << "one job per package digest";
+    for (const auto& [group, members] : groups) {
+      const Pkg& p = *members[0];
       SCOPED_TRACE(p.path);
-      auto it = jobs.by_package.find(p.path);
-      ASSERT_NE(it, jobs.by_package.end());
-      ASSERT_EQ(it->second.size(), 1u);
-      const json& job = it->second[0];
+      std::vector<json> found;
+      for (const Pkg* m : members) {
+        auto it = jobs.by_package.find(m->path);
+        if (it != jobs.by_package.end()) found.insert(found.end(), it->second.begin(), it->second.end());
+      }
+      ASSERT_EQ(found.size(), 1u) << "one job per package digest";
+      const json& job = found[0];
       EXPECT_EQ(job.value("state", ""), p.good ? "accepted" : "rejected") << job.dump();
       if (p.good) {
         std::vector<std::string> ids = job["documents"].get<std::vector<std::string>>();
-        EXPECT_EQ(ids, documents[p.path]);
+        for (const Pkg* m : members) EXPECT_EQ(ids, documents[m->path]) << m->path;
       } else {
-        bool found = false;
-        for (const json& problem : job["problems"]) found |= problem.value("code", "") == p.expected_code;
-        EXPECT_TRUE(found) << job.dump();
+        bool has_code = false;
+        for (const json& problem : job["problems"]) has_code |= problem.value("code", "") == p.expected_code;
+        EXPECT_TRUE(has_code) << job.dump();
       }
     }
     RunResult received = Cli(data, {"jobs", "--state", "received", "--limit", "0"});
@@ -695,6 +742,7 @@ TEST(IngestCrashTest, SigkillAtRandomMomentsArchivesEveryGoodPackageExactlyOnce)
     std::set<std::string> good_subjects;
     for (const Pkg& p : batch) {
       for (const std::string& s : p.subjects) {
+        if (p.resent) continue;
         good_subjects.insert(s);
         EXPECT_EQ(by_subject[s].size(), 1u) << "document \"" << s << "\" of " << p.path;
       }
@@ -805,9 +853,9 @@ TEST(IngestCrashTest, SigkillAtRandomMomentsArchivesEveryGoodPackageExactlyOnce)
   EXPECT_EQ(spool, std::vector<std::string>{"LOCK"});
 
   const double total = std::chrono::duration<double>(Clock::now() - started).count();
-  std::printf("batch: %zu packages (%zu sidecar text, %zu sidecar PDF, %zu METS zip, %zu BagIt; bad: %zu checksum, "
+  std::printf("batch: %zu packages + %zu resent (%zu sidecar text, %zu sidecar PDF, %zu METS zip, %zu BagIt; bad: %zu checksum, "
               "%zu missing file, %zu unusable metadata, %zu damaged bag), %zu documents\n",
-              n, kinds[Kind::kText], kinds[Kind::kPdf], kinds[Kind::kMets], kinds[Kind::kBag],
+              n, resent, kinds[Kind::kText], kinds[Kind::kPdf], kinds[Kind::kMets], kinds[Kind::kBag],
               kinds[Kind::kBadChecksum], kinds[Kind::kBadMissing], kinds[Kind::kBadMetadata], kinds[Kind::kBadBag],
               good_docs);
   std::printf("runs: %zu, killed %zu (start %zu, whole run %zu, share of the work %zu), ended before the kill %zu; "
