@@ -16,7 +16,12 @@
 // "duplicate" without any change.
 //
 // Thread-safety: an Ingester may be used from several threads at once
-// (IngestMany does); catalog writes are serialised by the catalog.
+// (IngestMany does); catalog writes are serialised by the catalog. Two
+// ingests of the same package, or of packages sharing a document, at once
+// (two workers, two processes): the commit checks the job and the duplicates
+// again in its own transaction, and the one that finds itself overtaken is
+// judged again — "duplicate", or its documents linked — so nothing is stored
+// twice.
 #pragma once
 
 #include <cstdint>

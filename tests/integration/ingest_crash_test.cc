@@ -575,6 +575,10 @@ TEST(IngestCrashTest, SigkillAtRandomMomentsArchivesEveryGoodPackageExactlyOnce)
   for (const Pkg& p : batch) groups[p.group].push_back(&p);
   size_t killed = 0, finished_early = 0, rounds = 0;
   std::map<std::string, size_t> kill_modes;
+  // What the kills interrupted (evidence that they land in every stage):
+  // kills leaving a job "received" (mid-package), staging in the spool;
+  // outbox entries of committed packages not yet indexed after the kills.
+  size_t left_received = 0, left_staging = 0, left_outbox = 0;
   while (killed < kills) {
     ASSERT_LT(rounds, 4 * kills + 10) << "too few runs could be killed before they finished";
     ++rounds;
@@ -665,6 +669,18 @@ TEST(IngestCrashTest, SigkillAtRandomMomentsArchivesEveryGoodPackageExactlyOnce)
     }
     RunResult audit = Cli(data, {"audit", "verify"});
     ASSERT_EQ(audit.exit_code, 0) << "round " << rounds << ": " << audit.out << audit.err;
+    if (!exited) {
+      bool received = false, staging = false;
+      for (const auto& [path, list] : jobs.by_package) {
+        for (const json& job : list) received |= job.value("state", "") == "received";
+      }
+      if (auto entries = ListDir(data + "/spool"); entries.ok()) {
+        for (const std::string& e : *entries) staging |= e.rfind("tmp-", 0) == 0;
+      }
+      left_received += received;
+      left_staging += staging;
+      left_outbox = ParseOut(Cli(data, {"stats"}), "stats").value("outbox", size_t{0});
+    }
     if (!exited && elapsed > startup && newly > 0) {
       measured_seconds += elapsed - startup;
       measured_packages += newly;
@@ -862,6 +878,8 @@ TEST(IngestCrashTest, SigkillAtRandomMomentsArchivesEveryGoodPackageExactlyOnce)
               "%zu packages judged before the final run; %.2f s per package measured\n",
               rounds, killed, kill_modes["start"], kill_modes["whole run"], kill_modes["share of the work"],
               finished_early, judged_by_kills, seconds_per_package);
+  std::printf("kills that left a job received: %zu, staging: %zu; outbox entries not yet indexed after the kills: "
+              "%zu\n", left_received, left_staging, left_outbox);
   std::printf("time: kills %.1f s, total %.1f s\n", kill_seconds, total);
 }
 
