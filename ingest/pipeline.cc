@@ -192,6 +192,25 @@ std::string StatusReply(const Intake& in, const IngestOptions& o, const std::str
   return xml.ok() ? *xml : "";
 }
 
+// A package judged again because another worker or process committed it,
+// or one of its documents, after this one's duplicate checks.
+constexpr char kRaced[] = "committed concurrently by another ingest; judged again";
+constexpr int kMaxAttempts = 4;
+
+bool IsRace(const Status& s) { return s.code() == StatusCode::kAborted && s.message() == kRaced; }
+
+// kAborted (kRaced) when the job is already accepted or rejected.
+Status NotJudgedYet(const archive::TxnView& w, const std::string& job_id) {
+  auto current = w.GetJob(job_id);
+  if (current.ok()) {
+    if (current->state == model::JobState::kAccepted || current->state == model::JobState::kRejected) {
+      return Status(StatusCode::kAborted, kRaced);
+    }
+    return Status::Ok();
+  }
+  return current.status().code() == StatusCode::kNotFound ? Status::Ok() : current.status();
+}
+
 }  // namespace
 
 std::string_view ReceiptStatusName(ReceiptStatus s) {
@@ -207,7 +226,7 @@ Ingester::Ingester(Service* service, IngestOptions options) : service_(service),
 
 Result<Receipt> Ingester::Ingest(const std::string& path) { return IngestOne(path, options_.index); }
 
-Result<Receipt> Ingester::IngestOne(const std::string& path, bool index) {
+Result<Receipt> Ingester::IngestOne(const std::string& path, bool index, int attempt) {
   archive::Archive& a = service_->archive();
   const DataDir& data = service_->data();
   const std::string actor = service_->actor();
@@ -256,7 +275,14 @@ Result<Receipt> Ingester::IngestOne(const std::string& path, bool index) {
   job.kind = std::string(PackageKindName(in.kind));
   job.actor = actor;
   job.received_micros = receipt.received_micros;
-  KHOLUU_RETURN_IF_ERROR(a.catalog().Update(actor, [&](archive::WriteTxn& w) { return w.PutJob(job); }));
+  Status received = a.catalog().Update(actor, [&](archive::WriteTxn& w) -> Status {
+    // Another worker or process may have judged the same package since the
+    // look-up above: never turn its verdict back into "received".
+    KHOLUU_RETURN_IF_ERROR(NotJudgedYet(w, job.id));
+    return w.PutJob(job);
+  });
+  if (IsRace(received) && attempt < kMaxAttempts) return IngestOne(path, index, attempt + 1);
+  KHOLUU_RETURN_IF_ERROR(received);
 
   // Stage 5: signatures that can refuse (edXML's XML signature).
   std::vector<Problem> problems = in.problems;
@@ -449,7 +475,17 @@ Result<Receipt> Ingester::IngestOne(const std::string& path, bool index) {
   }
   std::vector<ReceiptDocument> docs;
   std::string record_file;
-  KHOLUU_RETURN_IF_ERROR(a.catalog().Update(actor, [&](archive::WriteTxn& w) -> Status {
+  Status committed = a.catalog().Update(actor, [&](archive::WriteTxn& w) -> Status {
+    // The duplicate checks above ran in an earlier snapshot: if another
+    // worker or process has since committed this package, or a document
+    // this one would store anew, judge the package again (it is then a
+    // duplicate, or its documents are linked) rather than store it twice.
+    KHOLUU_RETURN_IF_ERROR(NotJudgedYet(w, job.id));
+    for (const Prepared& p : prepared) {
+      if (!p.existing.document.empty()) continue;
+      KHOLUU_ASSIGN_OR_RETURN(Existing now, FindExisting(w, *p.in));
+      if (!now.document.empty()) return Status(StatusCode::kAborted, kRaced);
+    }
     docs.clear();
     record_file.clear();
     const int64_t now = receipt.finished_micros;
@@ -621,7 +657,9 @@ Result<Receipt> Ingester::IngestOne(const std::string& path, bool index) {
     for (const Problem& p : problems) done.problems.push_back(ToJobProblem(p));
     done.detail = "accepted: " + std::to_string(docs.size()) + " document(s)";
     return w.PutJob(done);
-  }));
+  });
+  if (IsRace(committed) && attempt < kMaxAttempts) return IngestOne(path, index, attempt + 1);
+  KHOLUU_RETURN_IF_ERROR(committed);
   receipt.status = ReceiptStatus::kAccepted;
   receipt.record_file = record_file;
   receipt.documents = std::move(docs);

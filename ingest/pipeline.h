@@ -16,7 +16,12 @@
 // "duplicate" without any change.
 //
 // Thread-safety: an Ingester may be used from several threads at once
-// (IngestMany does); catalog writes are serialised by the catalog.
+// (IngestMany does); catalog writes are serialised by the catalog. Two
+// ingests of the same package, or of packages sharing a document, at once
+// (two workers, two processes): the commit checks the job and the duplicates
+// again in its own transaction, and the one that finds itself overtaken is
+// judged again — "duplicate", or its documents linked — so nothing is stored
+// twice.
 #pragma once
 
 #include <cstdint>
@@ -117,7 +122,9 @@ class Ingester {
   Result<std::vector<std::string>> Recover();
 
  private:
-  Result<Receipt> IngestOne(const std::string& path, bool index);
+  // `attempt`: how many times the package was judged again because another
+  // ingest committed it, or one of its documents, concurrently.
+  Result<Receipt> IngestOne(const std::string& path, bool index, int attempt = 0);
   Service* service_;
   IngestOptions options_;
 };
