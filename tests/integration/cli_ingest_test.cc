@@ -1,0 +1,174 @@
+// `kholuu ingest`, `kholuu jobs` and `kholuu receipt` as users and agency
+// scripts run them: the receipt contract of spec/architecture.md §5.2, exit
+// codes, and the drop folder (--watch) with a real process.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "archive/base/file.h"
+#include "archive/base/sha256.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
+
+namespace kholuu {
+namespace {
+
+using nlohmann::json;
+using testing::RunResult;
+
+class CliIngestTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = tmp_.Sub("archive");
+    ASSERT_EQ(Kholuu({"init"}).exit_code, 0);
+  }
+
+  RunResult Kholuu(std::vector<std::string> args) {
+    std::vector<std::string> argv = {testing::BinDir() + "/kholuu"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back("--data");
+    argv.push_back(data_);
+    return testing::Run(argv);
+  }
+
+  // A package of one text document and its sidecar; `ok` false makes the
+  // sidecar's checksum disagree with the file.
+  std::string Package(const std::string& name, const std::string& subject, bool ok = true) {
+    const std::string dir = tmp_.Sub(name);
+    EXPECT_TRUE(CreateDirs(dir).ok());
+    const std::string body = "Nội dung văn bản: " + subject + "\n";
+    testing::WriteTestFile(dir + "/van-ban.txt", body);
+    json side = {{"record_file",
+                  {{"file_code", "000.00.00.H49.2025.03.VP"}, {"title", "Hồ sơ thử nghiệm tiếp nhận"},
+                   {"maintenance", "10 năm"}}},
+                 {"document",
+                  {{"type_name", "Công văn"},
+                   {"code_number", std::to_string(++number_)},
+                   {"code_notation", "UBND-VP"},
+                   {"issued_date", "2025-03-0" + std::to_string(1 + number_ % 9)},
+                   {"organ_id", "000.00.00.H49"},
+                   {"organ_name", "Ủy ban nhân dân tỉnh Mẫu"},
+                   {"subject", subject},
+                   {"file", {{"sha256", ok ? Sha256Of(body).ToHex() : Sha256Of("other").ToHex()}}}}}};
+    testing::WriteTestFile(dir + "/van-ban.txt.json", side.dump());
+    return dir;
+  }
+
+  testing::TempDir tmp_;
+  std::string data_;
+  int number_ = 0;
+};
+
+TEST_F(CliIngestTest, ReceiptsFollowTheContractAndExitCodesTellTheOutcome) {
+  const std::string good = Package("goi-1", "Công văn về lịch tiếp công dân tháng ba");
+  const std::string bad = Package("goi-2", "Công văn có tệp bị sửa", /*ok=*/false);
+
+  RunResult r = Kholuu({"ingest", good, "--json", "--no-ocr"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json receipts = json::parse(r.out);
+  ASSERT_EQ(receipts.size(), 1u);
+  const json& a = receipts[0];
+  for (const char* k : {"package", "status", "record_file", "documents", "problems", "job"}) {
+    EXPECT_TRUE(a.contains(k)) << k;
+  }
+  EXPECT_EQ(a["status"], "accepted");
+  EXPECT_EQ(a["record_file"], "000.00.00.H49.2025.03.VP");
+  ASSERT_EQ(a["documents"].size(), 1u);
+  const std::string doc = a["documents"][0]["id"];
+  EXPECT_EQ(a["documents"][0]["action"], "stored");
+
+  // Refused: exit 1, the problem with its code, messages and path.
+  r = Kholuu({"ingest", bad, "--json"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  json refused = json::parse(r.out)[0];
+  EXPECT_EQ(refused["status"], "rejected");
+  ASSERT_FALSE(refused["problems"].empty());
+  bool named = false;
+  for (const json& p : refused["problems"]) {
+    EXPECT_FALSE(p["message"].get<std::string>().empty());
+    EXPECT_FALSE(p["message_vi"].get<std::string>().empty());
+    named = named || (p["code"] == "file.checksum_mismatch" && p["path"].get<std::string>().find("van-ban.txt") !=
+                                                                      std::string::npos);
+  }
+  EXPECT_TRUE(named) << r.out;
+
+  // The same package again: duplicate, exit 0, nothing changes.
+  RunResult before = Kholuu({"stats", "--json"});
+  r = Kholuu({"ingest", good, "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)[0]["status"], "duplicate");
+  json stats_before = json::parse(before.out), stats_after = json::parse(Kholuu({"stats", "--json"}).out);
+  EXPECT_EQ(stats_after["documents"], stats_before["documents"]);
+  EXPECT_EQ(stats_after["components"], stats_before["components"]);
+
+  // A path that does not exist: exit 2, and the others are still judged.
+  r = Kholuu({"ingest", tmp_.Sub("no-such-package"), Package("goi-3", "Công văn thứ ba về tiếp dân"), "--json"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  json mixed = json::parse(r.out);
+  ASSERT_EQ(mixed.size(), 2u);
+  EXPECT_TRUE(mixed[0].contains("error"));
+  EXPECT_EQ(mixed[1]["status"], "accepted");
+
+  // Found without diacritics, as soon as ingest returns.
+  r = Kholuu({"search", "lich tiep cong dan", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json hits = json::parse(r.out)["hits"];
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0]["document"], doc);
+
+  // Jobs and the receipt of the accepted package.
+  r = Kholuu({"jobs", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json jobs = json::parse(r.out);
+  EXPECT_EQ(jobs.size(), 3u);
+  r = Kholuu({"receipt", a["job"], "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(doc), std::string::npos);
+}
+
+TEST_F(CliIngestTest, TheDropFolderTakesACompletePackageAndFilesItWithItsReceipt) {
+  const std::string drop = tmp_.Sub("drop");
+  ASSERT_TRUE(CreateDirs(drop).ok());
+  const pid_t pid = testing::Start({testing::BinDir() + "/kholuu", "ingest", "--watch", drop, "--settle", "0.3",
+                                    "--json", "--no-ocr", "--data", data_},
+                                   tmp_.Sub("watch.out"));
+  ASSERT_GT(pid, 0);
+  // Written under a name the watcher ignores, renamed when complete.
+  const std::string src = Package("den-1", "Công văn đến qua thư mục nhận về phòng chống lụt bão");
+  ASSERT_EQ(::rename(src.c_str(), (drop + "/den-1.partial").c_str()), 0);
+  ASSERT_EQ(::rename((drop + "/den-1.partial").c_str(), (drop + "/den-1").c_str()), 0);
+  const std::string bad = Package("den-2", "Công văn hỏng", /*ok=*/false);
+  ASSERT_EQ(::rename(bad.c_str(), (drop + "/den-2").c_str()), 0);
+  testing::WriteTestFile(drop + "/den-2.ready", "");
+
+  bool filed = false;
+  for (int i = 0; i < 300 && !filed; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    filed = PathExists(drop + "/.kholuu/accepted/den-1.receipt.json") &&
+            PathExists(drop + "/.kholuu/rejected/den-2.receipt.json");
+  }
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  ASSERT_TRUE(filed) << testing::ReadTestFile(tmp_.Sub("watch.out"));
+  EXPECT_TRUE(IsDirectory(drop + "/.kholuu/accepted/den-1"));
+  EXPECT_FALSE(PathExists(drop + "/den-1"));
+  EXPECT_FALSE(PathExists(drop + "/den-2.ready"));
+  json receipt = json::parse(testing::ReadTestFile(drop + "/.kholuu/accepted/den-1.receipt.json"));
+  EXPECT_EQ(receipt["status"], "accepted");
+  json refusal = json::parse(testing::ReadTestFile(drop + "/.kholuu/rejected/den-2.receipt.json"));
+  EXPECT_EQ(refusal["status"], "rejected");
+
+  RunResult r = Kholuu({"search", "phong chong lut bao", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(json::parse(r.out)["hits"].empty());
+}
+
+}  // namespace
+}  // namespace kholuu
