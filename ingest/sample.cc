@@ -9,6 +9,7 @@
 #include "archive/base/file.h"
 #include "archive/model/ids.h"
 #include "formats/bagit/bag.h"
+#include "formats/common/text.h"
 #include "formats/convert/pdfa_convert.h"
 #include "formats/convert/sandbox.h"
 #include "formats/package/mets_package.h"
@@ -120,21 +121,6 @@ model::Document ModelOf(const SampleDoc& s, const model::FileCode& file, int32_t
   return d;
 }
 
-std::string Base64(std::string_view in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  auto byte = [&](size_t i) { return i < in.size() ? static_cast<unsigned>(static_cast<unsigned char>(in[i])) : 0u; };
-  std::string out;
-  for (size_t i = 0; i < in.size(); i += 3) {
-    const unsigned v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out.push_back(k[(v >> 18) & 63]);
-    out.push_back(k[(v >> 12) & 63]);
-    out.push_back(i + 1 < in.size() ? k[(v >> 6) & 63] : '=');
-    out.push_back(i + 2 < in.size() ? k[v & 63] : '=');
-    if ((i / 3 + 1) % 19 == 0) out.push_back('\n');
-  }
-  return out;
-}
-
 // An edXML document package (QCVN 102:2016) carrying `pdf`.
 std::string Edxml(const SampleDoc& d, const std::string& pdf_name, const std::string& pdf) {
   const std::string date = std::string(d.issued).replace(4, 1, "/").replace(7, 1, "/");
@@ -173,7 +159,7 @@ std::string Edxml(const SampleDoc& d, const std::string& pdf_name, const std::st
          "</edXML:AttachmentName></edXML:Reference></edXML:edXMLManifest></edXML:edXMLBody>\n"
          "</edXML:edXMLEnvelope>\n<AttachmentEncoded><Attachment><ContentId>cid:1</ContentId><AttachmentName>" +
          XmlEscape(pdf_name) +
-         "</AttachmentName><ContentType>application/pdf</ContentType><ContentTransferEncoded>" + Base64(pdf) +
+         "</AttachmentName><ContentType>application/pdf</ContentType><ContentTransferEncoded>" + formats::Base64Encode(pdf, 76) +
          "</ContentTransferEncoded></Attachment></AttachmentEncoded>\n</edXML>\n";
 }
 

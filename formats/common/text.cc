@@ -140,4 +140,25 @@ std::string FoldKey(std::string_view s) {
   return out;
 }
 
+std::string Base64Encode(std::string_view bytes, size_t line_length) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  auto byte = [&](size_t i) { return i < bytes.size() ? static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) : 0u; };
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4 + (line_length > 0 ? bytes.size() / line_length + 1 : 0));
+  size_t on_line = 0;
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    const uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=');
+    out.push_back(i + 2 < bytes.size() ? kAlphabet[v & 63] : '=');
+    on_line += 4;
+    if (line_length > 0 && on_line >= line_length) {
+      out.push_back('\n');
+      on_line = 0;
+    }
+  }
+  return out;
+}
+
 }  // namespace kholuu::formats

@@ -38,4 +38,9 @@ inline constexpr std::string_view kXmlWhiteSpace = " \t\r\n";
 // white space pass it, e.g. kXmlWhiteSpace.
 std::string_view Trim(std::string_view s, std::string_view white = kAsciiWhiteSpace);
 
+// `bytes` in base64 (RFC 4648 §4, with '=' padding), as edXML carries
+// attachments; with `line_length` > 0 a '\n' follows every line of that many
+// characters (a multiple of 4), as MIME writers do.
+std::string Base64Encode(std::string_view bytes, size_t line_length = 0);
+
 }  // namespace kholuu::formats

@@ -10,6 +10,7 @@
 #include "archive/base/file.h"
 #include "archive/base/sha256.h"
 #include "formats/bagit/bag.h"
+#include "formats/common/text.h"
 #include "formats/package/mets_package.h"
 #include "tests/formats/pdfsig/test_pdf.h"
 #include "tests/support/fixtures.h"
@@ -43,26 +44,10 @@ std::string SignedPdf(int extra_pages) {
   return pdf.bytes();
 }
 
-std::string Base64(const std::string& in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const auto byte = [&](size_t i) {
-    return i < in.size() ? static_cast<unsigned>(static_cast<unsigned char>(in[i])) : 0u;
-  };
-  std::string out;
-  for (size_t i = 0; i < in.size(); i += 3) {
-    const unsigned v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out.push_back(k[(v >> 18) & 63]);
-    out.push_back(k[(v >> 12) & 63]);
-    out.push_back(i + 1 < in.size() ? k[(v >> 6) & 63] : '=');
-    out.push_back(i + 2 < in.size() ? k[v & 63] : '=');
-  }
-  return out;
-}
-
 std::string EdxmlAttachment(const std::string& cid, const std::string& name, const std::string& type,
                             const std::string& bytes) {
   return "<Attachment><ContentId>" + cid + "</ContentId><AttachmentName>" + name +
-         "</AttachmentName><ContentType>" + type + "</ContentType><ContentTransferEncoded>" + Base64(bytes) +
+         "</AttachmentName><ContentType>" + type + "</ContentType><ContentTransferEncoded>" + formats::Base64Encode(bytes) +
          "</ContentTransferEncoded></Attachment>";
 }
 

@@ -270,4 +270,34 @@ std::string Fixed(double value, int digits) {
   return buf;
 }
 
+OnePagePdf MakeOnePagePdf(std::string_view content, bool helvetica) {
+  OnePagePdf out;
+  std::string& pdf = out.bytes;
+  pdf = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
+  std::vector<size_t> offsets;
+  auto obj = [&](int num, const std::string& body) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(num) + " 0 obj\n" + body + "\nendobj\n";
+  };
+  obj(1, "<< /Type /Catalog /Pages 2 0 R >>");
+  obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+  obj(3, std::string("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R") +
+             (helvetica ? " /Resources << /Font << /F1 5 0 R >> >> >>" : " >>"));
+  obj(4, "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + std::string(content) + "\nendstream");
+  if (helvetica) obj(5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+  out.next_object = static_cast<int>(offsets.size()) + 1;
+  const size_t xref = pdf.size();
+  out.xref_offset = xref;
+  pdf += "xref\n0 " + std::to_string(out.next_object) + "\n0000000000 65535 f \n";
+  for (size_t off : offsets) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%010zu", off);
+    pdf += std::string(buf) + " 00000 n \n";
+  }
+  pdf += "trailer\n<< /Size " + std::to_string(out.next_object) + " /Root 1 0 R >>\nstartxref\n" +
+         std::to_string(xref) + "\n%%EOF\n";
+  return out;
+}
+
 }  // namespace kholuu::bench
+

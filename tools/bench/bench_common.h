@@ -140,6 +140,17 @@ class FlagReader {
   std::optional<std::string> inline_value_;
 };
 
+// A one-page A4 PDF 1.7 (classic xref) showing `content` as its content
+// stream; with `helvetica`, the page's resources name the standard font
+// Helvetica as /F1 (object 5). `next_object` is the first free object number,
+// for incremental updates (sig bench).
+struct OnePagePdf {
+  std::string bytes;
+  int next_object = 0;
+  size_t xref_offset = 0;  // of its cross-reference table (an update's /Prev)
+};
+OnePagePdf MakeOnePagePdf(std::string_view content, bool helvetica);
+
 // Median of the values (mean of the middle two for an even count); 0 if empty.
 double Median(std::vector<double> values);
 

@@ -64,12 +64,6 @@ Status Need(const std::string& name, const std::string& package, std::string* pa
   return Status::Ok();
 }
 
-std::string Pad10(size_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%010zu", v);
-  return buf;
-}
-
 // A one-page PDF with a few lines of text (standard font, ASCII).
 std::string TextPdf(size_t n) {
   std::string content = "BT /F1 14 Tf 72 780 Td 20 TL\n";
@@ -80,24 +74,7 @@ std::string TextPdf(size_t n) {
                std::to_string(n * 31 + static_cast<size_t>(line)) + ") '\n";
   }
   content += "ET";
-  std::string pdf = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
-  std::vector<size_t> offsets;
-  auto obj = [&](int num, const std::string& body) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(num) + " 0 obj\n" + body + "\nendobj\n";
-  };
-  obj(1, "<< /Type /Catalog /Pages 2 0 R >>");
-  obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-  obj(3,
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-      "/Resources << /Font << /F1 5 0 R >> >> >>");
-  obj(4, "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream");
-  obj(5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
-  size_t xref = pdf.size();
-  pdf += "xref\n0 6\n0000000000 65535 f \n";
-  for (size_t off : offsets) pdf += Pad10(off) + " 00000 n \n";
-  pdf += "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return pdf;
+  return MakeOnePagePdf(content, /*helvetica=*/true).bytes;
 }
 
 std::string Sidecar(size_t n, const std::string& kind) {

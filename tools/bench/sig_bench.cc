@@ -104,22 +104,11 @@ Result<std::string> SignedPdf(size_t size, const std::vector<std::string>& signe
     content += "(Dong " + std::to_string(line) + ": van ban thu nghiem TEST, khong co gia tri phap ly) '\n";
   }
   content += "ET";
-  std::string pdf = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
-  std::vector<size_t> offsets;
-  auto obj = [&](int num, const std::string& body) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(num) + " 0 obj\n" + body + "\nendobj\n";
-  };
-  obj(1, "<< /Type /Catalog /Pages 2 0 R >>");
-  obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-  obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>");
-  obj(4, "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream");
-  size_t xref = pdf.size();
-  pdf += "xref\n0 5\n0000000000 65535 f \n";
-  for (size_t off : offsets) pdf += Pad10(off) + " 00000 n \n";
-  pdf += "trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  OnePagePdf base = MakeOnePagePdf(content, /*helvetica=*/false);
+  std::string pdf = std::move(base.bytes);
+  size_t xref = base.xref_offset;
   std::string fields;
-  int next = 5;
+  int next = base.next_object;
   for (const std::string& who : signers) {
     int sig = next++, field = next++;
     fields += std::to_string(field) + " 0 R ";

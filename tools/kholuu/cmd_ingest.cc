@@ -30,6 +30,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -126,6 +127,25 @@ ingest::IngestOptions OptionsFor(const IngestArgs& a, ingest::Service& s, Status
   return o;
 }
 
+// The archive and an Ingester for `a`, after interrupted jobs were
+// recovered (Ingester::Recover).
+struct Session {
+  std::unique_ptr<ingest::Service> service;
+  std::unique_ptr<ingest::Ingester> ingester;
+  std::vector<std::string> abandoned;
+};
+
+Result<Session> OpenSession(const Common& c, const IngestArgs& a) {
+  Session s;
+  KHOLUU_ASSIGN_OR_RETURN(s.service, OpenService(c));
+  Status loaded;
+  ingest::IngestOptions options = OptionsFor(a, *s.service, &loaded);
+  KHOLUU_RETURN_IF_ERROR(loaded);
+  s.ingester = std::make_unique<ingest::Ingester>(s.service.get(), options);
+  KHOLUU_ASSIGN_OR_RETURN(s.abandoned, s.ingester->Recover());
+  return s;
+}
+
 int ExitFor(const std::vector<Result<ingest::Receipt>>& results) {
   int rc = kExitOk;
   for (const auto& r : results) {
@@ -140,16 +160,12 @@ int ExitFor(const std::vector<Result<ingest::Receipt>>& results) {
 
 int CmdIngest(const Common& c, const IngestArgs& a) {
   if (a.paths.empty()) return Fail(c, InvalidArgumentError("give packages to ingest (or --watch DIR)"));
-  auto service = OpenService(c);
-  if (!service.ok()) return Fail(c, service.status());
-  Status loaded;
-  ingest::IngestOptions options = OptionsFor(a, **service, &loaded);
-  if (!loaded.ok()) return Fail(c, loaded);
-  ingest::Ingester ingester(service->get(), options);
-  auto recovered = ingester.Recover();
-  if (!recovered.ok()) return Fail(c, recovered.status());
-  if (!recovered->empty() && !c.json) {
-    std::cerr << "kholuu: " << recovered->size() << " interrupted ingest job(s) abandoned; submit them again\n";
+  auto session = OpenSession(c, a);
+  if (!session.ok()) return Fail(c, session.status());
+  ingest::Ingester& ingester = *session->ingester;
+  if (!session->abandoned.empty() && !c.json) {
+    std::cerr << "kholuu: " << session->abandoned.size()
+              << " interrupted ingest job(s) abandoned; submit them again\n";
   }
   const bool bar = !c.json && ::isatty(STDERR_FILENO) && a.paths.size() > 1;
   const auto start = std::chrono::steady_clock::now();
@@ -213,14 +229,9 @@ std::pair<uint64_t, int64_t> Footprint(const std::string& path) {
 int CmdWatch(const Common& c, const IngestArgs& a) {
   namespace fs = std::filesystem;
   if (!IsDirectory(a.watch)) return Fail(c, InvalidArgumentError(a.watch + " is not a directory"));
-  auto service = OpenService(c);
-  if (!service.ok()) return Fail(c, service.status());
-  Status loaded;
-  ingest::IngestOptions options = OptionsFor(a, **service, &loaded);
-  if (!loaded.ok()) return Fail(c, loaded);
-  ingest::Ingester ingester(service->get(), options);
-  auto recovered = ingester.Recover();
-  if (!recovered.ok()) return Fail(c, recovered.status());
+  auto session = OpenSession(c, a);
+  if (!session.ok()) return Fail(c, session.status());
+  ingest::Ingester& ingester = *session->ingester;
   const std::string done_root = a.watch + "/.kholuu";
   for (const char* sub : {"accepted", "rejected", "duplicate", "failed"}) {
     Status s = CreateDirs(done_root + "/" + sub);

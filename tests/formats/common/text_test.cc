@@ -58,5 +58,18 @@ TEST(TextTest, TrimTakesAnotherSet) {
   EXPECT_EQ(Trim("xxaxx", "x"), "a");
 }
 
+TEST(Base64EncodeTest, Rfc4648VectorsAndLines) {
+  // RFC 4648 §10.
+  EXPECT_EQ(Base64Encode(""), "");
+  EXPECT_EQ(Base64Encode("f"), "Zg==");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(Base64Encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(Base64Encode("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64Encode(std::string("\xff\xfe\x00", 3)), "//4A");
+  EXPECT_EQ(Base64Encode("foobarfoobar", 8), "Zm9vYmFy\nZm9vYmFy\n");
+}
+
 }  // namespace
 }  // namespace kholuu::formats
