@@ -262,7 +262,12 @@ class FakeToolTest : public ::testing::Test {
   TextOptions options_;
 };
 
+// A renderer that writes a 1x1 grey page at once, so that a time limit meant
+// for another tool is not spent rendering on a loaded machine.
+constexpr char kQuickRenderer[] = "printf 'P5\\n1 1\\n255\\n\\200' > \"${10}.pgm\"";
+
 TEST_F(FakeToolTest, HangingTesseractIsStoppedByTheTimeLimit) {
+  options_.tools.pdftoppm = Tool("pdftoppm", kQuickRenderer);
   options_.tools.tesseract = Tool("tesseract", "sleep 600");
   ASSERT_OK_AND_ASSIGN(DocumentText d, ExtractText(pdf_, options_));
   ASSERT_EQ(d.pages.size(), 1u);
@@ -280,12 +285,14 @@ TEST_F(FakeToolTest, HangingRendererIsStopped) {
 }
 
 TEST_F(FakeToolTest, CrashingTesseractIsReported) {
+  options_.tools.pdftoppm = Tool("pdftoppm", kQuickRenderer);
   options_.tools.tesseract = Tool("tesseract", "kill -SEGV $$");
   ASSERT_OK_AND_ASSIGN(DocumentText d, ExtractText(pdf_, options_));
   EXPECT_THAT(d.pages[0].error, StartsWith("tesseract crashed (signal 11)"));
 }
 
 TEST_F(FakeToolTest, GarbageTsvIsReported) {
+  options_.tools.pdftoppm = Tool("pdftoppm", kQuickRenderer);
   options_.tools.tesseract = Tool("tesseract", "printf 'not tsv' > \"$2.tsv\"");
   ASSERT_OK_AND_ASSIGN(DocumentText d, ExtractText(pdf_, options_));
   EXPECT_THAT(d.pages[0].error, HasSubstr("no header line"));
