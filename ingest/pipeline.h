@@ -38,7 +38,9 @@ namespace kholuu::ingest {
 struct IngestOptions {
   // The sending agency's mã định danh (batches and sidecars that name none).
   std::string organ_id;
-  // The archive's own agency, the sender of edXML Status replies.
+  // The archive's own agency, the sender of edXML Status replies. The
+  // default is a placeholder: deployments set their mã định danh
+  // (`kholuu ingest --archive-organ-id`, $KHOLUU_ORGAN_ID).
   std::string archive_organ_id = "000.00.00.A00";
   std::string archive_organ_name = "Kho lưu trữ điện tử";
   // Make preservation copies, signature reports and text at ingest. Off: the

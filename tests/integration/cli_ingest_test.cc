@@ -12,6 +12,7 @@
 
 #include "archive/base/file.h"
 #include "archive/base/sha256.h"
+#include "formats/common/text.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -129,6 +130,54 @@ TEST_F(CliIngestTest, ReceiptsFollowTheContractAndExitCodesTellTheOutcome) {
   r = Kholuu({"receipt", a["job"], "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find(doc), std::string::npos);
+}
+
+TEST_F(CliIngestTest, AnEdxmlPackageIsAnsweredWithAStatusPackageFromTheArchive) {
+  const std::string attachment = "Nội dung công văn về lịch họp giao ban quý hai.\n";
+  const std::string edxml =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<edXML xmlns=\"http://www.mic.gov.vn/TBT/QCVN_102_2016\">\n"
+      "<edXML:edXMLEnvelope xmlns:edXML=\"http://www.mic.gov.vn/TBT/QCVN_102_2016\"><edXML:edXMLHeader>"
+      "<edXML:MessageHeader><edXML:From><edXML:OrganId>000.00.00.G22</edXML:OrganId><edXML:OrganName>Văn phòng "
+      "Chính phủ</edXML:OrganName></edXML:From><edXML:To><edXML:OrganId>000.00.00.H49</edXML:OrganId>"
+      "<edXML:OrganName>UBND tỉnh</edXML:OrganName></edXML:To><edXML:Code><edXML:CodeNumber>77</edXML:CodeNumber>"
+      "<edXML:CodeNotation>VPCP-HC</edXML:CodeNotation></edXML:Code><edXML:PromulgationInfo><edXML:Place>Hà Nội"
+      "</edXML:Place><edXML:PromulgationDate>2025/04/02</edXML:PromulgationDate></edXML:PromulgationInfo>"
+      "<edXML:DocumentType><edXML:Type>1</edXML:Type><edXML:TypeName>Công văn</edXML:TypeName></edXML:DocumentType>"
+      "<edXML:Subject>V/v lịch họp giao ban quý hai</edXML:Subject>"
+      "<edXML:DocumentId>000.00.00.G22,2025/04/02,77/VPCP-HC</edXML:DocumentId></edXML:MessageHeader>"
+      "</edXML:edXMLHeader><edXML:edXMLBody><edXML:edXMLManifest version=\"1.0\"><edXML:Reference>"
+      "<edXML:ContentId>cid:1</edXML:ContentId><edXML:ContentType>text/plain</edXML:ContentType>"
+      "<edXML:AttachmentName>77.txt</edXML:AttachmentName></edXML:Reference></edXML:edXMLManifest></edXML:edXMLBody>"
+      "</edXML:edXMLEnvelope><AttachmentEncoded><Attachment><ContentId>cid:1</ContentId><AttachmentName>77.txt"
+      "</AttachmentName><ContentType>text/plain</ContentType><ContentTransferEncoded>" +
+      formats::Base64Encode(attachment) + "</ContentTransferEncoded></Attachment></AttachmentEncoded></edXML>\n";
+  const std::string file = tmp_.Sub("cv-77.edxml");
+  testing::WriteTestFile(file, edxml);
+  const std::string replies = tmp_.Sub("replies");
+  // Unsigned: refused with the reason of the axis, unless allowed.
+  RunResult r = Kholuu({"ingest", file, "--json", "--reply-dir", replies, "--archive-organ-id", "000.00.00.H99"});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  json refused = json::parse(r.out)[0];
+  EXPECT_EQ(refused["edxml_status_code"], "02");
+  std::string reply = testing::ReadTestFile(replies + "/" + refused["job"].get<std::string>() + ".status.edxml");
+  EXPECT_NE(reply.find("thiếu chữ ký số"), std::string::npos) << reply;
+  EXPECT_NE(reply.find("000.00.00.H99"), std::string::npos) << reply;
+  EXPECT_NE(reply.find("000.00.00.G22,2025/04/02,77/VPCP-HC"), std::string::npos) << reply;
+
+  r = Kholuu({"ingest", file, "--json", "--reply-dir", replies, "--allow-unsigned-edxml", "--archive-organ-id",
+              "000.00.00.H99"});
+  // The same bytes were refused before: the refusal stands.
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  testing::WriteTestFile(file, edxml + " ");  // another package (one byte more)
+  r = Kholuu({"ingest", file, "--json", "--reply-dir", replies, "--allow-unsigned-edxml", "--archive-organ-id",
+              "000.00.00.H99"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  json accepted = json::parse(r.out)[0];
+  EXPECT_EQ(accepted["status"], "accepted");
+  EXPECT_EQ(accepted["edxml_status_code"], "03");
+  EXPECT_EQ(accepted["record_file"], "000.00.00.G22.2025.LT");
+  reply = testing::ReadTestFile(replies + "/" + accepted["job"].get<std::string>() + ".status.edxml");
+  EXPECT_NE(reply.find("000.00.00.H99"), std::string::npos) << reply;
 }
 
 TEST_F(CliIngestTest, TheDropFolderTakesACompletePackageAndFilesItWithItsReceipt) {

@@ -1,5 +1,6 @@
 // kholuu ingest PATH... [--workers N] [--organ-id ID] [--no-preserve] [--no-ocr]
 //                       [--trust-store DIR] [--reply-dir DIR] [--allow-unsigned-edxml]
+//                       [--archive-organ-id ID] [--archive-organ-name NAME]
 // kholuu ingest --watch DIR [--settle S] [...]
 // kholuu jobs [--state STATE] [--limit N]
 //
@@ -47,6 +48,7 @@ struct IngestArgs {
   std::vector<std::string> paths;
   size_t workers = 1;
   std::string organ_id;
+  std::string archive_organ_id, archive_organ_name;
   bool no_preserve = false;
   bool no_ocr = false;
   std::string trust_store;
@@ -117,6 +119,8 @@ Status WriteReply(const IngestArgs& a, const ingest::Receipt& r) {
 ingest::IngestOptions OptionsFor(const IngestArgs& a, ingest::Service& s, Status* error) {
   ingest::IngestOptions o;
   o.organ_id = a.organ_id;
+  if (!a.archive_organ_id.empty()) o.archive_organ_id = a.archive_organ_id;
+  if (!a.archive_organ_name.empty()) o.archive_organ_name = a.archive_organ_name;
   o.preserve = !a.no_preserve;
   o.preservation.ocr = !a.no_ocr;
   o.preservation.verify.now = static_cast<int64_t>(std::time(nullptr));
@@ -370,6 +374,12 @@ void RegisterIngestCommands(CLI::App& app, const Registry& reg) {
   cmd->add_flag("--no-ocr", args->no_ocr, "do not OCR pages without a text layer");
   cmd->add_option("--trust-store", args->trust_store, "PEM trust anchors (default <data>/trust if present)");
   cmd->add_option("--reply-dir", args->reply_dir, "write each edXML package's Status reply here");
+  cmd->add_option("--archive-organ-id", args->archive_organ_id,
+                  "the archive's own mã định danh, the sender of edXML Status replies (default $KHOLUU_ORGAN_ID)")
+      ->envname("KHOLUU_ORGAN_ID");
+  cmd->add_option("--archive-organ-name", args->archive_organ_name,
+                  "the archive's name in edXML Status replies (default $KHOLUU_ORGAN_NAME)")
+      ->envname("KHOLUU_ORGAN_NAME");
   cmd->add_flag("--allow-unsigned-edxml", args->allow_unsigned,
                 "accept edXML documents without any digital signature (refused by default)");
   cmd->add_option("--watch", args->watch, "a drop folder to watch instead of PATHs");
