@@ -1,5 +1,6 @@
 #include "ingest/preserve.h"
 
+#include <algorithm>
 #include <atomic>
 
 #include "archive/base/clock.h"
@@ -128,6 +129,7 @@ Result<std::string> MakeCopy(archive::BlobStore& blobs, std::string_view bytes, 
                                   options.agent + " (formats/pdf)"));
     d->copy.status = "already_conformant";
     d->copy.profile = r.profile;
+    d->copy.pages = r.pages;
     return std::string(bytes);
   }
   if (r.validated) {
@@ -172,6 +174,11 @@ Status MakeText(archive::BlobStore& blobs, const std::string& source, const Pres
   } else {
     text::TextOptions to;
     to.ocr = options.ocr;
+    // The PDF our validator parsed (the original as its own copy, or the
+    // copy): its page count is known, so text extraction need not ask pdfinfo.
+    if (d->copy.status == "already_conformant" || d->copy.status == "converted") {
+      to.known_pages = std::max(d->copy.pages, 0);
+    }
     auto x = ExtractRepairedText(source, to);
     if (!x.ok()) {
       t.reason = x.status().message();

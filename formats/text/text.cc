@@ -154,11 +154,22 @@ Result<DocumentText> Extraction::Pdf() {
   DocumentText doc;
   doc.format = "pdf";
   const std::string last = std::to_string(o_.page_limit);
-  KHOLUU_ASSIGN_OR_RETURN(
-      SandboxResult info_run,
-      Run({o_.tools.pdfinfo, "-f", "1", "-l", last, input_}, o_.page_time_limit));
-  if (!info_run.succeeded()) return InvalidArgumentError(info_run.Describe("pdfinfo"));
-  KHOLUU_ASSIGN_OR_RETURN(PdfInfo info, ParsePdfInfo(info_run.stdout_bytes));
+  PdfInfo info;
+  bool have_info = false;
+  auto load_info = [&]() -> Status {
+    KHOLUU_ASSIGN_OR_RETURN(
+        SandboxResult info_run,
+        Run({o_.tools.pdfinfo, "-f", "1", "-l", last, input_}, o_.page_time_limit));
+    if (!info_run.succeeded()) return InvalidArgumentError(info_run.Describe("pdfinfo"));
+    KHOLUU_ASSIGN_OR_RETURN(info, ParsePdfInfo(info_run.stdout_bytes));
+    have_info = true;
+    return Status::Ok();
+  };
+  if (o_.known_pages > 0) {
+    info.pages = o_.known_pages;
+  } else {
+    KHOLUU_RETURN_IF_ERROR(load_info());
+  }
   if (info.pages == 0) return InvalidArgumentError("pdf has no pages");
   doc.page_count = info.pages;
   const int n = static_cast<int>(std::min<size_t>(static_cast<size_t>(info.pages), o_.page_limit));
@@ -208,6 +219,8 @@ Result<DocumentText> Extraction::Pdf() {
                           std::back_inserter(both));
     wanted = std::move(both);
   }
+  // Rendering for OCR is capped by the page sizes: pdfinfo gives them.
+  if (!wanted.empty() && !have_info) KHOLUU_RETURN_IF_ERROR(load_info());
   for (int p : wanted) {
     PageText& page = doc.pages[static_cast<size_t>(p - 1)];
     const auto size = static_cast<size_t>(p) <= info.page_sizes.size()

@@ -51,6 +51,11 @@ struct TextOptions {
   // Rendered pages are capped at this many pixels (the dpi is lowered for
   // larger pages), so a hostile MediaBox cannot fill the disk.
   uint64_t max_render_pixels = 60'000'000;
+  // > 0: the PDF's page count as the caller already knows it (from its own
+  // parse, e.g. our PDF/A validator's). pdfinfo is then run only when a page
+  // is to be OCR'd (for the page sizes the rendering is capped by), which
+  // saves one tool run per document with a text layer.
+  int known_pages = 0;
   TextTools tools;
 };
 

@@ -60,4 +60,32 @@ model::Component SampleComponent(const model::Document& doc, const Sha256& diges
   return c;
 }
 
+std::string TextLayerPdf(const std::vector<std::string>& lines) {
+  std::string content = "BT /F1 12 Tf 72 760 Td 16 TL\n";
+  for (const std::string& line : lines) content += "(" + line + ") '\n";
+  content += "ET";
+  std::string pdf = "%PDF-1.4\n";
+  std::vector<size_t> offsets;
+  auto obj = [&](const std::string& body) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(offsets.size()) + " 0 obj\n" + body + "\nendobj\n";
+  };
+  obj("<< /Type /Catalog /Pages 2 0 R >>");
+  obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+  obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+      "/Resources << /Font << /F1 5 0 R >> >> >>");
+  obj("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream");
+  obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+  const size_t xref = pdf.size();
+  pdf += "xref\n0 6\n0000000000 65535 f \n";
+  for (size_t off : offsets) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", off);
+    pdf += buf;
+  }
+  pdf += "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return pdf;
+}
+
 }  // namespace kholuu::testing
+

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "archive/model/component.h"
 #include "archive/model/document.h"
@@ -16,5 +17,9 @@ model::Document SampleDocument(const model::RecordFile& file, int ordinal);
 // The original component of a document, for bytes with the given digest/size.
 model::Component SampleComponent(const model::Document& doc, const Sha256& digest,
                                  uint64_t size, int index = 1);
+
+// A one-page PDF whose text layer shows `lines` (ASCII, standard font
+// Helvetica): what pdftotext reads back, line by line.
+std::string TextLayerPdf(const std::vector<std::string>& lines);
 
 }  // namespace kholuu::testing

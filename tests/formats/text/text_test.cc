@@ -12,6 +12,7 @@
 #include <string>
 
 #include "archive/base/file.h"
+#include "tests/support/fixtures.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 
@@ -232,6 +233,31 @@ TEST(ExtractTextTest, GarbageAndTruncatedInputsGiveClearErrors) {
   bad = TextOptions();
   bad.dpi = 5000;
   EXPECT_EQ(ExtractText("%PDF-1.4", bad).status().code(), StatusCode::kInvalidArgument);
+}
+
+// With the page count known (TextOptions::known_pages), pdfinfo runs only for
+// pages to OCR: a pdfinfo that fails does not fail a text-layer document,
+// and does fail one that needs OCR (the render could not be capped).
+TEST(ExtractTextTest, KnownPageCountSkipsPdfinfoUnlessAPageNeedsOcr) {
+  testing::TempDir dir;
+  const std::string failing_pdfinfo = dir.Sub("pdfinfo");
+  WriteFakeTool(failing_pdfinfo, "echo 'pdfinfo must not run' >&2; exit 3");
+  TextOptions o;
+  o.tools.pdfinfo = failing_pdfinfo;
+  o.known_pages = 1;
+  const std::string pdf = testing::TextLayerPdf({"Van ban thu nghiem so 12 ve chu ky so", "Dong thu hai"});
+  ASSERT_OK_AND_ASSIGN(DocumentText d, ExtractText(pdf, o));
+  EXPECT_EQ(d.page_count, 1);
+  ASSERT_EQ(d.pages.size(), 1u);
+  EXPECT_EQ(d.pages[0].method, TextMethod::kTextLayer);
+  EXPECT_THAT(d.pages[0].text, HasSubstr("chu ky so"));
+  // Without the count, pdfinfo runs first, and its failure is the document's.
+  o.known_pages = 0;
+  EXPECT_THAT(ExtractText(pdf, o).status().message(), HasSubstr("pdfinfo exited 3"));
+  // A page to OCR needs its size: pdfinfo runs, and its failure is reported.
+  o.known_pages = 1;
+  o.force_ocr = true;
+  EXPECT_THAT(ExtractText(pdf, o).status().message(), HasSubstr("pdfinfo exited 3"));
 }
 
 TEST(ExtractTextTest, MissingToolIsNotFound) {
