@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 #include <algorithm>
 #include <atomic>
 #include <ctime>
@@ -19,25 +18,20 @@
 #include "archive/model/ids.h"
 #include "formats/edxml/edxml.h"
 #include "ingest/checks.h"
+#include "ingest/internal/events.h"
 #include "ingest/component_io.h"
 #include "ingest/index_sync.h"
 
 namespace kholuu::ingest {
 namespace {
 
-constexpr uint64_t kMaxOriginalBytes = uint64_t{1} << 30;
-constexpr size_t kMaxDetail = 1900;
+using internal::Clip;
+using internal::MakeEvent;
 
-std::string Clip(std::string s, size_t max) {
-  if (s.size() <= max) return s;
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  s.resize(cut);
-  return s + "…";
-}
+constexpr uint64_t kMaxOriginalBytes = uint64_t{1} << 30;
 
 model::JobProblem ToJobProblem(const Problem& p) {
-  return {p.code, p.severity == Severity::kError, Clip(p.message_en, kMaxDetail), Clip(p.message_vi, kMaxDetail),
+  return {p.code, p.severity == Severity::kError, Clip(p.message_en, internal::kMaxEventDetail), Clip(p.message_vi, internal::kMaxEventDetail),
           Clip(p.path, 990)};
 }
 
@@ -47,17 +41,6 @@ Problem FromJobProblem(const model::JobProblem& p) {
 
 Problem MakeProblem(std::string code, Severity severity, std::string en, std::string vi, std::string path) {
   return {std::move(code), severity, std::move(en), std::move(vi), std::move(path)};
-}
-
-model::Event MakeEvent(model::EventType type, model::EventOutcome outcome, std::string object, std::string detail,
-                       std::string agent) {
-  model::Event e;
-  e.type = type;
-  e.outcome = outcome;
-  e.object_id = std::move(object);
-  e.detail = Clip(std::move(detail), kMaxDetail);
-  e.agent = Clip(std::move(agent), 190);
-  return e;
 }
 
 std::string WarningText(const Problem& p) {
@@ -348,7 +331,7 @@ Result<Receipt> Ingester::IngestOne(const std::string& path, bool index, int att
     job.state = model::JobState::kRejected;
     job.finished_micros = receipt.finished_micros;
     for (const Problem& p : problems) job.problems.push_back(ToJobProblem(p));
-    job.detail = Clip(receipt.detail, kMaxDetail);
+    job.detail = Clip(receipt.detail, internal::kMaxEventDetail);
     KHOLUU_RETURN_IF_ERROR(a.catalog().Update(actor, [&](archive::WriteTxn& w) { return w.PutJob(job); }));
     return receipt;
   }
@@ -412,22 +395,20 @@ Result<Receipt> Ingester::IngestOne(const std::string& path, bool index, int att
         p.originals.push_back(c);
         p.package_paths.push_back(f.package_path);
       }
-      // The signed edXML message itself is kept bit-exact with its document.
+      // The signed edXML message itself is kept bit-exact with its document:
+      // the package file, whose digest and size intake already took.
       if (in.kind == PackageKind::kEdxml && i == 0 && !linked_only && IsRegularFileForIngest(in.staged_root)) {
-        auto info = ReadFileToString(in.staged_root, uint64_t{256} << 20);
-        if (info.ok()) {
-          model::Component c;
-          c.id = "new/" + std::to_string(i) + "/edxml";
-          c.role = model::ComponentRole::kOriginal;
-          std::string name = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
-          c.name = Clip(name.empty() ? "package.edxml" : name, 250);
-          c.sha256 = Sha256Of(*info);
-          c.size = info->size();
-          c.media_type = "application/xml";
-          c.format_version = "edXML QCVN 102:2016";
-          p.originals.push_back(c);
-          p.package_paths.push_back("");
-        }
+        model::Component c;
+        c.id = "new/" + std::to_string(i) + "/edxml";
+        c.role = model::ComponentRole::kOriginal;
+        std::string name = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+        c.name = Clip(name.empty() ? "package.edxml" : name, 250);
+        c.sha256 = in.package_sha256;
+        c.size = in.package_bytes;
+        c.media_type = "application/xml";
+        c.format_version = "edXML QCVN 102:2016";
+        p.originals.push_back(c);
+        p.package_paths.push_back("");
       }
     }
   }

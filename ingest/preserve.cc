@@ -7,36 +7,18 @@
 #include "archive/model/ids.h"
 #include "formats/convert/pdfa_convert.h"
 #include "ingest/checks.h"
+#include "ingest/internal/events.h"
 #include "ingest/component_io.h"
 #include "ingest/signature_report.h"
 
 namespace kholuu::ingest {
 namespace {
 
-
-constexpr size_t kMaxDetail = 1900;  // Event::detail allows 2000 code points
-
-std::string Clip(std::string s, size_t max) {
-  if (s.size() <= max) return s;
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
-  s.resize(cut);
-  return s + "…";
-}
+using internal::Clip;
+using internal::MakeEvent;
 
 bool IsPdf(const model::Component& c) { return c.media_type == "application/pdf"; }
 bool IsPlainText(const model::Component& c) { return c.media_type == "text/plain"; }
-
-model::Event MakeEvent(model::EventType type, model::EventOutcome outcome, const std::string& object,
-                       std::string detail, const std::string& agent) {
-  model::Event e;
-  e.type = type;
-  e.outcome = outcome;
-  e.object_id = object;
-  e.detail = Clip(std::move(detail), kMaxDetail);
-  e.agent = Clip(agent, 190);
-  return e;
-}
 
 // Stores `bytes` as a blob and returns the component row for it, with a
 // provisional id that RecordPreservation replaces.
