@@ -1,6 +1,8 @@
-// Formats identified by content, never by name.
-#include "ingest/identify.h"
+// Formats identified by content, never by name; from a file and from memory
+// alike.
+#include "formats/identify/identify.h"
 
+#include <cstdint>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -9,9 +11,10 @@
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 
-namespace kholuu::ingest {
+namespace kholuu::formats::identify {
 namespace {
 
+using testing::ReadTestFile;
 using testing::TempDir;
 using testing::WriteTestFile;
 
@@ -21,7 +24,13 @@ class IdentifyTest : public ::testing::Test {
     WriteTestFile(t_.Sub(name), bytes);
     auto r = IdentifyFile(t_.Sub(name));
     EXPECT_OK(r.status());
-    return r.ok() ? *r : Identification{};
+    if (!r.ok()) return Identification{};
+    const Identification m = IdentifyBytes(bytes);
+    EXPECT_EQ(m.media_type, r->media_type);
+    EXPECT_EQ(m.format_version, r->format_version);
+    EXPECT_EQ(m.damaged, r->damaged);
+    EXPECT_EQ(m.damage, r->damage);
+    return *r;
   }
   TempDir t_;
 };
@@ -70,6 +79,43 @@ TEST_F(IdentifyTest, ZipBasedOfficeFormats) {
   EXPECT_EQ(IdentifyFile(t_.Sub("c"))->media_type, "application/vnd.oasis.opendocument.text");
   WriteTestFile(t_.Sub("d"), testing::TestArchiveBytes(testing::TestFormat::kZip, {{"x.txt", "x"}}));
   EXPECT_EQ(IdentifyFile(t_.Sub("d"))->media_type, "application/zip");
+  // From memory: the same answers.
+  EXPECT_EQ(IdentifyBytes(ReadTestFile(t_.Sub("a"))).media_type,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+  EXPECT_EQ(IdentifyBytes(ReadTestFile(t_.Sub("c"))).media_type, "application/vnd.oasis.opendocument.text");
+  // A ZIP cut short is damaged.
+  const std::string whole = ReadTestFile(t_.Sub("a"));
+  EXPECT_TRUE(Of(whole.substr(0, whole.size() - 30)).damaged);
+}
+
+TEST_F(IdentifyTest, RtfAndFlatOpenDocument) {
+  const Identification rtf = Of("{\\rtf1\\ansi Quyết định\\par}", "a.doc");
+  EXPECT_EQ(rtf.media_type, "application/rtf");
+  EXPECT_EQ(rtf.format_version, "1");
+  const Identification fodt =
+      Of("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<office:document xmlns:office=\"urn:oasis:names:tc:"
+         "opendocument:xmlns:office:1.0\" office:version=\"1.3\" "
+         "office:mimetype=\"application/vnd.oasis.opendocument.text\"><office:body/></office:document>");
+  EXPECT_EQ(fodt.media_type, "application/vnd.oasis.opendocument.text-flat-xml");
+  EXPECT_TRUE(DeclaredTypeAgrees("application/xml", fodt));
+  // office:document-content (a part, not a flat document) is plain XML.
+  EXPECT_EQ(Of("<?xml version=\"1.0\"?><office:document-content office:mimetype=\"application/"
+               "vnd.oasis.opendocument.text\"/>")
+                .media_type,
+            "application/xml");
+}
+
+TEST_F(IdentifyTest, RandomBytesAreUnknownWhateverTheName) {
+  std::string junk;
+  uint32_t x = 2463534242u;
+  for (int i = 0; i < 100000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    junk.push_back(static_cast<char>(x & 0xff));
+  }
+  EXPECT_EQ(Of(junk, "report.docx").media_type, "application/octet-stream");
+  EXPECT_EQ(Of(junk, "scan.tif").media_type, "application/octet-stream");
 }
 
 TEST_F(IdentifyTest, Ole2TellsWordFromExcel) {
@@ -112,4 +158,4 @@ TEST(MediaTypeTest, DeclaredTypes) {
 }
 
 }  // namespace
-}  // namespace kholuu::ingest
+}  // namespace kholuu::formats::identify

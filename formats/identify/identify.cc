@@ -1,4 +1,4 @@
-#include "ingest/identify.h"
+#include "formats/identify/identify.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,7 +15,7 @@
 #include "archive/base/file.h"
 #include "formats/package/archive_reader.h"
 
-namespace kholuu::ingest {
+namespace kholuu::formats::identify {
 namespace {
 
 constexpr size_t kWindow = 64 * 1024;
@@ -93,9 +94,29 @@ std::string DeclAttr(std::string_view decl, std::string_view name) {
   return std::string(decl.substr(p + 1, e - p - 1));
 }
 
+// A flat ODF document (fodt, fods, fodp, fodg): the root element is
+// office:document and names its type in office:mimetype.
+std::optional<Identification> IdentifyFlatOdf(std::string_view s) {
+  const size_t root = s.find("<office:document");
+  if (root == std::string_view::npos || root > 4096) return std::nullopt;
+  const char after = root + 16 < s.size() ? s[root + 16] : '\0';
+  if (after != ' ' && after != '\t' && after != '\r' && after != '\n') return std::nullopt;
+  const size_t close = s.find('>', root);
+  const std::string_view tag = s.substr(root, close == std::string_view::npos ? std::string_view::npos : close - root);
+  size_t p = tag.find("office:mimetype=");
+  if (p == std::string_view::npos || p + 17 >= tag.size()) return std::nullopt;
+  const char q = tag[p + 16];
+  const size_t e = tag.find(q, p + 17);
+  if ((q != '"' && q != '\'') || e == std::string_view::npos) return std::nullopt;
+  const std::string_view type = tag.substr(p + 17, e - p - 17);
+  if (!StartsWith(type, "application/vnd.oasis.opendocument.") || type.size() > 80) return std::nullopt;
+  return Make(std::string(type) + "-flat-xml");
+}
+
 std::optional<Identification> IdentifyXml(std::string_view head, bool truncated) {
   std::string_view s = SkipBomAndSpace(head);
   if (StartsWith(s, "<?xml")) {
+    if (std::optional<Identification> odf = IdentifyFlatOdf(s)) return odf;
     const size_t end = s.find("?>");
     std::string version = end == std::string_view::npos ? "" : DeclAttr(s.substr(0, end), "version");
     return Make("application/xml", version);
@@ -125,11 +146,8 @@ std::string PdfVersion(std::string_view head, size_t at) {
 
 // The ZIP-based formats: OOXML by the main part in [Content_Types].xml, ODF
 // by the "mimetype" entry, else a plain ZIP.
-Identification IdentifyZip(const std::string& path) {
+Identification IdentifyZip(Result<formats::package::ArchiveReader> reader) {
   Identification zip = Make("application/zip");
-  formats::package::ArchiveLimits limits;
-  limits.max_entries = 20000;
-  auto reader = formats::package::ArchiveReader::OpenFile(path, limits);
   if (!reader.ok()) return Damaged(zip, "not a readable ZIP: " + reader.status().message());
   std::string content_types;
   std::string odf_mimetype;
@@ -196,7 +214,10 @@ std::string Utf16Le(std::string_view ascii) {
   return out;
 }
 
-Result<Identification> IdentifyOle2(File& f, std::string_view head) {
+// Reads up to `n` bytes at `offset`; "" when that is not possible.
+using ReadAt = std::function<Result<std::string>(uint64_t offset, size_t n)>;
+
+Result<Identification> IdentifyOle2(const ReadAt& read_at, std::string_view head) {
   Identification ole = Make("application/x-ole-storage");
   if (head.size() < 512) return Damaged(ole, "compound file header cut short");
   const auto u16 = [&](size_t at) {
@@ -211,13 +232,7 @@ Result<Identification> IdentifyOle2(File& f, std::string_view head) {
     const uint64_t first = u32(0x30);
     const uint64_t offset = (first + 1) * sector;
     if (first < 0xfffffffa) {
-      dir.resize(static_cast<size_t>(sector) * 4);
-      if (lseek(f.fd(), static_cast<off_t>(offset), SEEK_SET) >= 0) {
-        KHOLUU_ASSIGN_OR_RETURN(size_t n, f.Read(dir.data(), dir.size()));
-        dir.resize(n);
-      } else {
-        dir.clear();
-      }
+      KHOLUU_ASSIGN_OR_RETURN(dir, read_at(offset, static_cast<size_t>(sector) * 4));
     }
   }
   const std::string where = dir + std::string(head);
@@ -231,34 +246,82 @@ Result<Identification> IdentifyOle2(File& f, std::string_view head) {
   return ole;
 }
 
+// What the rules below look at: the size, the first and the last window,
+// random access for the OLE2 directory, and a ZIP reader over the whole.
+struct Source {
+  uint64_t size = 0;
+  std::string_view head;  // the first min(size, kWindow) bytes
+  std::string_view tail;  // the last min(size, kWindow) bytes
+  ReadAt read_at;
+  std::function<Result<formats::package::ArchiveReader>(const formats::package::ArchiveLimits&)> open_zip;
+};
+
+Result<Identification> Identify(const Source& src);
+
+// Reads up to `n` bytes of `f` at `offset` (fewer at the end of the file).
+Result<std::string> PRead(File& f, uint64_t offset, size_t n) {
+  std::string out(n, '\0');
+  size_t got = 0;
+  while (got < n) {
+    const ssize_t r = pread(f.fd(), out.data() + got, n - got, static_cast<off_t>(offset + got));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(errno, "pread");
+    }
+    if (r == 0) break;
+    got += static_cast<size_t>(r);
+  }
+  out.resize(got);
+  return out;
+}
+
 }  // namespace
 
 Result<Identification> IdentifyFile(const std::string& path) {
   KHOLUU_ASSIGN_OR_RETURN(File f, File::Open(path, O_RDONLY));
   KHOLUU_ASSIGN_OR_RETURN(uint64_t size, f.Size());
-  std::string head(kWindow, '\0');
-  size_t got = 0;
-  while (got < head.size()) {
-    KHOLUU_ASSIGN_OR_RETURN(size_t n, f.Read(head.data() + got, head.size() - got));
-    if (n == 0) break;
-    got += n;
-  }
-  head.resize(got);
+  KHOLUU_ASSIGN_OR_RETURN(std::string head, PRead(f, 0, kWindow));
   std::string tail;
   if (size > head.size()) {
     const uint64_t from = size > kWindow ? size - kWindow : 0;
-    tail.resize(static_cast<size_t>(size - from));
-    if (lseek(f.fd(), static_cast<off_t>(from), SEEK_SET) < 0) return ErrnoError(errno, "lseek " + path);
-    size_t t = 0;
-    while (t < tail.size()) {
-      KHOLUU_ASSIGN_OR_RETURN(size_t n, f.Read(tail.data() + t, tail.size() - t));
-      if (n == 0) break;
-      t += n;
-    }
-    tail.resize(t);
+    KHOLUU_ASSIGN_OR_RETURN(tail, PRead(f, from, static_cast<size_t>(size - from)));
   } else {
     tail = head;
   }
+  Source src;
+  src.size = size;
+  src.head = head;
+  src.tail = tail;
+  src.read_at = [&f](uint64_t offset, size_t n) { return PRead(f, offset, n); };
+  src.open_zip = [&path](const formats::package::ArchiveLimits& limits) {
+    return formats::package::ArchiveReader::OpenFile(path, limits);
+  };
+  return Identify(src);
+}
+
+Identification IdentifyBytes(std::string_view content) {
+  Source src;
+  src.size = content.size();
+  src.head = content.substr(0, kWindow);
+  src.tail = content.substr(content.size() > kWindow ? content.size() - kWindow : 0);
+  src.read_at = [content](uint64_t offset, size_t n) -> Result<std::string> {
+    if (offset >= content.size()) return std::string();
+    return std::string(content.substr(static_cast<size_t>(offset), n));
+  };
+  src.open_zip = [content](const formats::package::ArchiveLimits& limits) {
+    return formats::package::ArchiveReader::OpenMemory(content, limits);
+  };
+  auto id = Identify(src);
+  // Identify fails only when reading fails, which memory does not.
+  return id.ok() ? *id : Make("application/octet-stream");
+}
+
+namespace {
+
+Result<Identification> Identify(const Source& src) {
+  const uint64_t size = src.size;
+  const std::string_view head = src.head;
+  const std::string_view tail = src.tail;
   const std::string_view h = head;
   const bool whole = size <= head.size();
 
@@ -297,15 +360,18 @@ Result<Identification> IdentifyFile(const std::string& path) {
   if (magic("\0\0\0\x0CjP  \r\n\x87\n", 12)) return Make("image/jp2");
   if (magic("\xFF\x4F\xFF\x51", 4)) return Make("image/j2k");
   if (magic("GIF87a", 6) || magic("GIF89a", 6)) return Make("image/gif", std::string(h.substr(3, 3)));
-  if (magic("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) return IdentifyOle2(f, h);
+  if (magic("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) return IdentifyOle2(src.read_at, h);
   if (magic("PK\x03\x04", 4) || magic("PK\x05\x06", 4)) {
-    Identification id = IdentifyZip(path);
+    formats::package::ArchiveLimits limits;
+    limits.max_entries = 20000;
+    Identification id = IdentifyZip(src.open_zip(limits));
     // The end-of-central-directory record is within the last 64 KiB + 22.
     if (!id.damaged && tail.find(std::string_view("PK\x05\x06", 4)) == std::string::npos) {
       return Damaged(id, "no end of central directory: the ZIP is cut short");
     }
     return id;
   }
+  if (magic("{\\rtf", 5)) return Make("application/rtf", std::string(h.substr(5, 1)));
   if (magic("\x1F\x8B", 2)) return Make("application/gzip");
   if (h.size() >= 262 && h.compare(257, 5, "ustar") == 0) return Make("application/x-tar");
   if (std::optional<Identification> xml = IdentifyXml(h, !whole)) return *xml;
@@ -314,6 +380,8 @@ Result<Identification> IdentifyFile(const std::string& path) {
   }
   return Make("application/octet-stream");
 }
+
+}  // namespace
 
 std::string CanonicalMediaType(std::string_view media_type) {
   std::string t(media_type.substr(0, media_type.find(';')));
@@ -348,8 +416,9 @@ bool DeclaredTypeAgrees(std::string_view declared, const Identification& identif
                          i.rfind("application/vnd.oasis.opendocument.", 0) == 0 ||
                          i.find("macroenabled") != std::string::npos;
   if (d == "application/zip" && zip_based) return true;
+  const bool flat_odf = i.size() > 9 && i.compare(i.size() - 9, 9, "-flat-xml") == 0;
   const bool text_d = d == "application/xml" || d == "text/plain";
-  const bool text_i = i == "application/xml" || i == "text/plain";
+  const bool text_i = i == "application/xml" || i == "text/plain" || flat_odf;
   if (text_d && text_i) return true;
   // A format known to OLE2 only as a compound file: any Office 97 type.
   if (i == "application/x-ole-storage" &&
@@ -359,4 +428,4 @@ bool DeclaredTypeAgrees(std::string_view declared, const Identification& identif
   return false;
 }
 
-}  // namespace kholuu::ingest
+}  // namespace kholuu::formats::identify
