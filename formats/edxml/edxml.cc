@@ -38,11 +38,12 @@ bool IsHeaderContainer(const std::string& name) {
   return name == "MessageHeader" || name == "Status" || name == "MessageStatus";
 }
 
-// Elements that hold attachments directly in the LGSP layout without
-// AttachmentEncoded (edXMLEnvelope > Attachment{FileName, FileType, Content}).
+// Elements that hold attachments directly in the LGSP layouts without
+// AttachmentEncoded: edXMLEnvelope > Attachment{FileName, FileType, Content}
+// and EdXMLEnvelope > Manifest > Attachment{Content, FileName, FileType}.
 bool IsEnvelopeLevel(const std::string& name) {
   return name == "edXMLEnvelope" || name == "EdXMLEnvelope" || name == "edXML" || name == "edxml" ||
-         name == "edXMLBody";
+         name == "edXMLBody" || name == "Manifest";
 }
 
 // Incremental base64 decoder: whitespace ignored, '=' only at the end.
@@ -168,6 +169,7 @@ class Parser {
   bool document_fields_ = false;  // To, Code, Subject, ... in MessageHeader
   std::string status_where_ = "Status";  // the container StatusCode was in
   bool nested_from_ = false;
+  bool at_end_ = false;  // the input is exhausted; libxml2 is finishing
   size_t envelope_attachments_ = 0;  // attachments in the LGSP layout
   bool in_envelope_attachment_ = false;
   struct Undeclared {
@@ -283,6 +285,14 @@ void Parser::XmlError(int domain, int code, const std::string& msg, const std::s
   }
   if (domain == XML_FROM_NAMESPACE) {
     Fail(InvalidArgumentError("XML namespace error at " + at + ": " + msg));
+    return;
+  }
+  if (at_end_ && code == XML_ERR_DOCUMENT_END && !stack_.empty()) {
+    // libxml2's push parser calls a cut-off document "extra content".
+    std::string open;
+    for (const std::string& e : stack_) open += (open.empty() ? "" : "/") + e;
+    Fail(InvalidArgumentError("not well-formed XML at " + at + ": the input ends inside " + open +
+                              " (the package is cut short)"));
     return;
   }
   Fail(InvalidArgumentError("not well-formed XML at " + at + ": " + msg));
@@ -444,6 +454,8 @@ void Parser::Field(const std::string& name, const std::string& raw) {
       if (name == "DueDate") msg_.due_date = val();
       if (name == "SteeringType") msg_.steering_type = val();
       if (name == "DocumentId") msg_.document_id = val();
+      // DocumentType as plain text (no Type/TypeName children) in the LGSP layout.
+      if (name == "DocumentType" && msg_.type_name.empty()) msg_.type_name = val();
       if (name == "Subject" || name == "Content" || name == "DocumentId" || name == "SteeringType") {
         document_fields_ = true;
       }
@@ -472,7 +484,9 @@ void Parser::Field(const std::string& name, const std::string& raw) {
     if (p1 == "SignerInfo") {
       if (name == "Competence") msg_.signer_competence = val();
       if (name == "Position") msg_.signer_position = val();
-      if (name == "FullName") msg_.signer_full_name = val();
+      if (name == "FullName" || (name == "Signer" && msg_.signer_full_name.empty())) {
+        msg_.signer_full_name = val();
+      }
       return;
     }
     if (p1 == "ToPlaces" && name == "Place") return msg_.to_places.push_back(val());
@@ -484,6 +498,7 @@ void Parser::Field(const std::string& name, const std::string& raw) {
       if (name == "PromulgationAmount") msg_.promulgation_amount = val();
       if (name == "PageAmount") msg_.page_amount = val();
       if (name == "Direction") msg_.direction = val();
+      if (name == "Appendix") msg_.appendixes.push_back(val());  // without Appendixes
       return;
     }
     return;
@@ -818,6 +833,7 @@ Result<Message> Parser::Run(ByteSource& in) {
       break;
     }
     if (n == 0) {
+      at_end_ = true;
       xmlParseChunk(ctxt.get(), nullptr, 0, 1);
       break;
     }
