@@ -456,9 +456,9 @@ void Parser::Field(const std::string& name, const std::string& raw) {
       if (name == "DocumentId") msg_.document_id = val();
       // DocumentType as plain text (no Type/TypeName children) in the LGSP layout.
       if (name == "DocumentType" && msg_.type_name.empty()) msg_.type_name = val();
-      if (name == "Subject" || name == "Content" || name == "DocumentId" || name == "SteeringType") {
-        document_fields_ = true;
-      }
+      // What only a document has; a DocumentId or Content beside a StatusCode
+      // does not make a status a document.
+      if (name == "Subject") document_fields_ = true;
       return;
     }
     if (p1 == "To" && p2 == "MessageHeader" && !msg_.to.empty()) return OrganField(msg_.to.back(), name, val());

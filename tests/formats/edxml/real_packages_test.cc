@@ -241,6 +241,21 @@ TEST(EdxmlRealPackagesTest, NamespaceRecoveryAndRefusals) {
   EXPECT_THAT(mm.status().message(), HasSubstr("Opening and ending tag mismatch: edXMLHeader"));
 }
 
+// A StatusCode with a DocumentId of its own beside it is still a status.
+TEST(EdxmlRealPackagesTest, StatusWithItsOwnDocumentIdIsAStatus) {
+  const std::string xml =
+      "<edXML xmlns='http://www.mic.gov.vn/TBT/QCVN_102_2016'><edXMLEnvelope><edXMLHeader><MessageHeader>"
+      "<ResponseFor><DocumentId>000.00.00.G22,2025/07/01,1/VPCP</DocumentId></ResponseFor>"
+      "<From><OrganId>000.00.00.H41</OrganId></From><StatusCode>06</StatusCode>"
+      "<Timestamp>2025-07-03T09:00:00+07:00</Timestamp><DocumentId>status-7f3a</DocumentId>"
+      "</MessageHeader></edXMLHeader></edXMLEnvelope></edXML>";
+  StringSource src(xml);
+  ASSERT_OK_AND_ASSIGN(Message m, Parse(src));
+  EXPECT_EQ(m.kind, Kind::kStatus);
+  EXPECT_EQ(m.status_code, "06");
+  EXPECT_TRUE(m.problems.empty()) << Dump(m);
+}
+
 // A header holding both a document's fields and a StatusCode stays a
 // document and says so.
 TEST(EdxmlRealPackagesTest, MixedHeaderIsADocument) {
