@@ -690,10 +690,15 @@ Status ReadEdxml(Context& ctx, const std::string& staged_file, const std::string
     return Status::Ok();
   }
   const formats::edxml::Message& m = *parsed;
+  // The reader's warnings (a namespace recovered, a day-first date, a dirty
+  // mã định danh...) also stay with the document they concern.
+  std::vector<Problem> reader_warnings;
   for (const formats::edxml::Problem& p : m.problems) {
-    ctx.Add(ReaderProblem("edxml", p.code,
-                          p.severity == formats::edxml::Severity::kError ? Severity::kError : Severity::kWarning,
-                          p.message, p.where.empty() ? shown : shown + "!" + p.where));
+    const bool error = p.severity == formats::edxml::Severity::kError;
+    Problem rp = ReaderProblem("edxml", p.code, error ? Severity::kError : Severity::kWarning, p.message,
+                               p.where.empty() ? shown : shown + "!" + p.where);
+    if (!error) reader_warnings.push_back(rp);
+    ctx.Add(std::move(rp));
   }
   EdxmlInfo info;
   info.is_status = m.kind == formats::edxml::Kind::kStatus;
@@ -722,6 +727,7 @@ Status ReadEdxml(Context& ctx, const std::string& staged_file, const std::string
 
   IntakeDocument d;
   d.metadata_path = shown + "!MessageHeader";
+  d.warnings = std::move(reader_warnings);
   model::Document& doc = d.document;
   doc.direction = model::Direction::kIncoming;
   doc.type_name = m.type_name;

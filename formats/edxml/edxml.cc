@@ -2,11 +2,13 @@
 
 #include <fcntl.h>
 #include <libxml/parser.h>
+#include <libxml/xmlerror.h>
 #include <libxml/xmlwriter.h>
 
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -27,6 +29,21 @@ std::string StripCid(std::string s) {
   if (s.size() >= 4 && (s.compare(0, 4, "cid:") == 0 || s.compare(0, 4, "CID:") == 0)) s.erase(0, 4);
   if (s.size() >= 2 && s.front() == '<' && s.back() == '>') s = s.substr(1, s.size() - 2);
   return s;
+}
+
+// The elements that carry a package's header fields. Document packages use
+// MessageHeader; status packages use Status or MessageStatus, or (as the VNPT
+// and Bkav SDKs write and read them) MessageHeader itself.
+bool IsHeaderContainer(const std::string& name) {
+  return name == "MessageHeader" || name == "Status" || name == "MessageStatus";
+}
+
+// Elements that hold attachments directly in the LGSP layouts without
+// AttachmentEncoded: edXMLEnvelope > Attachment{FileName, FileType, Content}
+// and EdXMLEnvelope > Manifest > Attachment{Content, FileName, FileType}.
+bool IsEnvelopeLevel(const std::string& name) {
+  return name == "edXMLEnvelope" || name == "EdXMLEnvelope" || name == "edXML" || name == "edxml" ||
+         name == "edXMLBody" || name == "Manifest";
 }
 
 // Incremental base64 decoder: whitespace ignored, '=' only at the end.
@@ -99,9 +116,10 @@ class Parser {
     if (ctxt_ != nullptr) xmlStopParser(ctxt_);
   }
   void Doctype() { Fail(InvalidArgumentError("edXML must not have a DOCTYPE (entities and DTDs are refused)")); }
-  void XmlError(const std::string& msg, int line) {
-    Fail(InvalidArgumentError("not well-formed XML at line " + std::to_string(line) + ": " + msg));
-  }
+  // A libxml2 error. An undeclared namespace prefix is recovered (the
+  // element or attribute is read by its local name, as every element is) and
+  // becomes one warning per prefix; anything else refuses the package.
+  void XmlError(int domain, int code, const std::string& msg, const std::string& str1, int line, int column);
 
  private:
   void Problem(Severity s, std::string code, std::string message, std::string where = {}) {
@@ -129,8 +147,10 @@ class Parser {
   void StaffField(StaffInfo& s, const std::string& name, const std::string& v);
   void ResponseField(ResponseFor& r, const std::string& name, const std::string& v);
   void AttachmentBytes(std::string_view bytes);
+  void OpenAttachmentContent();
   void CloseAttachment();
   void Check();
+  std::optional<std::string> Date(const std::string& value, const std::string& where);
 
   ParseOptions opts_;
   xmlParserCtxtPtr ctxt_ = nullptr;
@@ -141,10 +161,27 @@ class Parser {
   size_t signature_depth_ = 0;
   size_t elements_ = 0;
   bool saw_header_ = false;
-  bool saw_status_ = false;
+  bool saw_status_ = false;      // a Status or MessageStatus element
+  bool saw_manifest_ = false;    // an edXMLManifest element
   bool nfd_seen_ = false;
+  // What the header containers held: decides the kind (Run).
+  bool status_fields_ = false;    // StatusCode directly in a header container
+  bool document_fields_ = false;  // To, Code, Subject, ... in MessageHeader
+  std::string status_where_ = "Status";  // the container StatusCode was in
+  bool nested_from_ = false;
+  bool at_end_ = false;  // the input is exhausted; libxml2 is finishing
+  size_t envelope_attachments_ = 0;  // attachments in the LGSP layout
+  bool in_envelope_attachment_ = false;
+  struct Undeclared {
+    int line = 0;
+    int column = 0;
+    std::string first;  // libxml2's description of the first use
+    size_t uses = 0;
+  };
+  std::map<std::string, Undeclared> undeclared_;  // by prefix
   // Attachment being decoded.
   bool in_base64_ = false;
+  size_t base64_depth_ = 0;  // stack depth of the element being decoded
   Base64Decoder b64_;
   Sha256Hasher hasher_;
   std::string decoded_;
@@ -190,14 +227,16 @@ void Parser::Start(const std::string& local, const std::string& uri, int nb_attr
     return;
   }
   if (local == "MessageHeader") saw_header_ = true;
-  if ((local == "Status" || local == "MessageStatus") && !Has("MessageHeader") &&
-      !Has("AttachmentEncoded") && !Has("TraceHeaderList")) {
+  if ((local == "Status" || local == "MessageStatus") && !Has("AttachmentEncoded") && !Has("TraceHeaderList")) {
     saw_status_ = true;
   }
-  if (local == "To" && parent == "MessageHeader") msg_.to.emplace_back();
-  if (local == "ResponseFor" && (parent == "MessageHeader" || parent == "Status" || parent == "MessageStatus")) {
-    msg_.response_for.emplace_back();
+  if (local == "edXMLManifest") saw_manifest_ = true;
+  if (local == "To" && parent == "MessageHeader") {
+    msg_.to.emplace_back();
+    document_fields_ = true;
   }
+  if (local == "From" && parent == "From" && IsHeaderContainer(Parent(2))) nested_from_ = true;
+  if (local == "ResponseFor" && IsHeaderContainer(parent)) msg_.response_for.emplace_back();
   if (local == "TraceHeader" && parent == "TraceHeaderList") msg_.trace.emplace_back();
   if (local == "Reference" && parent == "edXMLManifest") {
     msg_.manifest.emplace_back();
@@ -211,29 +250,69 @@ void Parser::Start(const std::string& local, const std::string& uri, int nb_attr
       }
     }
   }
-  if (local == "Attachment" && parent == "AttachmentEncoded") {
+  const bool envelope_attachment = local == "Attachment" && IsEnvelopeLevel(parent) && !Has("MessageHeader");
+  if ((local == "Attachment" && parent == "AttachmentEncoded") || envelope_attachment) {
     if (msg_.attachments.size() >= opts_.max_attachments) {
       Fail(ResourceExhaustedError("more than " + std::to_string(opts_.max_attachments) + " attachments"));
       return;
     }
     msg_.attachments.emplace_back();
+    in_envelope_attachment_ = envelope_attachment;
+    if (envelope_attachment) ++envelope_attachments_;
   }
-  if (local == "ContentTransferEncoded" && parent == "Attachment" && !msg_.attachments.empty()) {
-    in_base64_ = true;
-    b64_ = Base64Decoder();
-    magic_.clear();
-    total_decoded_ = 0;
-    if (!opts_.attachment_dir.empty()) {
-      const std::string path =
-          JoinPath(opts_.attachment_dir, std::to_string(msg_.attachments.size()) + ".bin");
-      auto w = AtomicFileWriter::Create(path);
-      if (!w.ok()) {
-        Fail(w.status());
-        return;
-      }
-      writer_.emplace(std::move(*w));
-      msg_.attachments.back().saved_path = path;
+  if ((local == "ContentTransferEncoded" || (local == "Content" && in_envelope_attachment_)) &&
+      parent == "Attachment" && !msg_.attachments.empty() && !in_base64_) {
+    OpenAttachmentContent();
+  }
+}
+
+void Parser::XmlError(int domain, int code, const std::string& msg, const std::string& str1, int line,
+                      int column) {
+  const std::string at = "line " + std::to_string(line) + ", column " + std::to_string(column);
+  if (domain == XML_FROM_NAMESPACE && code == XML_NS_ERR_UNDEFINED_NAMESPACE && !str1.empty()) {
+    // libxml2 goes on with the element or attribute under its local name
+    // and no namespace; matching is by local name anyway.
+    // Distinct prefixes beyond a few are counted under the last one kept.
+    auto it = undeclared_.find(str1);
+    if (it == undeclared_.end() && undeclared_.size() >= 16) it = std::prev(undeclared_.end());
+    Undeclared& u = it != undeclared_.end() ? it->second : undeclared_[str1];
+    if (u.uses++ == 0) {
+      u.line = line;
+      u.column = column;
+      u.first = msg;
     }
+    return;
+  }
+  if (domain == XML_FROM_NAMESPACE) {
+    Fail(InvalidArgumentError("XML namespace error at " + at + ": " + msg));
+    return;
+  }
+  if (at_end_ && code == XML_ERR_DOCUMENT_END && !stack_.empty()) {
+    // libxml2's push parser calls a cut-off document "extra content".
+    std::string open;
+    for (const std::string& e : stack_) open += (open.empty() ? "" : "/") + e;
+    Fail(InvalidArgumentError("not well-formed XML at " + at + ": the input ends inside " + open +
+                              " (the package is cut short)"));
+    return;
+  }
+  Fail(InvalidArgumentError("not well-formed XML at " + at + ": " + msg));
+}
+
+void Parser::OpenAttachmentContent() {
+  in_base64_ = true;
+  base64_depth_ = stack_.size();
+  b64_ = Base64Decoder();
+  magic_.clear();
+  total_decoded_ = 0;
+  if (!opts_.attachment_dir.empty()) {
+    const std::string path = JoinPath(opts_.attachment_dir, std::to_string(msg_.attachments.size()) + ".bin");
+    auto w = AtomicFileWriter::Create(path);
+    if (!w.ok()) {
+      Fail(w.status());
+      return;
+    }
+    writer_.emplace(std::move(*w));
+    msg_.attachments.back().saved_path = path;
   }
 }
 
@@ -321,60 +400,11 @@ void Parser::ResponseField(ResponseFor& r, const std::string& name, const std::s
 void Parser::Field(const std::string& name, const std::string& raw) {
   const std::string& p1 = Parent();
   const std::string& p2 = Parent(2);
-  const bool in_header = Has("MessageHeader");
-  const bool in_status = !in_header && (Has("Status") || Has("MessageStatus")) && !Has("AttachmentEncoded");
   std::string v;
   auto val = [&]() -> const std::string& {
     v = Norm(raw);
     return v;
   };
-  if (in_header) {
-    if (p1 == "From" && p2 == "MessageHeader") return OrganField(msg_.from, name, val());
-    if (p1 == "To" && p2 == "MessageHeader" && !msg_.to.empty()) return OrganField(msg_.to.back(), name, val());
-    if (p1 == "ResponseFor" && !msg_.response_for.empty()) return ResponseField(msg_.response_for.back(), name, val());
-    if (p1 == "Code") {
-      if (name == "CodeNumber") msg_.code_number = val();
-      if (name == "CodeNotation") msg_.code_notation = val();
-      return;
-    }
-    if (p1 == "PromulgationInfo") {
-      if (name == "Place") msg_.place = val();
-      if (name == "PromulgationDate") msg_.promulgation_date = val();
-      return;
-    }
-    if (p1 == "DocumentType") {
-      if (name == "Type") msg_.type = val();
-      if (name == "TypeDetail") msg_.type_detail = val();
-      if (name == "TypeName") msg_.type_name = val();
-      return;
-    }
-    if (p1 == "SignerInfo") {
-      if (name == "Competence") msg_.signer_competence = val();
-      if (name == "Position") msg_.signer_position = val();
-      if (name == "FullName") msg_.signer_full_name = val();
-      return;
-    }
-    if (p1 == "ToPlaces" && name == "Place") return msg_.to_places.push_back(val());
-    if (p1 == "Appendixes" && name == "Appendix") return msg_.appendixes.push_back(val());
-    if (p1 == "OtherInfo") {
-      if (name == "Priority") msg_.priority = val();
-      if (name == "SphereOfPromulgation") msg_.sphere_of_promulgation = val();
-      if (name == "TyperNotation") msg_.typer_notation = val();
-      if (name == "PromulgationAmount") msg_.promulgation_amount = val();
-      if (name == "PageAmount") msg_.page_amount = val();
-      if (name == "Direction") msg_.direction = val();
-      return;
-    }
-    if (p1 == "MessageHeader") {
-      if (name == "Subject") msg_.subject = val();
-      if (name == "Content") msg_.content = val();
-      if (name == "DueDate") msg_.due_date = val();
-      if (name == "SteeringType") msg_.steering_type = val();
-      if (name == "DocumentId") msg_.document_id = val();
-      return;
-    }
-    return;
-  }
   if (Has("TraceHeaderList")) {
     if (p1 == "TraceHeader" && !msg_.trace.empty()) {
       if (name == "OrganId") msg_.trace.back().organ_id = val();
@@ -399,14 +429,77 @@ void Parser::Field(const std::string& name, const std::string& raw) {
     }
     return;
   }
-  if (in_status) {
-    if (p1 == "ResponseFor" && !msg_.response_for.empty()) return ResponseField(msg_.response_for.back(), name, val());
-    if (p1 == "From") return OrganField(msg_.from, name, val());
-    if (p1 == "StaffInfo") return StaffField(msg_.staff, name, val());
-    if (p1 == "Status" || p1 == "MessageStatus") {
-      if (name == "StatusCode") msg_.status_code = val();
+  const bool in_header =
+      (Has("MessageHeader") || Has("Status") || Has("MessageStatus")) && !Has("AttachmentEncoded");
+  if (in_header) {
+    // Blocks both kinds share, under any header container.
+    if (p1 == "From" && IsHeaderContainer(p2)) return OrganField(msg_.from, name, val());
+    if (p1 == "From" && p2 == "From" && IsHeaderContainer(Parent(3))) return OrganField(msg_.from, name, val());
+    if (p1 == "ResponseFor" && IsHeaderContainer(p2) && !msg_.response_for.empty()) {
+      return ResponseField(msg_.response_for.back(), name, val());
+    }
+    if (p1 == "StaffInfo" && IsHeaderContainer(p2)) return StaffField(msg_.staff, name, val());
+    if (IsHeaderContainer(p1)) {
+      // Status fields, wherever the sender put them.
+      if (name == "StatusCode") {
+        msg_.status_code = val();
+        status_fields_ = true;
+        status_where_ = p1;
+        return;
+      }
       if (name == "Description") msg_.description = val();
       if (name == "Timestamp") msg_.timestamp = val();
+      if (name == "Subject") msg_.subject = val();
+      if (name == "Content") msg_.content = val();
+      if (name == "DueDate") msg_.due_date = val();
+      if (name == "SteeringType") msg_.steering_type = val();
+      if (name == "DocumentId") msg_.document_id = val();
+      // DocumentType as plain text (no Type/TypeName children) in the LGSP layout.
+      if (name == "DocumentType" && msg_.type_name.empty()) msg_.type_name = val();
+      // What only a document has; a DocumentId or Content beside a StatusCode
+      // does not make a status a document.
+      if (name == "Subject") document_fields_ = true;
+      return;
+    }
+    if (p1 == "To" && p2 == "MessageHeader" && !msg_.to.empty()) return OrganField(msg_.to.back(), name, val());
+    if (p1 == "Code") {
+      if (name == "CodeNumber") msg_.code_number = val();
+      if (name == "CodeNotation") msg_.code_notation = val();
+      document_fields_ = true;
+      return;
+    }
+    if (p1 == "PromulgationInfo") {
+      if (name == "Place") msg_.place = val();
+      if (name == "PromulgationDate") msg_.promulgation_date = val();
+      document_fields_ = true;
+      return;
+    }
+    if (p1 == "DocumentType") {
+      if (name == "Type") msg_.type = val();
+      if (name == "TypeDetail") msg_.type_detail = val();
+      if (name == "TypeName") msg_.type_name = val();
+      document_fields_ = true;
+      return;
+    }
+    if (p1 == "SignerInfo") {
+      if (name == "Competence") msg_.signer_competence = val();
+      if (name == "Position") msg_.signer_position = val();
+      if (name == "FullName" || (name == "Signer" && msg_.signer_full_name.empty())) {
+        msg_.signer_full_name = val();
+      }
+      return;
+    }
+    if (p1 == "ToPlaces" && name == "Place") return msg_.to_places.push_back(val());
+    if (p1 == "Appendixes" && name == "Appendix") return msg_.appendixes.push_back(val());
+    if (p1 == "OtherInfo") {
+      if (name == "Priority") msg_.priority = val();
+      if (name == "SphereOfPromulgation") msg_.sphere_of_promulgation = val();
+      if (name == "TyperNotation") msg_.typer_notation = val();
+      if (name == "PromulgationAmount") msg_.promulgation_amount = val();
+      if (name == "PageAmount") msg_.page_amount = val();
+      if (name == "Direction") msg_.direction = val();
+      if (name == "Appendix") msg_.appendixes.push_back(val());  // without Appendixes
+      return;
     }
     return;
   }
@@ -418,12 +511,12 @@ void Parser::Field(const std::string& name, const std::string& raw) {
     if (name == "AttachmentName") r.attachment_name = val();
     return;
   }
-  if (p1 == "Attachment" && p2 == "AttachmentEncoded" && !msg_.attachments.empty()) {
+  if (p1 == "Attachment" && (p2 == "AttachmentEncoded" || IsEnvelopeLevel(p2)) && !msg_.attachments.empty()) {
     Attachment& a = msg_.attachments.back();
     if (name == "ContentId") a.content_id = StripCid(val());
-    if (name == "AttachmentName") a.name = val();
+    if (name == "AttachmentName" || name == "FileName") a.name = val();
     if (name == "Description") a.description = val();
-    if (name == "ContentType") a.content_type = val();
+    if (name == "ContentType" || name == "FileType") a.content_type = val();
   }
 }
 
@@ -435,7 +528,7 @@ void Parser::End() {
     return;
   }
   const std::string name = stack_.back();
-  if (in_base64_ && name == "ContentTransferEncoded") {
+  if (in_base64_ && stack_.size() == base64_depth_) {
     CloseAttachment();
   } else {
     Field(name, text_);
@@ -444,16 +537,37 @@ void Parser::End() {
   stack_.pop_back();
 }
 
-// yyyy/MM/dd or yyyy-MM-dd (a time part after a space is allowed) -> YYYY-MM-DD.
-std::optional<std::string> NormDate(const std::string& s) {
-  static const std::regex re(R"(^(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:[ T].*)?$)");
+// yyyy/MM/dd or yyyy-MM-dd -> YYYY-MM-DD; also dd/MM/yyyy (day first, the
+// Vietnamese order, which .NET and Java senders write for Timestamp and dates
+// of status packages), then *day_first is set. A time part after a space or
+// 'T' is allowed.
+std::optional<std::string> NormDate(const std::string& s, bool* day_first = nullptr) {
+  static const std::regex ymd(R"(^(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:[ T].*)?$)");
+  static const std::regex dmy(R"(^(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?:[ T].*)?$)");
   std::smatch m;
-  if (!std::regex_match(s, m, re)) return std::nullopt;
-  std::string mm = m[2].str(), dd = m[3].str();
+  std::string y, mm, dd;
+  if (std::regex_match(s, m, ymd)) {
+    y = m[1].str(), mm = m[2].str(), dd = m[3].str();
+  } else if (std::regex_match(s, m, dmy)) {
+    y = m[3].str(), mm = m[2].str(), dd = m[1].str();
+    if (day_first != nullptr) *day_first = true;
+  } else {
+    return std::nullopt;
+  }
   if (mm.size() == 1) mm = "0" + mm;
   if (dd.size() == 1) dd = "0" + dd;
-  const std::string iso = m[1].str() + "-" + mm + "-" + dd;
+  const std::string iso = y + "-" + mm + "-" + dd;
   if (!model::IsValidDate(iso)) return std::nullopt;
+  return iso;
+}
+
+std::optional<std::string> Parser::Date(const std::string& value, const std::string& where) {
+  bool day_first = false;
+  auto iso = NormDate(value, &day_first);
+  if (iso && day_first) {
+    Problem(Severity::kWarning, "date-form",
+            "'" + value + "' is written day first; read as " + *iso + " (QCVN 102 writes yyyy/MM/dd)", where);
+  }
   return iso;
 }
 
@@ -484,6 +598,28 @@ void Parser::Check() {
   if (nfd_seen_) {
     Problem(Severity::kWarning, "nfd-text", "decomposed (NFD) text was normalised to NFC", "");
   }
+  for (const auto& [prefix, u] : undeclared_) {
+    Problem(Severity::kWarning, "namespace-undeclared",
+            "namespace prefix '" + prefix + "' is used without a declaration (first at line " +
+                std::to_string(u.line) + ", column " + std::to_string(u.column) + ": " + u.first + "; " +
+                std::to_string(u.uses) + (u.uses == 1 ? " use" : " uses") + "); read by local name",
+            "");
+  }
+  if (nested_from_) {
+    Problem(Severity::kWarning, "nested-element", "From is nested inside From; the inner one is read as the sender",
+            "MessageHeader/From");
+  }
+  if (m.kind == Kind::kDocument && status_fields_) {
+    Problem(Severity::kWarning, "mixed-header",
+            "a document header also carries StatusCode '" + m.status_code + "'; read as a document", "MessageHeader");
+  }
+  if (envelope_attachments_ > 0) {
+    Problem(Severity::kWarning, "attachment-layout",
+            std::to_string(envelope_attachments_) +
+                " attachment(s) directly in the envelope (FileName, FileType, Content) instead of "
+                "AttachmentEncoded/Attachment",
+            "edXMLEnvelope/Attachment");
+  }
   if (m.kind == Kind::kDocument) {
     CheckOrganId(m, m.from.organ_id, "MessageHeader/From/OrganId");
     if (m.to.empty()) err("missing-field", "no recipient (To)", "MessageHeader/To");
@@ -495,11 +631,11 @@ void Parser::Check() {
     std::optional<std::string> date;
     if (m.promulgation_date.empty()) {
       err("missing-field", "PromulgationDate is missing", "MessageHeader/PromulgationInfo/PromulgationDate");
-    } else if (!(date = NormDate(m.promulgation_date))) {
+    } else if (!(date = Date(m.promulgation_date, "MessageHeader/PromulgationInfo/PromulgationDate"))) {
       err("bad-date", "PromulgationDate '" + m.promulgation_date + "' is not a real yyyy/MM/dd date",
           "MessageHeader/PromulgationInfo/PromulgationDate");
     }
-    if (!m.due_date.empty() && !NormDate(m.due_date)) {
+    if (!m.due_date.empty() && !Date(m.due_date, "MessageHeader/DueDate")) {
       err("bad-date", "DueDate '" + m.due_date + "' is not a real date", "MessageHeader/DueDate");
     }
     if (m.document_id.empty()) {
@@ -519,7 +655,7 @@ void Parser::Check() {
           err("document-id-mismatch", "DocumentId names sender '" + organ + "' but From/OrganId is '" + m.from.organ_id + "'",
               "MessageHeader/DocumentId");
         }
-        auto dd = NormDate(d);
+        auto dd = Date(d, "MessageHeader/DocumentId");
         if (!dd) {
           err("document-id-format", "DocumentId date '" + d + "' is not a real date", "MessageHeader/DocumentId");
         } else if (date && *dd != *date) {
@@ -537,7 +673,8 @@ void Parser::Check() {
       err("missing-field", "a recall/update/replace needs Bussiness/DocumentId", "TraceHeaderList/Bussiness/DocumentId");
     }
     for (size_t i = 0; i < m.trace.size(); ++i) {
-      if (!m.trace[i].timestamp.empty() && !NormDate(m.trace[i].timestamp)) {
+      if (!m.trace[i].timestamp.empty() &&
+          !Date(m.trace[i].timestamp, "TraceHeaderList/TraceHeader[" + std::to_string(i) + "]/Timestamp")) {
         err("bad-date", "Timestamp '" + m.trace[i].timestamp + "' is not a real date",
             "TraceHeaderList/TraceHeader[" + std::to_string(i) + "]/Timestamp");
       }
@@ -545,25 +682,25 @@ void Parser::Check() {
   } else {
     std::string& code = m.status_code;
     if (code.size() == 1 && code[0] >= '0' && code[0] <= '9') {
-      Problem(Severity::kWarning, "status-code-form", "StatusCode '" + code + "' read as '0" + code + "'", "Status/StatusCode");
+      Problem(Severity::kWarning, "status-code-form", "StatusCode '" + code + "' read as '0" + code + "'", status_where_ + "/StatusCode");
       code = "0" + code;
     }
     if (code.empty()) {
-      err("missing-field", "StatusCode is missing", "Status/StatusCode");
+      err("missing-field", "StatusCode is missing", status_where_ + "/StatusCode");
     } else if (!IsKnownStatusCode(code)) {
-      err("unknown-status-code", "StatusCode '" + code + "' is not one of 01-06, 13, 15, 16", "Status/StatusCode");
+      err("unknown-status-code", "StatusCode '" + code + "' is not one of 01-06, 13, 15, 16", status_where_ + "/StatusCode");
     }
     if (m.response_for.empty() || m.response_for[0].document_id.empty()) {
-      err("missing-field", "ResponseFor/DocumentId is missing", "Status/ResponseFor");
+      err("missing-field", "ResponseFor/DocumentId is missing", status_where_ + "/ResponseFor");
     }
-    CheckOrganId(m, m.from.organ_id, "Status/From/OrganId");
+    CheckOrganId(m, m.from.organ_id, status_where_ + "/From/OrganId");
     if (m.timestamp.empty()) {
-      Problem(Severity::kWarning, "missing-field", "Timestamp is missing", "Status/Timestamp");
-    } else if (!NormDate(m.timestamp)) {
-      err("bad-date", "Timestamp '" + m.timestamp + "' is not a real date", "Status/Timestamp");
+      Problem(Severity::kWarning, "missing-field", "Timestamp is missing", status_where_ + "/Timestamp");
+    } else if (!Date(m.timestamp, status_where_ + "/Timestamp")) {
+      err("bad-date", "Timestamp '" + m.timestamp + "' is not a real date", status_where_ + "/Timestamp");
     }
     if (code == "02" && m.description.empty()) {
-      Problem(Severity::kWarning, "missing-reason", "a rejection (02) without a Description", "Status/Description");
+      Problem(Severity::kWarning, "missing-reason", "a rejection (02) without a Description", status_where_ + "/Description");
     }
   }
   // Manifest against attachments.
@@ -582,16 +719,18 @@ void Parser::Check() {
               "AttachmentEncoded/Attachment");
     }
   }
+  // The envelope layout has no manifest at all: nothing to check against.
+  const bool manifest_expected = saw_manifest_ || envelope_attachments_ < m.attachments.size();
   for (size_t i = 0; i < m.attachments.size(); ++i) {
     const Attachment& a = m.attachments[i];
     const bool listed = std::any_of(m.manifest.begin(), m.manifest.end(),
                                     [&](const ManifestReference& r) { return r.content_id == a.content_id; });
-    if (!listed) {
+    if (!listed && manifest_expected) {
       err("manifest", "attachment " + std::to_string(i + 1) + " ('" + a.content_id + "', " + a.name +
                           ") is not in the manifest", "AttachmentEncoded/Attachment");
     }
     for (size_t k = 0; k < i; ++k) {
-      if (m.attachments[k].content_id == a.content_id) {
+      if (!a.content_id.empty() && m.attachments[k].content_id == a.content_id) {
         err("manifest", "two attachments share ContentId '" + a.content_id + "'", "AttachmentEncoded/Attachment");
       }
     }
@@ -634,7 +773,7 @@ void OnStructuredError(void* ctx, xmlErrorPtr e) {
   if (e == nullptr || e->level < XML_ERR_ERROR) return;
   std::string m = e->message != nullptr ? e->message : "XML error";
   while (!m.empty() && m.back() == '\n') m.pop_back();
-  static_cast<Parser*>(ctx)->XmlError(m, e->line);
+  static_cast<Parser*>(ctx)->XmlError(e->domain, e->code, m, e->str1 != nullptr ? e->str1 : "", e->line, e->int2);
 }
 }
 
@@ -694,6 +833,7 @@ Result<Message> Parser::Run(ByteSource& in) {
       break;
     }
     if (n == 0) {
+      at_end_ = true;
       xmlParseChunk(ctxt.get(), nullptr, 0, 1);
       break;
     }
@@ -706,7 +846,11 @@ Result<Message> Parser::Run(ByteSource& in) {
     }
     return failure_;
   }
-  if (saw_header_) {
+  // The kind is what the header holds, not what it is called: a StatusCode
+  // without document fields is a status package even in a MessageHeader.
+  if (status_fields_ && !document_fields_) {
+    msg_.kind = Kind::kStatus;
+  } else if (saw_header_) {
     msg_.kind = Kind::kDocument;
   } else if (saw_status_) {
     msg_.kind = Kind::kStatus;

@@ -4,9 +4,11 @@
 //
 // The reader never holds a decoded attachment in memory: base64 is decoded
 // as it arrives, into a SHA-256 and a byte count and, when asked, a file.
-// It is tolerant where the input is unambiguous (namespace variants, junk
-// before the XML declaration, NFD text, "1" for "01", an un-namespaced
-// Signature) and reports everything else. Layout: docs/formats/edxml.md.
+// It is tolerant where the input is unambiguous (namespace variants and
+// undeclared prefixes, junk before the XML declaration, NFD text, "1" for
+// "01", day-first dates, an un-namespaced Signature, the status and LGSP
+// layouts of real senders), says so in a warning, and reports everything else.
+// Layout, recovery rule and problem codes: docs/formats/edxml.md, ADR 0070.
 #pragma once
 
 #include <cstdint>
@@ -118,7 +120,8 @@ struct Message {
   std::string document_id;
   std::vector<TraceHeader> trace;
   Business business;
-  // Status packages.
+  // Status packages: the status fields of Status, MessageStatus or a
+  // MessageHeader holding a StatusCode and no document fields.
   std::string status_code;  // normalised to two digits
   std::string description;
   std::string timestamp;
@@ -143,10 +146,12 @@ struct ParseOptions {
   std::string attachment_dir;
 };
 
-// Parses one package. Problems with the content go into Message::problems;
-// a non-OK status means the input is not an edXML package at all or could
-// not be read: kInvalidArgument (not XML, DOCTYPE, neither MessageHeader nor
-// Status), kResourceExhausted (a cap was hit), I/O errors.
+// Parses one package. Problems with the content go into Message::problems
+// (an undeclared namespace prefix is one: a warning); a non-OK status means
+// the input is not an edXML package at all or could not be read:
+// kInvalidArgument (not well-formed XML, with line and column; DOCTYPE;
+// neither MessageHeader nor Status), kResourceExhausted (a cap was hit), I/O
+// errors.
 Result<Message> Parse(ByteSource& in, const ParseOptions& options = {});
 Result<Message> ParseFile(const std::string& path, const ParseOptions& options = {});
 

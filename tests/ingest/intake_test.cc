@@ -277,6 +277,28 @@ TEST_F(IntakeTest, EdxmlReaderProblemsKeepTheirCodeAndElement) {
   EXPECT_EQ(RefusalReasonVi(in), "không đúng thể thức");
 }
 
+// A real sender's xlink:href without xmlns:xlink: read, with a warning that
+// stays with the document (and so becomes a validation event on its record).
+TEST_F(IntakeTest, EdxmlWithAnUndeclaredPrefixIsReadWithAWarningOnTheDocument) {
+  EdxmlSpec s;
+  s.manifest = Reference("1", "a.pdf", "application/pdf");
+  s.attachments = Attachment("1", "a.pdf", "application/pdf", TinyPdf("a"));
+  std::string text = Edxml(s);
+  text.replace(text.find("<edXML:Reference>"), std::string("<edXML:Reference>").size(),
+               "<edXML:Reference xlink:href=\"cid:1\" xlink:type=\"simple\">");
+  WriteTestFile(t_.Sub("x.edxml"), text);
+  const Intake in = Read(t_.Sub("x.edxml"));
+  EXPECT_FALSE(in.HasErrors()) << Describe(in);
+  ExpectProblem(in, "edxml.namespace-undeclared", "x.edxml");
+  ASSERT_EQ(in.documents.size(), 1u);
+  const std::vector<Problem>& w = in.documents[0].warnings;
+  const auto it = std::find_if(w.begin(), w.end(), [](const Problem& p) { return p.code == "edxml.namespace-undeclared"; });
+  ASSERT_NE(it, w.end()) << Describe(in);
+  EXPECT_EQ(it->severity, Severity::kWarning);
+  EXPECT_NE(it->message_en.find("'xlink'"), std::string::npos) << it->message_en;
+  ASSERT_EQ(in.documents[0].files.size(), 1u);
+}
+
 TEST_F(IntakeTest, EdxmlDocumentWithoutAttachmentIsRefused) {
   WriteTestFile(t_.Sub("n.edxml"), Edxml(EdxmlSpec{}));
   const Intake in = Read(t_.Sub("n.edxml"));

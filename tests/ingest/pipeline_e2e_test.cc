@@ -77,6 +77,31 @@ TEST_F(PipelineE2eTest, EdxmlWithASignedPdfAttachment) {
   EXPECT_EQ(reply.status_code, "03");
 }
 
+// A real sender's package with xlink:href but no xmlns:xlink is archived;
+// the recovery is a warning event on the document's record.
+TEST_F(PipelineE2eTest, EdxmlWithAnUndeclaredPrefixIsArchivedWithAWarningEvent) {
+  const std::string pdf = SignedPdf();
+  EdxmlSpec s;
+  s.manifest = EdxmlReference("1", "125-VPCP.pdf", "application/pdf");
+  s.attachments = EdxmlAttachment("1", "125-VPCP.pdf", "application/pdf", pdf);
+  std::string xml = Edxml(s);
+  const size_t at = xml.find("<edXML:Reference>");
+  ASSERT_NE(at, std::string::npos);
+  xml.replace(at, std::string("<edXML:Reference>").size(), "<edXML:Reference xlink:href=\"cid:1\">");
+  WriteTestFile(Sub("xlink.edxml"), xml);
+  const Receipt r = Ingest(Sub("xlink.edxml"));
+  ASSERT_EQ(r.status, ReceiptStatus::kAccepted) << ProblemsText(r);
+  ASSERT_EQ(r.documents.size(), 1u);
+  ASSERT_OK_AND_ASSIGN(ingest::Described d, service_->Describe(r.documents[0].id));
+  bool warned = false;
+  for (const model::Event& e : d.events) {
+    warned = warned || (e.type == model::EventType::kValidation && e.outcome == model::EventOutcome::kWarning &&
+                        e.detail.find("edxml.namespace-undeclared") != std::string::npos &&
+                        e.detail.find("'xlink'") != std::string::npos);
+  }
+  EXPECT_TRUE(warned);
+}
+
 // Regression: the pipeline verified the XML signature of "the staged
 // package" at Intake::staged_root, which for a loose edXML file was the
 // staging folder, not the file: every XML-signed package was refused as
