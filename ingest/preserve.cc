@@ -86,12 +86,9 @@ Status VerifySignatures(archive::BlobStore& blobs, std::string_view bytes, const
 // The PDF/A-2b copy. Returns the bytes text should be taken from.
 Result<std::string> MakeCopy(archive::BlobStore& blobs, std::string_view bytes, const PreserveOptions& options,
                              PreservedOriginal* d) {
-  auto conv = convert::ConvertToPdfA2b(bytes, d->original.media_type.empty() ? d->original.name
-                                                                           : d->original.media_type);
-  if (!conv.ok() && conv.status().code() == StatusCode::kInvalidArgument) {
-    // An unsupported media type may still have a convertible name.
-    conv = convert::ConvertToPdfA2b(bytes, d->original.name);
-  }
+  // The route follows the content; the name only tells Office 97 formats
+  // apart where the compound file does not.
+  auto conv = convert::ConvertToPdfA2b(bytes, d->original.name);
   if (!conv.ok()) {
     d->risk = "no preservation copy: " + conv.status().message();
     d->events.push_back(MakeEvent(model::EventType::kNormalisation, model::EventOutcome::kFailure,
@@ -102,6 +99,13 @@ Result<std::string> MakeCopy(archive::BlobStore& blobs, std::string_view bytes, 
   }
   const convert::ConversionResult& r = *conv;
   std::string agent = options.agent + (r.converter.empty() ? "" : " (" + r.converter + ")");
+  // What the converter did beyond a plain conversion, and a name that
+  // disagreed with the content, stay with the event.
+  std::string remarks;
+  if (r.input_type_mismatch) {
+    remarks += "; the content is " + r.input_media_type + ", not what the name '" + d->original.name + "' says";
+  }
+  for (const std::string& n : r.notes) remarks += "; " + n;
   if (r.validated && r.status == convert::ConversionStatus::kAlreadyConformant) {
     model::MarkOwnPreservationCopy(d->original, r.profile);
     d->original_changed = true;
@@ -121,8 +125,9 @@ Result<std::string> MakeCopy(archive::BlobStore& blobs, std::string_view bytes, 
                                          r.output));
     d->components.push_back(copy);
     d->events.push_back(MakeEvent(model::EventType::kNormalisation, model::EventOutcome::kSuccess, d->original.id,
-                                  "PDF/A-2b copy " + copy.sha256.ToHex() + " (" + std::to_string(r.pages) +
-                                      " pages), validated by kholuu",
+                                  Clip("PDF/A-2b copy " + copy.sha256.ToHex() + " (" + std::to_string(r.pages) +
+                                           " pages), validated by kholuu" + remarks,
+                                       1990),
                                   agent));
     d->copy.status = "converted";
     d->copy.converter = r.converter;
@@ -134,7 +139,7 @@ Result<std::string> MakeCopy(archive::BlobStore& blobs, std::string_view bytes, 
     why += "\n" + r.violations[i].clause + " " + r.violations[i].message;
   }
   if (r.violations.size() > 8) why += "\n… " + std::to_string(r.violations.size() - 8) + " more";
-  d->risk = Clip("no valid PDF/A-2b copy: " + why, 1990);
+  d->risk = Clip("no valid PDF/A-2b copy: " + why + remarks, 1990);
   d->events.push_back(
       MakeEvent(model::EventType::kNormalisation, model::EventOutcome::kFailure, d->original.id, d->risk, agent));
   d->copy.status = "failed";

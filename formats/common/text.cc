@@ -5,6 +5,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <memory>
 
@@ -61,6 +62,36 @@ Result<std::string> ToNfc(std::string_view s) {
   std::string result;
   out.toUTF8String(result);
   return result;
+}
+
+LetterCount CountLetters(std::string_view s) {
+  LetterCount out;
+  if (!IsValidUtf8(s)) return out;
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(err);
+  if (U_FAILURE(err)) return out;
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+  icu::UnicodeString n = nfkc->normalize(u, err);
+  if (U_FAILURE(err)) return out;
+  for (int32_t i = 0; i < n.length();) {
+    const UChar32 c = n.char32At(i);
+    i += U16_LENGTH(c);
+    if (!u_isalnum(c)) continue;
+    std::string utf8;
+    icu::UnicodeString(c).toUTF8String(utf8);
+    ++out.letters[utf8];
+    ++out.total;
+  }
+  return out;
+}
+
+size_t LetterCount::Kept(const LetterCount& want) const {
+  size_t kept = 0;
+  for (const auto& [letter, n] : want.letters) {
+    auto it = letters.find(letter);
+    if (it != letters.end()) kept += std::min(n, it->second);
+  }
+  return kept;
 }
 
 namespace {

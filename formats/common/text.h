@@ -3,6 +3,8 @@
 // encodings, and tolerant keys for matching Vietnamese column names.
 #pragma once
 
+#include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -26,6 +28,19 @@ Result<std::string> ConvertToUtf8(std::string_view bytes, std::string_view encod
 // case, every run of non-alphanumerics collapsed to one space, trimmed.
 // "Số và ký hiệu  hồ sơ" and "so va ky hieu ho so" give the same key.
 std::string FoldKey(std::string_view s);
+
+// The letters and digits of `s` (NFKC, so that a ligature counts as its
+// letters) as a multiset of UTF-8 code points, with the total: what a copy of
+// a document must keep whatever its spacing, punctuation or word breaks.
+// Bytes that are not UTF-8 count as nothing.
+struct LetterCount {
+  std::map<std::string, size_t> letters;
+  size_t total = 0;
+  // How many of `want`'s letters this count has (per letter, at most as many
+  // as `want` has).
+  size_t Kept(const LetterCount& want) const;
+};
+LetterCount CountLetters(std::string_view s);
 
 // ASCII white space as C's isspace() has it in the "C" locale: space, \t,
 // \n, \v, \f, \r. Trim's default.

@@ -7,9 +7,13 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "archive/base/file.h"
+#include "formats/common/text.h"
+#include "formats/identify/identify.h"
 
 namespace kholuu::convert {
 namespace {
@@ -96,6 +100,63 @@ Result<Classified> Classify(std::string_view type_or_name) {
   return InvalidArgumentError("conversion to PDF/A: unsupported file type '" + Printable(type_or_name) +
                               "' (supported: pdf, doc, docx, odt, rtf, xls, xlsx, ods, ppt, pptx, "
                               "tif, tiff, jpg, jpeg, png)");
+}
+
+// The route for content identified as `id` (formats/identify); `claimed` is
+// what the caller's type or name said, used only where the content alone is
+// ambiguous (an OLE2 compound file whose streams name no Office program).
+Result<Classified> ClassifyContent(const formats::identify::Identification& id,
+                                   const Result<Classified>& claimed, std::string_view type_or_name) {
+  const std::string said = claimed.ok() ? "'" + Printable(type_or_name) + "'" : "an unsupported type";
+  // A damaged PDF goes to the PDF route, which flags it without converting
+  // (see ConvertToPdfA2b); other damaged content is refused here.
+  if (id.damaged && id.media_type != "application/pdf") {
+    return InvalidArgumentError("conversion to PDF/A refused: the content is a damaged " + id.media_type +
+                                " (" + id.damage + "); the caller said " + said);
+  }
+  static const std::map<std::string, Classified, std::less<>> kByContent = {
+      {"application/pdf", {InputKind::kPdf, "pdf"}},
+      {"application/msword", {InputKind::kText, "doc"}},
+      {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", {InputKind::kText, "docx"}},
+      {"application/vnd.ms-word.document.macroenabled.12", {InputKind::kText, "docm"}},
+      {"application/vnd.oasis.opendocument.text", {InputKind::kText, "odt"}},
+      {"application/vnd.oasis.opendocument.text-flat-xml", {InputKind::kText, "fodt"}},
+      {"application/rtf", {InputKind::kText, "rtf"}},
+      {"application/vnd.ms-excel", {InputKind::kSpreadsheet, "xls"}},
+      {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {InputKind::kSpreadsheet, "xlsx"}},
+      {"application/vnd.ms-excel.sheet.macroenabled.12", {InputKind::kSpreadsheet, "xlsm"}},
+      {"application/vnd.oasis.opendocument.spreadsheet", {InputKind::kSpreadsheet, "ods"}},
+      {"application/vnd.oasis.opendocument.spreadsheet-flat-xml", {InputKind::kSpreadsheet, "fods"}},
+      {"application/vnd.ms-powerpoint", {InputKind::kPresentation, "ppt"}},
+      {"application/vnd.openxmlformats-officedocument.presentationml.presentation",
+       {InputKind::kPresentation, "pptx"}},
+      {"application/vnd.ms-powerpoint.presentation.macroenabled.12", {InputKind::kPresentation, "pptm"}},
+      {"application/vnd.oasis.opendocument.presentation", {InputKind::kPresentation, "odp"}},
+      {"application/vnd.oasis.opendocument.presentation-flat-xml", {InputKind::kPresentation, "fodp"}},
+      {"image/tiff", {InputKind::kTiff, "tif"}},
+      {"image/jpeg", {InputKind::kImage, "jpg"}},
+      {"image/png", {InputKind::kImage, "png"}},
+  };
+  const std::string type = formats::identify::CanonicalMediaType(id.media_type);
+  if (auto it = kByContent.find(type); it != kByContent.end()) return it->second;
+  if (type == "application/x-ole-storage" && claimed.ok() &&
+      (claimed->extension == "doc" || claimed->extension == "xls" || claimed->extension == "ppt")) {
+    return *claimed;
+  }
+  return InvalidArgumentError("conversion to PDF/A refused: the content is " +
+                              (id.known() ? "a " + id.media_type + " file" : std::string("not a known format")) +
+                              ", not a document kholuu converts; the caller said " + said +
+                              " (the route is chosen by content, never by name)");
+}
+
+// True when every finding is about annotations (PDF/A-2 6.3: types,
+// appearances, flags), which drawing them into the page removes.
+bool OnlyAnnotationFindings(const std::vector<pdf::PdfaViolation>& violations) {
+  if (violations.empty()) return false;
+  for (const pdf::PdfaViolation& v : violations) {
+    if (v.clause.rfind("6.3.", 0) != 0 && v.clause.rfind("6.5.", 0) != 0) return false;
+  }
+  return true;
 }
 
 // A file: URL for a local absolute path (RFC 8089), percent-encoding all but
@@ -285,11 +346,17 @@ class Conversion {
     return Finish(std::move(run), true);
   }
 
-  bool Ghostscript(const std::string& in, const std::string& out_name, std::string* bytes) {
+  // `extra` goes before the input (e.g. -dPreserveAnnots=false).
+  bool Ghostscript(const std::string& in, const std::string& out_name, std::string* bytes,
+                   const std::vector<std::string>& extra = {}) {
     const std::string icc = wd_.Sub("srgb.icc");
     const std::string def = wd_.Sub("pdfa_def.ps");
-    Status s = CopyProfile(icc);
-    if (s.ok()) s = WriteScratch(def, PdfaDefinition(icc));
+    Status s = Status::Ok();
+    if (!pdfa_definition_written_) {  // once per work directory: a second pass reuses them
+      s = CopyProfile(icc);
+      if (s.ok()) s = WriteScratch(def, PdfaDefinition(icc));
+      pdfa_definition_written_ = s.ok();
+    }
     if (!s.ok()) {
       ConverterRun run;
       run.tool = "gs";
@@ -314,9 +381,10 @@ class Conversion {
         "-dAutoRotatePages=/None",
         "--permit-file-read=" + wd_.path() + "/",
         "-sOutputFile=" + out,
-        def,
-        in,
     };
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back(def);
+    argv.push_back(in);
     return Run("gs", std::move(argv), options_.ghostscript_limits, out, bytes);
   }
 
@@ -367,6 +435,28 @@ class Conversion {
     result_->validated = report->compliant;
     result_->violations = std::move(report->violations);
     result_->pages = report->pages;
+    if (report->compliant && expected_pages_ <= 0 && pages_from_poppler_) {
+      const std::optional<PopplerText>& in = InputText();
+      if (!in || in->pages <= 0) {
+        result_->validated = false;
+        result_->reason = "neither kholuu's parser nor poppler can read the original, so the copy cannot be "
+                          "checked against it";
+        return false;
+      }
+      expected_pages_ = in->pages;
+    }
+    if (report->compliant && expected_pages_ > 0 && report->pages != expected_pages_) {
+      // Valid PDF/A, but not the document: never a preservation copy.
+      result_->validated = false;
+      result_->reason = "the converted copy has " + std::to_string(report->pages) + " page" +
+                        (report->pages == 1 ? "" : "s") + " where the original has " +
+                        std::to_string(expected_pages_) + ": pages were lost or added";
+      return false;
+    }
+    if (report->compliant && check_text_ && !TextKept()) {
+      result_->validated = false;
+      return false;
+    }
     if (report->compliant) {
       result_->reason.clear();
     } else {
@@ -378,6 +468,15 @@ class Conversion {
     }
     return report->compliant;
   }
+
+  // The page count every output must have (the input's, when known; <= 0:
+  // not checked).
+  void ExpectPages(int pages) { expected_pages_ = pages; }
+  // Every output must keep the input's text (a PDF input; see
+  // ConvertOptions::min_text_kept).
+  void ExpectText() { check_text_ = options_.min_text_kept > 0; }
+  // The input's page count is poppler's (our parser could not read it).
+  void ExpectPagesFromPoppler() { pages_from_poppler_ = true; }
 
   const Status& fatal() const { return fatal_; }
   // Agents of the successful runs, in order, joined by " + ".
@@ -392,6 +491,64 @@ class Conversion {
   }
 
  private:
+  // The text of the PDF at `path` by pdftotext in the sandbox; an error
+  // says why it could not be read. Not a converter run: not in `runs`.
+  Result<std::string> PdfText(const std::string& path, const std::string& out_name) {
+    const std::string out = wd_.Sub(out_name);
+    auto sr = RunSandboxed(
+        Request({options_.pdftotext, "-q", "-enc", "UTF-8", path, out}, options_.pdftotext_limits, wd_, options_),
+        wd_);
+    if (!sr.ok()) return sr.status();
+    if (!sr->succeeded()) return InvalidArgumentError(sr->Describe("pdftotext"));
+    return ReadFileToString(out, options_.max_output_bytes);
+  }
+
+  // Compares the text of the last output (result_->output) with the
+  // input's; false (with the reason set) when the copy lost text.
+  struct PopplerText {
+    formats::LetterCount letters;
+    int pages = 0;  // pdftotext ends every page with a form feed
+  };
+  // The input's text as poppler reads it, once; nullopt when it cannot.
+  const std::optional<PopplerText>& InputText() {
+    if (!input_text_read_) {
+      input_text_read_ = true;
+      auto text = PdfText(input_path_, "input.txt");
+      if (text.ok()) {
+        input_text_ = PopplerText{formats::CountLetters(*text),
+                                  static_cast<int>(std::count(text->begin(), text->end(), '\f'))};
+      }
+    }
+    return input_text_;
+  }
+
+  bool TextKept() {
+    // An input whose text cannot be read, or that has none, has nothing to
+    // compare with.
+    if (!InputText() || InputText()->letters.total == 0) return true;
+    const formats::LetterCount* input_letters = &InputText()->letters;
+    const std::string copy = wd_.Sub("check-" + std::to_string(++text_checks_) + ".pdf");
+    Status written = WriteScratch(copy, result_->output);
+    auto text = written.ok() ? PdfText(copy, "check-" + std::to_string(text_checks_) + ".txt")
+                             : Result<std::string>(written);
+    if (!text.ok()) {
+      result_->reason = "the text of the converted copy cannot be read (" + std::string(text.status().message()) +
+                        "); the original's can";
+      return false;
+    }
+    const formats::LetterCount have = formats::CountLetters(*text);
+    const size_t kept = have.Kept(*input_letters);
+    result_->text_letters = static_cast<int64_t>(input_letters->total);
+    result_->text_letters_kept = static_cast<int64_t>(kept);
+    if (static_cast<double>(kept) >= options_.min_text_kept * static_cast<double>(input_letters->total)) {
+      return true;
+    }
+    result_->reason = "the converted copy keeps " + std::to_string(kept) + " of the " +
+                      std::to_string(input_letters->total) +
+                      " letters and digits of the original's text: text was lost or changed";
+    return false;
+  }
+
   bool Finish(ConverterRun run, bool ok) {
     run.succeeded = ok;
     if (!ok) result_->reason = run.description;
@@ -426,7 +583,14 @@ class Conversion {
   WorkDir wd_;
   std::string input_path_;
   std::string lo_output_;
+  bool pdfa_definition_written_ = false;
+  bool check_text_ = false;
+  bool pages_from_poppler_ = false;
+  bool input_text_read_ = false;
+  std::optional<PopplerText> input_text_;
+  int text_checks_ = 0;
   Status fatal_;
+  int expected_pages_ = -1;
 };
 
 std::string_view LibreOfficeFilter(InputKind kind) {
@@ -501,10 +665,13 @@ SandboxLimits DefaultTiff2pdfLimits() {
   return l;
 }
 
+SandboxLimits DefaultPdftotextLimits() { return DefaultTiff2pdfLimits(); }
+
 ConvertOptions::ConvertOptions()
     : ghostscript_limits(DefaultGhostscriptLimits()),
       libreoffice_limits(DefaultLibreOfficeLimits()),
-      tiff2pdf_limits(DefaultTiff2pdfLimits()) {}
+      tiff2pdf_limits(DefaultTiff2pdfLimits()),
+      pdftotext_limits(DefaultPdftotextLimits()) {}
 
 std::string ConverterAgent(const std::string& role, const ConvertOptions& options) {
   static std::mutex mu;
@@ -546,20 +713,40 @@ std::string ConverterAgent(const std::string& role, const ConvertOptions& option
 Result<ConversionResult> ConvertToPdfA2b(std::string_view input, std::string_view type_or_name,
                                          const ConvertOptions& options) {
   const auto start = Clock::now();
-  KHOLUU_ASSIGN_OR_RETURN(Classified c, Classify(type_or_name));
   if (input.size() > options.max_input_bytes) {
     return ResourceExhaustedError("conversion input of " + std::to_string(input.size()) +
                                   " bytes exceeds the limit of " +
                                   std::to_string(options.max_input_bytes) + " bytes");
   }
+  const Result<Classified> claimed = Classify(type_or_name);
+  const formats::identify::Identification id = formats::identify::IdentifyBytes(input);
+  KHOLUU_ASSIGN_OR_RETURN(Classified c, ClassifyContent(id, claimed, type_or_name));
   ConversionResult result;
   result.kind = c.kind;
+  result.input_media_type = id.media_type;
+  const auto same_format = [](std::string a, std::string b) {
+    for (std::string* e : {&a, &b}) {
+      if (*e == "tiff") *e = "tif";
+      if (*e == "jpeg") *e = "jpg";
+    }
+    return a == b;
+  };
+  result.input_type_mismatch = !claimed.ok() || !same_format(claimed->extension, c.extension);
+  if (id.damaged) {
+    // Never converted: a converter would repair it into a copy that silently
+    // lacks what was cut off.
+    result.reason = "the PDF is damaged (" + id.damage + "); it is kept as it is and not converted";
+    result.seconds = SecondsSince(start);
+    return result;
+  }
   auto done = [&]() -> Result<ConversionResult> {
     result.seconds = SecondsSince(start);
     if (result.validated) result.reason.clear();
     return std::move(result);
   };
 
+  int input_pages = -1;  // known for PDFs our parser reads
+  std::string unparsed;  // why our parser could not read a PDF input
   if (c.kind == InputKind::kPdf) {
     // Already PDF/A by its own claim: its own preservation copy.
     const auto vstart = Clock::now();
@@ -576,23 +763,29 @@ Result<ConversionResult> ConvertToPdfA2b(std::string_view input, std::string_vie
       result.pages = own.pages;
       return done();
     }
-    if (own.encrypted || own.pages < 0) {
+    if (own.encrypted) {
       result.violations = std::move(own.violations);
-      if (own.encrypted) {
-        result.reason = "the PDF is encrypted; it is kept as it is (PDF/A forbids encryption "
-                        "and kholuu does not decrypt)";
-      } else {
-        std::string why;
-        for (const auto& v : result.violations) {
-          if (v.message.rfind("the file cannot be parsed", 0) == 0) why = v.message;
-        }
-        result.reason = "the PDF cannot be parsed" + (why.empty() ? std::string() : ": " + why);
-      }
+      result.reason = "the PDF is encrypted; it is kept as it is (PDF/A forbids encryption "
+                      "and kholuu does not decrypt)";
       return done();
     }
+    if (own.pages < 0) {
+      // Our parser cannot walk it, yet other readers may (PoDoFo 0.9.8 refuses
+      // some valid cross-reference streams): Ghostscript converts, and
+      // poppler's reading of the original decides pages and text.
+      std::string why = "kholuu's parser cannot read the original";
+      for (const auto& v : own.violations) {
+        if (v.message.rfind("the file cannot be parsed", 0) == 0) why += " (" + v.message + ")";
+      }
+      unparsed = why + "; the copy's pages and text were checked against poppler's reading of it";
+    }
+    input_pages = own.pages;
   }
 
   Conversion conv(options, &result);
+  conv.ExpectPages(input_pages);
+  if (c.kind == InputKind::kPdf) conv.ExpectText();
+  if (!unparsed.empty()) conv.ExpectPagesFromPoppler();
   Status prepared = conv.Prepare(input, c.extension);
   if (!prepared.ok()) {
     return InternalError("conversion: cannot prepare a work directory: " +
@@ -603,6 +796,23 @@ Result<ConversionResult> ConvertToPdfA2b(std::string_view input, std::string_vie
   switch (c.kind) {
     case InputKind::kPdf:
       validated = conv.Ghostscript(conv.input_path(), "gs.pdf", &bytes) && conv.Validate(std::move(bytes));
+      if (!validated && OnlyAnnotationFindings(result.violations)) {
+        // Annotations PDF/A does not allow as they are (no appearance
+        // stream, a forbidden type): one more pass that draws them into the
+        // page, noted on the result.
+        const std::string first_reason = result.reason;
+        std::string flat;
+        validated = conv.Ghostscript(conv.input_path(), "gs-flat.pdf", &flat, {"-dPreserveAnnots=false"}) &&
+                    conv.Validate(std::move(flat));
+        if (validated) {
+          result.notes.push_back(
+              "annotations flattened: drawn into the page content where they have an appearance, otherwise "
+              "not kept (the copy as they were: " +
+              first_reason + ")");
+        } else {
+          result.reason = first_reason + "; with annotations flattened: " + result.reason;
+        }
+      }
       break;
     case InputKind::kTiff:
       validated = conv.Tiff2pdf(&bytes) &&
@@ -626,13 +836,19 @@ Result<ConversionResult> ConvertToPdfA2b(std::string_view input, std::string_vie
     }
   }
   if (!conv.fatal().ok()) return conv.fatal();
+  if (!unparsed.empty()) {
+    if (validated) {
+      result.notes.push_back(unparsed);
+    } else {
+      result.reason = unparsed.substr(0, unparsed.find(';')) + "; " + result.reason;
+    }
+  }
   result.converter = conv.Converters();
   result.status = validated ? ConversionStatus::kConverted : ConversionStatus::kFailed;
   return done();
 }
 
 Result<ConversionResult> ConvertFileToPdfA2b(const std::string& path, const ConvertOptions& options) {
-  KHOLUU_RETURN_IF_ERROR(Classify(path).status());  // before reading anything
   KHOLUU_ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(path, options.max_input_bytes));
   return ConvertToPdfA2b(bytes, path, options);
 }

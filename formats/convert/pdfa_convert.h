@@ -12,12 +12,17 @@
 //  - TIFF (one page per image): tiff2pdf, then Ghostscript;
 //  - JPEG and PNG: LibreOffice Draw's PDF/A-2 export, then Ghostscript if
 //    that does not validate.
-// Every converter runs in the sandbox (sandbox.h) on a private copy of the
-// input; the caller's bytes or file are never written.
+// The route is chosen by the input's CONTENT (formats/identify), never by its
+// name: a name or media type that disagrees with the content is noted
+// (`input_type_mismatch`), and content that is no document of the kinds above
+// — unknown bytes, a damaged file, plain XML or text — is refused before any
+// converter runs. Every converter runs in the sandbox (sandbox.h) on a
+// private copy of the input; the caller's bytes or file are never written.
 //
 // THE CONTRACT. A result is a preservation copy only when `validated` is
 // true: our validator found no violation of PDF/A-2b in `output` (or, for
-// kAlreadyConformant, of the file's own claimed part and level). Otherwise the
+// kAlreadyConformant, of the file's own claimed part and level), and, for a
+// PDF input, `output` has as many pages as the input. Otherwise the
 // caller keeps the original as the only preservation object, records
 // `violations` and `reason`, and raises a risk flag. `output` may then hold
 // the converter's unvalidated bytes, for diagnosis only: never label or store
@@ -59,6 +64,9 @@ struct ConvertOptions {
   std::string ghostscript = "gs";
   std::string libreoffice = "soffice";
   std::string tiff2pdf = "tiff2pdf";
+  // Reads the text of a PDF input and of its copy (poppler's pdftotext), to
+  // check that the copy kept it.
+  std::string pdftotext = "pdftotext";
   // The sRGB profile written as the output intent. Empty: Ghostscript's own
   // (<prefix>/share/ghostscript/<version>/iccprofiles/srgb.icc, or
   // /usr/share/color/icc/ghostscript/srgb.icc).
@@ -67,6 +75,12 @@ struct ConvertOptions {
   SandboxLimits ghostscript_limits;
   SandboxLimits libreoffice_limits;
   SandboxLimits tiff2pdf_limits;
+  SandboxLimits pdftotext_limits;
+  // A copy of a PDF must keep at least this share of the letters and digits
+  // of the input's text (as multisets, so spacing and word breaks do not
+  // count), else it is not validated: a valid PDF/A that dropped or changed
+  // text is not the document. 0 turns the check off.
+  double min_text_kept = 0.98;
   // Larger inputs are refused (kResourceExhausted) before anything runs.
   uint64_t max_input_bytes = uint64_t{1} << 30;
   // A converter output larger than this is refused (and not read).
@@ -89,6 +103,7 @@ struct ConvertOptions {
 SandboxLimits DefaultGhostscriptLimits();   // 600 s wall and CPU, 4 GiB address space
 SandboxLimits DefaultLibreOfficeLimits();   // 300 s wall and CPU, no address-space cap
 SandboxLimits DefaultTiff2pdfLimits();      // 120 s wall and CPU, 2 GiB address space
+SandboxLimits DefaultPdftotextLimits();     // 120 s wall and CPU, 2 GiB address space
 
 enum class ConversionStatus {
   kConverted,          // output is a new PDF/A-2b copy (check `validated`)
@@ -110,7 +125,11 @@ struct ConverterRun {
 
 struct ConversionResult {
   ConversionStatus status = ConversionStatus::kFailed;
-  InputKind kind = InputKind::kPdf;
+  InputKind kind = InputKind::kPdf;  // by content
+  // The input's media type identified by content (formats/identify), and
+  // whether the caller's type or name said another kind (or none supported).
+  std::string input_media_type;
+  bool input_type_mismatch = false;
   // See THE CONTRACT above.
   bool validated = false;
   // The PDF/A part and level `validated` refers to: "2b" for a conversion, the
@@ -126,15 +145,28 @@ struct ConversionResult {
   // "" when nothing ran.
   std::string converter;
   std::vector<ConverterRun> runs;
+  // What the copy changes beyond the format, for the record (e.g.
+  // "annotations flattened: ..."): a copy with notes is
+  // still validated, and the notes belong in its normalisation event.
+  std::vector<std::string> notes;
+  // The text check of a PDF input (ConvertOptions::min_text_kept): letters
+  // and digits of the input's text, and how many of them the copy has; -1
+  // when not checked (another route, no text layer, or the check is off).
+  int64_t text_letters = -1;
+  int64_t text_letters_kept = -1;
   int pages = -1;               // pages of the output, -1 when unknown
   double seconds = 0;           // the whole call
   double validation_seconds = 0;
 };
 
-// Converts `input` (whose type is given by `type_or_name`, see InputKindFor)
-// into a PDF/A-2b copy. A converter that fails, crashes, hangs or floods its
-// work directory is a kFailed result with the reason, never an error.
-// Errors: kInvalidArgument for an unsupported type; kResourceExhausted when
+// Converts `input` into a PDF/A-2b copy. The route follows the content;
+// `type_or_name` (a media type, extension or file name, see InputKindFor) is
+// what the caller believes it is, used only to tell Office 97 formats apart
+// when the content cannot. A converter that fails, crashes, hangs or floods
+// its work directory is a kFailed result with the reason, never an error.
+// Errors: kInvalidArgument when the content is not a convertible document
+// (unknown, damaged, or of an unsupported format: the message says what it
+// was identified as and what the caller said); kResourceExhausted when
 // the input exceeds max_input_bytes; kFailedPrecondition when the sandbox
 // cannot isolate the converter; kInternal when a work directory cannot be
 // made or read.
@@ -143,7 +175,7 @@ Result<ConversionResult> ConvertToPdfA2b(std::string_view input, std::string_vie
                                          const ConvertOptions& options = {});
 
 // Reads `path` (kNotFound, kPermissionDenied, kResourceExhausted) and converts
-// it; the type comes from the file name's extension. The file is only read.
+// it, with the file name as the caller's claim. The file is only read.
 Result<ConversionResult> ConvertFileToPdfA2b(const std::string& path,
                                              const ConvertOptions& options = {});
 

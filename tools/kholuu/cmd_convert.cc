@@ -14,7 +14,9 @@
 // PDF/A is copied unchanged ("already_conformant"). Output with --json:
 // {"file", "to", "status": "converted"|"already_conformant"|"failed",
 //  "validated", "profile", "converter", "output"?, "violations": [{"clause",
-//  "message", "object"?}], "reason"?, "pages", "seconds", "runs": [...]}.
+//  "message", "object"?}], "reason"?, "notes"?: [...], "input_media_type"?,
+//  "input_type_mismatch"?, "text"?: {"letters", "kept"}, "pages", "seconds",
+//  "runs": [...]}.
 // Exit 0 when a validated copy was written, 1 when conversion or validation
 // failed (nothing written), 2 for a usage error or an unreadable or
 // unsupported input, 3 for an internal error. No archive is opened.
@@ -79,6 +81,10 @@ nlohmann::json ResultJson(const ConvertArgs& a, const ingest::conversion::Conver
                         {"runs", runs}};
   if (written) out["output"] = a.output;
   if (!r.reason.empty()) out["reason"] = r.reason;
+  if (!r.notes.empty()) out["notes"] = r.notes;
+  if (!r.input_media_type.empty()) out["input_media_type"] = r.input_media_type;
+  if (r.input_type_mismatch) out["input_type_mismatch"] = true;
+  if (r.text_letters >= 0) out["text"] = {{"letters", r.text_letters}, {"kept", r.text_letters_kept}};
   return out;
 }
 
