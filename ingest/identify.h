@@ -9,8 +9,10 @@ namespace kholuu::ingest {
 
 using formats::identify::CanonicalMediaType;
 using formats::identify::DeclaredTypeAgrees;
+using formats::identify::HasMagicNumbers;
 using formats::identify::Identification;
 using formats::identify::IdentifyBytes;
 using formats::identify::IdentifyFile;
+using formats::identify::MediaTypeForName;
 
 }  // namespace kholuu::ingest

@@ -500,8 +500,16 @@ Status FinishFile(Context& ctx, IntakeFile& f, std::vector<Problem>* doc_warning
     if (doc_warnings != nullptr) doc_warnings->push_back(p);
     ctx.Add(std::move(p));
   };
+  // What the package says the file is: its declared type, else its name.
+  const std::string claimed = HasMagicNumbers(f.declared_media_type) ? CanonicalMediaType(f.declared_media_type)
+                                                                     : MediaTypeForName(f.package_path);
   if (id->damaged) {
     ctx.Add("file.damaged", id->damage, f.package_path);
+  } else if (!id->known() && !claimed.empty()) {
+    // Bytes that are no known format, sent as a PDF, an office document or
+    // an image: a corrupt file, never kept as that document.
+    ctx.Add("file.damaged", "sent as " + claimed + ", but the content is neither that nor any other known format",
+            f.package_path);
   } else if (!id->known()) {
     warn(MakeProblem("file.unknown_format", "kept as application/octet-stream", f.package_path));
   }

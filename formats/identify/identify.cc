@@ -407,6 +407,55 @@ std::string CanonicalMediaType(std::string_view media_type) {
   return t;
 }
 
+namespace {
+struct ExtensionType {
+  std::string_view extension, media_type;
+};
+constexpr ExtensionType kMagicTypes[] = {
+    {"pdf", "application/pdf"},
+    {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+    {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    {"pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+    {"odt", "application/vnd.oasis.opendocument.text"},
+    {"ods", "application/vnd.oasis.opendocument.spreadsheet"},
+    {"odp", "application/vnd.oasis.opendocument.presentation"},
+    {"doc", "application/msword"},
+    {"xls", "application/vnd.ms-excel"},
+    {"ppt", "application/vnd.ms-powerpoint"},
+    {"rtf", "application/rtf"},
+    {"tif", "image/tiff"},
+    {"tiff", "image/tiff"},
+    {"jpg", "image/jpeg"},
+    {"jpeg", "image/jpeg"},
+    {"png", "image/png"},
+    {"jp2", "image/jp2"},
+    {"gif", "image/gif"},
+    {"zip", "application/zip"},
+    {"gz", "application/gzip"},
+};
+}  // namespace
+
+std::string MediaTypeForName(std::string_view file_name) {
+  const size_t slash = file_name.find_last_of("/\\");
+  if (slash != std::string_view::npos) file_name.remove_prefix(slash + 1);
+  const size_t dot = file_name.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return "";
+  std::string ext(file_name.substr(dot + 1));
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const ExtensionType& e : kMagicTypes) {
+    if (e.extension == ext) return std::string(e.media_type);
+  }
+  return "";
+}
+
+bool HasMagicNumbers(std::string_view media_type) {
+  const std::string t = CanonicalMediaType(media_type);
+  for (const ExtensionType& e : kMagicTypes) {
+    if (e.media_type == t) return true;
+  }
+  return false;
+}
+
 bool DeclaredTypeAgrees(std::string_view declared, const Identification& identified) {
   const std::string d = CanonicalMediaType(declared);
   if (d.empty() || d == "application/octet-stream") return true;

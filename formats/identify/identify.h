@@ -50,4 +50,17 @@ std::string CanonicalMediaType(std::string_view media_type);
 // for each other's content, which is text either way).
 bool DeclaredTypeAgrees(std::string_view declared, const Identification& identified);
 
+// The media type a file name's extension stands for, among the formats
+// identified by their magic numbers (pdf, docx/xlsx/pptx, odt/ods/odp,
+// doc/xls/ppt, rtf, tif/tiff, jpg/jpeg, png, jp2, gif, zip, gz; not tar,
+// whose old form has no magic):
+// "application/pdf" for "Báo cáo.PDF"; "" for any other name (text, XML and
+// CSV included: their content has no magic to contradict the name).
+std::string MediaTypeForName(std::string_view file_name);
+
+// True when content of `media_type` (canonical) always carries the magic
+// numbers this identification reads: content that does not is not of that
+// type, whatever it is called. False for text-based types and unknown ones.
+bool HasMagicNumbers(std::string_view media_type);
+
 }  // namespace kholuu::formats::identify

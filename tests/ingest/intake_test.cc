@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "archive/base/clock.h"
@@ -765,8 +766,24 @@ TEST_F(SidecarDir, DamagedAndUnknownContent) {
   std::string cut = TinyPdf("a");
   cut.resize(cut.size() - 10);
   ExpectProblem(ReadOne("", cut), "file.damaged", "a.pdf");
-  const Intake unknown = ReadOne("", std::string("\x00\x01\x02\x03\xff\xfe", 6));
-  ExpectProblem(unknown, "file.unknown_format", "a.pdf");
+  // Bytes of no known format sent as a PDF (by name), or as a docx (by its
+  // declared type): corrupt, refused.
+  const std::string junk("\x00\x01\x02\x03\xff\xfe", 6);
+  const Intake as_pdf = ReadOne("", junk);
+  ExpectProblem(as_pdf, "file.damaged", "a.pdf");
+  ASSERT_FALSE(Find(as_pdf, "file.damaged").empty());
+  EXPECT_THAT(Find(as_pdf, "file.damaged").front().message_en, ::testing::HasSubstr("sent as application/pdf"));
+  const Intake as_docx = ReadOne(
+      R"(, "file": {"media_type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"})", junk);
+  ASSERT_FALSE(Find(as_docx, "file.damaged").empty());
+  EXPECT_THAT(Find(as_docx, "file.damaged").front().message_en, ::testing::HasSubstr("wordprocessingml"));
+  // The same bytes under a name that promises no format: kept, with a warning.
+  const std::string dir = t_.Sub("unknown");
+  ASSERT_OK(CreateDirs(dir));
+  WriteTestFile(dir + "/a.dat", junk);
+  WriteTestFile(dir + "/a.dat.json", Sidecar(""));
+  const Intake unknown = Read(dir);
+  ExpectProblem(unknown, "file.unknown_format", "a.dat");
   EXPECT_FALSE(unknown.HasErrors()) << Describe(unknown);
 }
 

@@ -157,5 +157,25 @@ TEST(MediaTypeTest, DeclaredTypes) {
   EXPECT_EQ(CanonicalMediaType(" image/JPG "), "image/jpeg");
 }
 
+TEST(MediaTypeForNameTest, OnlyFormatsWithMagicNumbers) {
+  EXPECT_EQ(MediaTypeForName("Báo cáo.PDF"), "application/pdf");
+  EXPECT_EQ(MediaTypeForName("dir.v2/quyet-dinh.docx"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+  EXPECT_EQ(MediaTypeForName("C:\\scan\\001.TIF"), "image/tiff");
+  EXPECT_EQ(MediaTypeForName("ghi-chu.txt"), "");  // text has no magic to contradict
+  EXPECT_EQ(MediaTypeForName("metadata.xml"), "");
+  EXPECT_EQ(MediaTypeForName("archive.tar"), "");  // old tar has none either
+  EXPECT_EQ(MediaTypeForName("no-extension"), "");
+  EXPECT_EQ(MediaTypeForName(".pdf"), "");
+  EXPECT_TRUE(HasMagicNumbers("Image/JPG"));  // an alias, canonicalised
+  EXPECT_TRUE(HasMagicNumbers("application/pdf; charset=binary"));
+  EXPECT_FALSE(HasMagicNumbers("text/plain"));
+  EXPECT_FALSE(HasMagicNumbers(""));
+  // What has magic numbers is identified by them: a type's own magic is known.
+  for (const char* name : {"a.pdf", "a.png", "a.gif", "a.rtf"}) {
+    EXPECT_TRUE(HasMagicNumbers(MediaTypeForName(name))) << name;
+  }
+}
+
 }  // namespace
 }  // namespace kholuu::formats::identify
