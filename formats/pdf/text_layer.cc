@@ -454,9 +454,19 @@ class PageSink {
     g.seq = glyphs_.size();
     bytes_ += text.size() + 8;
     if (bytes_ > max_bytes_) return false;
-    // A combining mark belongs to the glyph before it.
-    if (IsCombiningMark(text) && !glyphs_.empty() && !glyphs_.back().blank && glyphs_.back().angle == g.angle &&
-        std::fabs(glyphs_.back().base - g.base) < 0.5 * std::max(size, 1.0)) {
+    // A combining mark belongs to the glyph before it when it follows it in
+    // one flow or is drawn over it; anywhere else (a later pass of marks, a
+    // mark without a base) pdftotext's placement is not certain: declined.
+    if (IsCombiningMark(text)) {
+      const Glyph* base = glyphs_.empty() ? nullptr : &glyphs_.back();
+      const double tol = 0.1 * std::max(size, 1.0);
+      if (base == nullptr || base->blank || base->angle != g.angle ||
+          std::fabs(base->base - g.base) >= 0.5 * std::max(size, 1.0) ||
+          (base->flow != flow && (g.x < std::min(base->x, base->xend) - tol ||
+                                  g.x > std::max(base->x, base->xend) + tol))) {
+        if (problem_.empty()) problem_ = "a combining mark is not drawn on the glyph before it";
+        return true;
+      }
       glyphs_.back().text += text;
       return true;
     }
@@ -465,11 +475,11 @@ class PageSink {
     return true;
   }
 
-  // The page's text, lines ending in '\n'. Throws Declined (via the
-  // caller) when `unknown_gap`: a gap next to a glyph of unknown width had
-  // to be measured.
-  std::string Finish(bool* unknown_gap) {
-    *unknown_gap = false;
+  // The page's text, lines ending in '\n'; *declined gets why the page
+  // cannot be read with certainty (a gap next to a glyph of unknown width
+  // had to be measured, a misplaced combining mark), else stays empty.
+  std::string Finish(std::string* declined) {
+    bool unknown_gap = false;
     std::stable_sort(glyphs_.begin(), glyphs_.end(), [](const Glyph& a, const Glyph& b) {
       if (a.angle != b.angle) return a.angle < b.angle;
       return a.base > b.base;
@@ -502,7 +512,7 @@ class PageSink {
           if (g->text == prev->text && std::fabs(g->x - prev->x) < 0.1 * ref) continue;
           const double gap = g->x - prev->xend;
           const bool contiguous = g->flow == prev->flow && g->seq == prev->seq + 1;
-          if (!prev->width_known && !contiguous && !space) *unknown_gap = true;
+          if (!prev->width_known && !contiguous && !space) unknown_gap = true;
           if (space || gap > kWordGap * ref) text += ' ';
         }
         text += g->text;
@@ -511,6 +521,9 @@ class PageSink {
       }
       if (!text.empty()) out += text + "\n";
     }
+    *declined = !problem_.empty() ? problem_
+                : unknown_gap     ? "a font without glyph widths is placed by position"
+                                  : "";
     return out;
   }
 
@@ -522,6 +535,7 @@ class PageSink {
   double x0_, y0_, x1_, y1_;
   size_t max_bytes_;
   size_t bytes_ = 0;
+  std::string problem_;  // the first reason to decline, from Add
   std::vector<Glyph> glyphs_;
 };
 
@@ -649,9 +663,9 @@ class Document {
       form_stack_.clear();
       Interpret(data, Inherited(page, "Resources"), TextState{}, 0, &sink);
       Annotations(page, &sink);
-      bool unknown_gap = false;
-      p.text = sink.Finish(&unknown_gap);
-      if (unknown_gap) throw Declined("a font without glyph widths is placed by position");
+      std::string why;
+      p.text = sink.Finish(&why);
+      if (!why.empty()) throw Declined(why);
     } catch (const Declined& d) {
       p.text.clear();
       p.declined = d.why();

@@ -8,8 +8,8 @@
 //
 // Confident or declined: a page whose text cannot be read with certainty
 // (a shown code without a Unicode mapping, a CMap other than Identity-H, an
-// undecodable stream, ActualText replacements, vertical writing, a limit
-// reached) is declined with the reason, and the caller uses another
+// undecodable stream, ActualText replacements, vertical writing, a
+// combining mark not drawn on the glyph before it, a limit reached) is declined with the reason, and the caller uses another
 // extractor (formats/text falls back to pdftotext). The document is
 // declined as a whole when it cannot be parsed or is encrypted.
 //
