@@ -780,12 +780,16 @@ class Document {
         auto fp = ParseFontProgram(Decode(program));
         if (fp.ok() && fp->standard_encoding) base = BaseEncoding::kStandard;
         else if (fp.ok()) builtin = fp->encoding;
+      } else if (subtype == "TrueType") {
+        // A non-symbolic TrueType font without an encoding is read as
+        // WinAnsi by poppler, embedded or not; legacy Vietnamese fonts
+        // (TCVN3 .VnTime) come this way, and their repair (ADR 0059)
+        // expects those Latin-1 look-alikes. Symbolic ones are declined.
+        if (!symbolic) base = BaseEncoding::kWinAnsi;
       } else if (program == nullptr && Get(desc, "FontFile2") == nullptr && !symbolic &&
                  base_font.find("Symbol") == std::string::npos && base_font.find("Dingbats") == std::string::npos) {
         // A non-embedded, non-symbolic font: the standard encoding
         // (the Latin standard 14 fonts), as viewers do.
-        base = BaseEncoding::kStandard;
-      } else if (subtype == "TrueType" && !symbolic) {
         base = BaseEncoding::kStandard;
       }
     }

@@ -196,6 +196,23 @@ TEST(TextLayerTest, SimpleFontEncodings) {
               HasSubstr("DECLINED"));
 }
 
+TEST(TextLayerTest, TrueTypeWithoutEncodingIsWinAnsi) {
+  // As poppler reads it: a legacy TCVN3 font (.VnTime) shows "Văn bản" as the
+  // Latin-1 look-alikes "V¨n b¶n", which the indexer's repair expects
+  // (StandardEncoding would give "V¤n b¶n").
+  const std::string desc = "<< /Type /FontDescriptor /FontName /VnTime /Flags 32 /FontBBox [0 0 1000 1000] >>";
+  std::string w = "/FirstChar 32 /LastChar 255 /Widths [";
+  for (int c = 32; c <= 255; ++c) w += "500 ";
+  w += "]";
+  const std::string tt = "<< /Type /Font /Subtype /TrueType /BaseFont /VnTime /FontDescriptor 6 0 R " + w + " >>";
+  EXPECT_EQ(Text(Page("BT /F1 12 Tf 72 700 Td <56 A8 6E 20 62 B6 6E 20 93 22 94> Tj ET", {tt, desc})),
+            "V\xC2\xA8n b\xC2\xB6n \xE2\x80\x9C\"\xE2\x80\x9D\n");
+  // Symbolic (flag 4 without 32): the codes index the font's own cmap; declined.
+  std::string symbolic = desc;
+  symbolic.replace(symbolic.find("/Flags 32"), 9, "/Flags 4");
+  EXPECT_THAT(Text(Page("BT /F1 12 Tf 72 700 Td <56 A8> Tj ET", {tt, symbolic})), HasSubstr("DECLINED"));
+}
+
 TEST(TextLayerTest, FontWithoutWidths) {
   // Lines of a standard font without /Widths (our TextLayerPdf fixture):
   // each line is one flow, so no gap needs a width.
