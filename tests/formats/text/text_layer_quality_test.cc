@@ -26,6 +26,7 @@
 #include "formats/convert/pdfa_convert.h"
 #include "formats/text/text.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
 namespace kholuu::formats::text {
@@ -226,6 +227,52 @@ TEST(TextLayerQualityTest, VietnamesePdfA) {
   }
   t.Print("vietnamese");
   EXPECT_EQ(t.confident, static_cast<int>(docs.size()));
+}
+
+// Legacy 8-bit Vietnamese (TCVN3, VNI) as old Word documents were printed:
+// the bytes shown through Latin fonts, here by Ghostscript from PostScript
+// (Type 1 fonts with ISOLatin1 or the standard encoding). The index repairs
+// such text (ADR 0059) from the Latin-1 look-alikes, so wherever we are
+// confident our words must be pdftotext's exactly.
+TEST(TextLayerQualityTest, LegacyVietnameseEncodings) {
+  if (!std::filesystem::exists("/usr/bin/gs")) GTEST_SKIP() << "needs Ghostscript";
+  testing::TempDir dir;
+  // "Văn bản quy phạm pháp luật về phòng cháy" in TCVN3; "Văn bản pháp luật" in VNI.
+  const std::vector<std::string> texts = {"V\xa8n b\xb6n quy ph\xb9m ph\xb8p lu\xcbt v\xd2 ph\xdfng ch\xb8y",
+                                          "Va\xean ba\xfbn pha\xf9p lua\xe4t"};
+  Tally t;
+  int k = 0;
+  for (const char* font : {"Helvetica", "Times-Roman"}) {
+    for (const char* encoding : {"ISOLatin1Encoding", "StandardEncoding"}) {
+      for (const std::string& text : texts) {
+        std::string ps = std::string("%!PS\n/") + font +
+                         " findfont dup length dict begin {1 index /FID ne {def} {pop pop} ifelse} forall /Encoding " +
+                         encoding + " def currentdict end /L1 exch definefont pop /L1 findfont 14 scalefont setfont ";
+        for (int line = 0; line < 3; ++line) {
+          ps += "72 " + std::to_string(700 - 20 * line) + " moveto (";
+          for (char c : text) {
+            char oct[8];
+            std::snprintf(oct, sizeof oct, "\\%03o", static_cast<unsigned char>(c));
+            ps += oct;
+          }
+          ps += ") show ";
+        }
+        ps += "showpage\n";
+        const std::string name = "legacy-" + std::to_string(k++);
+        testing::WriteTestFile(dir.Sub(name + ".ps"), ps);
+        testing::RunResult gs = testing::Run({"/usr/bin/gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE",
+                                              "-sDEVICE=pdfwrite", "-o", dir.Sub(name + ".pdf"), dir.Sub(name + ".ps")});
+        ASSERT_EQ(gs.exit_code, 0) << gs.err;
+        double f1 = -1;
+        Compare(std::string(name) + " " + font + " " + encoding, testing::ReadTestFile(dir.Sub(name + ".pdf")), &t, &f1);
+        if (f1 >= 0) {
+          EXPECT_EQ(f1, 1.0) << name << " " << font << " " << encoding;
+        }
+      }
+    }
+  }
+  t.Print("legacy vietnamese");
+  EXPECT_GT(t.confident, 0);
 }
 
 }  // namespace
