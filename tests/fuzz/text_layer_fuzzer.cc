@@ -37,11 +37,11 @@ std::string OnePage(std::string_view content) {
       "<< /Type /Catalog /Pages 2 0 R >>",
       "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R /F2 6 0 R /F3 7 0 R "
-      "/F4 10 0 R >> /XObject << /X 11 0 R >> /Properties << /P << /ActualText (a) >> >> >> /Contents 4 0 R "
+      "/F4 10 0 R /F5 13 0 R >> /XObject << /X 11 0 R >> /Properties << /P << /ActualText (a) >> >> >> /Contents 4 0 R "
       "/Annots [12 0 R] >>",
       Stream("", content),
       "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /BaseEncoding /WinAnsiEncoding "
-      "/Differences [65 /uni1EA0 /g5 /f_f_i] >> " + widths + " >>",
+      "/Differences [65 /uni1EA0 /g5 /f_f_i 126 /uni0301] >> " + widths + " >>",
       "<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>",
       "<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /DescendantFonts [8 0 R] /ToUnicode 9 0 R >>",
       "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /X /DW 600 /W [1 [500 700] 16 32 400] >>",
@@ -51,6 +51,8 @@ std::string OnePage(std::string_view content) {
       Stream("/Type /XObject /Subtype /Form /BBox [0 0 100 100] /Matrix [1 0 0 1 10 10]",
              "BT /F1 12 Tf (form) Tj ET /X Do"),
       "<< /Type /Annot /Subtype /Widget /Rect [0 0 100 20] /AP << /N 11 0 R >> >>",
+      // A TrueType font without an encoding (read as WinAnsi).
+      "<< /Type /Font /Subtype /TrueType /BaseFont /VnTime /FontDescriptor << /Flags 32 >> " + widths + " >>",
   };
   std::string pdf = "%PDF-1.7\n";
   std::vector<size_t> offsets;
