@@ -227,12 +227,21 @@ Status BlobStore::EnsureFanOut(const Sha256& digest) {
   }
   const std::string leaf = DirName(PathOf(digest));
   const std::string mid = DirName(leaf);
-  KHOLUU_RETURN_IF_ERROR(CreateDirs(leaf));
-  // CreateDirs syncs the parents of the directories it creates, but another
-  // thread or process (or a run that crashed) may have created them without
-  // syncing yet; syncing here makes both entries durable either way.
-  KHOLUU_RETURN_IF_ERROR(SyncDir(ShaDir(root_)));
-  KHOLUU_RETURN_IF_ERROR(SyncDir(mid));
+  // Each level is made, or found (another thread or process, or a run that
+  // crashed, may have made it without syncing yet), and then its entry is
+  // synced in its parent: two directory syncs, whoever made the directories.
+  for (const std::string& dir : {mid, leaf}) {
+    if (::mkdir(dir.c_str(), 0755) != 0) {
+      const int err = errno;
+      if (err == ENOENT) {
+        KHOLUU_RETURN_IF_ERROR(CreateDirs(dir));  // sha256/ itself is gone: made again
+      } else if (err != EEXIST) {
+        return ErrnoError(err, "mkdir " + dir);
+      }
+    }
+    if (!IsDirectory(dir)) return FailedPreconditionError(dir + " exists and is not a directory");
+    KHOLUU_RETURN_IF_ERROR(SyncDir(DirName(dir)));
+  }
   std::lock_guard<std::mutex> lock(mu_);
   durable_fan_out_.set(index);
   return Status::Ok();

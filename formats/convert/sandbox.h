@@ -13,6 +13,8 @@
 //    and again after the main process exits, so no helper process it forked
 //    (soffice.bin, say) outlives the run;
 //  - stdin from /dev/null; stdout and stderr captured as bytes, capped.
+// The child is started with clone(CLONE_VM | CLONE_VFORK), as posix_spawn
+// does, not fork: a large parent's page tables are not copied per run.
 // See docs/adr/0053-sandboxed-converters.md.
 #pragma once
 
@@ -105,7 +107,7 @@ struct SandboxResult {
 
 // Runs the request with `work_dir` as the private directory. Returns a result
 // for every run that started, however it ended (check succeeded()); a non-OK
-// status means the run could not start (tool missing: kNotFound; fork/pipe
+// status means the run could not start (tool missing: kNotFound; clone/pipe
 // failure: kInternal; isolation unavailable: kFailedPrecondition).
 // Thread-safe: concurrent runs are independent.
 Result<SandboxResult> RunSandboxed(const SandboxRequest& request, const WorkDir& work_dir);

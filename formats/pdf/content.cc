@@ -70,6 +70,10 @@ std::string DecodeHex(std::string_view s) {
 
 }  // namespace
 
+std::string DecodeLiteralString(std::string_view body) { return DecodeLiteral(body); }
+
+std::string DecodeHexString(std::string_view body) { return DecodeHex(body); }
+
 ContentUse ScanContent(std::string_view b) {
   ContentUse u;
   std::vector<std::string> operands;  // names only (others as "")

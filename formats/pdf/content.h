@@ -42,4 +42,13 @@ struct ContentUse {
 
 ContentUse ScanContent(std::string_view data);
 
+// The bytes of a literal string's body (between the outer parentheses), with
+// the escapes of ISO 32000-1 7.3.4.2 resolved.
+std::string DecodeLiteralString(std::string_view body);
+
+// The bytes of a hexadecimal string's body (between '<' and '>'); white
+// space and other non-hex characters are skipped, an odd last digit is
+// followed by 0 (7.3.4.3).
+std::string DecodeHexString(std::string_view body);
+
 }  // namespace kholuu::formats::pdf

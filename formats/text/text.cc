@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <optional>
 
 #include "archive/base/file.h"
 #include "formats/convert/sandbox.h"
+#include "formats/pdf/text_layer.h"
 
 namespace kholuu::formats::text {
 namespace {
@@ -76,7 +78,8 @@ class Extraction {
   Extraction(const TextOptions& o, WorkDir wd, std::string input, uint64_t input_bytes)
       : o_(o), wd_(std::move(wd)), input_(std::move(input)), input_bytes_(input_bytes) {}
 
-  Result<DocumentText> Pdf();
+  // `layer`: the text layer read in process (confident), or nullptr to run pdftotext.
+  Result<DocumentText> Pdf(const pdf::TextLayer* layer);
   Result<DocumentText> Image(std::string_view format, std::string_view bytes);
 
  private:
@@ -150,12 +153,46 @@ Status Extraction::OcrPdfPage(std::pair<double, double> size, PageText* page) {
   return s;
 }
 
-Result<DocumentText> Extraction::Pdf() {
+// Fills doc->pages[0..n) from per-page layer text and returns the pages to
+// OCR (ascending).
+std::vector<int> LayerPages(const std::vector<std::string_view>& layer_pages, int n, const TextOptions& o,
+                            DocumentText* doc) {
+  doc->pages.resize(static_cast<size_t>(n));
+  std::vector<int> wanted;
+  for (int p = 1; p <= n; ++p) {
+    PageText& page = doc->pages[static_cast<size_t>(p - 1)];
+    page.page = p;
+    if (static_cast<size_t>(p) <= layer_pages.size())
+      page.text = CleanText(layer_pages[static_cast<size_t>(p - 1)]);
+    page.characters = CountNonSpace(page.text);
+    page.method = page.characters > 0 ? TextMethod::kTextLayer : TextMethod::kNone;
+    if (page.method != TextMethod::kTextLayer) page.text.clear();
+    if (o.ocr && (o.force_ocr || page.characters < o.min_layer_chars)) wanted.push_back(p);
+  }
+  return wanted;
+}
+
+// The document from a confident in-process text layer; *wanted gets the
+// pages to OCR.
+DocumentText FromLayer(const pdf::TextLayer& layer, const TextOptions& o, std::vector<int>* wanted) {
   DocumentText doc;
   doc.format = "pdf";
-  const std::string last = std::to_string(o_.page_limit);
+  doc.layer_reader = "kholuu";
+  doc.page_count = layer.page_count;
+  const int n = static_cast<int>(std::min<size_t>(layer.pages.size(), o.page_limit));
+  doc.truncated = static_cast<size_t>(layer.page_count) > o.page_limit;
+  std::vector<std::string_view> texts;
+  for (int p = 0; p < n; ++p) texts.push_back(layer.pages[static_cast<size_t>(p)].text);
+  *wanted = LayerPages(texts, n, o, &doc);
+  return doc;
+}
+
+Result<DocumentText> Extraction::Pdf(const pdf::TextLayer* layer) {
+  DocumentText doc;
+  std::vector<int> wanted;  // pages that need OCR
   PdfInfo info;
   bool have_info = false;
+  const std::string last = std::to_string(o_.page_limit);
   auto load_info = [&]() -> Status {
     KHOLUU_ASSIGN_OR_RETURN(
         SandboxResult info_run,
@@ -165,40 +202,36 @@ Result<DocumentText> Extraction::Pdf() {
     have_info = true;
     return Status::Ok();
   };
-  if (o_.known_pages > 0) {
-    info.pages = o_.known_pages;
+  int n = 0;
+  if (layer != nullptr) {
+    doc = FromLayer(*layer, o_, &wanted);
+    n = static_cast<int>(doc.pages.size());
   } else {
-    KHOLUU_RETURN_IF_ERROR(load_info());
-  }
-  if (info.pages == 0) return InvalidArgumentError("pdf has no pages");
-  doc.page_count = info.pages;
-  const int n = static_cast<int>(std::min<size_t>(static_cast<size_t>(info.pages), o_.page_limit));
-  doc.truncated = static_cast<size_t>(info.pages) > o_.page_limit;
+    doc.format = "pdf";
+    doc.layer_reader = "pdftotext";
+    if (o_.known_pages > 0) {
+      info.pages = o_.known_pages;
+    } else {
+      KHOLUU_RETURN_IF_ERROR(load_info());
+    }
+    if (info.pages == 0) return InvalidArgumentError("pdf has no pages");
+    doc.page_count = info.pages;
+    n = static_cast<int>(std::min<size_t>(static_cast<size_t>(info.pages), o_.page_limit));
+    doc.truncated = static_cast<size_t>(info.pages) > o_.page_limit;
 
-  // The text layer of pages 1..n in one run: page_time_limit per 50 pages.
-  const std::string text_path = wd_.Sub("layer.txt");
+    // The text layer of pages 1..n in one run: page_time_limit per 50 pages.
+    const std::string text_path = wd_.Sub("layer.txt");
+    const auto layer_time = o_.page_time_limit * ((n + 49) / 50);
+    KHOLUU_ASSIGN_OR_RETURN(SandboxResult text_run,
+                            Run({o_.tools.pdftotext, "-enc", "UTF-8", "-f", "1", "-l",
+                                 std::to_string(n), input_, text_path},
+                                layer_time));
+    if (!text_run.succeeded()) return InvalidArgumentError(text_run.Describe("pdftotext"));
+    KHOLUU_ASSIGN_OR_RETURN(std::string text, ReadFileToString(text_path, kWorkRoomBytes));
+    ::unlink(text_path.c_str());
+    wanted = LayerPages(SplitPages(text, static_cast<size_t>(n)), n, o_, &doc);
+  }
   const auto layer_time = o_.page_time_limit * ((n + 49) / 50);
-  KHOLUU_ASSIGN_OR_RETURN(SandboxResult text_run,
-                          Run({o_.tools.pdftotext, "-enc", "UTF-8", "-f", "1", "-l",
-                               std::to_string(n), input_, text_path},
-                              layer_time));
-  if (!text_run.succeeded()) return InvalidArgumentError(text_run.Describe("pdftotext"));
-  KHOLUU_ASSIGN_OR_RETURN(std::string layer, ReadFileToString(text_path, kWorkRoomBytes));
-  ::unlink(text_path.c_str());
-  std::vector<std::string_view> layer_pages = SplitPages(layer, static_cast<size_t>(n));
-
-  doc.pages.resize(static_cast<size_t>(n));
-  std::vector<int> wanted;  // pages that need OCR
-  for (int p = 1; p <= n; ++p) {
-    PageText& page = doc.pages[static_cast<size_t>(p - 1)];
-    page.page = p;
-    if (static_cast<size_t>(p) <= layer_pages.size())
-      page.text = CleanText(layer_pages[static_cast<size_t>(p - 1)]);
-    page.characters = CountNonSpace(page.text);
-    page.method = page.characters > 0 ? TextMethod::kTextLayer : TextMethod::kNone;
-    if (page.method != TextMethod::kTextLayer) page.text.clear();
-    if (o_.ocr && (o_.force_ocr || page.characters < o_.min_layer_chars)) wanted.push_back(p);
-  }
   if (!wanted.empty() && !o_.force_ocr) {
     // Only pages that show an image are worth OCR.
     KHOLUU_ASSIGN_OR_RETURN(
@@ -289,6 +322,26 @@ Result<DocumentText> ExtractText(std::string_view bytes, const TextOptions& opti
   if (format.empty()) {
     return InvalidArgumentError("text: not a PDF, TIFF, JPEG or PNG file (unknown signature)");
   }
+  // A confident in-process text layer needs no tool unless a page is to be
+  // OCR'd (docs/adr/0069-in-process-text-layer.md).
+  std::optional<pdf::TextLayer> layer;
+  std::string fallback;
+  if (format == "pdf" && options.in_process_layer) {
+    pdf::TextLayerLimits limits;
+    limits.max_pages = options.page_limit;
+    layer = pdf::ExtractTextLayer(bytes, limits);
+    if (!layer->confident()) {
+      fallback = layer->FirstReason();
+      layer.reset();
+    } else {
+      std::vector<int> wanted;
+      DocumentText doc = FromLayer(*layer, options, &wanted);
+      if (wanted.empty()) {
+        Summarise(&doc);
+        return doc;
+      }
+    }
+  }
   KHOLUU_ASSIGN_OR_RETURN(WorkDir wd, WorkDir::Create("text"));
   const std::string input =
       wd.Sub(std::string("input.") + (format == "jpeg" ? "jpg" : std::string(format)));
@@ -298,8 +351,11 @@ Result<DocumentText> ExtractText(std::string_view bytes, const TextOptions& opti
     KHOLUU_RETURN_IF_ERROR(f.Close());
   }
   Extraction x(options, std::move(wd), input, bytes.size());
-  Result<DocumentText> doc = format == "pdf" ? x.Pdf() : x.Image(format, bytes);
-  if (doc.ok()) Summarise(&*doc);
+  Result<DocumentText> doc = format == "pdf" ? x.Pdf(layer ? &*layer : nullptr) : x.Image(format, bytes);
+  if (doc.ok()) {
+    doc->layer_fallback = std::move(fallback);
+    Summarise(&*doc);
+  }
   return doc;
 }
 

@@ -1,12 +1,15 @@
 // Per-page text of a PDF or a scanned image, for indexing.
 //
-// PDF pages take their text layer (poppler's pdftotext). A page whose text
+// PDF pages take their text layer: read in process by formats/pdf's
+// interpreter (formats/pdf/text_layer.h) when it is confident of every page,
+// else by poppler's pdftotext (docs/adr/0069-in-process-text-layer.md). A page whose text
 // layer is negligible (fewer than TextOptions::min_layer_chars non-space
 // characters) while the page shows an image is rendered (pdftoppm, grey,
 // TextOptions::dpi) and read by Tesseract. TIFF (every page), JPEG and PNG
 // files go to Tesseract directly. Every external tool runs in the sandbox of
 // formats/convert/sandbox.h with per-run limits; nothing of poppler or
-// Tesseract runs in this process (docs/adr/0057-text-extraction-in-the-sandbox.md).
+// Tesseract runs in this process (docs/adr/0057-text-extraction-in-the-sandbox.md);
+// the in-process reader uses only PoDoFo, as the PDF/A validator does.
 //
 // Text is UTF-8 in Unicode NFC. Legacy 8-bit Vietnamese encodings (TCVN3,
 // VNI) are NOT repaired here: formats may not depend on indexer/, so callers
@@ -56,6 +59,10 @@ struct TextOptions {
   // is to be OCR'd (for the page sizes the rendering is capped by), which
   // saves one tool run per document with a text layer.
   int known_pages = 0;
+  // Read the text layer in process (formats/pdf ExtractTextLayer) and run
+  // pdftotext only when that reader declines a page. false: always
+  // pdftotext (comparisons, tests of the tool path).
+  bool in_process_layer = true;
   TextTools tools;
 };
 
@@ -84,6 +91,11 @@ struct DocumentText {
   size_t characters = 0;    // sum over pages
   size_t ocr_pages = 0;     // pages with method kOcr
   size_t failed_pages = 0;  // pages with a non-empty error
+  // PDFs: who read the text layer, "kholuu" (in process) or "pdftotext";
+  // empty for images. When pdftotext read it although the in-process
+  // reader was asked, `layer_fallback` says why that reader declined.
+  std::string layer_reader;
+  std::string layer_fallback;
 };
 
 // Extracts the text of a PDF, TIFF, JPEG or PNG given as bytes (the format is

@@ -1,6 +1,7 @@
 #include "tools/bench/ingest_bench.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -42,7 +43,8 @@ constexpr char kUsage[] =
     "          run one after another;\n"
     "  reference, scans: per file 'gs -dPDFA=2' on the scan as a PDF (tiff2pdf,\n"
     "          untimed) and 'tesseract -l vie'.\n"
-    "Reported: documents/s and MB/s per side, the ratios, two workers over one.\n"
+    "Reported: documents/s and MB/s per side, the ratios, two workers over one,\n"
+    "and CPU ms per document (user + system of the process and its tools).\n"
     "\n"
     "options:\n"
     "  --born N      born-digital documents (default 60; 0 for none)\n"
@@ -146,8 +148,22 @@ Status MakeScans(const std::string& dir, size_t n, const Tools& t, Corpus* out, 
   return Status::Ok();
 }
 
+// CPU seconds (user + system) of this process and of its waited-for
+// children: the cost of a side whatever else runs on the machine.
+double CpuSeconds() {
+  double total = 0;
+  for (int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
+    struct rusage u {};
+    ::getrusage(who, &u);
+    total += static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+             static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+  }
+  return total;
+}
+
 struct Timed {
   double seconds = 0;
+  double cpu_seconds = 0;
   size_t accepted = 0, failed = 0;
 };
 
@@ -160,9 +176,10 @@ Result<Timed> RunKholuu(const std::string& parent, const Corpus& c, size_t worke
   ingest::Ingester ingester(service.get(), o);
   KHOLUU_RETURN_IF_ERROR(SyncFileSystem(parent));
   Timed t;
-  const double start = NowSeconds();
+  const double start = NowSeconds(), cpu_start = CpuSeconds();
   auto results = ingester.IngestMany(c.packages, workers);
   t.seconds = NowSeconds() - start;
+  t.cpu_seconds = CpuSeconds() - cpu_start;
   for (const auto& r : results) {
     if (r.ok() && r->status == ingest::ReceiptStatus::kAccepted) {
       ++t.accepted;
@@ -180,8 +197,8 @@ Result<Timed> RunKholuu(const std::string& parent, const Corpus& c, size_t worke
   return t;
 }
 
-Result<double> RunBornReference(const Tools& t, const Corpus& c) {
-  const double start = NowSeconds();
+Result<Timed> RunBornReference(const Tools& t, const Corpus& c) {
+  const double start = NowSeconds(), cpu_start = CpuSeconds();
   for (const std::string& f : c.files) {
     for (const std::vector<std::string>& argv : {std::vector<std::string>{t.sha256sum, f},
                                                 std::vector<std::string>{t.pdfsig, f},
@@ -190,12 +207,15 @@ Result<double> RunBornReference(const Tools& t, const Corpus& c) {
       if (rc != 0 && argv[0] != t.pdfsig) return InternalError(argv[0] + " " + f + " exited with " + std::to_string(rc));
     }
   }
-  return NowSeconds() - start;
+  Timed out;
+  out.seconds = NowSeconds() - start;
+  out.cpu_seconds = CpuSeconds() - cpu_start;
+  return out;
 }
 
-Result<double> RunScanReference(const Tools& t, const Corpus& c, const std::vector<std::string>& as_pdf,
-                                const std::string& scratch) {
-  const double start = NowSeconds();
+Result<Timed> RunScanReference(const Tools& t, const Corpus& c, const std::vector<std::string>& as_pdf,
+                               const std::string& scratch) {
+  const double start = NowSeconds(), cpu_start = CpuSeconds();
   for (size_t i = 0; i < c.files.size(); ++i) {
     KHOLUU_RETURN_IF_ERROR(RunProcess({"/bin/sh", "-c", "exec \"$@\" >/dev/null 2>&1", "sh", t.gs, "-q", "-dSAFER",
                                        "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", "-dPDFA=2",
@@ -204,7 +224,10 @@ Result<double> RunScanReference(const Tools& t, const Corpus& c, const std::vect
     KHOLUU_RETURN_IF_ERROR(RunProcess({"/bin/sh", "-c", "exec \"$@\" >/dev/null 2>&1", "sh", t.tesseract, c.files[i],
                                        scratch + "/ref-ocr", "-l", "vie"}));
   }
-  return NowSeconds() - start;
+  Timed out;
+  out.seconds = NowSeconds() - start;
+  out.cpu_seconds = CpuSeconds() - cpu_start;
+  return out;
 }
 
 }  // namespace
@@ -285,11 +308,12 @@ int RunIngestBench(const std::vector<std::string>& args) {
     const char* name;
     const Corpus* corpus;
     std::vector<double> one, two, ref;
+    std::vector<double> one_cpu, two_cpu, ref_cpu;
     size_t failed = 0;
   };
   std::vector<Set> sets;
-  if (born > 0) sets.push_back({"born-digital signed PDF/A", &born_c, {}, {}, {}, 0});
-  if (scans > 0) sets.push_back({"scans (TIFF, conversion + OCR)", &scan_c, {}, {}, {}, 0});
+  if (born > 0) sets.push_back({"born-digital signed PDF/A", &born_c, {}, {}, {}, {}, {}, {}, 0});
+  if (scans > 0) sets.push_back({"scans (TIFF, conversion + OCR)", &scan_c, {}, {}, {}, {}, {}, {}, 0});
   for (Set& s : sets) {
     const bool is_born = s.corpus == &born_c;
     for (uint64_t r = 0; r < runs; ++r) {
@@ -301,6 +325,7 @@ int RunIngestBench(const std::vector<std::string>& args) {
         }
         s.failed += k->failed;
         (workers == 1 ? s.one : s.two).push_back(k->seconds);
+        (workers == 1 ? s.one_cpu : s.two_cpu).push_back(k->cpu_seconds);
       }
       SyncFileSystem(dir).IgnoreError();
       auto ref = is_born ? RunBornReference(t, *s.corpus) : RunScanReference(t, *s.corpus, scan_pdfs, dir);
@@ -308,7 +333,8 @@ int RunIngestBench(const std::vector<std::string>& args) {
         std::cerr << "kholuu-bench ingest: reference: " << ref.status().message() << "\n";
         return kExitFailed;
       }
-      s.ref.push_back(*ref);
+      s.ref.push_back(ref->seconds);
+      s.ref_cpu.push_back(ref->cpu_seconds);
     }
   }
   MachineInfo m = DescribeMachine(dir);
@@ -321,24 +347,31 @@ int RunIngestBench(const std::vector<std::string>& args) {
     const double n = static_cast<double>(s.corpus->packages.size());
     const double mb = static_cast<double>(s.corpus->bytes) / 1e6;
     const double one = Median(s.one), two = Median(s.two), ref = Median(s.ref);
+    // CPU milliseconds per document (user + system, tools included).
+    const double one_cpu = Median(s.one_cpu) * 1e3 / n, two_cpu = Median(s.two_cpu) * 1e3 / n,
+                 ref_cpu = Median(s.ref_cpu) * 1e3 / n;
     Json j = {{"set", s.name},
               {"documents", s.corpus->packages.size()},
               {"bytes", s.corpus->bytes},
               {"failed", s.failed},
-              {"kholuu_1_worker", {{"seconds", one}, {"docs_per_s", n / one}, {"mb_per_s", mb / one}}},
-              {"kholuu_2_workers", {{"seconds", two}, {"docs_per_s", n / two}, {"mb_per_s", mb / two}}},
-              {"reference", {{"seconds", ref}, {"docs_per_s", n / ref}, {"mb_per_s", mb / ref}}},
+              {"kholuu_1_worker",
+               {{"seconds", one}, {"docs_per_s", n / one}, {"mb_per_s", mb / one}, {"cpu_ms_per_doc", one_cpu}}},
+              {"kholuu_2_workers",
+               {{"seconds", two}, {"docs_per_s", n / two}, {"mb_per_s", mb / two}, {"cpu_ms_per_doc", two_cpu}}},
+              {"reference",
+               {{"seconds", ref}, {"docs_per_s", n / ref}, {"mb_per_s", mb / ref}, {"cpu_ms_per_doc", ref_cpu}}},
               {"two_over_one", one / two},
               {"kholuu_2_workers_over_reference", ref / two}};
     if (s.failed > 0) rc = kExitFailed;
     out["sets"].push_back(j);
     if (!json) {
       std::printf("%s: %zu documents, %.1f MB\n", s.name, s.corpus->packages.size(), mb);
-      std::printf("  kholuu, 1 worker   %8.2f docs/s  %7.2f MB/s  (%.2f s)\n", n / one, mb / one, one);
-      std::printf("  kholuu, 2 workers  %8.2f docs/s  %7.2f MB/s  (%.2f s)  x%.2f of 1 worker\n", n / two, mb / two,
-                  two, one / two);
-      std::printf("  reference          %8.2f docs/s  %7.2f MB/s  (%.2f s)  %s\n", n / ref, mb / ref, ref,
-                  s.corpus == &born_c ? "sha256sum + pdfsig + pdftotext" : "gs -dPDFA=2 + tesseract -l vie");
+      std::printf("  kholuu, 1 worker   %8.2f docs/s  %7.2f MB/s  (%.2f s, CPU %.1f ms/doc)\n", n / one, mb / one, one,
+                  one_cpu);
+      std::printf("  kholuu, 2 workers  %8.2f docs/s  %7.2f MB/s  (%.2f s, CPU %.1f ms/doc)  x%.2f of 1 worker\n",
+                  n / two, mb / two, two, two_cpu, one / two);
+      std::printf("  reference          %8.2f docs/s  %7.2f MB/s  (%.2f s, CPU %.1f ms/doc)  %s\n", n / ref, mb / ref,
+                  ref, ref_cpu, s.corpus == &born_c ? "sha256sum + pdfsig + pdftotext" : "gs -dPDFA=2 + tesseract -l vie");
       if (s.failed > 0) std::printf("  %zu package(s) not accepted (see stderr)\n", s.failed);
     }
   }

@@ -6,7 +6,8 @@
 // ... text layers come out as Latin-1 look-alikes). Output with --json:
 // {"file", "format", "page_count", "truncated", "pages": [{"page", "method",
 // "confidence"?, "words"?, "characters", "repaired_encoding"?, "error"?,
-// "text"}], "characters", "ocr_pages", "failed_pages"}. Without --json: the
+// "text"}], "characters", "ocr_pages", "failed_pages", "layer_reader"? (PDFs:
+// "kholuu" or "pdftotext"), "layer_fallback"? (why not in process)}. Without --json: the
 // text, pages separated by a form feed. Exit 0, 1 if a page could not be
 // read (its error is in the output), 2 for usage or an unreadable file, 3
 // for an internal error. No archive is opened: --data is accepted and ignored.
@@ -74,6 +75,8 @@ int CmdText(const Common& c, const TextArgs& a) {
                           {"characters", d.characters},
                           {"ocr_pages", d.ocr_pages},
                           {"failed_pages", d.failed_pages}};
+    if (!d.layer_reader.empty()) out["layer_reader"] = d.layer_reader;
+    if (!d.layer_fallback.empty()) out["layer_fallback"] = d.layer_fallback;
     std::cout << DumpJson(out) << "\n";
   } else {
     for (size_t i = 0; i < d.pages.size(); ++i) {

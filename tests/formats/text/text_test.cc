@@ -243,6 +243,7 @@ TEST(ExtractTextTest, KnownPageCountSkipsPdfinfoUnlessAPageNeedsOcr) {
   const std::string failing_pdfinfo = dir.Sub("pdfinfo");
   WriteFakeTool(failing_pdfinfo, "echo 'pdfinfo must not run' >&2; exit 3");
   TextOptions o;
+  o.in_process_layer = false;  // the tool path: pdftotext reads the layer
   o.tools.pdfinfo = failing_pdfinfo;
   o.known_pages = 1;
   const std::string pdf = testing::TextLayerPdf({"Van ban thu nghiem so 12 ve chu ky so", "Dong thu hai"});
@@ -276,6 +277,7 @@ class FakeToolTest : public ::testing::Test {
     if (!std::filesystem::exists(f)) GTEST_SKIP() << "corpus absent: " << f;
     pdf_ = testing::ReadTestFile(f);
     options_.force_ocr = true;
+    options_.in_process_layer = false;  // the tools' failures are under test
     options_.page_time_limit = std::chrono::seconds(2);
   }
   std::string Tool(const std::string& name, const std::string& body) {
