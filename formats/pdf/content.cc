@@ -79,6 +79,24 @@ ContentUse ScanContent(std::string_view b) {
   bool invisible = false;               // text rendering mode 3 (Tr)
   std::vector<bool> invisible_stack;
   std::string last_number;              // the previous operand, if a number
+  // Colour spaces selected by name and graphics states applied, for the
+  // overprint rule; saved by q, restored by Q.
+  struct PaintState {
+    std::string fill_cs;
+    std::string stroke_cs;
+    std::vector<std::string> gstates;
+  };
+  PaintState paint;
+  std::vector<PaintState> paint_stack;
+  auto note_paint = [&](bool fill, bool stroke) {
+    for (int k = 0; k < 2; ++k) {
+      const bool is_stroke = k == 1;
+      if (!(is_stroke ? stroke : fill)) continue;
+      const std::string& cs = is_stroke ? paint.stroke_cs : paint.fill_cs;
+      if (cs.empty() || u.colour_uses.size() >= ContentUse::kMaxColourUses) continue;
+      u.colour_uses.insert({cs, is_stroke, paint.gstates});
+    }
+  };
   int q = 0;
   size_t i = 0;
   const size_t n = b.size();
@@ -139,6 +157,15 @@ ContentUse ScanContent(std::string_view b) {
     if (tok == "true" || tok == "false" || tok == "null") { operands.emplace_back(); continue; }
     // An operator.
     std::string op(tok);
+    if (op == "rg" || op == "k" || op == "g") paint.fill_cs.clear();
+    if (op == "RG" || op == "K" || op == "G") paint.stroke_cs.clear();
+    if (op == "f" || op == "F" || op == "f*" || op == "sh" || op == "Tj" || op == "TJ" || op == "'" || op == "\"") {
+      note_paint(true, false);
+    } else if (op == "S" || op == "s") {
+      note_paint(false, true);
+    } else if (op == "B" || op == "B*" || op == "b" || op == "b*") {
+      note_paint(true, true);
+    }
     if (op == "rg" || op == "RG") u.device_rgb = true;
     else if (op == "k" || op == "K") u.device_cmyk = true;
     else if (op == "g" || op == "G") u.device_gray = true;
@@ -148,11 +175,18 @@ ContentUse ScanContent(std::string_view b) {
       else if (nm == "/DeviceCMYK") u.device_cmyk = true;
       else if (nm == "/DeviceGray") u.device_gray = true;
       else if (nm.size() > 1 && nm[0] == '/') u.colour_space_names.push_back(nm.substr(1));
+      std::string& cur = op == "cs" ? paint.fill_cs : paint.stroke_cs;
+      cur = nm.size() > 1 && nm[0] == '/' ? nm.substr(1) : std::string();
+      if (cur == "DeviceRGB" || cur == "DeviceCMYK" || cur == "DeviceGray" || cur == "Pattern") cur.clear();
     } else if ((op == "Do" || op == "gs" || op == "sh" || op == "scn" || op == "SCN") && !operands.empty() &&
                operands.back().size() > 1 && operands.back()[0] == '/') {
       std::string nm = operands.back().substr(1);
       if (op == "Do") u.xobjects.insert(nm);
-      else if (op == "gs") u.ext_gstates.insert(nm);
+      else if (op == "gs") {
+        u.ext_gstates.insert(nm);
+        if (paint.gstates.size() >= 32) paint.gstates.erase(paint.gstates.begin());
+        paint.gstates.push_back(nm);
+      }
       else if (op == "sh") u.shadings.insert(nm);
       else u.patterns.insert(nm);
     } else if (op == "Tf" && operands.size() >= 2 && operands[operands.size() - 2].size() > 1 &&
@@ -178,6 +212,7 @@ ContentUse ScanContent(std::string_view b) {
       if (font_stack.size() < 256) {
         font_stack.push_back(font);
         invisible_stack.push_back(invisible);
+        paint_stack.push_back(paint);
       }
     } else if (op == "Q") {
       if (q > 0) --q;
@@ -186,6 +221,8 @@ ContentUse ScanContent(std::string_view b) {
         font_stack.pop_back();
         invisible = invisible_stack.back();
         invisible_stack.pop_back();
+        paint = std::move(paint_stack.back());
+        paint_stack.pop_back();
       }
     } else if (op == "BI") {
       // Inline image dictionary up to ID, then binary data up to EI.

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace kholuu::formats::pdf {
@@ -33,6 +34,20 @@ struct ContentUse {
   static constexpr size_t kMaxShownBytes = size_t{1} << 16;
   std::map<std::string, std::string> shown_text;
   std::map<std::string, std::string> shown_invisible_text;  // the same, in rendering mode 3
+  // A painting operator that used a named colour space (cs/CS resource
+  // name), with the names of the graphics states (gs) in effect at that
+  // moment, in the order they were set (q/Q respected). At most
+  // kMaxColourUses distinct entries; each gs list keeps its last 32 names.
+  struct ColourUse {
+    std::string colour_space;
+    bool stroke = false;
+    std::vector<std::string> gstates;
+    bool operator<(const ColourUse& o) const {
+      return std::tie(colour_space, stroke, gstates) < std::tie(o.colour_space, o.stroke, o.gstates);
+    }
+  };
+  static constexpr size_t kMaxColourUses = 1024;
+  std::set<ColourUse> colour_uses;
   bool inline_interpolate = false;
   int max_q_depth = 0;
   size_t max_string_bytes = 0;  // longest string operand (approximate decoded length)

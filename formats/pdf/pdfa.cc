@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -843,13 +844,59 @@ class Validator {
   void NoteSeparation(const PdfArray& a, const std::string& where) {
     if (a.size() < 4) return;
     std::string name = NameOf(Resolve(&a[1]));
-    std::string alt;
-    std::string tint;
-    a[2].ToString(alt);
-    a[3].ToString(tint);
+    if (name == "All" || name == "None") return;  // not colorants (ISO 32000-1 8.6.6.4)
+    // The objects are compared, not what they compute; compression and
+    // direct versus indirect do not matter (the clause's own words).
+    std::string alt = Canonical(&a[2], 0);
+    std::string tint = Canonical(&a[3], 0);
     auto [it, fresh] = separations_.try_emplace(name, alt, tint);
     if (!fresh && (it->second.first != alt || it->second.second != tint)) {
       Add("6.2.4.4", "two Separation colour spaces named " + name + " have different alternate spaces or tint transforms", where);
+    }
+  }
+
+  // A text form of an object for equivalence: references resolved,
+  // dictionary keys sorted, numbers by value, strings by bytes, streams by
+  // their dictionary (without Length, Filter, DecodeParms) and decoded data.
+  std::string Canonical(const PdfObject* o, int depth) {
+    o = Resolve(o);
+    if (o == nullptr) return "null";
+    if (depth > 16) return "?";
+    switch (o->GetDataType()) {
+      case PoDoFo::ePdfDataType_Bool: return o->GetBool() ? "true" : "false";
+      case PoDoFo::ePdfDataType_Number:
+      case PoDoFo::ePdfDataType_Real: {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.6g", o->GetReal());
+        return buf;
+      }
+      case PoDoFo::ePdfDataType_String:
+      case PoDoFo::ePdfDataType_HexString: {
+        const PoDoFo::PdfString& str = o->GetString();
+        return "(" + std::string(str.GetString(), static_cast<size_t>(str.GetLength())) + ")";
+      }
+      case PoDoFo::ePdfDataType_Name: return "/" + o->GetName().GetName();
+      case PoDoFo::ePdfDataType_Array: {
+        std::string out = "[";
+        for (const PdfObject& e : o->GetArray()) out += Canonical(&e, depth + 1) + " ";
+        return out + "]";
+      }
+      case PoDoFo::ePdfDataType_Dictionary: {
+        std::string out = "<<";
+        for (const auto& kv : o->GetDictionary().GetKeys()) {
+          const std::string k = kv.first.GetName();
+          if (o->HasStream() && (k == "Length" || k == "Filter" || k == "DecodeParms" || k == "DL")) continue;
+          out += "/" + k + " " + Canonical(kv.second, depth + 1) + " ";
+        }
+        out += ">>";
+        if (o->HasStream()) {
+          std::string data;
+          Decode(o, &data);
+          out += "stream" + std::to_string(data.size()) + ":" + data;
+        }
+        return out;
+      }
+      default: return "null";
     }
   }
 
@@ -985,18 +1032,7 @@ class Validator {
 
   void CheckContent(const std::string& data, const PdfObject* res, const std::string& where, int depth) {
     ContentUse u = ScanContent(data);
-    overprint_mode1_ = false;
-    bool icc_cmyk = false;
-    if (part_ >= 2) {
-      const PdfObject* css = Get(res, "ColorSpace");
-      for (const std::string& n : u.colour_space_names) {
-        const PdfObject* cs = Get(css, n.c_str());
-        if (cs != nullptr && cs->IsArray() && cs->GetArray().size() > 1 && NameOf(Resolve(&cs->GetArray()[0])) == "ICCBased") {
-          const PdfObject* nn = Get(Resolve(&cs->GetArray()[1]), "N");
-          if (nn != nullptr && nn->IsNumber() && nn->GetNumber() == 4) icc_cmyk = true;
-        }
-      }
-    }
+    if (part_ >= 2) CheckIccCmykOverprint(u, res, where);
     if (u.device_rgb) DeviceColour("DeviceRGB", where, res);
     if (u.device_cmyk) DeviceColour("DeviceCMYK", where, res);
     if (u.device_gray) DeviceColour("DeviceGray", where, res);
@@ -1023,8 +1059,41 @@ class Validator {
       else if (cs == "G" || cs == "DeviceGray") DeviceColour("DeviceGray", where, res);
     }
     CheckResources(res, where, depth, u);
-    if (icc_cmyk && overprint_mode1_) {
-      Add("6.2.4.2", "an ICCBased CMYK colour space is used with overprinting on and overprint mode 1", where);
+  }
+
+  // ISO 19005-2 6.2.4.2: OPM shall not be 1 when an ICCBased CMYK colour
+  // space is used for stroking with stroke overprint (OP) on, or for filling
+  // with fill overprint (op) on. The graphics state in effect when the
+  // painting operator runs decides; OP also sets op when op is absent
+  // (ISO 32000-1 Table 58).
+  void CheckIccCmykOverprint(const ContentUse& u, const PdfObject* res, const std::string& where) {
+    const PdfObject* css = Get(res, "ColorSpace");
+    const PdfObject* gss = Get(res, "ExtGState");
+    for (const ContentUse::ColourUse& cu : u.colour_uses) {
+      const PdfObject* cs = Get(css, cu.colour_space.c_str());
+      if (cs == nullptr || !cs->IsArray() || cs->GetArray().size() < 2 || NameOf(Resolve(&cs->GetArray()[0])) != "ICCBased") continue;
+      const PdfObject* nn = Get(Resolve(&cs->GetArray()[1]), "N");
+      if (nn == nullptr || !nn->IsNumber() || nn->GetNumber() != 4) continue;
+      bool op_stroke = false;
+      bool op_fill = false;
+      int64_t opm = 0;
+      for (const std::string& g : cu.gstates) {
+        const PdfObject* gs = Get(gss, g.c_str());
+        const PdfObject* big = Get(gs, "OP");
+        const PdfObject* small = Get(gs, "op");
+        const PdfObject* mode = Get(gs, "OPM");
+        if (big != nullptr && big->IsBool()) {
+          op_stroke = big->GetBool();
+          if (small == nullptr) op_fill = big->GetBool();
+        }
+        if (small != nullptr && small->IsBool()) op_fill = small->GetBool();
+        if (mode != nullptr && mode->IsNumber()) opm = mode->GetNumber();
+      }
+      if (opm == 1 && (cu.stroke ? op_stroke : op_fill)) {
+        Add("6.2.4.2", std::string("an ICCBased CMYK colour space is used for ") + (cu.stroke ? "stroking" : "filling") +
+                " with overprinting on and overprint mode 1", where);
+        return;
+      }
     }
   }
 
@@ -1087,13 +1156,6 @@ class Validator {
         if (!used(u.ext_gstates, kv.first)) continue;
         const PdfObject* g = Resolve(kv.second);
         if (g != nullptr && g->IsDictionary() && IsTransparentGs(g)) page_transparency_ = true;
-        if (g != nullptr && g->IsDictionary()) {
-          const PdfObject* opm = Get(g, "OPM");
-          const PdfObject* op1 = Get(g, "OP");
-          const PdfObject* op2 = Get(g, "op");
-          bool op = (op1 != nullptr && op1->IsBool() && op1->GetBool()) || (op2 != nullptr && op2->IsBool() && op2->GetBool());
-          if (opm != nullptr && opm->IsNumber() && opm->GetNumber() == 1 && op) overprint_mode1_ = true;
-        }
         if (g != nullptr && g->IsDictionary() && checked_.insert(g).second) CheckExtGState(g);
       }
     }
@@ -1389,19 +1451,64 @@ class Validator {
     }
   }
 
-  void CheckUnicode(const PdfObject* f, const PdfObject* fd, const std::string& base, const std::string& ref) {
+  // Level U, simple fonts: the ToUnicode values (when present). Whether each
+  // used code maps to Unicode is checked per glyph in CheckUsedUnicode.
+  void CheckUnicode(const PdfObject* f, const PdfObject*, const std::string&, const std::string&) {
     if (report_.profile == PdfaProfile::k2u && Has(f, "ToUnicode")) CheckToUnicode(Get(f, "ToUnicode"));
-    if (report_.profile == PdfaProfile::k2u && !Has(f, "ToUnicode")) {
-      const PdfObject* encobj = Get(f, "Encoding");
-      std::string en = NameOf(encobj);
-      if (encobj != nullptr && encobj->IsDictionary()) en = GetName(encobj, "BaseEncoding");
-      bool standard = en == "WinAnsiEncoding" || en == "MacRomanEncoding" || en == "StandardEncoding" ||
-                      (en.empty() && encobj != nullptr && encobj->IsDictionary());
-      for (const auto& [code, name] : DifferencesOf(f)) standard = standard && IsUnicodeGlyphName(name);
-      bool symbolic = false;
-      if (const PdfObject* fl = Get(fd, "Flags"); fl != nullptr && fl->IsNumber()) symbolic = (fl->GetNumber() & 4) != 0;
-      if (!standard || (symbolic && encobj == nullptr)) {
-        Add("6.2.11.7.2", "the font " + base + " has no ToUnicode map", ref);
+  }
+
+  // ISO 19005-2 6.2.11.7.2 (level U): every glyph shown (the referenced
+  // glyphs, not every code the font could show) maps to Unicode, by the
+  // font's ToUnicode CMap or, without one, by a glyph name in the Adobe
+  // Glyph List: from the Differences array, a predefined base encoding
+  // (MacRoman, MacExpert, WinAnsi, Standard), or, for Type 1 fonts without
+  // an Encoding, the program's built-in encoding. Codes whose name cannot
+  // be determined because the program is unreadable are not reported.
+  void CheckUsedUnicode(const PdfObject* f, const std::string& st, const std::string& shown) {
+    if (report_.profile != PdfaProfile::k2u || shown.empty()) return;
+    if (st != "Type1" && st != "MMType1" && st != "TrueType" && st != "Type3") return;
+    if (const PdfObject* tu = Get(f, "ToUnicode"); tu != nullptr && tu->HasStream()) return;
+    const PdfObject* fd = Get(f, "FontDescriptor");
+    const PdfObject* enc = Get(f, "Encoding");
+    std::string base = NameOf(enc);
+    if (enc != nullptr && enc->IsDictionary()) base = GetName(enc, "BaseEncoding");
+    const bool named_base = base == "WinAnsiEncoding" || base == "MacRomanEncoding" ||
+                            base == "MacExpertEncoding" || base == "StandardEncoding";
+    const std::map<int, std::string> diffs = DifferencesOf(f);
+    const PdfObject* fl = Get(fd, "Flags");
+    const bool symbolic = fl != nullptr && fl->IsNumber() && (fl->GetNumber() & 4) != 0;
+    std::set<int> codes;
+    for (char ch : shown) codes.insert(static_cast<unsigned char>(ch));
+    for (int code : codes) {
+      std::string name;
+      bool unknown = false;  // the name cannot be determined here
+      if (auto d = diffs.find(code); d != diffs.end()) {
+        name = d->second;
+      } else if (named_base) {
+        // Codes 32..126 have the ASCII names; above 127 the predefined
+        // encodings assign names of the Adobe standard Latin set (Annex D),
+        // all in the Glyph List; below 32 nothing is assigned.
+        if (code >= 32 && code <= 126 && base != "MacExpertEncoding") name = LatinName(code, base == "StandardEncoding");
+        else if (code >= 128) unknown = true;
+      } else if (st == "Type1" || st == "MMType1") {
+        const FontProgram* fp = ProgramOf(fd);
+        if (fp == nullptr) {
+          unknown = true;
+        } else if (auto e = fp->encoding.find(code); e != fp->encoding.end()) {
+          name = e->second;
+        } else if (fp->standard_encoding) {
+          name = LatinName(code, true);
+        }
+      } else if (st == "TrueType" && !symbolic) {
+        name = LatinName(code, true);  // ISO 32000-1 9.6.6.4: StandardEncoding
+      }
+      if (unknown) continue;
+      if (name.empty() || name == ".notdef" || !IsUnicodeGlyphName(name)) {
+        Add("6.2.11.7.2", "the font " + GetName(f, "BaseFont") + " has no ToUnicode map and character code " +
+                std::to_string(code) + (name.empty() ? " has no glyph name" : " has the glyph name " + name) +
+                ", which does not map to Unicode",
+            RefString(f));
+        return;
       }
     }
   }
@@ -1457,24 +1564,71 @@ class Validator {
         }
       }
     }
-    if (report_.profile == PdfaProfile::k2u) {
-      if (Has(f, "ToUnicode")) {
-        CheckToUnicode(Get(f, "ToUnicode"));
-      } else {
-        for (const auto& [code, name] : names) {
-          if (!IsUnicodeGlyphName(name)) {
-            Add("6.2.11.7.2", "the Type 3 font has no ToUnicode map and its glyph name " + name + " does not map to Unicode", ref);
-            break;
-          }
-        }
-        if (names.empty()) Add("6.2.11.7.2", "the Type 3 font has no ToUnicode map", ref);
-      }
-    }
+    if (report_.profile == PdfaProfile::k2u && Has(f, "ToUnicode")) CheckToUnicode(Get(f, "ToUnicode"));
   }
 
   // Glyph names that map to Unicode without a ToUnicode map: uniXXXX, uXXXX[XX]
   // and the Latin names of the standard encodings (ISO 32000-1 9.10.2).
-  static bool IsUnicodeGlyphName(const std::string& n) {
+  static bool IsUnicodeGlyphName(const std::string& full) {
+    // Adobe Glyph List conventions: a suffix after the first period is
+    // ignored; ligature names join components with underscores.
+    std::string n = full.substr(0, full.find('.'));
+    if (n.empty()) return false;
+    if (n.find('_') != std::string::npos) {
+      for (size_t p = 0; p <= n.size();) {
+        size_t q = n.find('_', p);
+        if (q == std::string::npos) q = n.size();
+        if (q == p || !IsUnicodeGlyphName(n.substr(p, q - p))) return false;
+        p = q + 1;
+      }
+      return true;
+    }
+    static const std::set<std::string> kSymbol = {
+        "Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota", "Kappa", "Lambda", "Mu",
+        "Nu", "Xi", "Omicron", "Pi", "Rho", "Sigma", "Tau", "Upsilon", "Phi", "Chi", "Psi", "Omega", "alpha",
+        "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "nu", "xi",
+        "omicron", "pi", "rho", "sigma", "sigma1", "tau", "upsilon", "phi", "chi", "psi", "omega", "theta1",
+        "phi1", "omega1", "Upsilon1", "universal", "existential", "suchthat", "asteriskmath", "congruent",
+        "therefore", "perpendicular", "similar", "approxequal", "notequal", "equivalence", "lessequal",
+        "greaterequal", "infinity", "partialdiff", "gradient", "product", "summation", "radical", "angle",
+        "logicaland", "logicalor", "intersection", "union", "propersuperset", "reflexsuperset", "notsubset",
+        "propersubset", "reflexsubset", "element", "notelement", "arrowboth", "arrowleft", "arrowup",
+        "arrowright", "arrowdown", "arrowdblboth", "arrowdblleft", "arrowdblup", "arrowdblright", "arrowdbldown",
+        "lozenge", "club", "diamond", "heart", "spade", "aleph", "Ifraktur", "Rfraktur", "weierstrass",
+        "circlemultiply", "circleplus", "emptyset", "minute", "second", "dotmath", "proportional", "angleleft",
+        "angleright", "carriagereturn", "florin", "integral", "bullet", "ellipsis", "dagger", "daggerdbl",
+        "quotesingle", "exclamdbl", "dotlessj", "ff", "ffi", "ffl", "Lcaron", "lcaron", "Dcroat", "dcroat",
+        "Idotaccent", "Gbreve", "gbreve", "Scedilla", "scedilla", "Ohorn", "ohorn", "Uhorn", "uhorn"};
+    if (kSymbol.count(n)) return true;
+    // Latin letters with diacritics as the Glyph List names them: a base
+    // letter followed by accent names ("Acircumflexacute", "ohornhookabove",
+    // "Ncommaaccent"), and the afiiNNNNN names (Cyrillic, Hebrew, Arabic).
+    // An approximation of the list (it also accepts a few combinations the
+    // list lacks), chosen so that real Latin and Vietnamese text is not
+    // refused.
+    if (n.size() > 4 && n.rfind("afii", 0) == 0 &&
+        std::all_of(n.begin() + 4, n.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return true;
+    }
+    if (n.size() > 1 && std::isalpha(static_cast<unsigned char>(n[0]))) {
+      static const char* const kAccents[] = {"circumflex", "dieresis", "hungarumlaut", "commaaccent", "dotaccent",
+                                             "hookabove", "dotbelow", "cedilla", "macron", "ogonek", "acute",
+                                             "grave", "tilde", "caron", "breve", "ring", "horn", "tonos"};
+      size_t p = 1;
+      bool ok = true;
+      while (ok && p < n.size()) {
+        ok = false;
+        for (const char* a : kAccents) {
+          size_t len = std::strlen(a);
+          if (n.compare(p, len, a) == 0) {
+            p += len;
+            ok = true;
+            break;
+          }
+        }
+      }
+      if (ok) return true;
+    }
     auto hex = [](const std::string& s, size_t b) {
       return s.size() > b && std::all_of(s.begin() + static_cast<long>(b), s.end(), [](char c) {
                return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
@@ -1759,6 +1913,7 @@ class Validator {
       const std::string st = GetName(f, "Subtype");
       Guarded([&] { CheckGlyphSets(f, st); });
       if (part_ >= 2) Guarded([&] { CheckNotdef(f, st, shown_all_[f]); });
+      Guarded([&] { CheckUsedUnicode(f, st, shown_all_[f]); });
       if (shown.empty()) continue;
       if (st == "Type0") {
         CheckCompositeProgram(f, shown);
@@ -2163,7 +2318,6 @@ class Validator {
   std::map<const PdfObject*, std::string> shown_all_;  // the same, rendering mode 3 included
   std::map<const PdfObject*, std::optional<FontProgram>> programs_;  // font file stream -> program
   bool page_transparency_ = false;
-  bool overprint_mode1_ = false;
   std::map<std::string, std::pair<std::string, std::string>> separations_;  // name -> (alternate, tint)  // fonts, images, forms, graphics states already checked
 };
 

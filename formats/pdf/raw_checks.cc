@@ -1,6 +1,8 @@
 #include "formats/pdf/raw_checks.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "formats/common/pdf_lexical.h"
@@ -242,6 +244,7 @@ class Scanner {
           cur_num_ = n;
           cur_gen_ = g;
           cur_offset_ = header_offset_;
+          header_offset_dict_ = i + 3;
           in_obj_ = true;
           if (i + 3 < b_.size() && !IsEol(b_[i + 3])) {
             Add(ObjClause(), "the obj keyword is not followed by an end-of-line",
@@ -282,7 +285,18 @@ class Scanner {
       Add(StreamClause(), "the stream keyword is not followed by CR LF or LF", obj);
       if (d < b_.size() && b_[d] == '\r') ++d;
     }
-    size_t e = b_.find("endstream", d);
+    // A correct Length is trusted: the data may itself contain the bytes
+    // "endstream" (ISO 32000-1 7.3.8.1 delimits the data by Length, not by
+    // the keyword). Only when Length does not lead to the keyword is the
+    // first "endstream" taken as the end, and the mismatch reported later.
+    size_t e = std::string_view::npos;
+    if (std::optional<uint64_t> len = DeclaredLength(header_offset_dict_, i); len && *len <= b_.size() - d) {
+      size_t k = d + static_cast<size_t>(*len);
+      if (k < b_.size() && b_[k] == '\r') ++k;
+      if (k < b_.size() && b_[k] == '\n') ++k;
+      if (b_.compare(k, 9, "endstream") == 0) e = k;
+    }
+    if (e == std::string_view::npos) e = b_.find("endstream", d);
     if (e == std::string_view::npos) return b_.size();
     size_t end = e;
     if (end > d && b_[end - 1] == '\n') {
@@ -297,7 +311,71 @@ class Scanner {
     return e + 9;
   }
 
+  // The value of the direct or indirect /Length key of the stream
+  // dictionary in b_[from, to), or nullopt if absent or not an integer.
+  std::optional<uint64_t> DeclaredLength(size_t from, size_t to) {
+    if (from >= to || to > b_.size()) return std::nullopt;
+    std::string_view dict = b_.substr(from, to - from);
+    size_t p = 0;
+    while ((p = dict.find("/Length", p)) != std::string_view::npos) {
+      p += 7;
+      // "/Length1".."/Length3" of font programs are other keys.
+      if (p < dict.size() && !IsPdfWhiteSpace(dict[p]) && !IsPdfDelimiter(dict[p])) continue;
+      size_t q = from + p;
+      while (q < to && IsPdfWhiteSpace(b_[q])) ++q;
+      uint64_t v = 0;
+      if (!ReadUint(q, v)) return std::nullopt;
+      // An indirect reference "N G R"?
+      size_t r = q;
+      while (r < to && IsPdfWhiteSpace(b_[r])) ++r;
+      uint64_t gen = 0;
+      size_t g = r;
+      if (r > q && ReadUint(g, gen)) {
+        size_t t = g;
+        while (t < to && IsPdfWhiteSpace(b_[t])) ++t;
+        if (t > g && t < to && b_[t] == 'R') return IndirectInteger(v);
+      }
+      return v;
+    }
+    return std::nullopt;
+  }
+
+  // The integer that is the whole body of object `num` (the last definition
+  // in the file), for indirect stream lengths. The object headers are
+  // indexed once, on first use.
+  std::optional<uint64_t> IndirectInteger(uint64_t num) {
+    if (!indexed_) {
+      indexed_ = true;
+      for (size_t p = b_.find("obj"); p != std::string_view::npos; p = b_.find("obj", p + 3)) {
+        if (p == 0 || !IsPdfWhiteSpace(b_[p - 1])) continue;
+        size_t k = p;
+        while (k > 0 && IsPdfWhiteSpace(b_[k - 1])) --k;
+        while (k > 0 && IsDigit(b_[k - 1])) --k;  // generation
+        while (k > 0 && IsPdfWhiteSpace(b_[k - 1])) --k;
+        size_t nend = k;
+        while (k > 0 && IsDigit(b_[k - 1]) && nend - k < 10) --k;
+        if (k == nend || (k > 0 && IsDigit(b_[k - 1]))) continue;
+        uint64_t n = 0;
+        size_t q = k;
+        if (!ReadUint(q, n)) continue;
+        object_offsets_[n] = p + 3;
+      }
+    }
+    auto it = object_offsets_.find(num);
+    if (it == object_offsets_.end()) return std::nullopt;
+    size_t q = it->second;
+    while (q < b_.size() && IsPdfWhiteSpace(b_[q])) ++q;
+    uint64_t v = 0;
+    if (!ReadUint(q, v)) return std::nullopt;
+    while (q < b_.size() && IsPdfWhiteSpace(b_[q])) ++q;
+    if (b_.compare(q, 6, "endobj") != 0) return std::nullopt;
+    return v;
+  }
+
   std::string_view b_;
+  size_t header_offset_dict_ = 0;
+  bool indexed_ = false;
+  std::map<uint64_t, size_t> object_offsets_;
   uint32_t cur_num_ = 0;
   uint16_t cur_gen_ = 0;
   size_t cur_offset_ = 0;
