@@ -1,0 +1,194 @@
+// PDF/A rules added or corrected for issue 18 (held-out veraPDF and BFO
+// results): each test builds the input the rule is about, with a
+// conforming counterpart, so a rule that always or never fires is caught.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "formats/pdf/pdfa.h"
+#include "tests/formats/pdf/test_pdf.h"
+
+namespace kholuu::formats::pdf {
+namespace {
+
+using kholuu::testing::MinimalPdfa;
+using kholuu::testing::TestPdf;
+
+PdfaReport Check(const std::string& bytes, PdfaProfile profile) {
+  Result<PdfaReport> r = ValidatePdfa(bytes, profile);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : PdfaReport{};
+}
+
+bool HasClause(const PdfaReport& r, const std::string& clause) {
+  return std::any_of(r.violations.begin(), r.violations.end(),
+                     [&](const PdfaViolation& v) { return v.clause == clause; });
+}
+
+std::string Dump(const PdfaReport& r) {
+  std::string s;
+  for (const auto& v : r.violations) s += v.clause + " " + v.message + " [" + v.object + "]\n";
+  return s;
+}
+
+// A page whose resources are `resources` (dictionary entries) and whose
+// content is `content`; extra objects are numbered from 6.
+TestPdf PageWith(const std::string& part, const std::string& resources, const std::string& content) {
+  TestPdf p = MinimalPdfa(part, content);
+  p.objects[2] = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << " + resources +
+                 " >> /Contents 5 0 R >>";
+  return p;
+}
+
+// ---- 6.1.7 / 6.1.7.1: stream length
+
+TEST(PdfaStreamLength, EndstreamBytesInsideDataWithCorrectLengthConform) {
+  for (const char* part : {"1", "2"}) {
+    // The data of a stream may contain the bytes "endstream": Length, not
+    // the keyword, delimits it (ISO 32000-1 7.3.8.1).
+    const std::string data = "% a comment that says endstream\n0 0 m 100 100 l S";
+    TestPdf p = MinimalPdfa(part, data);
+    PdfaReport r = Check(p.Build(), part[0] == '1' ? PdfaProfile::k1b : PdfaProfile::k2b);
+    EXPECT_TRUE(r.compliant) << part << "\n" << Dump(r);
+    // The same with an indirect Length.
+    p.objects[4] = "<< /Length 6 0 R >>\nstream\n" + data + "\nendstream";
+    p.objects.push_back(std::to_string(data.size()));
+    r = Check(p.Build(), part[0] == '1' ? PdfaProfile::k1b : PdfaProfile::k2b);
+    EXPECT_TRUE(r.compliant) << part << "\n" << Dump(r);
+    // A wrong Length is still found.
+    p.objects[5] = std::to_string(data.size() - 3);
+    r = Check(p.Build(), part[0] == '1' ? PdfaProfile::k1b : PdfaProfile::k2b);
+    EXPECT_TRUE(HasClause(r, part[0] == '1' ? "6.1.7" : "6.1.7.1")) << part << "\n" << Dump(r);
+  }
+}
+
+TEST(PdfaStreamLength, FontFileLengthKeysAreNotTheLength) {
+  // /Length1 of a font program must not be read as /Length.
+  const std::string data = "0 0 m 100 100 l S";
+  TestPdf p = MinimalPdfa("2", data);
+  p.objects[4] = "<< /Length1 3 /Length " + std::to_string(data.size()) + " >>\nstream\n" + data + "\nendstream";
+  PdfaReport r = Check(p.Build(), PdfaProfile::k2b);
+  EXPECT_TRUE(r.compliant) << Dump(r);
+}
+
+// ---- 6.2.4.2: ICCBased CMYK and overprint mode
+
+// ICCBased CMYK (N 4) under /CS0 and one graphics state under /GS0. The
+// profile bytes are not a real profile (reported under their own message,
+// which these assertions do not look at); N decides CMYK for the rule.
+std::string IccCmykResources(const std::string& gs) {
+  return "/ColorSpace << /CS0 [/ICCBased 6 0 R] >> /ExtGState << /GS0 " + gs + " >>";
+}
+
+TEST(PdfaOverprint, IccCmykWithOpm1IsJudgedPerPaintingOperator) {
+  const std::string on = "<< /OPM 1 /OP true /op true >>";
+  // Overprint on, OPM 1, ICCBased CMYK used for filling: forbidden.
+  TestPdf p = PageWith("2", IccCmykResources(on), "/GS0 gs /CS0 cs 0 0 0 1 sc 0 0 10 10 re f");
+  p.objects.push_back(TestPdf::Stream("/N 4", "not a real profile"));
+  PdfaReport r = Check(p.Build(), PdfaProfile::k2b);
+  EXPECT_TRUE(std::any_of(r.violations.begin(), r.violations.end(), [](const PdfaViolation& v) {
+    return v.clause == "6.2.4.2" && v.message.find("overprint") != std::string::npos;
+  })) << Dump(r);
+  auto overprint_reported = [](const PdfaReport& rep) {
+    return std::any_of(rep.violations.begin(), rep.violations.end(), [](const PdfaViolation& v) {
+      return v.message.find("overprint mode 1") != std::string::npos;
+    });
+  };
+  // Fill overprint off (op false) while only filling: allowed.
+  TestPdf q = PageWith("2", IccCmykResources("<< /OPM 1 /OP true /op false >>"),
+                       "/GS0 gs /CS0 cs 0 0 0 1 sc 0 0 10 10 re f");
+  q.objects.push_back(TestPdf::Stream("/N 4", "not a real profile"));
+  EXPECT_FALSE(overprint_reported(Check(q.Build(), PdfaProfile::k2b)));
+  // The graphics state is restored by Q before the fill: allowed.
+  TestPdf s = PageWith("2", IccCmykResources(on), "q /GS0 gs Q /CS0 cs 0 0 0 1 sc 0 0 10 10 re f");
+  s.objects.push_back(TestPdf::Stream("/N 4", "not a real profile"));
+  EXPECT_FALSE(overprint_reported(Check(s.Build(), PdfaProfile::k2b)));
+  // Stroke overprint on (OP) with fill overprint off (op): filling with
+  // the ICC space (above) is allowed, stroking with it is not.
+  // ... and used to stroke, it is forbidden.
+  TestPdf w = PageWith("2", IccCmykResources("<< /OPM 1 /OP true /op false >>"),
+                       "/GS0 gs /CS0 CS 0 0 0 1 SC 0 0 m 10 10 l S");
+  w.objects.push_back(TestPdf::Stream("/N 4", "not a real profile"));
+  EXPECT_TRUE(overprint_reported(Check(w.Build(), PdfaProfile::k2b)));
+  // OPM 0: allowed whatever the overprint flags.
+  TestPdf z = PageWith("2", IccCmykResources("<< /OPM 0 /OP true /op true >>"),
+                       "/GS0 gs /CS0 cs 0 0 0 1 sc 0 0 10 10 re f");
+  z.objects.push_back(TestPdf::Stream("/N 4", "not a real profile"));
+  EXPECT_FALSE(overprint_reported(Check(z.Build(), PdfaProfile::k2b)));
+}
+
+// ---- 6.2.4.4: Separations of the same name
+
+TEST(PdfaSeparation, SameNameComparesObjectsNotReferences) {
+  const std::string tint = "<< /FunctionType 2 /Domain [0 1] /C0 [0 0 0 0] /C1 [0 1 0 0] /N 1 >>";
+  // The same tint transform once direct, once indirect: equivalent.
+  TestPdf p = PageWith("2", "/ColorSpace << /A [/Separation /Spot /DeviceCMYK 6 0 R] /B [/Separation /Spot /DeviceCMYK " + tint + "] >>",
+                       "/A cs 1 sc 0 0 5 5 re f /B cs 1 sc 5 5 5 5 re f");
+  p.objects.push_back(tint);
+  PdfaReport r = Check(p.Build(), PdfaProfile::k2b);
+  EXPECT_FALSE(HasClause(r, "6.2.4.4")) << Dump(r);
+  // Different tint transforms under one name: not allowed.
+  TestPdf q = PageWith("2",
+                       "/ColorSpace << /A [/Separation /Spot /DeviceCMYK 6 0 R] /B [/Separation /Spot /DeviceCMYK "
+                       "<< /FunctionType 2 /Domain [0 1] /C0 [0 0 0 0] /C1 [1 0 0 0] /N 1 >>] >>",
+                       "/A cs 1 sc 0 0 5 5 re f /B cs 1 sc 5 5 5 5 re f");
+  q.objects.push_back(tint);
+  r = Check(q.Build(), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(r, "6.2.4.4")) << Dump(r);
+  // "All" is not a colorant: Separations named All may differ.
+  TestPdf a = PageWith("2",
+                       "/ColorSpace << /A [/Separation /All /DeviceCMYK 6 0 R] /B [/Separation /All /DeviceCMYK "
+                       "<< /FunctionType 2 /Domain [0 1] /C0 [0 0 0 0] /C1 [1 0 0 0] /N 1 >>] >>",
+                       "/A cs 1 sc 0 0 5 5 re f /B cs 1 sc 5 5 5 5 re f");
+  a.objects.push_back(tint);
+  r = Check(a.Build(), PdfaProfile::k2b);
+  EXPECT_FALSE(HasClause(r, "6.2.4.4")) << Dump(r);
+}
+
+// ---- 6.2.11.7.2 (level U): Unicode of the glyphs shown
+
+TEST(PdfaUnicode, OnlyShownGlyphsNeedUnicode) {
+  // Differences name a glyph outside the Glyph List (code 66), but only
+  // code 65 (/A) is shown: conforming for this rule.
+  const std::string font = "<< /Type /Font /Subtype /Type1 /BaseFont /X /Encoding << /BaseEncoding /WinAnsiEncoding "
+                           "/Differences [65 /A /g66] >> >>";
+  TestPdf p = PageWith("2", "/Font << /F1 6 0 R >>", "BT /F1 12 Tf (A) Tj ET");
+  p.objects.push_back(font);
+  PdfaReport r = Check(p.Build(), PdfaProfile::k2u);
+  EXPECT_FALSE(HasClause(r, "6.2.11.7.2")) << Dump(r);
+  // Showing code 66 needs a ToUnicode map.
+  p.objects[4] = TestPdf::Stream("", "BT /F1 12 Tf (AB) Tj ET");
+  r = Check(p.Build(), PdfaProfile::k2u);
+  EXPECT_TRUE(HasClause(r, "6.2.11.7.2")) << Dump(r);
+  // Glyph List conventions: suffixes and ligatures, uniXXXX, accented Latin.
+  p.objects[5] = "<< /Type /Font /Subtype /Type1 /BaseFont /X /Encoding << /Differences [65 /a.sc /f_i /uni1EA0 "
+                 "/Acircumflexacute /ohornhookabove] >> >>";
+  p.objects[4] = TestPdf::Stream("", "BT /F1 12 Tf (ABCDE) Tj ET");
+  r = Check(p.Build(), PdfaProfile::k2u);
+  EXPECT_FALSE(HasClause(r, "6.2.11.7.2")) << Dump(r);
+  // A ToUnicode map supplies what the names cannot.
+  p.objects[5] = "<< /Type /Font /Subtype /Type1 /BaseFont /X /ToUnicode 7 0 R /Encoding << /Differences [65 /g65] >> >>";
+  p.objects[4] = TestPdf::Stream("", "BT /F1 12 Tf (A) Tj ET");
+  p.objects.push_back(TestPdf::Stream("", "1 begincodespacerange <00> <FF> endcodespacerange\n"
+                                          "1 beginbfchar <41> <0041> endbfchar"));
+  r = Check(p.Build(), PdfaProfile::k2u);
+  EXPECT_FALSE(HasClause(r, "6.2.11.7.2")) << Dump(r);
+}
+
+TEST(PdfaUnicode, Type3GlyphNamesOfShownCodes) {
+  const std::string font =
+      "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1 1] /FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << /a 7 0 R "
+      "/g1 7 0 R >> /Encoding << /Differences [97 /a /g1] >> /FirstChar 97 /LastChar 98 /Widths [500 500] >>";
+  TestPdf p = PageWith("2", "/Font << /F1 6 0 R >>", "BT /F1 12 Tf (a) Tj ET");
+  p.objects.push_back(font);
+  p.objects.push_back(TestPdf::Stream("", "500 0 d0"));
+  PdfaReport r = Check(p.Build(), PdfaProfile::k2u);
+  EXPECT_FALSE(HasClause(r, "6.2.11.7.2")) << Dump(r);
+  p.objects[4] = TestPdf::Stream("", "BT /F1 12 Tf (b) Tj ET");
+  r = Check(p.Build(), PdfaProfile::k2u);
+  EXPECT_TRUE(HasClause(r, "6.2.11.7.2")) << Dump(r);
+}
+
+}  // namespace
+}  // namespace kholuu::formats::pdf
