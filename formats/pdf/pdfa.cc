@@ -491,6 +491,12 @@ class Validator {
       if (Has(names, "EmbeddedFiles") && part_ == 1) {
         Add("6.1.11", "the name dictionary has an EmbeddedFiles entry", RefString(names));
       }
+      if (part_ >= 2 && Has(names, "AlternatePresentations")) {
+        Add("6.10", "the name dictionary has an AlternatePresentations entry", RefString(names));
+      }
+    }
+    if (part_ >= 2 && Has(catalog_, "Requirements")) {
+      Add("6.11", "the document catalog has a Requirements entry", RefString(catalog_));
     }
     const PdfObject* form = Get(catalog_, "AcroForm");
     if (form != nullptr) {
@@ -542,6 +548,31 @@ class Validator {
         Add("6.9", "two optional content configurations have the same Name", RefString(c));
       }
       if (Has(c, "AS")) Add("6.9", "an optional content configuration dictionary has an AS entry", RefString(c));
+      // An Order array lists every optional content group of the file.
+      const PdfObject* order = Get(c, "Order");
+      if (order == nullptr || !order->IsArray()) continue;
+      std::set<PdfReference> listed;
+      std::vector<std::pair<const PdfObject*, int>> stack{{order, 0}};
+      while (!stack.empty() && listed.size() < 100000) {
+        auto [arr, depth] = stack.back();
+        stack.pop_back();
+        for (const PdfObject& e : arr->GetArray()) {
+          if (e.IsReference()) listed.insert(e.GetReference());
+          const PdfObject* r = Resolve(&e);
+          if (r != nullptr && r->IsArray() && depth < 32) stack.push_back({r, depth + 1});
+        }
+      }
+      if (const PdfObject* ocgs = Get(oc, "OCGs"); ocgs != nullptr && ocgs->IsArray()) {
+        for (const PdfObject& g : ocgs->GetArray()) {
+          if (g.IsReference() && !listed.count(g.GetReference())) {
+            Add("6.9", "an optional content configuration's Order array does not list the group " +
+                    std::to_string(g.GetReference().ObjectNumber()) + " " +
+                    std::to_string(g.GetReference().GenerationNumber()) + " R",
+                RefString(c));
+            break;
+          }
+        }
+      }
     }
   }
 
@@ -706,6 +737,23 @@ class Validator {
     const PdfObject* ois = Get(catalog_, "OutputIntents");
     if (ois == nullptr || !ois->IsArray()) return;
     const PdfObject* first_profile = nullptr;
+    // ISO 19005-2 6.2.3 / 19005-1 6.2.2: every output intent that has a
+    // DestOutputProfile (a PDF/X one too) has the same indirect object.
+    std::optional<PdfReference> shared;
+    bool differ = false;
+    for (const PdfObject& e : ois->GetArray()) {
+      const PdfObject* oi = Resolve(&e);
+      if (part_ >= 2 && GetName(oi, "S") == "GTS_PDFX" && Has(oi, "DestOutputProfileRef")) {
+        Add("6.2.3", "a PDF/X output intent has a DestOutputProfileRef entry", RefString(oi));
+      }
+      const PdfObject* raw = GetRaw(oi, "DestOutputProfile");
+      if (raw == nullptr) continue;
+      if (!raw->IsReference() || (shared && *shared != raw->GetReference())) differ = true;
+      if (raw->IsReference() && !shared) shared = raw->GetReference();
+    }
+    if (differ && ois->GetArray().size() > 1) {
+      Add(C("6.2.2", "6.2.3"), "output intents have different destination output profiles", RefString(catalog_));
+    }
     for (const PdfObject& e : ois->GetArray()) {
       const PdfObject* oi = Resolve(&e);
       if (oi == nullptr) continue;
@@ -1236,7 +1284,28 @@ class Validator {
           Add("6.2.5", "a halftone's HalftoneType is not 1 or 5", RefString(ht));
         }
         if (Has(ht, "HalftoneName")) Add("6.2.5", "a halftone has a HalftoneName entry", RefString(ht));
+        // ISO 32000-1 Table 130: a halftone for a primary colour (or the
+        // top-level one) has no TransferFunction; one for another colorant
+        // of a type 5 halftone has one; Default may have either.
         if (Has(ht, "TransferFunction")) Add("6.2.5", "a halftone has a TransferFunction", RefString(ht));
+        if (t != nullptr && t->IsNumber() && t->GetNumber() == 5) {
+          for (const auto& kv : ht->GetDictionary().GetKeys()) {
+            const std::string colorant = kv.first.GetName();
+            const PdfObject* sub = Resolve(kv.second);
+            if (sub == nullptr || !sub->IsDictionary() || colorant == "Default" || colorant == "Type" ||
+                colorant == "HalftoneType" || colorant == "HalftoneName") {
+              continue;
+            }
+            const bool primary = colorant == "Cyan" || colorant == "Magenta" || colorant == "Yellow" || colorant == "Black" ||
+                                 colorant == "Red" || colorant == "Green" || colorant == "Blue" || colorant == "Gray";
+            const bool has_tf = Has(sub, "TransferFunction");
+            if (primary && has_tf) {
+              Add("6.2.5", "the halftone for the primary colorant " + colorant + " has a TransferFunction", RefString(ht));
+            } else if (!primary && !has_tf) {
+              Add("6.2.5", "the halftone for the colorant " + colorant + " has no TransferFunction", RefString(ht));
+            }
+          }
+        }
       }
     }
     if (const PdfObject* ri = Get(gs, "RI"); ri != nullptr && ri->IsName()) CheckRenderingIntent(NameOf(ri), ref);
@@ -1281,6 +1350,10 @@ class Validator {
         int64_t b = bpc->GetNumber();
         if (b != 1 && b != 2 && b != 4 && b != 8 && b != 16) {
           Add("6.2.8", "an image's BitsPerComponent is not 1, 2, 4, 8 or 16", ref);
+        }
+        const PdfObject* mask = Get(im, "ImageMask");
+        if (mask != nullptr && mask->IsBool() && mask->GetBool() && b != 1) {
+          Add("6.2.8", "an image mask's BitsPerComponent is not 1", ref);
         }
       }
     }

@@ -51,7 +51,11 @@ class Scanner {
       Add("6.1.2", "the header version is not between %PDF-1.0 and %PDF-1.7");
     }
     size_t i = 8;
-    // The header line ends here (PDF/A allows nothing but the EOL after it).
+    // The header line is exactly "%PDF-1.n" and an EOL (ISO 19005-2 6.1.2;
+    // ISO 32000-1 7.5.2 for part 1).
+    if (i < b_.size() && !IsEol(b_[i])) {
+      Add("6.1.2", "the header %PDF-1.n is not followed directly by an end-of-line");
+    }
     while (i < b_.size() && !IsEol(b_[i])) ++i;
     if (i < b_.size() && b_[i] == '\r') ++i;
     if (i < b_.size() && b_[i] == '\n') ++i;
@@ -177,7 +181,7 @@ class Scanner {
     for (size_t q = gstart; q < gend; ++q) g = g * 10 + static_cast<uint64_t>(b_[q] - '0');
     num = static_cast<uint32_t>(n);
     gen = static_cast<uint16_t>(g);
-    if (part_ >= 2 && k > 0 && !IsEol(b_[k - 1])) {
+    if (k > 0 && !IsEol(b_[k - 1])) {
       Add(ObjClause(), "the object number is not preceded by an end-of-line",
           std::to_string(num) + " " + std::to_string(gen) + " R");
     }
@@ -257,6 +261,10 @@ class Scanner {
       if (c == 'e' && b_.compare(i, 6, "endobj") == 0) {
         if (i > 0 && !IsEol(b_[i - 1]) && in_obj) {
           Add(ObjClause(), "the endobj keyword is not preceded by an end-of-line",
+              std::to_string(cur_num) + " " + std::to_string(cur_gen) + " R");
+        }
+        if (in_obj && i + 6 < b_.size() && !IsEol(b_[i + 6])) {
+          Add(ObjClause(), "the endobj keyword is not followed by an end-of-line",
               std::to_string(cur_num) + " " + std::to_string(cur_gen) + " R");
         }
         in_obj = false;

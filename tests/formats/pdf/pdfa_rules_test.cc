@@ -190,5 +190,131 @@ TEST(PdfaUnicode, Type3GlyphNamesOfShownCodes) {
   EXPECT_TRUE(HasClause(r, "6.2.11.7.2")) << Dump(r);
 }
 
+
+// ---- 6.1.2 header, 6.1.8 / 6.1.9 indirect object spacing
+
+TEST(PdfaFileStructure2, HeaderLineIsExactlyTheVersion) {
+  TestPdf p = MinimalPdfa("2");
+  EXPECT_TRUE(Check(p.Build(), PdfaProfile::k2b).compliant);
+  p.header = "%PDF-1.4 x\n%\xE2\xE3\xCF\xD3\n";
+  EXPECT_TRUE(HasClause(Check(p.Build(), PdfaProfile::k2b), "6.1.2"));
+  p.header = "%PDF-1.45\n%\xE2\xE3\xCF\xD3\n";
+  EXPECT_TRUE(HasClause(Check(p.Build(), PdfaProfile::k2b), "6.1.2"));
+  TestPdf q = MinimalPdfa("1");
+  q.header = "%PDF-1.4 x\n%\xE2\xE3\xCF\xD3\n";
+  EXPECT_TRUE(HasClause(Check(q.Build(), PdfaProfile::k1b), "6.1.2"));
+}
+
+TEST(PdfaFileStructure2, EndobjIsFollowedByAnEol) {
+  // The last object's "endobj" directly followed by "xref"'s predecessor: a space.
+  TestPdf p = MinimalPdfa("2");
+  std::string bytes = p.Build();
+  size_t pos = bytes.find("endobj\n2 0 obj");
+  ASSERT_NE(pos, std::string::npos);
+  bytes[pos + 6] = ' ';  // "endobj 2 0 obj": also no EOL before the object number
+  PdfaReport r = Check(bytes, PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(r, "6.1.9")) << Dump(r);
+  // Part 1 has the same rule (6.1.8), object number preceded by an EOL included.
+  TestPdf q = MinimalPdfa("1");
+  bytes = q.Build();
+  pos = bytes.find("endobj\n2 0 obj");
+  ASSERT_NE(pos, std::string::npos);
+  bytes[pos + 6] = ' ';
+  r = Check(bytes, PdfaProfile::k1b);
+  EXPECT_TRUE(HasClause(r, "6.1.8")) << Dump(r);
+}
+
+// ---- 6.9 optional content, 6.10 alternate presentations, 6.11 requirements
+
+TEST(PdfaCatalog, OptionalContentOrderListsEveryGroup) {
+  TestPdf p = MinimalPdfa("2");
+  p.objects.push_back("<< /Type /OCG /Name (one) >>");
+  p.objects.push_back("<< /Type /OCG /Name (two) >>");
+  p.objects[0] = "<< /Type /Catalog /Pages 2 0 R /Metadata 4 0 R /OCProperties << /OCGs [6 0 R 7 0 R] "
+                 "/D << /Name (default) /Order [6 0 R [(sub) 7 0 R]] >> >> >>";
+  PdfaReport r = Check(p.Build(), PdfaProfile::k2b);
+  EXPECT_FALSE(HasClause(r, "6.9")) << Dump(r);
+  p.objects[0] = "<< /Type /Catalog /Pages 2 0 R /Metadata 4 0 R /OCProperties << /OCGs [6 0 R 7 0 R] "
+                 "/D << /Name (default) /Order [6 0 R] >> >> >>";
+  r = Check(p.Build(), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(r, "6.9")) << Dump(r);
+  // No Order at all is allowed.
+  p.objects[0] = "<< /Type /Catalog /Pages 2 0 R /Metadata 4 0 R /OCProperties << /OCGs [6 0 R 7 0 R] "
+                 "/D << /Name (default) >> >> >>";
+  r = Check(p.Build(), PdfaProfile::k2b);
+  EXPECT_FALSE(HasClause(r, "6.9")) << Dump(r);
+}
+
+TEST(PdfaCatalog, AlternatePresentationsAndRequirementsAreForbidden) {
+  TestPdf p = MinimalPdfa("2");
+  p.objects[0] = "<< /Type /Catalog /Pages 2 0 R /Metadata 4 0 R /Names << /AlternatePresentations << /Names [] >> >> >>";
+  EXPECT_TRUE(HasClause(Check(p.Build(), PdfaProfile::k2b), "6.10"));
+  p.objects[0] = "<< /Type /Catalog /Pages 2 0 R /Metadata 4 0 R /Requirements [<< /Type /Requirement /S /EnableJavaScripts >>] >>";
+  EXPECT_TRUE(HasClause(Check(p.Build(), PdfaProfile::k2b), "6.11"));
+  p.objects[0] = "<< /Type /Catalog /Pages 2 0 R /Metadata 4 0 R /Names << /Dests << /Names [] >> >> >>";
+  PdfaReport r = Check(p.Build(), PdfaProfile::k2b);
+  EXPECT_TRUE(r.compliant) << Dump(r);
+}
+
+// ---- 6.2.5 halftones, 6.2.8 image masks
+
+TEST(PdfaGraphics2, Type5HalftoneTransferFunctionsPerColorant) {
+  auto with_ht = [](const std::string& ht) {
+    TestPdf p = PageWith("2", "/ExtGState << /G0 << /Type /ExtGState /HT " + ht + " >> >>", "/G0 gs 0 0 m 1 1 l S");
+    return p.Build();
+  };
+  const std::string screen = "/HalftoneType 1 /Frequency 60 /Angle 45 /SpotFunction /Round";
+  // A spot colorant needs a TransferFunction; a primary must not have one.
+  PdfaReport r = Check(with_ht("<< /HalftoneType 5 /Default << " + screen + " >> /Cyan << " + screen +
+                               " >> /Gold << " + screen + " /TransferFunction /Identity >> >>"),
+                       PdfaProfile::k2b);
+  EXPECT_FALSE(HasClause(r, "6.2.5")) << Dump(r);
+  r = Check(with_ht("<< /HalftoneType 5 /Default << " + screen + " >> /Gold << " + screen + " >> >>"), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(r, "6.2.5")) << Dump(r);
+  r = Check(with_ht("<< /HalftoneType 5 /Default << " + screen + " >> /Cyan << " + screen +
+                    " /TransferFunction /Identity >> >>"),
+            PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(r, "6.2.5")) << Dump(r);
+}
+
+TEST(PdfaGraphics2, ImageMaskHasOneBitPerComponent) {
+  auto with_image = [](const std::string& dict) {
+    TestPdf p = PageWith("2", "/XObject << /Im0 6 0 R >>", "q 10 0 0 10 0 0 cm /Im0 Do Q");
+    p.objects.push_back(TestPdf::Stream("/Type /XObject /Subtype /Image /Width 1 /Height 1 " + dict, std::string(1, '\x80')));
+    return p.Build();
+  };
+  EXPECT_FALSE(HasClause(Check(with_image("/ImageMask true /BitsPerComponent 1"), PdfaProfile::k2b), "6.2.8"));
+  EXPECT_TRUE(HasClause(Check(with_image("/ImageMask true /BitsPerComponent 8"), PdfaProfile::k2b), "6.2.8"));
+}
+
+// ---- 6.2.3 output intents
+
+TEST(PdfaGraphics2, AllOutputIntentsShareOneProfileObject) {
+  TestPdf p = MinimalPdfa("2");
+  p.objects.push_back(TestPdf::Stream("/N 3", "profile bytes"));
+  p.objects.push_back(TestPdf::Stream("/N 3", "profile bytes"));
+  auto intents = [&](const std::string& a, const std::string& b) {
+    p.objects[0] = "<< /Type /Catalog /Pages 2 0 R /Metadata 4 0 R /OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1 "
+                   "/OutputConditionIdentifier (x) /DestOutputProfile " + a + " >> << /Type /OutputIntent /S /GTS_PDFX "
+                   "/OutputConditionIdentifier (x) /DestOutputProfile " + b + " >>] >>";
+    return p.Build();
+  };
+  auto differ = [](const PdfaReport& r) {
+    return std::any_of(r.violations.begin(), r.violations.end(), [](const PdfaViolation& v) {
+      return v.message.find("different destination output profiles") != std::string::npos;
+    });
+  };
+  EXPECT_FALSE(differ(Check(intents("6 0 R", "6 0 R"), PdfaProfile::k2b)));
+  // Equal bytes in two objects are still two profiles (the rule asks for one indirect object).
+  EXPECT_TRUE(differ(Check(intents("6 0 R", "7 0 R"), PdfaProfile::k2b)));
+  // A PDF/X intent may not carry DestOutputProfileRef.
+  p.objects[0] = "<< /Type /Catalog /Pages 2 0 R /Metadata 4 0 R /OutputIntents [<< /Type /OutputIntent /S /GTS_PDFX "
+                 "/OutputConditionIdentifier (x) /DestOutputProfileRef << /URLs [] >> >>] >>";
+  PdfaReport r = Check(p.Build(), PdfaProfile::k2b);
+  EXPECT_TRUE(std::any_of(r.violations.begin(), r.violations.end(), [](const PdfaViolation& v) {
+    return v.clause == "6.2.3" && v.message.find("DestOutputProfileRef") != std::string::npos;
+  })) << Dump(r);
+}
+
 }  // namespace
 }  // namespace kholuu::formats::pdf
