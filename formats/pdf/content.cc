@@ -1,6 +1,8 @@
 #include "formats/pdf/content.h"
 
 #include <algorithm>
+#include <charconv>
+#include <system_error>
 
 #include "formats/common/pdf_lexical.h"
 
@@ -143,13 +145,25 @@ ContentUse ScanContent(std::string_view b) {
     char f = tok[0];
     if ((f >= '0' && f <= '9') || f == '-' || f == '+' || f == '.') {
       bool real = tok.find('.') != std::string_view::npos;
-      double v = 0;  // integer part only: enough for the limits
+      double v = 0;  // integer part: enough for the upper limits
       for (char ch : tok) {
         if (ch == '.') break;
         if (ch >= '0' && ch <= '9') v = v * 10 + (ch - '0');
       }
-      if (real) u.max_abs_real = std::max(u.max_abs_real, v);
-      else u.max_abs_integer = std::max(u.max_abs_integer, v);
+      if (real) {
+        u.max_abs_real = std::max(u.max_abs_real, v);
+        // The whole value, for the lower limit on non-zero reals.
+        std::string_view digits = tok;
+        if (!digits.empty() && (digits[0] == '+' || digits[0] == '-')) digits.remove_prefix(1);
+        double full = 0;
+        auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), full);
+        if (ec == std::errc() && end == digits.data() + digits.size() && full != 0 &&
+            (u.min_abs_nonzero_real == 0 || full < u.min_abs_nonzero_real)) {
+          u.min_abs_nonzero_real = full;
+        }
+      } else {
+        u.max_abs_integer = std::max(u.max_abs_integer, v);
+      }
       operands.emplace_back();
       last_number = std::string(tok);
       continue;

@@ -52,6 +52,7 @@ struct ContentUse {
   int max_q_depth = 0;
   size_t max_string_bytes = 0;  // longest string operand (approximate decoded length)
   double max_abs_real = 0;      // largest |x| of a number with a decimal point
+  double min_abs_nonzero_real = 0;  // smallest non-zero |x| of one (0: none)
   double max_abs_integer = 0;   // largest |x| of an integer operand
 };
 

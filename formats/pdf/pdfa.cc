@@ -329,6 +329,7 @@ class Validator {
       const std::string subtype = GetName(o, "Subtype");
       const std::string s = GetName(o, "S");
       if (!s.empty() && (type == "Action" || Has(o, "S")) && (type.empty() || type == "Action")) CheckAction(o);
+      CheckDirectActions(o, 0);
       if (Has(o, "FT") || (Has(o, "Kids") && Has(o, "T"))) CheckField(o);
       if (type == "Filespec" || type == "EmbeddedFile" || Has(o, "EF")) CheckFileSpec(o);
       if (type == "OCG" && part_ == 1) Add("6.1.13", "optional content (OCG) is used", RefString(o));
@@ -379,6 +380,9 @@ class Validator {
         double lim = part_ == 1 ? 32767.0 : 3.403e38;
         if (std::fabs(v) > lim) {
           Add(C("6.1.12", "6.1.13"), part_ == 1 ? "a real number's magnitude exceeds 32767" : "a real number exceeds the implementation limit", where);
+        }
+        if (part_ >= 2 && v != 0 && std::fabs(v) < 1.175e-38) {
+          Add("6.1.13", "a non-zero real number is closer to zero than 1.175 x 10^-38", where);
         }
         break;
       }
@@ -471,6 +475,37 @@ class Validator {
       }
     } else if (!kKnown.count(s) && GetName(a, "Type") == "Action") {
       Add(C("6.6.1", "6.5.1"), "the action type " + s + " is not defined in ISO 32000", ref);
+    }
+  }
+
+  // Actions written as direct objects inside another object (an outline
+  // item's or a link's A, an action's Next chain, the values of an AA
+  // dictionary) are checked like indirect ones; indirect ones are checked
+  // once each in CheckObjects.
+  void CheckDirectActions(const PdfObject* o, int depth) {
+    if (o == nullptr || !o->IsDictionary() || depth > 16) return;
+    auto visit = [&](const PdfObject* v) {
+      if (v == nullptr || v->IsReference() || !v->IsDictionary()) return;
+      if (Has(v, "S")) CheckAction(v);
+      CheckDirectActions(v, depth + 1);
+    };
+    const auto& keys = o->GetDictionary().GetKeys();
+    for (const char* key : {"A", "Next", "PA"}) {
+      auto it = keys.find(PdfName(key));
+      if (it == keys.end()) continue;
+      const PdfObject* v = it->second;
+      if (v->IsArray()) {
+        for (const PdfObject& e : v->GetArray()) visit(&e);
+      } else {
+        visit(v);
+      }
+    }
+    auto aa = keys.find(PdfName("AA"));
+    if (aa != keys.end()) {
+      const PdfObject* d = aa->second->IsReference() ? nullptr : aa->second;
+      if (d != nullptr && d->IsDictionary()) {
+        for (const auto& kv : d->GetDictionary().GetKeys()) visit(kv.second);
+      }
     }
   }
 
@@ -1095,6 +1130,10 @@ class Validator {
     }
     if (u.max_abs_integer > 2147483647.0) Add(C("6.1.12", "6.1.13"), "a content stream integer is outside [-2^31, 2^31-1]", where);
     if (part_ == 1 && u.max_abs_real > 32767.0) Add("6.1.12", "a content stream real number's magnitude exceeds 32767", where);
+    if (part_ >= 2 && u.max_abs_real > 3.403e38) Add("6.1.13", "a content stream real number's magnitude exceeds 3.403 x 10^38", where);
+    if (part_ >= 2 && u.min_abs_nonzero_real != 0 && u.min_abs_nonzero_real < 1.175e-38) {
+      Add("6.1.13", "a content stream has a non-zero real number closer to zero than 1.175 x 10^-38", where);
+    }
     for (const std::string& ri : u.inline_intents) CheckRenderingIntent(ri, where);
     for (const std::string& f : u.inline_filters) {
       if (f == "LZW" || f == "LZWDecode") Add(C("6.1.10", "6.1.10"), "an inline image uses the LZW filter", where);

@@ -316,5 +316,43 @@ TEST(PdfaGraphics2, AllOutputIntentsShareOneProfileObject) {
   })) << Dump(r);
 }
 
+// ---- 6.1.13 real numbers (part 2)
+
+TEST(PdfaLimits2, RealsTooCloseToZeroOrTooLarge) {
+  const std::string tiny = "0." + std::string(40, '0') + "1";
+  // In a content stream.
+  PdfaReport r = Check(MinimalPdfa("2", tiny + " 0 0 1 0 0 cm 0 0 m 1 1 l S").Build(), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(r, "6.1.13")) << Dump(r);
+  r = Check(MinimalPdfa("2", "0.0 0.5 -0.000001 1 0 0 cm 0 0 m 1 1 l S").Build(), PdfaProfile::k2b);
+  EXPECT_FALSE(HasClause(r, "6.1.13")) << Dump(r);
+  r = Check(MinimalPdfa("2", "4" + std::string(39, '0') + ".0 0 0 1 0 0 cm 0 0 m 1 1 l S").Build(), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(r, "6.1.13")) << Dump(r);
+  // In an object.
+  TestPdf p = MinimalPdfa("2");
+  p.objects[1] = "<< /Type /Pages /Kids [3 0 R] /Count 1 /X " + tiny + " >>";
+  r = Check(p.Build(), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(r, "6.1.13")) << Dump(r);
+}
+
+// ---- 6.6.1 / 6.5.1 actions written as direct objects
+
+TEST(PdfaActions2, DirectActionsInOutlinesAndNextChainsAreChecked) {
+  auto with_outline = [](const std::string& action) {
+    TestPdf p = MinimalPdfa("2");
+    p.objects[0] = "<< /Type /Catalog /Pages 2 0 R /Metadata 4 0 R /Outlines 6 0 R >>";
+    p.objects.push_back("<< /Type /Outlines /First 7 0 R /Last 7 0 R /Count 1 >>");
+    p.objects.push_back("<< /Title (x) /Parent 6 0 R /A " + action + " >>");
+    return p.Build();
+  };
+  PdfaReport r = Check(with_outline("<< /S /GoTo /D [3 0 R /Fit] >>"), PdfaProfile::k2b);
+  EXPECT_TRUE(r.compliant) << Dump(r);
+  r = Check(with_outline("<< /S /Launch /F (calc.exe) >>"), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(r, "6.5.1")) << Dump(r);
+  r = Check(with_outline("<< /S /GoTo /D [3 0 R /Fit] /Next << /S /JavaScript /JS (app.alert(1)) >> >>"), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(r, "6.5.1")) << Dump(r);
+  r = Check(with_outline("<< /S /Named /N /Print >>"), PdfaProfile::k1b);
+  EXPECT_TRUE(HasClause(r, "6.6.1")) << Dump(r);
+}
+
 }  // namespace
 }  // namespace kholuu::formats::pdf
