@@ -1554,9 +1554,22 @@ class Validator {
         Add("6.2.11.6", "the symbolic TrueType font " + base + " has an Encoding entry", ref);
       }
       if (!symbolic) {
+        // MacRoman or WinAnsi, by name or as the BaseEncoding; an encoding
+        // with a Differences array instead needs Glyph List names (and a
+        // (3,1) cmap, checked with the program in CheckTrueTypeCmaps).
         std::string en = NameOf(enc);
+        const PdfObject* diffs = Get(enc, "Differences");
+        const bool custom = diffs != nullptr && diffs->IsArray() && !diffs->GetArray().empty();
         if (enc != nullptr && enc->IsDictionary()) en = GetName(enc, "BaseEncoding");
-        if (en != "MacRomanEncoding" && en != "WinAnsiEncoding") {
+        if (custom) {
+          for (const auto& [code, name] : DifferencesOf(f)) {
+            if (!IsUnicodeGlyphName(name)) {
+              Add("6.2.11.6", "the non-symbolic TrueType font " + base + " has the glyph name " + name +
+                      " in its Differences, which is not in the Adobe Glyph List", ref);
+              break;
+            }
+          }
+        } else if (en != "MacRomanEncoding" && en != "WinAnsiEncoding") {
           Add("6.2.11.6", "the non-symbolic TrueType font " + base + " does not use MacRomanEncoding or WinAnsiEncoding", ref);
         }
       }
@@ -2027,11 +2040,40 @@ class Validator {
       if (part_ >= 2) Guarded([&] { CheckNotdef(f, st, shown_all_[f]); });
       Guarded([&] { CheckUsedUnicode(f, st, shown_all_[f]); });
       if (shown.empty()) continue;
+      if (st == "TrueType" && part_ >= 2) Guarded([&] { CheckTrueTypeCmaps(f); });
       if (st == "Type0") {
         CheckCompositeProgram(f, shown);
       } else if (st == "Type1" || st == "MMType1" || st == "TrueType") {
         CheckSimpleProgram(f, shown);
       }
+    }
+  }
+
+  // ISO 19005-2 6.2.11.6 for a TrueType font used to render text: a
+  // non-symbolic program has at least one cmap subtable, and (3,1) when the
+  // font has a Differences array; a symbolic one has exactly one subtable
+  // or a (3,0) one.
+  void CheckTrueTypeCmaps(const PdfObject* f) {
+    const PdfObject* fd = Get(f, "FontDescriptor");
+    const FontProgram* fp = ProgramOf(fd);
+    if (fp == nullptr || fp->type != FontProgramType::kTrueType) return;
+    const PdfObject* fl = Get(fd, "Flags");
+    const bool symbolic = fl != nullptr && fl->IsNumber() && (fl->GetNumber() & 4) != 0;
+    const std::string base = GetName(f, "BaseFont");
+    const std::string ref = RefString(f);
+    if (symbolic) {
+      if (fp->cmaps.size() > 1 && fp->FindCmap(3, 0) == nullptr) {
+        Add("6.2.11.6", "the symbolic TrueType font " + base + " has several cmap subtables and none is (3,0)", ref);
+      }
+      return;
+    }
+    if (fp->cmaps.empty()) {
+      Add("6.2.11.6", "the non-symbolic TrueType font " + base + " has no cmap subtable", ref);
+      return;
+    }
+    const PdfObject* diffs = Get(Get(f, "Encoding"), "Differences");
+    if (diffs != nullptr && diffs->IsArray() && !diffs->GetArray().empty() && fp->FindCmap(3, 1) == nullptr) {
+      Add("6.2.11.6", "the non-symbolic TrueType font " + base + " has a Differences array but no (3,1) cmap subtable", ref);
     }
   }
 
