@@ -17,6 +17,7 @@
 #include <unordered_set>
 
 #include "archive/base/file.h"
+#include "formats/common/pdf_lexical.h"
 #include "formats/pdf/content.h"
 #include "formats/pdf/font_program.h"
 #include "formats/pdf/internal/podofo_support.h"
@@ -346,6 +347,9 @@ class Validator {
           }
         }
       }
+      if (part_ >= 2 && Has(o, "ByteRange") && Has(o, "Contents") && (type.empty() || type == "Sig" || type == "DocTimeStamp")) {
+        CheckSignatureByteRange(o);
+      }
       if (const PdfObject* af = Get(o, "AF"); af != nullptr && af->IsArray()) {
         for (const PdfObject& e : af->GetArray()) {
           if (e.IsReference()) af_targets_.insert(e.GetReference().ObjectNumber());
@@ -362,6 +366,48 @@ class Validator {
     }
     if (indirect_count_ > 8388607) {
       Add(C("6.1.12", "6.1.13"), "the file has more than 8388607 indirect objects");
+    }
+  }
+
+  // ISO 19005-2 6.4.3: a signature's digest covers the whole file (up to
+  // the end of the revision it signs) except the Contents string itself:
+  // ByteRange is [0, start of Contents' "<", end after its ">", the rest up
+  // to an end-of-file marker].
+  void CheckSignatureByteRange(const PdfObject* sig) {
+    const auto* po = dynamic_cast<const PoDoFo::PdfParserObject*>(sig);
+    const PdfObject* br = Get(sig, "ByteRange");
+    if (po == nullptr || po->GetOffset() <= 0 || br == nullptr || !br->IsArray()) return;
+    const size_t start = static_cast<size_t>(po->GetOffset());
+    if (start >= bytes_.size()) return;
+    size_t end = bytes_.find("endobj", start);
+    if (end == std::string_view::npos) end = bytes_.size();
+    size_t k = bytes_.find("/Contents", start);
+    if (k == std::string_view::npos || k >= end) return;
+    k += 9;
+    while (k < end && IsPdfWhiteSpace(bytes_[k])) ++k;
+    if (k >= end || bytes_[k] != '<') return;  // not a hex string in place: nothing to compare
+    const size_t close = bytes_.find('>', k);
+    if (close == std::string_view::npos) return;
+    std::vector<int64_t> v;
+    for (const PdfObject& e : br->GetArray()) {
+      const PdfObject* r = Resolve(&e);
+      v.push_back(r != nullptr && r->IsNumber() ? r->GetNumber() : -1);
+    }
+    bool ok = v.size() == 4 && v[0] == 0 && v[1] == static_cast<int64_t>(k) && v[2] == static_cast<int64_t>(close + 1) &&
+              v[3] >= 0;
+    if (ok) {
+      const size_t covered_end = static_cast<size_t>(v[2] + v[3]);
+      ok = false;
+      for (size_t e = bytes_.find("%%EOF"); e != std::string_view::npos && !ok; e = bytes_.find("%%EOF", e + 5)) {
+        size_t t = e + 5;
+        if (covered_end == t) ok = true;
+        if (t < bytes_.size() && bytes_[t] == '\r') ++t;
+        if (t < bytes_.size() && bytes_[t] == '\n') ++t;
+        if (covered_end == t) ok = true;
+      }
+    }
+    if (!ok) {
+      Add("6.4.3", "a signature's ByteRange does not cover the whole file except its Contents string", RefString(sig));
     }
   }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include "formats/pdf/pdfa.h"
@@ -352,6 +353,32 @@ TEST(PdfaActions2, DirectActionsInOutlinesAndNextChainsAreChecked) {
   EXPECT_TRUE(HasClause(r, "6.5.1")) << Dump(r);
   r = Check(with_outline("<< /S /Named /N /Print >>"), PdfaProfile::k1b);
   EXPECT_TRUE(HasClause(r, "6.6.1")) << Dump(r);
+}
+
+// ---- 6.4.3 signature byte range
+
+TEST(PdfaSignatures, ByteRangeCoversTheFileExceptContents) {
+  TestPdf p = MinimalPdfa("2");
+  p.objects.push_back("<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached "
+                      "/ByteRange [0000000000 0000000000 0000000000 0000000000] /Contents <" + std::string(64, '0') + "> >>");
+  std::string bytes = p.Build();
+  const size_t lt = bytes.find("/Contents <") + 10;
+  const size_t gt = bytes.find('>', lt) + 1;
+  auto set_range = [&](std::string b, size_t a0, size_t a1, size_t a2, size_t a3) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%010zu %010zu %010zu %010zu", a0, a1, a2, a3);
+    size_t at = b.find("/ByteRange [") + 12;
+    b.replace(at, 43, buf);
+    return b;
+  };
+  PdfaReport r = Check(set_range(bytes, 0, lt, gt, bytes.size() - gt), PdfaProfile::k2b);
+  EXPECT_FALSE(HasClause(r, "6.4.3")) << Dump(r);
+  // Leaving out the last bytes of the file (here its %%EOF line) is not allowed.
+  r = Check(set_range(bytes, 0, lt, gt, bytes.size() - gt - 6), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(r, "6.4.3")) << Dump(r);
+  // Nor is a gap larger than the Contents string.
+  r = Check(set_range(bytes, 0, lt - 1, gt, bytes.size() - gt), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(r, "6.4.3")) << Dump(r);
 }
 
 }  // namespace
