@@ -271,4 +271,149 @@ ContentUse ScanContent(std::string_view b) {
   return u;
 }
 
+namespace {
+
+// One token of a CMap: a hex string's bytes, an integer, or a keyword.
+struct CMapToken {
+  enum Kind { kHex, kInt, kWord } kind = kWord;
+  std::string bytes;
+  uint64_t value = 0;
+};
+
+}  // namespace
+
+CMapCids ParseCMapCids(std::string_view b) {
+  CMapCids out;
+  std::vector<CMapToken> pending;  // operands since the last begin... keyword
+  enum Section { kNone, kCodespace, kCidRange, kCidChar } section = kNone;
+  size_t i = 0;
+  const size_t n = b.size();
+  auto flush = [&]() {
+    if (section == kCodespace) {
+      for (size_t k = 0; k + 1 < pending.size() && out.codespaces.size() < 256; k += 2) {
+        const CMapToken& lo = pending[k];
+        const CMapToken& hi = pending[k + 1];
+        if (lo.kind == CMapToken::kHex && hi.kind == CMapToken::kHex && lo.bytes.size() == hi.bytes.size() &&
+            !lo.bytes.empty() && lo.bytes.size() <= 4 && out.codespaces.size() < CMapCids::kMaxEntries) {
+          out.codespaces.push_back({lo.bytes, hi.bytes});
+        }
+      }
+    } else if (section == kCidRange || section == kCidChar) {
+      const size_t step = section == kCidRange ? 3 : 2;
+      for (size_t k = 0; k + step - 1 < pending.size(); k += step) {
+        const CMapToken& lo = pending[k];
+        const CMapToken& hi = section == kCidRange ? pending[k + 1] : pending[k];
+        const CMapToken& cid = pending[k + step - 1];
+        if (lo.kind != CMapToken::kHex || hi.kind != CMapToken::kHex || cid.kind != CMapToken::kInt) continue;
+        if (lo.bytes.empty() || lo.bytes.size() > 4 || lo.bytes.size() != hi.bytes.size()) continue;
+        if (out.ranges.size() >= CMapCids::kMaxEntries) break;
+        auto value = [](const std::string& s) {
+          uint32_t v = 0;
+          for (char c : s) v = (v << 8) | static_cast<unsigned char>(c);
+          return v;
+        };
+        out.ranges.push_back({value(lo.bytes), value(hi.bytes), lo.bytes.size(),
+                              static_cast<uint32_t>(std::min<uint64_t>(cid.value, 0xFFFFFFFFu))});
+      }
+    }
+    pending.clear();
+  };
+  while (i < n) {
+    char c = b[i];
+    if (IsPdfWhiteSpace(c)) { ++i; continue; }
+    if (c == '%') { while (i < n && b[i] != '\n' && b[i] != '\r') ++i; continue; }
+    if (c == '<' && i + 1 < n && b[i + 1] == '<') { i += 2; continue; }
+    if (c == '<') {
+      size_t s = ++i;
+      while (i < n && b[i] != '>') ++i;
+      CMapToken t;
+      t.kind = CMapToken::kHex;
+      t.bytes = DecodeHex(b.substr(s, i - s));
+      if (i < n) ++i;
+      if (section != kNone && pending.size() < 3 * CMapCids::kMaxEntries) pending.push_back(std::move(t));
+      continue;
+    }
+    if (c == '(') {  // a literal string (e.g. in CIDSystemInfo): skipped
+      int depth = 0;
+      for (; i < n; ++i) {
+        if (b[i] == '\\') { ++i; continue; }
+        if (b[i] == '(') ++depth;
+        else if (b[i] == ')' && --depth == 0) { ++i; break; }
+      }
+      continue;
+    }
+    size_t s = i;
+    while (i < n && !IsPdfWhiteSpace(b[i]) && !IsPdfDelimiter(b[i])) ++i;
+    if (i == s) { ++i; continue; }
+    std::string_view tok = b.substr(s, i - s);
+    if (tok[0] >= '0' && tok[0] <= '9') {
+      CMapToken t;
+      t.kind = CMapToken::kInt;
+      for (char ch : tok) {
+        if (ch < '0' || ch > '9' || t.value > 0xFFFFFFFFull) break;
+        t.value = t.value * 10 + static_cast<uint64_t>(ch - '0');
+      }
+      if (section != kNone && pending.size() < 3 * CMapCids::kMaxEntries) pending.push_back(t);
+      continue;
+    }
+    if (tok == "begincodespacerange") { flush(); section = kCodespace; }
+    else if (tok == "begincidrange") { flush(); section = kCidRange; }
+    else if (tok == "begincidchar") { flush(); section = kCidChar; }
+    else if (tok == "endcodespacerange" || tok == "endcidrange" || tok == "endcidchar") { flush(); section = kNone; }
+  }
+  flush();
+  // Sorted for lookup by code length and first code (overlapping ranges,
+  // which ISO 32000 leaves undefined, resolve to the latest start below).
+  std::stable_sort(out.ranges.begin(), out.ranges.end(), [](const CMapCids::Range& a, const CMapCids::Range& c) {
+    return a.bytes != c.bytes ? a.bytes < c.bytes : a.low < c.low;
+  });
+  return out;
+}
+
+std::vector<uint32_t> CMapCids::Cids(std::string_view shown) const {
+  std::vector<uint32_t> out;
+  size_t i = 0;
+  while (i < shown.size()) {
+    size_t len = 0;
+    for (size_t want = 1; want <= 4 && len == 0 && i + want <= shown.size(); ++want) {
+      for (const Codespace& cs : codespaces) {
+        if (cs.low.size() != want) continue;
+        bool in = true;
+        for (size_t k = 0; k < want && in; ++k) {
+          auto v = static_cast<unsigned char>(shown[i + k]);
+          in = v >= static_cast<unsigned char>(cs.low[k]) && v <= static_cast<unsigned char>(cs.high[k]);
+        }
+        if (in) {
+          len = want;
+          break;
+        }
+      }
+    }
+    if (len == 0) {
+      out.push_back(0);
+      ++i;
+      continue;
+    }
+    uint32_t code = 0;
+    for (size_t k = 0; k < len; ++k) code = (code << 8) | static_cast<unsigned char>(shown[i + k]);
+    uint32_t cid = 0;
+    auto it = std::upper_bound(ranges.begin(), ranges.end(), std::make_pair(len, code),
+                               [](const std::pair<size_t, uint32_t>& key, const Range& r) {
+                                 return key.first != r.bytes ? key.first < r.bytes : key.second < r.low;
+                               });
+    // The nearest ranges starting at or below the code (a few, for nesting).
+    for (int k = 0; k < 8 && it != ranges.begin(); ++k) {
+      --it;
+      if (it->bytes != len) break;
+      if (code <= it->high) {
+        cid = it->cid + (code - it->low);
+        break;
+      }
+    }
+    out.push_back(cid);
+    i += len;
+  }
+  return out;
+}
+
 }  // namespace kholuu::formats::pdf

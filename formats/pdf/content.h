@@ -3,6 +3,8 @@
 // uses. Never reads outside the buffer; linear time.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -57,5 +59,33 @@ struct ContentUse {
 };
 
 ContentUse ScanContent(std::string_view data);
+
+// The code-to-CID part of an embedded CMap (ISO 32000-1 9.7.5): codespace
+// ranges and cidrange/cidchar mappings. Codes are big-endian byte strings
+// of 1 to 4 bytes. At most kMaxEntries ranges are kept.
+struct CMapCids {
+  static constexpr size_t kMaxEntries = 1u << 16;
+  struct Codespace {
+    std::string low;  // bytes; same length as high
+    std::string high;
+  };
+  struct Range {
+    uint32_t low = 0;
+    uint32_t high = 0;
+    size_t bytes = 0;  // code length
+    uint32_t cid = 0;  // CID of `low`
+  };
+  std::vector<Codespace> codespaces;
+  std::vector<Range> ranges;  // cidchar entries are ranges of one code; sorted by (bytes, low)
+
+  // Splits `shown` into codes by the codespace ranges and maps each to its
+  // CID (0 when the CMap does not map it). A byte sequence that matches no
+  // codespace consumes one byte and yields CID 0.
+  std::vector<uint32_t> Cids(std::string_view shown) const;
+};
+
+// Parses the decoded bytes of a CMap stream. Never reads outside the
+// buffer; linear time plus the entry cap.
+CMapCids ParseCMapCids(std::string_view data);
 
 }  // namespace kholuu::formats::pdf

@@ -2085,6 +2085,7 @@ class Validator {
       Guarded([&] { CheckGlyphSets(f, st); });
       if (part_ >= 2) Guarded([&] { CheckNotdef(f, st, shown_all_[f]); });
       Guarded([&] { CheckUsedUnicode(f, st, shown_all_[f]); });
+      if (st == "Type0") Guarded([&] { CheckCidLimit(f, shown_all_[f]); });
       if (shown.empty()) continue;
       if (st == "TrueType" && part_ >= 2) Guarded([&] { CheckTrueTypeCmaps(f); });
       if (st == "Type0") {
@@ -2245,8 +2246,8 @@ class Validator {
       return;
     }
     if (st != "Type0") return;
-    const std::string enc = GetName(f, "Encoding");
-    if (enc != "Identity-H" && enc != "Identity-V") return;
+    const std::optional<std::vector<uint32_t>> cids = ShownCids(f, shown);
+    if (!cids) return;
     const PdfObject* desc = Get(f, "DescendantFonts");
     if (desc == nullptr || !desc->IsArray() || desc->GetArray().empty()) return;
     const PdfObject* cid = Resolve(&desc->GetArray()[0]);
@@ -2256,8 +2257,7 @@ class Validator {
     const PdfObject* m = Get(cid, "CIDToGIDMap");
     const bool has_map = m != nullptr && m->HasStream() && Decode(m, &gid_map);
     if (m != nullptr && m->HasStream() && !has_map) return;
-    for (size_t i = 0; i + 1 < shown.size(); i += 2) {
-      uint32_t c = (static_cast<uint32_t>(static_cast<unsigned char>(shown[i])) << 8) | static_cast<unsigned char>(shown[i + 1]);
+    for (uint32_t c : std::set<uint32_t>(cids->begin(), cids->end())) {
       std::optional<uint32_t> gid = CidGlyph(cid, *fp, c, has_map ? &gid_map : nullptr);
       if (!gid || *gid == 0 || *gid >= fp->glyph_count) {
         report("CID " + std::to_string(c));
@@ -2358,9 +2358,50 @@ class Validator {
     return c;
   }
 
+  // The CIDs a Type 0 font's shown bytes select: Identity-H/V (two-byte
+  // codes equal to CIDs) or an embedded CMap; nullopt for the other
+  // predefined CMaps, whose tables this validator does not carry.
+  std::optional<std::vector<uint32_t>> ShownCids(const PdfObject* f, const std::string& shown) {
+    const PdfObject* enc = Get(f, "Encoding");
+    const std::string name = NameOf(enc);
+    if (name == "Identity-H" || name == "Identity-V") {
+      std::vector<uint32_t> out;
+      for (size_t i = 0; i + 1 < shown.size(); i += 2) {
+        out.push_back((static_cast<uint32_t>(static_cast<unsigned char>(shown[i])) << 8) |
+                      static_cast<unsigned char>(shown[i + 1]));
+      }
+      return out;
+    }
+    if (enc == nullptr || !enc->HasStream()) return std::nullopt;
+    auto it = cmaps_.find(enc);
+    if (it == cmaps_.end()) {
+      std::string data;
+      std::optional<CMapCids> parsed;
+      if (Decode(enc, &data)) parsed = ParseCMapCids(data);
+      // A CMap that builds on another (UseCMap/usecmap) is not complete on its own.
+      if (parsed && (Has(enc, "UseCMap") || data.find("usecmap") != std::string::npos)) parsed.reset();
+      it = cmaps_.emplace(enc, std::move(parsed)).first;
+    }
+    if (!it->second || it->second->codespaces.empty()) return std::nullopt;
+    return it->second->Cids(shown);
+  }
+
+  // ISO 19005-1 6.1.12 / ISO 19005-2 6.1.13: no CID above 65535.
+  void CheckCidLimit(const PdfObject* f, const std::string& shown) {
+    std::optional<std::vector<uint32_t>> cids = ShownCids(f, shown);
+    if (!cids) return;
+    for (uint32_t c : *cids) {
+      if (c > 65535) {
+        Add(C("6.1.12", "6.1.13"), "text shown with the font " + GetName(f, "BaseFont") + " selects CID " +
+                std::to_string(c) + ", above 65535", RefString(f));
+        return;
+      }
+    }
+  }
+
   void CheckCompositeProgram(const PdfObject* f, const std::string& shown) {
-    const std::string enc = GetName(f, "Encoding");
-    if (enc != "Identity-H" && enc != "Identity-V") return;  // other CMaps: codes not decoded here
+    const std::optional<std::vector<uint32_t>> shown_cids = ShownCids(f, shown);
+    if (!shown_cids) return;  // other predefined CMaps: codes not decoded here
     const PdfObject* desc = Get(f, "DescendantFonts");
     if (desc == nullptr || !desc->IsArray() || desc->GetArray().empty()) return;
     const PdfObject* cid = Resolve(&desc->GetArray()[0]);
@@ -2374,10 +2415,7 @@ class Validator {
     const std::map<uint32_t, double> w = CidWidths(cid);
     double dw = 1000;
     if (const PdfObject* d = Get(cid, "DW"); d != nullptr && (d->IsNumber() || d->IsReal())) dw = d->GetReal();
-    std::set<uint32_t> cids;
-    for (size_t i = 0; i + 1 < shown.size(); i += 2) {
-      cids.insert((static_cast<uint32_t>(static_cast<unsigned char>(shown[i])) << 8) | static_cast<unsigned char>(shown[i + 1]));
-    }
+    const std::set<uint32_t> cids(shown_cids->begin(), shown_cids->end());
     for (uint32_t c : cids) {
       std::optional<uint32_t> gid = CidGlyph(cid, *fp, c, has_map ? &gid_map : nullptr);
       if (!gid || *gid == 0) continue;
@@ -2515,6 +2553,7 @@ class Validator {
   std::set<uint32_t> af_targets_;
   std::vector<uint32_t> embedded_specs_;
   std::map<const PdfObject*, std::string> shown_;  // font -> bytes shown with it (capped)
+  std::map<const PdfObject*, std::optional<CMapCids>> cmaps_;  // embedded CMap stream -> its code-to-CID map
   std::map<const PdfObject*, std::string> shown_all_;  // the same, rendering mode 3 included
   std::map<const PdfObject*, std::optional<FontProgram>> programs_;  // font file stream -> program
   bool page_transparency_ = false;

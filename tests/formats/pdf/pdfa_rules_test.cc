@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <string>
 
+#include "formats/pdf/content.h"
 #include "formats/pdf/pdfa.h"
 #include "tests/formats/pdf/test_pdf.h"
 
@@ -379,6 +380,37 @@ TEST(PdfaSignatures, ByteRangeCoversTheFileExceptContents) {
   // Nor is a gap larger than the Contents string.
   r = Check(set_range(bytes, 0, lt - 1, gt, bytes.size() - gt), PdfaProfile::k2b);
   EXPECT_TRUE(HasClause(r, "6.4.3")) << Dump(r);
+}
+
+// ---- embedded CMaps: codes to CIDs; 6.1.12 / 6.1.13 CID limit
+
+TEST(PdfaCMap, CodespacesAndCidMappings) {
+  CMapCids m = ParseCMapCids(
+      "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+      "2 begincodespacerange <00> <7F> <8140> <FEFE> endcodespacerange\n"
+      "1 begincidrange <20> <7E> 1 endcidrange\n"
+      "2 begincidchar <8140> 633 <8141> 70000 endcidchar\n"
+      "endcmap CMapName currentdict /CMap defineresource pop end end");
+  ASSERT_EQ(m.codespaces.size(), 2u);
+  // "A" (one byte), <8140> and <8141> (two bytes), <FF> matches no codespace.
+  std::vector<uint32_t> cids = m.Cids(std::string("A\x81\x40\x81\x41\xFF", 6));
+  EXPECT_EQ(cids, (std::vector<uint32_t>{34, 633, 70000, 0}));
+  EXPECT_TRUE(ParseCMapCids("").Cids("ab").size() == 2);  // no codespace: one byte each, CID 0
+}
+
+TEST(PdfaCMap, CidAbove65535IsAnImplementationLimitViolation) {
+  auto with_cmap = [](uint32_t cid) {
+    TestPdf p = PageWith("1", "/Font << /F1 6 0 R >>", "BT /F1 12 Tf <0102> Tj ET");
+    p.objects.push_back("<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding 7 0 R /DescendantFonts [8 0 R] >>");
+    p.objects.push_back(TestPdf::Stream("/Type /CMap /CMapName /Test /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>",
+                                        "1 begincodespacerange <0000> <FFFF> endcodespacerange\n1 begincidchar <0102> " +
+                                            std::to_string(cid) + " endcidchar"));
+    p.objects.push_back("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /X /CIDSystemInfo << /Registry (Adobe) "
+                        "/Ordering (Identity) /Supplement 0 >> /DW 1000 >>");
+    return p.Build();
+  };
+  EXPECT_FALSE(HasClause(Check(with_cmap(100), PdfaProfile::k1b), "6.1.12"));
+  EXPECT_TRUE(HasClause(Check(with_cmap(70000), PdfaProfile::k1b), "6.1.12"));
 }
 
 }  // namespace
