@@ -4,9 +4,11 @@
 #include "formats/pdf/pdfa.h"
 
 #include <podofo/podofo.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -56,6 +58,30 @@ bool IsUtf8(std::string_view s) {
     i += n + 1;
   }
   return true;
+}
+
+// Inflates zlib data into *out, at most `cap` bytes; false on bad or
+// oversized data. The z_stream is released on every path.
+bool InflateCapped(std::string_view in, size_t cap, std::string* out) {
+  z_stream zs{};
+  if (inflateInit(&zs) != Z_OK) return false;
+  struct End {
+    z_stream* z;
+    ~End() { inflateEnd(z); }
+  } end{&zs};
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(std::min<size_t>(in.size(), UINT32_MAX));
+  char buf[1 << 14];
+  while (true) {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof buf;
+    const int rc = inflate(&zs, Z_NO_FLUSH);
+    const size_t got = sizeof buf - zs.avail_out;
+    if (out->size() + got > cap) return false;
+    out->append(buf, got);
+    if (rc == Z_STREAM_END) return true;
+    if (rc != Z_OK && !(rc == Z_BUF_ERROR && got > 0)) return false;
+  }
 }
 
 std::string RefString(const PdfObject* o) {
@@ -120,6 +146,20 @@ class Validator {
       raw_eol_[s.object] = s.eol_length;
     }
 
+    // Objects inside object streams never reach the byte scan: their
+    // hexadecimal strings are checked on the decoded stream (6.1.6).
+    for (const RawStream& s : raw.streams) {
+      if (!s.object_stream || s.coding == RawStream::Coding::kOther) continue;
+      std::string_view data = bytes_.substr(s.data_offset, s.data_length);
+      std::string inflated;
+      if (s.coding == RawStream::Coding::kFlate) {
+        if (!InflateCapped(data, limits_.max_stream_decoded_bytes, &inflated)) continue;
+        data = inflated;
+      }
+      if (std::string problem = FirstHexStringProblem(data); !problem.empty()) {
+        Add("6.1.6", problem, std::to_string(s.object) + " " + std::to_string(s.generation) + " R");
+      }
+    }
     raw_object_problems_ = std::move(raw.object_problems);
     report_.encrypted = encrypted;
     if (encrypted) Add("6.1.3", "the file is encrypted (the trailer has an Encrypt entry)", "trailer");
@@ -327,6 +367,7 @@ class Validator {
       if (!o->IsDictionary()) continue;
       if (o->HasStream()) CheckStreamDict(o);
       const std::string type = GetName(o, "Type");
+
       const std::string subtype = GetName(o, "Subtype");
       const std::string s = GetName(o, "S");
       if (!s.empty() && (type == "Action" || Has(o, "S")) && (type.empty() || type == "Action")) CheckAction(o);

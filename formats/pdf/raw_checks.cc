@@ -315,7 +315,18 @@ class Scanner {
     } else {
       Add(StreamClause(), "the endstream keyword is not preceded by an end-of-line", obj);
     }
-    out_.streams.push_back({num, gen, end - d, e - end});
+    RawStream rs{num, gen, end - d, e - end, d};
+    if (header_offset_dict_ < i) {
+      std::string_view dict = b_.substr(header_offset_dict_, i - header_offset_dict_);
+      rs.object_stream = dict.find("/ObjStm") != std::string_view::npos;
+      if (dict.find("/Filter") != std::string_view::npos) {
+        const bool flate_only = dict.find("/FlateDecode") != std::string_view::npos &&
+                                dict.find("/DecodeParms") == std::string_view::npos &&
+                                dict.find('[', dict.find("/Filter")) == std::string_view::npos;
+        rs.coding = flate_only ? RawStream::Coding::kFlate : RawStream::Coding::kOther;
+      }
+    }
+    out_.streams.push_back(rs);
     return e + 9;
   }
 
@@ -399,6 +410,43 @@ class Scanner {
 
 RawScan ScanRawSyntax(std::string_view bytes, int part, size_t max_violations) {
   return Scanner(bytes, part, max_violations).Run();
+}
+
+std::string FirstHexStringProblem(std::string_view b) {
+  size_t i = 0;
+  while (i < b.size()) {
+    const char c = b[i];
+    if (c == '%') {
+      while (i < b.size() && !IsEol(b[i])) ++i;
+    } else if (c == '(') {
+      int depth = 0;
+      for (; i < b.size(); ++i) {
+        if (b[i] == '\\') {
+          ++i;
+        } else if (b[i] == '(') {
+          ++depth;
+        } else if (b[i] == ')' && --depth == 0) {
+          ++i;
+          break;
+        }
+      }
+    } else if (c == '<' && i + 1 < b.size() && b[i + 1] == '<') {
+      i += 2;
+    } else if (c == '<') {
+      size_t digits = 0;
+      bool bad = false;
+      for (++i; i < b.size() && b[i] != '>'; ++i) {
+        if (IsHex(b[i])) ++digits;
+        else if (!IsPdfWhiteSpace(b[i])) bad = true;
+      }
+      ++i;
+      if (bad) return "a hexadecimal string contains characters other than 0-9, A-F, a-f and white-space";
+      if (digits % 2 != 0) return "a hexadecimal string has an odd number of hex digits";
+    } else {
+      ++i;
+    }
+  }
+  return {};
 }
 
 }  // namespace kholuu::formats::pdf

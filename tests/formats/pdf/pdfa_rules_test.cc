@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "formats/pdf/content.h"
 #include "formats/pdf/pdfa.h"
@@ -411,6 +412,50 @@ TEST(PdfaCMap, CidAbove65535IsAnImplementationLimitViolation) {
   };
   EXPECT_FALSE(HasClause(Check(with_cmap(100), PdfaProfile::k1b), "6.1.12"));
   EXPECT_TRUE(HasClause(Check(with_cmap(70000), PdfaProfile::k1b), "6.1.12"));
+}
+
+// ---- 6.1.6 hexadecimal strings inside object streams
+
+// A PDF 1.5 file whose object 7 lives in an object stream (object 6) and
+// whose cross-reference table is a stream (object 8).
+std::string WithObjectStream(const std::string& object7) {
+  TestPdf base = MinimalPdfa("2");
+  base.objects[1] = "<< /Type /Pages /Kids [3 0 R] /Count 1 /Extra 7 0 R >>";
+  std::string out = "%PDF-1.5\n%\xE2\xE3\xCF\xD3\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < base.objects.size(); ++i) {
+    offsets.push_back(out.size());
+    out += std::to_string(i + 1) + " 0 obj\n" + base.objects[i] + "\nendobj\n";
+  }
+  const std::string header = "7 0 ";
+  offsets.push_back(out.size());
+  out += "6 0 obj\n" + TestPdf::Stream("/Type /ObjStm /N 1 /First " + std::to_string(header.size()), header + object7) +
+         "\nendobj\n";
+  const size_t xref_at = out.size();
+  std::string rows;
+  auto row = [&](int type, uint32_t a, uint16_t b) {
+    rows += static_cast<char>(type);
+    for (int k = 3; k >= 0; --k) rows += static_cast<char>((a >> (8 * k)) & 0xFF);
+    rows += static_cast<char>(b >> 8);
+    rows += static_cast<char>(b & 0xFF);
+  };
+  row(0, 0, 0xFFFF);
+  for (size_t off : offsets) row(1, static_cast<uint32_t>(off), 0);
+  row(2, 6, 0);                       // object 7: index 0 in object stream 6
+  row(1, static_cast<uint32_t>(xref_at), 0);  // object 8: this stream
+  out += "8 0 obj\n" +
+         TestPdf::Stream("/Type /XRef /Size 9 /W [1 4 2] /Root 1 0 R " + base.trailer_extra, rows) +
+         "\nendobj\nstartxref\n" + std::to_string(xref_at) + "\n%%EOF\n";
+  return out;
+}
+
+TEST(PdfaFileStructure2, HexStringsInsideObjectStreams) {
+  PdfaReport r = Check(WithObjectStream("<< /X <4142> >>"), PdfaProfile::k2b);
+  EXPECT_FALSE(HasClause(r, "6.1.6")) << Dump(r);
+  r = Check(WithObjectStream("<< /X <414> >>"), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(r, "6.1.6")) << Dump(r);
+  r = Check(WithObjectStream("<< /X <41G2> >>"), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(r, "6.1.6")) << Dump(r);
 }
 
 }  // namespace
