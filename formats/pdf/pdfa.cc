@@ -1596,8 +1596,12 @@ class Validator {
     const PdfObject* fd = Get(f, "FontDescriptor");
     if (st != "CIDFontType0" && st != "CIDFontType2") CheckUnicode(f, fd, base, ref);
     const char* embed_clause = C("6.3.4", "6.2.11.4.1");
+    // Reported once the pages are walked: a font used only for invisible
+    // text (rendering mode 3) need not be embedded (ISO 19005-1 6.3.4,
+    // ISO 19005-2 6.2.11.4.1).
+    const PdfObject* user = type0_parent_ != nullptr ? type0_parent_ : f;
     if (fd == nullptr) {
-      Add(embed_clause, "the font " + base + " has no font descriptor and is not embedded", ref);
+      unembedded_.push_back({user, {embed_clause, "the font " + base + " has no font descriptor and is not embedded", ref}});
       return;
     }
     // The key alone is not enough: it must lead to a font program stream.
@@ -1607,7 +1611,7 @@ class Validator {
       embedded = embedded || (ff != nullptr && ff->HasStream());
     }
     if (!embedded) {
-      Add(embed_clause, "the font " + base + " is not embedded", ref);
+      unembedded_.push_back({user, {embed_clause, "the font " + base + " is not embedded", ref}});
       return;
     }
     bool subset = base.size() > 7 && base[6] == '+' &&
@@ -1965,7 +1969,11 @@ class Validator {
         }
       }
     }
-    if (cid != nullptr && cid->IsDictionary() && checked_.insert(cid).second) CheckFont(cid);
+    if (cid != nullptr && cid->IsDictionary() && checked_.insert(cid).second) {
+      type0_parent_ = f;
+      CheckFont(cid);
+      type0_parent_ = nullptr;
+    }
     if (cid != nullptr && enc != nullptr && enc->HasStream()) {
       // CIDSystemInfo of the CMap and the CIDFont must be compatible.
       const PdfObject* a = Get(enc, "CIDSystemInfo");
@@ -2118,6 +2126,12 @@ class Validator {
   // Tolerance: 1 unit (1/1000 of text space), as veraPDF uses; rounding of
   // a 2048-unit advance to 1000 units stays within it.
   void CheckFontPrograms() {
+    for (const auto& [user, v] : unembedded_) {
+      auto vis = shown_.find(user);
+      auto all = shown_all_.find(user);
+      const bool invisible_only = (vis == shown_.end() || vis->second.empty()) && all != shown_all_.end() && !all->second.empty();
+      if (!invisible_only) Add(v.clause, v.message, v.object);
+    }
     for (const auto& entry : shown_) {
       // Named variables, not a structured binding: clang 14 cannot capture one in a lambda.
       const PdfObject* f = entry.first;
@@ -2594,6 +2608,8 @@ class Validator {
   std::set<uint32_t> af_targets_;
   std::vector<uint32_t> embedded_specs_;
   std::map<const PdfObject*, std::string> shown_;  // font -> bytes shown with it (capped)
+  const PdfObject* type0_parent_ = nullptr;  // the Type 0 font whose descendant CheckFont is checking
+  std::vector<std::pair<const PdfObject*, PdfaViolation>> unembedded_;  // font as used -> its violation
   std::map<const PdfObject*, std::optional<CMapCids>> cmaps_;  // embedded CMap stream -> its code-to-CID map
   std::map<const PdfObject*, std::string> shown_all_;  // the same, rendering mode 3 included
   std::map<const PdfObject*, std::optional<FontProgram>> programs_;  // font file stream -> program

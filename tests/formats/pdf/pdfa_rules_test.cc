@@ -458,5 +458,23 @@ TEST(PdfaFileStructure2, HexStringsInsideObjectStreams) {
   EXPECT_TRUE(HasClause(r, "6.1.6")) << Dump(r);
 }
 
+// ---- 6.3.4 / 6.2.11.4.1: fonts used only for invisible text
+
+TEST(PdfaFonts2, FontUsedOnlyInRenderingMode3NeedNotBeEmbedded) {
+  for (const char* part : {"1", "2"}) {
+    const PdfaProfile profile = part[0] == '1' ? PdfaProfile::k1b : PdfaProfile::k2b;
+    const char* clause = part[0] == '1' ? "6.3.4" : "6.2.11.4.1";
+    // An OCR text layer: invisible text in a font that is not embedded.
+    TestPdf p = PageWith(part, "/Font << /F1 6 0 R >>", "BT 3 Tr /F1 12 Tf (scanned words) Tj ET");
+    p.objects.push_back("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>");
+    PdfaReport r = Check(p.Build(), profile);
+    EXPECT_FALSE(HasClause(r, clause)) << part << "\n" << Dump(r);
+    // The same font once shown visibly must be embedded.
+    p.objects[4] = TestPdf::Stream("", "BT 3 Tr /F1 12 Tf (scanned) Tj 0 Tr (words) Tj ET");
+    r = Check(p.Build(), profile);
+    EXPECT_TRUE(HasClause(r, clause)) << part << "\n" << Dump(r);
+  }
+}
+
 }  // namespace
 }  // namespace kholuu::formats::pdf
