@@ -1581,10 +1581,61 @@ class Validator {
   }
 
   // ---- fonts
+  // ISO 19005-1 6.3.2 / ISO 19005-2 6.2.11.2: the font dictionary has the
+  // entries ISO 32000-1 9.6-9.7 requires: Type Font, a known Subtype,
+  // BaseFont (not for Type 3), and for simple fonts FirstChar, LastChar and
+  // a Widths array of LastChar - FirstChar + 1 entries.
+  void CheckFontDictionary(const PdfObject* f, const std::string& st, const std::string& ref) {
+    const char* clause = C("6.3.2", "6.2.11.2");
+    if (GetName(f, "Type") != "Font") Add(clause, "a font dictionary's Type is not Font", ref);
+    static const std::set<std::string> kSubtypes = {"Type0", "Type1", "MMType1", "Type3", "TrueType", "CIDFontType0", "CIDFontType2"};
+    if (!kSubtypes.count(st)) {
+      Add(clause, "a font dictionary's Subtype " + st + " is not a font type", ref);
+      return;
+    }
+    if (st != "Type3" && !Has(f, "BaseFont")) Add(clause, "a font dictionary has no BaseFont", ref);
+    if (st != "Type1" && st != "MMType1" && st != "TrueType" && st != "Type3") return;
+    // FirstChar, LastChar and Widths are optional for the standard 14 fonts
+    // when they are not embedded (ISO 32000-1 Table 111); whether such a
+    // font may be used unembedded is 6.3.4 / 6.2.11.4.1's question.
+    if (st == "Type1" && IsStandard14(GetName(f, "BaseFont")) && !HasFontProgram(Get(f, "FontDescriptor"))) return;
+    const PdfObject* first = Get(f, "FirstChar");
+    const PdfObject* last = Get(f, "LastChar");
+    const PdfObject* widths = Get(f, "Widths");
+    if (first == nullptr || !first->IsNumber()) Add(clause, "a simple font has no FirstChar", ref);
+    if (last == nullptr || !last->IsNumber()) Add(clause, "a simple font has no LastChar", ref);
+    if (widths == nullptr || !widths->IsArray()) {
+      Add(clause, "a simple font has no Widths array", ref);
+    } else if (first != nullptr && last != nullptr && first->IsNumber() && last->IsNumber() &&
+               static_cast<int64_t>(widths->GetArray().size()) != last->GetNumber() - first->GetNumber() + 1) {
+      Add(clause, "a simple font's Widths array does not have LastChar - FirstChar + 1 entries", ref);
+    }
+  }
+
+  static bool IsStandard14(const std::string& name) {
+    static const std::set<std::string> kNames = {
+        "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic",
+        "Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
+        "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique",
+        "Symbol", "ZapfDingbats"};
+    return kNames.count(name) != 0;
+  }
+
+  // Whether the font descriptor leads to a font program stream.
+  bool HasFontProgram(const PdfObject* fd) {
+    if (fd == nullptr) return false;
+    for (const char* k : {"FontFile", "FontFile2", "FontFile3"}) {
+      const PdfObject* ff = Get(fd, k);
+      if (ff != nullptr && ff->HasStream()) return true;
+    }
+    return false;
+  }
+
   void CheckFont(const PdfObject* f) {
     const std::string ref = RefString(f);
     const std::string st = GetName(f, "Subtype");
     const std::string base = GetName(f, "BaseFont");
+    CheckFontDictionary(f, st, ref);
     if (st == "Type0") {
       CheckType0(f);
       return;
@@ -1605,12 +1656,7 @@ class Validator {
       return;
     }
     // The key alone is not enough: it must lead to a font program stream.
-    bool embedded = false;
-    for (const char* k : {"FontFile", "FontFile2", "FontFile3"}) {
-      const PdfObject* ff = Get(fd, k);
-      embedded = embedded || (ff != nullptr && ff->HasStream());
-    }
-    if (!embedded) {
+    if (!HasFontProgram(fd)) {
       unembedded_.push_back({user, {embed_clause, "the font " + base + " is not embedded", ref}});
       return;
     }

@@ -297,23 +297,34 @@ class Scanner {
     // "endstream" (ISO 32000-1 7.3.8.1 delimits the data by Length, not by
     // the keyword). Only when Length does not lead to the keyword is the
     // first "endstream" taken as the end, and the mismatch reported later.
+    // When Length leads to an EOL and then the keyword, the data is exactly
+    // Length bytes, even if its last byte is a CR (binary data followed by
+    // the LF that ends it: "...\r" "\n" "endstream" is not a CR LF marker
+    // eating a data byte).
     size_t e = std::string_view::npos;
+    size_t end = std::string_view::npos;
     if (std::optional<uint64_t> len = DeclaredLength(header_offset_dict_, i); len && *len <= b_.size() - d) {
-      size_t k = d + static_cast<size_t>(*len);
+      const size_t data_end = d + static_cast<size_t>(*len);
+      size_t k = data_end;
       if (k < b_.size() && b_[k] == '\r') ++k;
       if (k < b_.size() && b_[k] == '\n') ++k;
-      if (b_.compare(k, 9, "endstream") == 0) e = k;
+      if (b_.compare(k, 9, "endstream") == 0) {
+        e = k;
+        if (k > data_end) end = data_end;
+      }
     }
     if (e == std::string_view::npos) e = b_.find("endstream", d);
     if (e == std::string_view::npos) return b_.size();
-    size_t end = e;
-    if (end > d && b_[end - 1] == '\n') {
-      --end;
-      if (end > d && b_[end - 1] == '\r') --end;
-    } else if (end > d && b_[end - 1] == '\r') {
-      --end;
-    } else {
-      Add(StreamClause(), "the endstream keyword is not preceded by an end-of-line", obj);
+    if (end == std::string_view::npos) {  // not delimited by a correct Length
+      end = e;
+      if (end > d && b_[end - 1] == '\n') {
+        --end;
+        if (end > d && b_[end - 1] == '\r') --end;
+      } else if (end > d && b_[end - 1] == '\r') {
+        --end;
+      } else {
+        Add(StreamClause(), "the endstream keyword is not preceded by an end-of-line", obj);
+      }
     }
     RawStream rs{num, gen, end - d, e - end, d};
     if (header_offset_dict_ < i) {

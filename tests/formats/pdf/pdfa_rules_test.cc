@@ -75,6 +75,23 @@ TEST(PdfaStreamLength, FontFileLengthKeysAreNotTheLength) {
   EXPECT_TRUE(r.compliant) << Dump(r);
 }
 
+TEST(PdfaStreamLength, DataEndingInCarriageReturnBeforeTheEolConforms) {
+  for (const char* part : {"1", "2"}) {
+    const PdfaProfile profile = part[0] == '1' ? PdfaProfile::k1b : PdfaProfile::k2b;
+    const char* clause = part[0] == '1' ? "6.1.7" : "6.1.7.1";
+    // Binary data may end in a CR byte; the LF written after it is the EOL
+    // before endstream and Length counts the CR (as pdfwrite and others do).
+    const std::string data = "0 0 m 100 100 l S\r";
+    TestPdf p = MinimalPdfa(part, data);
+    PdfaReport r = Check(p.Build(), profile);
+    EXPECT_FALSE(HasClause(r, clause)) << part << "\n" << Dump(r);
+    // No EOL at all before endstream.
+    p.objects[4] = "<< /Length 17 >>\nstream\n0 0 m 100 100 l Sendstream";
+    r = Check(p.Build(), profile);
+    EXPECT_TRUE(HasClause(r, clause)) << part << "\n" << Dump(r);
+  }
+}
+
 // ---- 6.2.4.2: ICCBased CMYK and overprint mode
 
 // ICCBased CMYK (N 4) under /CS0 and one graphics state under /GS0. The
@@ -471,6 +488,35 @@ TEST(PdfaFonts2, FontUsedOnlyInRenderingMode3NeedNotBeEmbedded) {
     EXPECT_FALSE(HasClause(r, clause)) << part << "\n" << Dump(r);
     // The same font once shown visibly must be embedded.
     p.objects[4] = TestPdf::Stream("", "BT 3 Tr /F1 12 Tf (scanned) Tj 0 Tr (words) Tj ET");
+    r = Check(p.Build(), profile);
+    EXPECT_TRUE(HasClause(r, clause)) << part << "\n" << Dump(r);
+  }
+}
+
+// ---- 6.3.2 / 6.2.11.2: font dictionaries (ISO 32000-1 9.6, 9.7)
+
+TEST(PdfaFonts2, FontDictionaryEntriesRequiredBy32000) {
+  for (const char* part : {"1", "2"}) {
+    const PdfaProfile profile = part[0] == '1' ? PdfaProfile::k1b : PdfaProfile::k2b;
+    const char* clause = part[0] == '1' ? "6.3.2" : "6.2.11.2";
+    // Invisible text, so that embedding (another clause) does not matter.
+    TestPdf p = PageWith(part, "/Font << /F1 6 0 R >>", "BT 3 Tr /F1 12 Tf (ab) Tj ET");
+    // A standard 14 font, not embedded: FirstChar, LastChar, Widths optional.
+    p.objects.push_back("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>");
+    PdfaReport r = Check(p.Build(), profile);
+    EXPECT_FALSE(HasClause(r, clause)) << part << "\n" << Dump(r);
+    // Any other simple font needs them, with LastChar - FirstChar + 1 widths.
+    p.objects[5] = "<< /Type /Font /Subtype /Type1 /BaseFont /MyFont /FirstChar 97 /LastChar 98 /Widths [500 500] >>";
+    r = Check(p.Build(), profile);
+    EXPECT_FALSE(HasClause(r, clause)) << part << "\n" << Dump(r);
+    p.objects[5] = "<< /Type /Font /Subtype /Type1 /BaseFont /MyFont /FirstChar 97 /LastChar 98 /Widths [500] >>";
+    r = Check(p.Build(), profile);
+    EXPECT_TRUE(HasClause(r, clause)) << part << "\n" << Dump(r);
+    p.objects[5] = "<< /Type /Font /Subtype /Type1 /BaseFont /MyFont >>";
+    r = Check(p.Build(), profile);
+    EXPECT_TRUE(HasClause(r, clause)) << part << "\n" << Dump(r);
+    // Type must be Font.
+    p.objects[5] = "<< /Type /Fnt /Subtype /Type1 /BaseFont /Helvetica >>";
     r = Check(p.Build(), profile);
     EXPECT_TRUE(HasClause(r, clause)) << part << "\n" << Dump(r);
   }
