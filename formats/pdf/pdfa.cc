@@ -2332,9 +2332,20 @@ class Validator {
       const std::map<int, std::string> diffs = DifferencesOf(f);
       std::set<int> codes;
       for (char ch : shown) codes.insert(static_cast<unsigned char>(ch));
+      // Codes 0-31 have no glyph name in StandardEncoding, MacRomanEncoding
+      // or WinAnsiEncoding (ISO 32000-1 Annex D): unless Differences names
+      // them, they select .notdef whatever the program contains.
+      const PdfObject* enc = Get(f, "Encoding");
+      std::string base_enc = NameOf(enc);
+      if (enc != nullptr && enc->IsDictionary()) base_enc = GetName(enc, "BaseEncoding");
+      const bool latin = base_enc == "StandardEncoding" || base_enc == "MacRomanEncoding" || base_enc == "WinAnsiEncoding";
       for (int code : codes) {
         if (auto d = diffs.find(code); d != diffs.end() && d->second == ".notdef") {
           report("code " + std::to_string(code));
+          return;
+        }
+        if (latin && code < 32 && !diffs.count(code)) {
+          report("code " + std::to_string(code) + ", which " + base_enc + " does not define");
           return;
         }
         std::optional<uint32_t> gid = SimpleGlyph(f, *fp, symbolic, code, diffs);

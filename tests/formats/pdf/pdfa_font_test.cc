@@ -185,6 +185,21 @@ TEST(PdfaFontProgram, NotdefReferencesInAnyRenderingMode) {
   // Part 1 has no such rule.
   PdfaReport p1 = Check(FontPdf("1", "(AC)", font, kTtDescriptor, TrueTypeAB()), PdfaProfile::k1b);
   EXPECT_FALSE(HasClause(p1, "6.2.11.8")) << Dump(p1);
+  // A code WinAnsiEncoding does not define (0..31) has no glyph name: .notdef,
+  // even though the program's cmap has an entry for it.
+  std::string with_zero = BuildTrueType({0, 600, 700}, {false, true, true}, 1000, {{3, 1, {{0, 1}, {65, 1}, {66, 2}}}});
+  std::string widths;
+  for (int code = 0; code <= 66; ++code) widths += code == 66 ? "700" : "600 ";
+  const std::string font0 = "<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+KhTest /FirstChar 0 /LastChar 66 /Widths [" +
+                            widths + "] /Encoding /WinAnsiEncoding /FontDescriptor 7 0 R >>";
+  PdfaReport zero = Check(FontPdf("2", "(A\\000B)", font0, kTtDescriptor, with_zero), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(zero, "6.2.11.8")) << Dump(zero);
+  // Named by Differences, the same code is an ordinary glyph.
+  std::string font0d = font0;
+  font0d.replace(font0d.find("/Encoding /WinAnsiEncoding"), 26,
+                 "/Encoding << /BaseEncoding /WinAnsiEncoding /Differences [0 /A] >>");
+  PdfaReport named = Check(FontPdf("2", "(A\\000B)", font0d, kTtDescriptor, with_zero), PdfaProfile::k2b);
+  EXPECT_FALSE(HasClause(named, "6.2.11.8")) << Dump(named);
 }
 
 // ISO 19005-2 6.2.11.6: the cmap subtables a TrueType program needs for the
