@@ -124,7 +124,13 @@ ContentUse ScanContent(std::string_view b) {
     if (c == '>' && i + 1 < n && b[i + 1] == '>') { operands.emplace_back(">>"); i += 2; continue; }
     if (c == '<') {
       size_t s = i;
-      while (i < n && b[i] != '>') ++i;
+      size_t digits = 0;
+      for (++i; i < n && b[i] != '>'; ++i) {
+        const char h = b[i];
+        if ((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F')) ++digits;
+        else if (!IsPdfWhiteSpace(h)) u.hex_non_hex = true;
+      }
+      if (digits % 2 != 0) u.hex_odd = true;
       if ((i - s) / 2 > u.max_string_bytes) u.max_string_bytes = (i - s) / 2;
       texts.push_back(DecodeHex(b.substr(s + 1, i - s - 1)));
       ++i;

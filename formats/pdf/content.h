@@ -53,6 +53,8 @@ struct ContentUse {
   bool inline_interpolate = false;
   int max_q_depth = 0;
   size_t max_string_bytes = 0;  // longest string operand (approximate decoded length)
+  bool hex_odd = false;         // a hexadecimal string with an odd number of digits
+  bool hex_non_hex = false;     // one with a character other than hex digits and white-space
   double max_abs_real = 0;      // largest |x| of a number with a decimal point
   double min_abs_nonzero_real = 0;  // smallest non-zero |x| of one (0: none)
   double max_abs_integer = 0;   // largest |x| of an integer operand

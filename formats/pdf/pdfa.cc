@@ -346,7 +346,13 @@ class Validator {
     } else {
       for (const PdfObject& e : id->GetArray()) {
         const PdfObject* r = Resolve(&e);
-        if (!IsStr(r)) Add("6.1.3", "the trailer's ID entry is not an array of two strings", "trailer");
+        if (!IsStr(r)) {
+          Add("6.1.3", "the trailer's ID entry is not an array of two strings", "trailer");
+        } else if (r->GetString().GetLength() == 0) {
+          // ISO 32000-1 14.4: an identifier is a byte string computed from
+          // the file; an empty one identifies nothing.
+          Add("6.1.3", "the trailer's ID entry has an empty file identifier", "trailer");
+        }
       }
     }
     if (Has(trailer, "Encrypt")) Add("6.1.3", "the trailer has an Encrypt entry", "trailer");
@@ -1211,6 +1217,11 @@ class Validator {
       Add(C("6.2.10", "6.2.2"), "a content stream uses the undefined operator " + *u.unknown_operators.begin(), where);
     }
     if (u.max_q_depth > 28) Add(C("6.1.12", "6.1.13"), "graphics states are nested deeper than 28 (q)", where);
+    if (u.hex_non_hex) {
+      Add("6.1.6", "a hexadecimal string in a content stream contains characters other than 0-9, A-F, a-f and white-space", where);
+    } else if (u.hex_odd) {
+      Add("6.1.6", "a hexadecimal string in a content stream has an odd number of hex digits", where);
+    }
     const size_t str_lim = part_ == 1 ? 65535 : 32767;
     if (u.max_string_bytes > str_lim) {
       Add(C("6.1.12", "6.1.13"), "a content stream string is longer than " + std::to_string(str_lim) + " bytes", where);

@@ -92,6 +92,47 @@ TEST(PdfaStreamLength, DataEndingInCarriageReturnBeforeTheEolConforms) {
   }
 }
 
+// ---- 6.1.3: file identifiers
+
+TEST(PdfaFileStructure2, FileIdentifiersAreNotEmpty) {
+  for (const char* part : {"1", "2"}) {
+    const PdfaProfile profile = part[0] == '1' ? PdfaProfile::k1b : PdfaProfile::k2b;
+    TestPdf p = MinimalPdfa(part, "0 0 m 100 100 l S");
+    EXPECT_FALSE(HasClause(Check(p.Build(), profile), "6.1.3"));
+    p.trailer_extra = "/ID [<> <>]";
+    PdfaReport r = Check(p.Build(), profile);
+    EXPECT_TRUE(HasClause(r, "6.1.3")) << part << "\n" << Dump(r);
+    p.trailer_extra = "/ID [<00112233445566778899AABBCCDDEEFF> ()]";
+    r = Check(p.Build(), profile);
+    EXPECT_TRUE(HasClause(r, "6.1.3")) << part << "\n" << Dump(r);
+  }
+}
+
+// ---- 6.1.6: hexadecimal strings in content streams
+
+TEST(PdfaFileStructure2, HexStringsInContentStreams) {
+  for (const char* part : {"1", "2"}) {
+    const PdfaProfile profile = part[0] == '1' ? PdfaProfile::k1b : PdfaProfile::k2b;
+    // Invisible text in a font that need not be embedded, so that only the
+    // string syntax matters.
+    const std::string font = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
+    TestPdf p = PageWith(part, "/Font << /F1 6 0 R >>", "BT 3 Tr /F1 12 Tf <48 65 6c> Tj ET");
+    p.objects.push_back(font);
+    PdfaReport r = Check(p.Build(), profile);
+    EXPECT_FALSE(HasClause(r, "6.1.6")) << part << "\n" << Dump(r);
+    p.objects[4] = TestPdf::Stream("", "BT 3 Tr /F1 12 Tf <484!> Tj ET");
+    r = Check(p.Build(), profile);
+    EXPECT_TRUE(HasClause(r, "6.1.6")) << part << "\n" << Dump(r);
+    p.objects[4] = TestPdf::Stream("", "BT 3 Tr /F1 12 Tf <486> Tj ET");
+    r = Check(p.Build(), profile);
+    EXPECT_TRUE(HasClause(r, "6.1.6")) << part << "\n" << Dump(r);
+    // Inline image data is not syntax: a '<' inside it is no string.
+    p.objects[4] = TestPdf::Stream("", "q 10 0 0 10 0 0 cm BI /W 2 /H 1 /CS /G /BPC 8 ID <!\nEI Q");
+    r = Check(p.Build(), profile);
+    EXPECT_FALSE(HasClause(r, "6.1.6")) << part << "\n" << Dump(r);
+  }
+}
+
 // ---- 6.2.4.2: ICCBased CMYK and overprint mode
 
 // ICCBased CMYK (N 4) under /CS0 and one graphics state under /GS0. The
