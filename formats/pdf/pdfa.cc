@@ -1994,9 +1994,13 @@ class Validator {
       std::string n = NameOf(enc);
       if (!kCMaps.count(n)) Add(cmap_clause, "the CMap " + n + " is neither predefined nor embedded", ref);
     } else if (enc != nullptr && enc->HasStream()) {
-      if (const PdfObject* use = Get(enc, "UseCMap"); use != nullptr && use->IsName() && part_ >= 2) {
-        if (!kCMaps.count(NameOf(use))) {
-          Add(cmap_clause, "an embedded CMap uses the CMap " + NameOf(use) + ", which is not predefined", RefString(enc));
+      // ISO 19005-2 6.2.11.3.3: a CMap references no CMap but those of
+      // ISO 32000-1 Table 118, by name or as an embedded copy of one.
+      if (const PdfObject* use = Get(enc, "UseCMap"); use != nullptr && part_ >= 2) {
+        const std::string used = use->HasStream() ? GetName(use, "CMapName") : NameOf(use);
+        if (!kCMaps.count(used)) {
+          Add(cmap_clause, "an embedded CMap uses the CMap " + (used.empty() ? RefString(use) : used) +
+                  ", which is not one of the predefined CMaps", RefString(enc));
         }
       }
       // Embedded CMap: WMode in the dictionary and in the CMap data must agree.
@@ -2018,8 +2022,9 @@ class Validator {
             if (s != std::string::npos) {
               std::string used = data.substr(s + 1, u - s - 1);
               while (!used.empty() && (used.back() == ' ' || used.back() == '\n' || used.back() == '\r')) used.pop_back();
-              if (used != "Identity-H" && used != "Identity-V") {
-                Add(cmap_clause, "an embedded CMap references the non-embedded CMap " + used, RefString(enc));
+              if (!kCMaps.count(used)) {
+                Add(cmap_clause, "an embedded CMap references the CMap " + used + ", which is not one of the predefined CMaps",
+                    RefString(enc));
               }
             }
           }

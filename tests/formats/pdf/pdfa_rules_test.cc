@@ -472,6 +472,30 @@ TEST(PdfaCMap, CidAbove65535IsAnImplementationLimitViolation) {
   EXPECT_TRUE(HasClause(Check(with_cmap(70000), PdfaProfile::k1b), "6.1.12"));
 }
 
+TEST(PdfaCMap, EmbeddedCMapsReferenceOnlyPredefinedCMaps) {
+  auto with = [](const std::string& cmap_dict, const std::string& cmap_data, const std::string& extra) {
+    TestPdf p = PageWith("2", "/Font << /F1 6 0 R >>", "BT 3 Tr /F1 12 Tf <0102> Tj ET");
+    p.objects.push_back("<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding 7 0 R /DescendantFonts [8 0 R] >>");
+    p.objects.push_back(TestPdf::Stream(
+        "/Type /CMap /CMapName /Test /CIDSystemInfo << /Registry (Adobe) /Ordering (Japan1) /Supplement 2 >> " + cmap_dict,
+        cmap_data + "\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n1 begincidchar <0102> 3 endcidchar"));
+    p.objects.push_back("<< /Type /Font /Subtype /CIDFontType0 /BaseFont /X /CIDSystemInfo << /Registry (Adobe) "
+                        "/Ordering (Japan1) /Supplement 2 >> /DW 1000 >>");
+    if (!extra.empty()) p.objects.push_back(extra);
+    return Check(p.Build(), PdfaProfile::k2b);
+  };
+  PdfaReport r = with("/UseCMap /UniJIS-UCS2-H", "", "");
+  EXPECT_FALSE(HasClause(r, "6.2.11.3.3")) << Dump(r);
+  r = with("", "/UniJIS-UCS2-H usecmap", "");
+  EXPECT_FALSE(HasClause(r, "6.2.11.3.3")) << Dump(r);
+  r = with("", "/MyOwnCMap usecmap", "");
+  EXPECT_TRUE(HasClause(r, "6.2.11.3.3")) << Dump(r);
+  // An embedded CMap that is not one of ISO 32000-1 Table 118.
+  const std::string other = TestPdf::Stream("/Type /CMap /CMapName /Adobe-Japan1-4", "1 begincodespacerange <0000> <FFFF> endcodespacerange");
+  r = with("/UseCMap 9 0 R", "", other);
+  EXPECT_TRUE(HasClause(r, "6.2.11.3.3")) << Dump(r);
+}
+
 // ---- 6.1.6 hexadecimal strings inside object streams
 
 // A PDF 1.5 file whose object 7 lives in an object stream (object 6) and
