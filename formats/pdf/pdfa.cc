@@ -1883,10 +1883,20 @@ class Validator {
         std::all_of(n.begin() + 4, n.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       return true;
     }
+    // Greek letters with tonos or dieresis ("Alphatonos", "iotadieresistonos").
+    for (const char* suffix : {"dieresistonos", "tonos", "dieresis"}) {
+      const size_t len = std::strlen(suffix);
+      if (n.size() > len && n.compare(n.size() - len, len, suffix) == 0 && kSymbol.count(n.substr(0, n.size() - len))) {
+        return true;
+      }
+    }
     if (n.size() > 1 && std::isalpha(static_cast<unsigned char>(n[0]))) {
+      // "dot", "bar" and "slash" are the Glyph List's other letter
+      // modifiers ("Gdot", "Hbar", "Dslash", "Ldot").
       static const char* const kAccents[] = {"circumflex", "dieresis", "hungarumlaut", "commaaccent", "dotaccent",
                                              "hookabove", "dotbelow", "cedilla", "macron", "ogonek", "acute",
-                                             "grave", "tilde", "caron", "breve", "ring", "horn", "tonos"};
+                                             "grave", "tilde", "caron", "breve", "ring", "horn", "tonos",
+                                             "dot", "bar", "slash"};
       size_t p = 1;
       bool ok = true;
       while (ok && p < n.size()) {
@@ -1930,7 +1940,21 @@ class Validator {
         "Zcaron", "aacute", "agrave", "acircumflex", "adieresis", "atilde", "aring", "ccedilla", "eacute", "egrave",
         "ecircumflex", "edieresis", "iacute", "igrave", "icircumflex", "idieresis", "eth", "ntilde", "oacute",
         "ograve", "ocircumflex", "odieresis", "otilde", "scaron", "thorn", "uacute", "ugrave", "ucircumflex",
-        "udieresis", "yacute", "ydieresis", "zcaron", "nbspace", "sfthyphen"};
+        "udieresis", "yacute", "ydieresis", "zcaron", "nbspace", "sfthyphen",
+        // Latin letters and ligatures without an accent suffix.
+        "IJ", "ij", "Eng", "eng", "kgreenlandic", "napostrophe", "longs", "AEacute", "aeacute", "Oslashacute",
+        "oslashacute", "Schwa", "schwa", "Ydotbelow",
+        // Punctuation, figures, currency and symbols.
+        "middot", "quotereversed", "figuredash", "onedotenleader", "twodotenleader", "exclamdbl", "nsuperior",
+        "zerosuperior", "foursuperior", "fivesuperior", "sixsuperior", "sevensuperior", "eightsuperior",
+        "ninesuperior", "zeroinferior", "oneinferior", "twoinferior", "threeinferior", "fourinferior",
+        "fiveinferior", "sixinferior", "seveninferior", "eightinferior", "nineinferior", "onethird", "twothirds",
+        "oneeighth", "threeeighths", "fiveeighths", "seveneighths", "estimated", "franc", "lira", "peseta",
+        "sheqel", "dong", "colonmonetary", "increment", "nabla", "integraltp", "integralbt", "arrowupdn",
+        "arrowupdnbse", "house", "filledbox", "filledrect", "invbullet", "invcircle", "openbullet", "smileface",
+        "invsmileface", "sun", "female", "male", "musicalnote", "musicalnotedbl", "triagup", "triagdn", "triaglf",
+        "triagrt", "circle", "anoteleia", "dieresistonos", "tonos", "prescription", "careof", "Ifraktur",
+        "Rfraktur", "afii61352", "orthogonal", "lozenge", "revlogicalnot", "ringhalfleft", "ringhalfright"};
     return kNames.count(n) > 0;
   }
 

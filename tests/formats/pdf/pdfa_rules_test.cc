@@ -228,6 +228,13 @@ TEST(PdfaUnicode, OnlyShownGlyphsNeedUnicode) {
   p.objects[4] = TestPdf::Stream("", "BT /F1 12 Tf (ABCDE) Tj ET");
   r = Check(p.Build(), PdfaProfile::k2u);
   EXPECT_FALSE(HasClause(r, "6.2.11.7.2")) << Dump(r);
+  // Further Glyph List classes: Greek with tonos, letters with dot/bar/slash,
+  // fractions, superiors, Latin letters without accent suffix.
+  p.objects[5] = "<< /Type /Font /Subtype /Type1 /BaseFont /X /Encoding << /Differences [65 /Alphatonos /Hbar /Gdot "
+                 "/onethird /fivesuperior /Eng /quotereversed] >> >>";
+  p.objects[4] = TestPdf::Stream("", "BT /F1 12 Tf (ABCDEFG) Tj ET");
+  r = Check(p.Build(), PdfaProfile::k2u);
+  EXPECT_FALSE(HasClause(r, "6.2.11.7.2")) << Dump(r);
   // A ToUnicode map supplies what the names cannot.
   p.objects[5] = "<< /Type /Font /Subtype /Type1 /BaseFont /X /ToUnicode 7 0 R /Encoding << /Differences [65 /g65] >> >>";
   p.objects[4] = TestPdf::Stream("", "BT /F1 12 Tf (A) Tj ET");
