@@ -2225,6 +2225,7 @@ class Validator {
       const std::string st = GetName(f, "Subtype");
       Guarded([&] { CheckGlyphSets(f, st); });
       if (part_ >= 2) Guarded([&] { CheckNotdef(f, st, shown_all_[f]); });
+      if (part_ == 1) Guarded([&] { CheckNotdef(f, st, shown, /*presence=*/true); });
       Guarded([&] { CheckUsedUnicode(f, st, shown_all_[f]); });
       if (st == "Type0") Guarded([&] { CheckCidLimit(f, shown_all_[f]); });
       if (shown.empty()) continue;
@@ -2357,11 +2358,21 @@ class Validator {
   // glyph, whatever the rendering mode. A code selects .notdef when its
   // glyph name is .notdef or absent from a named program, when a TrueType
   // cmap has no entry for it, or when its CID maps to glyph 0 or to no glyph.
-  void CheckNotdef(const PdfObject* f, const std::string& st, const std::string& shown) {
+  //
+  // With `presence` (ISO 19005-1 6.3.5: embedded programs define every
+  // glyph referenced for rendering), only glyphs missing from the program
+  // are reported: a code that selects .notdef on purpose (Differences, an
+  // undefined code, CID 0) selects a glyph every program has.
+  void CheckNotdef(const PdfObject* f, const std::string& st, const std::string& shown, bool presence = false) {
     if (shown.empty()) return;
     const std::string ref = RefString(f);
     auto report = [&](const std::string& what) {
-      Add("6.2.11.8", "text shown with the font " + GetName(f, "BaseFont") + " selects the .notdef glyph (" + what + ")", ref);
+      if (presence) {
+        Add("6.3.5", "text shown with the font " + GetName(f, "BaseFont") + " uses a glyph the embedded program does not define (" +
+                what + ")", ref);
+      } else {
+        Add("6.2.11.8", "text shown with the font " + GetName(f, "BaseFont") + " selects the .notdef glyph (" + what + ")", ref);
+      }
     };
     if (st == "Type1" || st == "MMType1" || st == "TrueType") {
       const PdfObject* fd = Get(f, "FontDescriptor");
@@ -2381,16 +2392,21 @@ class Validator {
       const bool latin = base_enc == "StandardEncoding" || base_enc == "MacRomanEncoding" || base_enc == "WinAnsiEncoding";
       for (int code : codes) {
         if (auto d = diffs.find(code); d != diffs.end() && d->second == ".notdef") {
+          if (presence) continue;
           report("code " + std::to_string(code));
           return;
         }
         if (latin && code < 32 && !diffs.count(code)) {
+          if (presence) continue;
           report("code " + std::to_string(code) + ", which " + base_enc + " does not define");
           return;
         }
         std::optional<uint32_t> gid = SimpleGlyph(f, *fp, symbolic, code, diffs);
         bool named = fp->type != FontProgramType::kTrueType || !fp->glyph_names.empty();
-        if ((gid && *gid == 0) || (!gid && named && SimpleGlyphNameKnown(f, *fp, code, diffs))) {
+        // Glyph 0 of a TrueType program is what a failed cmap lookup gives;
+        // of a named program it is .notdef, selected by name.
+        const bool zero_missing = !presence || fp->type == FontProgramType::kTrueType;
+        if ((gid && *gid == 0 && zero_missing) || (!gid && named && SimpleGlyphNameKnown(f, *fp, code, diffs))) {
           report("code " + std::to_string(code));
           return;
         }
@@ -2411,7 +2427,7 @@ class Validator {
     if (m != nullptr && m->HasStream() && !has_map) return;
     for (uint32_t c : std::set<uint32_t>(cids->begin(), cids->end())) {
       std::optional<uint32_t> gid = CidGlyph(cid, *fp, c, has_map ? &gid_map : nullptr);
-      if (!gid || *gid == 0 || *gid >= fp->glyph_count) {
+      if (!gid || (*gid == 0 && !presence) || *gid >= fp->glyph_count) {
         report("CID " + std::to_string(c));
         return;
       }

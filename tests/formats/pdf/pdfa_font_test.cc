@@ -182,9 +182,15 @@ TEST(PdfaFontProgram, NotdefReferencesInAnyRenderingMode) {
   // 'C' has no entry in the (3,1) cmap: the .notdef glyph, even when invisible.
   PdfaReport bad = Check(FontPdf("2", "3 Tr (AC)", font, kTtDescriptor, TrueTypeAB()), PdfaProfile::k2b);
   EXPECT_TRUE(HasClause(bad, "6.2.11.8")) << Dump(bad);
-  // Part 1 has no such rule.
+  // Part 1 has no .notdef rule, but the glyphs rendered must be in the
+  // embedded program (ISO 19005-1 6.3.5); invisible text is not rendered.
   PdfaReport p1 = Check(FontPdf("1", "(AC)", font, kTtDescriptor, TrueTypeAB()), PdfaProfile::k1b);
   EXPECT_FALSE(HasClause(p1, "6.2.11.8")) << Dump(p1);
+  EXPECT_TRUE(HasClause(p1, "6.3.5")) << Dump(p1);
+  PdfaReport p1_ok = Check(FontPdf("1", "(AB)", font, kTtDescriptor, TrueTypeAB()), PdfaProfile::k1b);
+  EXPECT_FALSE(HasClause(p1_ok, "6.3.5")) << Dump(p1_ok);
+  PdfaReport p1_invisible = Check(FontPdf("1", "3 Tr (AC)", font, kTtDescriptor, TrueTypeAB()), PdfaProfile::k1b);
+  EXPECT_FALSE(HasClause(p1_invisible, "6.3.5")) << Dump(p1_invisible);
   // A code WinAnsiEncoding does not define (0..31) has no glyph name: .notdef,
   // even though the program's cmap has an entry for it.
   std::string with_zero = BuildTrueType({0, 600, 700}, {false, true, true}, 1000, {{3, 1, {{0, 1}, {65, 1}, {66, 2}}}});
