@@ -1187,19 +1187,25 @@ class Validator {
     }
   }
 
+  static bool UsesNamedResources(const std::string& data) {
+    ContentUse u = ScanContent(data);
+    return !u.colour_space_names.empty() || !u.fonts.empty() || !u.xobjects.empty() || !u.ext_gstates.empty() ||
+           !u.shadings.empty() || !u.patterns.empty();
+  }
+
   void CheckFormContent(const PdfObject* form, int depth, const PdfObject* parent_res = nullptr) {
     if (form == nullptr || !form->HasStream() || depth > 16) return;
     if (form->Reference().ObjectNumber() != 0 && !forms_done_.insert(form->Reference().ObjectNumber()).second) return;
     std::string data;
     Decode(form, &data);
     const PdfObject* res = Get(form, "Resources");
-    if (res == nullptr && part_ >= 2 && GetName(form, "Subtype") == "Form") {
+    const bool tiling = GetName(form, "Subtype").empty() && Get(form, "PatternType") != nullptr;
+    if (res == nullptr && part_ >= 2 && (GetName(form, "Subtype") == "Form" || tiling)) {
       // ISO 19005-2 6.2.2: a content stream that uses named resources has its
       // own Resources dictionary (no inheritance from the page).
-      ContentUse u = ScanContent(data);
-      if (!u.colour_space_names.empty() || !u.fonts.empty() || !u.xobjects.empty() || !u.ext_gstates.empty() ||
-          !u.shadings.empty() || !u.patterns.empty()) {
-        Add("6.2.2", "a form XObject uses named resources but has no Resources dictionary of its own", RefString(form));
+      if (UsesNamedResources(data)) {
+        Add("6.2.2", std::string("a ") + (tiling ? "tiling pattern" : "form XObject") +
+                " uses named resources but has no Resources dictionary of its own", RefString(form));
       }
     }
     if (res == nullptr) res = parent_res;  // check what the resources resolve to anyway
@@ -1378,6 +1384,12 @@ class Validator {
               if (s->Reference().ObjectNumber() != 0 && !forms_done_.insert(s->Reference().ObjectNumber()).second) continue;
               std::string d;
               Decode(s, &d);
+              if (fres == nullptr && part_ >= 2 && UsesNamedResources(d)) {
+                // ISO 19005-2 6.2.2: glyph procedures do not borrow the
+                // resources of the page that shows them.
+                Add("6.2.2", "a Type 3 glyph procedure uses named resources but its font has no Resources dictionary",
+                    RefString(s));
+              }
               CheckContent(d, fres != nullptr ? fres : res, RefString(s), depth + 1);
             }
           }

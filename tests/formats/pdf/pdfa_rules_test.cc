@@ -259,6 +259,38 @@ TEST(PdfaUnicode, Type3GlyphNamesOfShownCodes) {
 }
 
 
+// ---- 6.2.2: explicitly associated resources
+
+TEST(PdfaGraphics2, GlyphProceduresAndPatternsHaveTheirOwnResources) {
+  // A Type 3 glyph procedure that paints an image by name.
+  auto type3 = [](const std::string& font_resources) {
+    TestPdf p = PageWith("2", "/Font << /F1 6 0 R >> /XObject << /Im1 8 0 R >>", "BT /F1 12 Tf (a) Tj ET");
+    p.objects.push_back("<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1 1] /FontMatrix [0.001 0 0 0.001 0 0] "
+                        "/CharProcs << /a 7 0 R >> /Encoding << /Differences [97 /a] >> /FirstChar 97 /LastChar 97 "
+                        "/Widths [500] " + font_resources + " >>");
+    p.objects.push_back(TestPdf::Stream("", "500 0 0 0 1 1 d1 q 1 0 0 1 0 0 cm /Im1 Do Q"));
+    p.objects.push_back(TestPdf::Stream("/Type /XObject /Subtype /Image /Width 1 /Height 1 /ImageMask true "
+                                        "/BitsPerComponent 1", std::string(1, '\x00')));
+    return Check(p.Build(), PdfaProfile::k2b);
+  };
+  PdfaReport r = type3("/Resources << /XObject << /Im1 8 0 R >> >>");
+  EXPECT_FALSE(HasClause(r, "6.2.2")) << Dump(r);
+  r = type3("");
+  EXPECT_TRUE(HasClause(r, "6.2.2")) << Dump(r);
+  // A tiling pattern that selects a graphics state by name.
+  auto pattern = [](const std::string& pattern_resources) {
+    TestPdf p = PageWith("2", "/Pattern << /P1 6 0 R >> /ExtGState << /G1 << /LW 2 >> >>",
+                         "/Pattern cs /P1 scn 0 0 10 10 re f");
+    p.objects.push_back("<< /PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 5 5] /XStep 5 /YStep 5 " +
+                        pattern_resources + " /Length 20 >>\nstream\n/G1 gs 0 0 m 5 5 l S\nendstream");
+    return Check(p.Build(), PdfaProfile::k2b);
+  };
+  r = pattern("/Resources << /ExtGState << /G1 << /LW 2 >> >> >>");
+  EXPECT_FALSE(HasClause(r, "6.2.2")) << Dump(r);
+  r = pattern("");
+  EXPECT_TRUE(HasClause(r, "6.2.2")) << Dump(r);
+}
+
 // ---- 6.1.2 header, 6.1.8 / 6.1.9 indirect object spacing
 
 TEST(PdfaFileStructure2, HeaderLineIsExactlyTheVersion) {
