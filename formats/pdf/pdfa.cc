@@ -1773,8 +1773,15 @@ class Validator {
         // Codes 32..126 have the ASCII names; above 127 the predefined
         // encodings assign names of the Adobe standard Latin set (Annex D),
         // all in the Glyph List; below 32 nothing is assigned.
-        if (code >= 32 && code <= 126 && base != "MacExpertEncoding") name = LatinName(code, base == "StandardEncoding");
-        else if (code >= 128) unknown = true;
+        // MacExpertEncoding's names (small capitals, old-style figures) and
+        // the codes from 127 up are not tabulated here: not judged.
+        if (code < 32 || (code == 127 && base != "WinAnsiEncoding")) {
+          // nothing assigned: no name (WinAnsiEncoding gives 127 the bullet)
+        } else if (base == "MacExpertEncoding" || code >= 127) {
+          unknown = true;
+        } else {
+          name = LatinName(code, base == "StandardEncoding");
+        }
       } else if (st == "Type1" || st == "MMType1") {
         const FontProgram* fp = ProgramOf(fd);
         if (fp == nullptr) {
@@ -1782,10 +1789,13 @@ class Validator {
         } else if (auto e = fp->encoding.find(code); e != fp->encoding.end()) {
           name = e->second;
         } else if (fp->standard_encoding) {
-          name = LatinName(code, true);
+          if (code >= 127) unknown = true;  // StandardEncoding's upper half is not tabulated here
+          else name = LatinName(code, true);
         }
       } else if (st == "TrueType" && !symbolic) {
-        name = LatinName(code, true);  // ISO 32000-1 9.6.6.4: StandardEncoding
+        // ISO 32000-1 9.6.6.4: StandardEncoding (upper half not tabulated here).
+        if (code >= 127) unknown = true;
+        else name = LatinName(code, true);
       }
       if (unknown) continue;
       if (name.empty() || name == ".notdef" || !IsUnicodeGlyphName(name)) {

@@ -235,6 +235,23 @@ TEST(PdfaUnicode, OnlyShownGlyphsNeedUnicode) {
   p.objects[4] = TestPdf::Stream("", "BT /F1 12 Tf (ABCDEFG) Tj ET");
   r = Check(p.Build(), PdfaProfile::k2u);
   EXPECT_FALSE(HasClause(r, "6.2.11.7.2")) << Dump(r);
+  // The predefined encodings name their codes (ISO 32000-1 Annex D): upper
+  // half and MacExpertEncoding included; only codes below 32 have no name.
+  for (const char* enc : {"/WinAnsiEncoding", "/MacRomanEncoding", "/MacExpertEncoding", "/StandardEncoding"}) {
+    p.objects[5] = std::string("<< /Type /Font /Subtype /Type1 /BaseFont /X /Encoding ") + enc + " >>";
+    p.objects[4] = TestPdf::Stream("", "BT /F1 12 Tf (A\\351\\241) Tj ET");
+    r = Check(p.Build(), PdfaProfile::k2u);
+    EXPECT_FALSE(HasClause(r, "6.2.11.7.2")) << enc << "\n" << Dump(r);
+    p.objects[4] = TestPdf::Stream("", "BT /F1 12 Tf (A\\001) Tj ET");
+    r = Check(p.Build(), PdfaProfile::k2u);
+    EXPECT_TRUE(HasClause(r, "6.2.11.7.2")) << enc << "\n" << Dump(r);
+  }
+  // Code 127: the bullet in WinAnsiEncoding, unassigned in MacRomanEncoding.
+  p.objects[4] = TestPdf::Stream("", "BT /F1 12 Tf (A\\177) Tj ET");
+  p.objects[5] = "<< /Type /Font /Subtype /Type1 /BaseFont /X /Encoding /WinAnsiEncoding >>";
+  EXPECT_FALSE(HasClause(Check(p.Build(), PdfaProfile::k2u), "6.2.11.7.2"));
+  p.objects[5] = "<< /Type /Font /Subtype /Type1 /BaseFont /X /Encoding /MacRomanEncoding >>";
+  EXPECT_TRUE(HasClause(Check(p.Build(), PdfaProfile::k2u), "6.2.11.7.2"));
   // A ToUnicode map supplies what the names cannot.
   p.objects[5] = "<< /Type /Font /Subtype /Type1 /BaseFont /X /ToUnicode 7 0 R /Encoding << /Differences [65 /g65] >> >>";
   p.objects[4] = TestPdf::Stream("", "BT /F1 12 Tf (A) Tj ET");
