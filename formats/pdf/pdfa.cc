@@ -1619,9 +1619,9 @@ class Validator {
     if (st != "Type3" && !Has(f, "BaseFont")) Add(clause, "a font dictionary has no BaseFont", ref);
     if (st != "Type1" && st != "MMType1" && st != "TrueType" && st != "Type3") return;
     // FirstChar, LastChar and Widths are optional for the standard 14 fonts
-    // when they are not embedded (ISO 32000-1 Table 111); whether such a
-    // font may be used unembedded is 6.3.4 / 6.2.11.4.1's question.
-    if (st == "Type1" && IsStandard14(GetName(f, "BaseFont")) && !HasFontProgram(Get(f, "FontDescriptor"))) return;
+    // (ISO 32000-1 Table 111, by BaseFont name, embedded or not); whether
+    // such a font may be used unembedded is 6.3.4 / 6.2.11.4.1's question.
+    if (st == "Type1" && IsStandard14(GetName(f, "BaseFont"))) return;
     const PdfObject* first = Get(f, "FirstChar");
     const PdfObject* last = Get(f, "LastChar");
     const PdfObject* widths = Get(f, "Widths");
