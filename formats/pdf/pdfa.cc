@@ -348,9 +348,10 @@ class Validator {
         const PdfObject* r = Resolve(&e);
         if (!IsStr(r)) {
           Add("6.1.3", "the trailer's ID entry is not an array of two strings", "trailer");
-        } else if (r->GetString().GetLength() == 0) {
-          // ISO 32000-1 14.4: an identifier is a byte string computed from
-          // the file; an empty one identifies nothing.
+        } else if (part_ >= 2 && r->GetString().GetLength() == 0) {
+          // ISO 19005-2 6.1.3 asks for File Identifiers as ISO 32000-1 14.4
+          // defines them (computed from the file); an empty one identifies
+          // nothing. ISO 19005-1 6.1.3 asks only for the ID keyword.
           Add("6.1.3", "the trailer's ID entry has an empty file identifier", "trailer");
         }
       }
