@@ -4,9 +4,12 @@
 #include "formats/pdf/pdfa.h"
 
 #include <podofo/podofo.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -16,6 +19,7 @@
 #include <unordered_set>
 
 #include "archive/base/file.h"
+#include "formats/common/pdf_lexical.h"
 #include "formats/pdf/content.h"
 #include "formats/pdf/font_program.h"
 #include "formats/pdf/internal/podofo_support.h"
@@ -54,6 +58,30 @@ bool IsUtf8(std::string_view s) {
     i += n + 1;
   }
   return true;
+}
+
+// Inflates zlib data into *out, at most `cap` bytes; false on bad or
+// oversized data. The z_stream is released on every path.
+bool InflateCapped(std::string_view in, size_t cap, std::string* out) {
+  z_stream zs{};
+  if (inflateInit(&zs) != Z_OK) return false;
+  struct End {
+    z_stream* z;
+    ~End() { inflateEnd(z); }
+  } end{&zs};
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(std::min<size_t>(in.size(), UINT32_MAX));
+  char buf[1 << 14];
+  while (true) {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof buf;
+    const int rc = inflate(&zs, Z_NO_FLUSH);
+    const size_t got = sizeof buf - zs.avail_out;
+    if (out->size() + got > cap) return false;
+    out->append(buf, got);
+    if (rc == Z_STREAM_END) return true;
+    if (rc != Z_OK && !(rc == Z_BUF_ERROR && got > 0)) return false;
+  }
 }
 
 std::string RefString(const PdfObject* o) {
@@ -118,6 +146,20 @@ class Validator {
       raw_eol_[s.object] = s.eol_length;
     }
 
+    // Objects inside object streams never reach the byte scan: their
+    // hexadecimal strings are checked on the decoded stream (6.1.6).
+    for (const RawStream& s : raw.streams) {
+      if (!s.object_stream || s.coding == RawStream::Coding::kOther) continue;
+      std::string_view data = bytes_.substr(s.data_offset, s.data_length);
+      std::string inflated;
+      if (s.coding == RawStream::Coding::kFlate) {
+        if (!InflateCapped(data, limits_.max_stream_decoded_bytes, &inflated)) continue;
+        data = inflated;
+      }
+      if (std::string problem = FirstHexStringProblem(data); !problem.empty()) {
+        Add("6.1.6", problem, std::to_string(s.object) + " " + std::to_string(s.generation) + " R");
+      }
+    }
     raw_object_problems_ = std::move(raw.object_problems);
     report_.encrypted = encrypted;
     if (encrypted) Add("6.1.3", "the file is encrypted (the trailer has an Encrypt entry)", "trailer");
@@ -304,7 +346,14 @@ class Validator {
     } else {
       for (const PdfObject& e : id->GetArray()) {
         const PdfObject* r = Resolve(&e);
-        if (!IsStr(r)) Add("6.1.3", "the trailer's ID entry is not an array of two strings", "trailer");
+        if (!IsStr(r)) {
+          Add("6.1.3", "the trailer's ID entry is not an array of two strings", "trailer");
+        } else if (part_ >= 2 && r->GetString().GetLength() == 0) {
+          // ISO 19005-2 6.1.3 asks for File Identifiers as ISO 32000-1 14.4
+          // defines them (computed from the file); an empty one identifies
+          // nothing. ISO 19005-1 6.1.3 asks only for the ID keyword.
+          Add("6.1.3", "the trailer's ID entry has an empty file identifier", "trailer");
+        }
       }
     }
     if (Has(trailer, "Encrypt")) Add("6.1.3", "the trailer has an Encrypt entry", "trailer");
@@ -325,9 +374,11 @@ class Validator {
       if (!o->IsDictionary()) continue;
       if (o->HasStream()) CheckStreamDict(o);
       const std::string type = GetName(o, "Type");
+
       const std::string subtype = GetName(o, "Subtype");
       const std::string s = GetName(o, "S");
       if (!s.empty() && (type == "Action" || Has(o, "S")) && (type.empty() || type == "Action")) CheckAction(o);
+      CheckDirectActions(o, 0);
       if (Has(o, "FT") || (Has(o, "Kids") && Has(o, "T"))) CheckField(o);
       if (type == "Filespec" || type == "EmbeddedFile" || Has(o, "EF")) CheckFileSpec(o);
       if (type == "OCG" && part_ == 1) Add("6.1.13", "optional content (OCG) is used", RefString(o));
@@ -343,6 +394,9 @@ class Validator {
             Add("6.1.12", "a signature references dictionary has DigestLocation, DigestMethod or DigestValue", RefString(o));
           }
         }
+      }
+      if (part_ >= 2 && Has(o, "ByteRange") && Has(o, "Contents") && (type.empty() || type == "Sig" || type == "DocTimeStamp")) {
+        CheckSignatureByteRange(o);
       }
       if (const PdfObject* af = Get(o, "AF"); af != nullptr && af->IsArray()) {
         for (const PdfObject& e : af->GetArray()) {
@@ -363,6 +417,48 @@ class Validator {
     }
   }
 
+  // ISO 19005-2 6.4.3: a signature's digest covers the whole file (up to
+  // the end of the revision it signs) except the Contents string itself:
+  // ByteRange is [0, start of Contents' "<", end after its ">", the rest up
+  // to an end-of-file marker].
+  void CheckSignatureByteRange(const PdfObject* sig) {
+    const auto* po = dynamic_cast<const PoDoFo::PdfParserObject*>(sig);
+    const PdfObject* br = Get(sig, "ByteRange");
+    if (po == nullptr || po->GetOffset() <= 0 || br == nullptr || !br->IsArray()) return;
+    const size_t start = static_cast<size_t>(po->GetOffset());
+    if (start >= bytes_.size()) return;
+    size_t end = bytes_.find("endobj", start);
+    if (end == std::string_view::npos) end = bytes_.size();
+    size_t k = bytes_.find("/Contents", start);
+    if (k == std::string_view::npos || k >= end) return;
+    k += 9;
+    while (k < end && IsPdfWhiteSpace(bytes_[k])) ++k;
+    if (k >= end || bytes_[k] != '<') return;  // not a hex string in place: nothing to compare
+    const size_t close = bytes_.find('>', k);
+    if (close == std::string_view::npos) return;
+    std::vector<int64_t> v;
+    for (const PdfObject& e : br->GetArray()) {
+      const PdfObject* r = Resolve(&e);
+      v.push_back(r != nullptr && r->IsNumber() ? r->GetNumber() : -1);
+    }
+    bool ok = v.size() == 4 && v[0] == 0 && v[1] == static_cast<int64_t>(k) && v[2] == static_cast<int64_t>(close + 1) &&
+              v[3] >= 0;
+    if (ok) {
+      const size_t covered_end = static_cast<size_t>(v[2] + v[3]);
+      ok = false;
+      for (size_t e = bytes_.find("%%EOF"); e != std::string_view::npos && !ok; e = bytes_.find("%%EOF", e + 5)) {
+        size_t t = e + 5;
+        if (covered_end == t) ok = true;
+        if (t < bytes_.size() && bytes_[t] == '\r') ++t;
+        if (t < bytes_.size() && bytes_[t] == '\n') ++t;
+        if (covered_end == t) ok = true;
+      }
+    }
+    if (!ok) {
+      Add("6.4.3", "a signature's ByteRange does not cover the whole file except its Contents string", RefString(sig));
+    }
+  }
+
   void CheckLimits(const PdfObject* o, const std::string& where, int depth) {
     if (depth > limits_.max_depth) return;
     switch (o->GetDataType()) {
@@ -378,6 +474,9 @@ class Validator {
         double lim = part_ == 1 ? 32767.0 : 3.403e38;
         if (std::fabs(v) > lim) {
           Add(C("6.1.12", "6.1.13"), part_ == 1 ? "a real number's magnitude exceeds 32767" : "a real number exceeds the implementation limit", where);
+        }
+        if (part_ >= 2 && v != 0 && std::fabs(v) < 1.175e-38) {
+          Add("6.1.13", "a non-zero real number is closer to zero than 1.175 x 10^-38", where);
         }
         break;
       }
@@ -473,6 +572,37 @@ class Validator {
     }
   }
 
+  // Actions written as direct objects inside another object (an outline
+  // item's or a link's A, an action's Next chain, the values of an AA
+  // dictionary) are checked like indirect ones; indirect ones are checked
+  // once each in CheckObjects.
+  void CheckDirectActions(const PdfObject* o, int depth) {
+    if (o == nullptr || !o->IsDictionary() || depth > 16) return;
+    auto visit = [&](const PdfObject* v) {
+      if (v == nullptr || v->IsReference() || !v->IsDictionary()) return;
+      if (Has(v, "S")) CheckAction(v);
+      CheckDirectActions(v, depth + 1);
+    };
+    const auto& keys = o->GetDictionary().GetKeys();
+    for (const char* key : {"A", "Next", "PA"}) {
+      auto it = keys.find(PdfName(key));
+      if (it == keys.end()) continue;
+      const PdfObject* v = it->second;
+      if (v->IsArray()) {
+        for (const PdfObject& e : v->GetArray()) visit(&e);
+      } else {
+        visit(v);
+      }
+    }
+    auto aa = keys.find(PdfName("AA"));
+    if (aa != keys.end()) {
+      const PdfObject* d = aa->second->IsReference() ? nullptr : aa->second;
+      if (d != nullptr && d->IsDictionary()) {
+        for (const auto& kv : d->GetDictionary().GetKeys()) visit(kv.second);
+      }
+    }
+  }
+
   void CheckAdditionalActions(const PdfObject* o, const char* what) {
     if (Has(o, "AA")) {
       Add(C("6.6.2", "6.5.2"), std::string("the ") + what + " has an additional-actions (AA) entry", RefString(o));
@@ -490,6 +620,12 @@ class Validator {
       if (Has(names, "EmbeddedFiles") && part_ == 1) {
         Add("6.1.11", "the name dictionary has an EmbeddedFiles entry", RefString(names));
       }
+      if (part_ >= 2 && Has(names, "AlternatePresentations")) {
+        Add("6.10", "the name dictionary has an AlternatePresentations entry", RefString(names));
+      }
+    }
+    if (part_ >= 2 && Has(catalog_, "Requirements")) {
+      Add("6.11", "the document catalog has a Requirements entry", RefString(catalog_));
     }
     const PdfObject* form = Get(catalog_, "AcroForm");
     if (form != nullptr) {
@@ -541,6 +677,31 @@ class Validator {
         Add("6.9", "two optional content configurations have the same Name", RefString(c));
       }
       if (Has(c, "AS")) Add("6.9", "an optional content configuration dictionary has an AS entry", RefString(c));
+      // An Order array lists every optional content group of the file.
+      const PdfObject* order = Get(c, "Order");
+      if (order == nullptr || !order->IsArray()) continue;
+      std::set<PdfReference> listed;
+      std::vector<std::pair<const PdfObject*, int>> stack{{order, 0}};
+      while (!stack.empty() && listed.size() < 100000) {
+        auto [arr, depth] = stack.back();
+        stack.pop_back();
+        for (const PdfObject& e : arr->GetArray()) {
+          if (e.IsReference()) listed.insert(e.GetReference());
+          const PdfObject* r = Resolve(&e);
+          if (r != nullptr && r->IsArray() && depth < 32) stack.push_back({r, depth + 1});
+        }
+      }
+      if (const PdfObject* ocgs = Get(oc, "OCGs"); ocgs != nullptr && ocgs->IsArray()) {
+        for (const PdfObject& g : ocgs->GetArray()) {
+          if (g.IsReference() && !listed.count(g.GetReference())) {
+            Add("6.9", "an optional content configuration's Order array does not list the group " +
+                    std::to_string(g.GetReference().ObjectNumber()) + " " +
+                    std::to_string(g.GetReference().GenerationNumber()) + " R",
+                RefString(c));
+            break;
+          }
+        }
+      }
     }
   }
 
@@ -705,6 +866,23 @@ class Validator {
     const PdfObject* ois = Get(catalog_, "OutputIntents");
     if (ois == nullptr || !ois->IsArray()) return;
     const PdfObject* first_profile = nullptr;
+    // ISO 19005-2 6.2.3 / 19005-1 6.2.2: every output intent that has a
+    // DestOutputProfile (a PDF/X one too) has the same indirect object.
+    std::optional<PdfReference> shared;
+    bool differ = false;
+    for (const PdfObject& e : ois->GetArray()) {
+      const PdfObject* oi = Resolve(&e);
+      if (part_ >= 2 && GetName(oi, "S") == "GTS_PDFX" && Has(oi, "DestOutputProfileRef")) {
+        Add("6.2.3", "a PDF/X output intent has a DestOutputProfileRef entry", RefString(oi));
+      }
+      const PdfObject* raw = GetRaw(oi, "DestOutputProfile");
+      if (raw == nullptr) continue;
+      if (!raw->IsReference() || (shared && *shared != raw->GetReference())) differ = true;
+      if (raw->IsReference() && !shared) shared = raw->GetReference();
+    }
+    if (differ && ois->GetArray().size() > 1) {
+      Add(C("6.2.2", "6.2.3"), "output intents have different destination output profiles", RefString(catalog_));
+    }
     for (const PdfObject& e : ois->GetArray()) {
       const PdfObject* oi = Resolve(&e);
       if (oi == nullptr) continue;
@@ -843,13 +1021,59 @@ class Validator {
   void NoteSeparation(const PdfArray& a, const std::string& where) {
     if (a.size() < 4) return;
     std::string name = NameOf(Resolve(&a[1]));
-    std::string alt;
-    std::string tint;
-    a[2].ToString(alt);
-    a[3].ToString(tint);
+    if (name == "All" || name == "None") return;  // not colorants (ISO 32000-1 8.6.6.4)
+    // The objects are compared, not what they compute; compression and
+    // direct versus indirect do not matter (the clause's own words).
+    std::string alt = Canonical(&a[2], 0);
+    std::string tint = Canonical(&a[3], 0);
     auto [it, fresh] = separations_.try_emplace(name, alt, tint);
     if (!fresh && (it->second.first != alt || it->second.second != tint)) {
       Add("6.2.4.4", "two Separation colour spaces named " + name + " have different alternate spaces or tint transforms", where);
+    }
+  }
+
+  // A text form of an object for equivalence: references resolved,
+  // dictionary keys sorted, numbers by value, strings by bytes, streams by
+  // their dictionary (without Length, Filter, DecodeParms) and decoded data.
+  std::string Canonical(const PdfObject* o, int depth) {
+    o = Resolve(o);
+    if (o == nullptr) return "null";
+    if (depth > 16) return "?";
+    switch (o->GetDataType()) {
+      case PoDoFo::ePdfDataType_Bool: return o->GetBool() ? "true" : "false";
+      case PoDoFo::ePdfDataType_Number:
+      case PoDoFo::ePdfDataType_Real: {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.6g", o->GetReal());
+        return buf;
+      }
+      case PoDoFo::ePdfDataType_String:
+      case PoDoFo::ePdfDataType_HexString: {
+        const PoDoFo::PdfString& str = o->GetString();
+        return "(" + std::string(str.GetString(), static_cast<size_t>(str.GetLength())) + ")";
+      }
+      case PoDoFo::ePdfDataType_Name: return "/" + o->GetName().GetName();
+      case PoDoFo::ePdfDataType_Array: {
+        std::string out = "[";
+        for (const PdfObject& e : o->GetArray()) out += Canonical(&e, depth + 1) + " ";
+        return out + "]";
+      }
+      case PoDoFo::ePdfDataType_Dictionary: {
+        std::string out = "<<";
+        for (const auto& kv : o->GetDictionary().GetKeys()) {
+          const std::string k = kv.first.GetName();
+          if (o->HasStream() && (k == "Length" || k == "Filter" || k == "DecodeParms" || k == "DL")) continue;
+          out += "/" + k + " " + Canonical(kv.second, depth + 1) + " ";
+        }
+        out += ">>";
+        if (o->HasStream()) {
+          std::string data;
+          Decode(o, &data);
+          out += "stream" + std::to_string(data.size()) + ":" + data;
+        }
+        return out;
+      }
+      default: return "null";
     }
   }
 
@@ -964,19 +1188,25 @@ class Validator {
     }
   }
 
+  static bool UsesNamedResources(const std::string& data) {
+    ContentUse u = ScanContent(data);
+    return !u.colour_space_names.empty() || !u.fonts.empty() || !u.xobjects.empty() || !u.ext_gstates.empty() ||
+           !u.shadings.empty() || !u.patterns.empty();
+  }
+
   void CheckFormContent(const PdfObject* form, int depth, const PdfObject* parent_res = nullptr) {
     if (form == nullptr || !form->HasStream() || depth > 16) return;
     if (form->Reference().ObjectNumber() != 0 && !forms_done_.insert(form->Reference().ObjectNumber()).second) return;
     std::string data;
     Decode(form, &data);
     const PdfObject* res = Get(form, "Resources");
-    if (res == nullptr && part_ >= 2 && GetName(form, "Subtype") == "Form") {
+    const bool tiling = GetName(form, "Subtype").empty() && Get(form, "PatternType") != nullptr;
+    if (res == nullptr && part_ >= 2 && (GetName(form, "Subtype") == "Form" || tiling)) {
       // ISO 19005-2 6.2.2: a content stream that uses named resources has its
       // own Resources dictionary (no inheritance from the page).
-      ContentUse u = ScanContent(data);
-      if (!u.colour_space_names.empty() || !u.fonts.empty() || !u.xobjects.empty() || !u.ext_gstates.empty() ||
-          !u.shadings.empty() || !u.patterns.empty()) {
-        Add("6.2.2", "a form XObject uses named resources but has no Resources dictionary of its own", RefString(form));
+      if (UsesNamedResources(data)) {
+        Add("6.2.2", std::string("a ") + (tiling ? "tiling pattern" : "form XObject") +
+                " uses named resources but has no Resources dictionary of its own", RefString(form));
       }
     }
     if (res == nullptr) res = parent_res;  // check what the resources resolve to anyway
@@ -985,18 +1215,7 @@ class Validator {
 
   void CheckContent(const std::string& data, const PdfObject* res, const std::string& where, int depth) {
     ContentUse u = ScanContent(data);
-    overprint_mode1_ = false;
-    bool icc_cmyk = false;
-    if (part_ >= 2) {
-      const PdfObject* css = Get(res, "ColorSpace");
-      for (const std::string& n : u.colour_space_names) {
-        const PdfObject* cs = Get(css, n.c_str());
-        if (cs != nullptr && cs->IsArray() && cs->GetArray().size() > 1 && NameOf(Resolve(&cs->GetArray()[0])) == "ICCBased") {
-          const PdfObject* nn = Get(Resolve(&cs->GetArray()[1]), "N");
-          if (nn != nullptr && nn->IsNumber() && nn->GetNumber() == 4) icc_cmyk = true;
-        }
-      }
-    }
+    if (part_ >= 2) CheckIccCmykOverprint(u, res, where);
     if (u.device_rgb) DeviceColour("DeviceRGB", where, res);
     if (u.device_cmyk) DeviceColour("DeviceCMYK", where, res);
     if (u.device_gray) DeviceColour("DeviceGray", where, res);
@@ -1005,12 +1224,21 @@ class Validator {
       Add(C("6.2.10", "6.2.2"), "a content stream uses the undefined operator " + *u.unknown_operators.begin(), where);
     }
     if (u.max_q_depth > 28) Add(C("6.1.12", "6.1.13"), "graphics states are nested deeper than 28 (q)", where);
+    if (u.hex_non_hex) {
+      Add("6.1.6", "a hexadecimal string in a content stream contains characters other than 0-9, A-F, a-f and white-space", where);
+    } else if (u.hex_odd) {
+      Add("6.1.6", "a hexadecimal string in a content stream has an odd number of hex digits", where);
+    }
     const size_t str_lim = part_ == 1 ? 65535 : 32767;
     if (u.max_string_bytes > str_lim) {
       Add(C("6.1.12", "6.1.13"), "a content stream string is longer than " + std::to_string(str_lim) + " bytes", where);
     }
     if (u.max_abs_integer > 2147483647.0) Add(C("6.1.12", "6.1.13"), "a content stream integer is outside [-2^31, 2^31-1]", where);
     if (part_ == 1 && u.max_abs_real > 32767.0) Add("6.1.12", "a content stream real number's magnitude exceeds 32767", where);
+    if (part_ >= 2 && u.max_abs_real > 3.403e38) Add("6.1.13", "a content stream real number's magnitude exceeds 3.403 x 10^38", where);
+    if (part_ >= 2 && u.min_abs_nonzero_real != 0 && u.min_abs_nonzero_real < 1.175e-38) {
+      Add("6.1.13", "a content stream has a non-zero real number closer to zero than 1.175 x 10^-38", where);
+    }
     for (const std::string& ri : u.inline_intents) CheckRenderingIntent(ri, where);
     for (const std::string& f : u.inline_filters) {
       if (f == "LZW" || f == "LZWDecode") Add(C("6.1.10", "6.1.10"), "an inline image uses the LZW filter", where);
@@ -1023,8 +1251,41 @@ class Validator {
       else if (cs == "G" || cs == "DeviceGray") DeviceColour("DeviceGray", where, res);
     }
     CheckResources(res, where, depth, u);
-    if (icc_cmyk && overprint_mode1_) {
-      Add("6.2.4.2", "an ICCBased CMYK colour space is used with overprinting on and overprint mode 1", where);
+  }
+
+  // ISO 19005-2 6.2.4.2: OPM shall not be 1 when an ICCBased CMYK colour
+  // space is used for stroking with stroke overprint (OP) on, or for filling
+  // with fill overprint (op) on. The graphics state in effect when the
+  // painting operator runs decides; OP also sets op when op is absent
+  // (ISO 32000-1 Table 58).
+  void CheckIccCmykOverprint(const ContentUse& u, const PdfObject* res, const std::string& where) {
+    const PdfObject* css = Get(res, "ColorSpace");
+    const PdfObject* gss = Get(res, "ExtGState");
+    for (const ContentUse::ColourUse& cu : u.colour_uses) {
+      const PdfObject* cs = Get(css, cu.colour_space.c_str());
+      if (cs == nullptr || !cs->IsArray() || cs->GetArray().size() < 2 || NameOf(Resolve(&cs->GetArray()[0])) != "ICCBased") continue;
+      const PdfObject* nn = Get(Resolve(&cs->GetArray()[1]), "N");
+      if (nn == nullptr || !nn->IsNumber() || nn->GetNumber() != 4) continue;
+      bool op_stroke = false;
+      bool op_fill = false;
+      int64_t opm = 0;
+      for (const std::string& g : cu.gstates) {
+        const PdfObject* gs = Get(gss, g.c_str());
+        const PdfObject* big = Get(gs, "OP");
+        const PdfObject* small = Get(gs, "op");
+        const PdfObject* mode = Get(gs, "OPM");
+        if (big != nullptr && big->IsBool()) {
+          op_stroke = big->GetBool();
+          if (small == nullptr) op_fill = big->GetBool();
+        }
+        if (small != nullptr && small->IsBool()) op_fill = small->GetBool();
+        if (mode != nullptr && mode->IsNumber()) opm = mode->GetNumber();
+      }
+      if (opm == 1 && (cu.stroke ? op_stroke : op_fill)) {
+        Add("6.2.4.2", std::string("an ICCBased CMYK colour space is used for ") + (cu.stroke ? "stroking" : "filling") +
+                " with overprinting on and overprint mode 1", where);
+        return;
+      }
     }
   }
 
@@ -1087,13 +1348,6 @@ class Validator {
         if (!used(u.ext_gstates, kv.first)) continue;
         const PdfObject* g = Resolve(kv.second);
         if (g != nullptr && g->IsDictionary() && IsTransparentGs(g)) page_transparency_ = true;
-        if (g != nullptr && g->IsDictionary()) {
-          const PdfObject* opm = Get(g, "OPM");
-          const PdfObject* op1 = Get(g, "OP");
-          const PdfObject* op2 = Get(g, "op");
-          bool op = (op1 != nullptr && op1->IsBool() && op1->GetBool()) || (op2 != nullptr && op2->IsBool() && op2->GetBool());
-          if (opm != nullptr && opm->IsNumber() && opm->GetNumber() == 1 && op) overprint_mode1_ = true;
-        }
         if (g != nullptr && g->IsDictionary() && checked_.insert(g).second) CheckExtGState(g);
       }
     }
@@ -1131,6 +1385,12 @@ class Validator {
               if (s->Reference().ObjectNumber() != 0 && !forms_done_.insert(s->Reference().ObjectNumber()).second) continue;
               std::string d;
               Decode(s, &d);
+              if (fres == nullptr && part_ >= 2 && UsesNamedResources(d)) {
+                // ISO 19005-2 6.2.2: glyph procedures do not borrow the
+                // resources of the page that shows them.
+                Add("6.2.2", "a Type 3 glyph procedure uses named resources but its font has no Resources dictionary",
+                    RefString(s));
+              }
               CheckContent(d, fres != nullptr ? fres : res, RefString(s), depth + 1);
             }
           }
@@ -1174,7 +1434,28 @@ class Validator {
           Add("6.2.5", "a halftone's HalftoneType is not 1 or 5", RefString(ht));
         }
         if (Has(ht, "HalftoneName")) Add("6.2.5", "a halftone has a HalftoneName entry", RefString(ht));
+        // ISO 32000-1 Table 130: a halftone for a primary colour (or the
+        // top-level one) has no TransferFunction; one for another colorant
+        // of a type 5 halftone has one; Default may have either.
         if (Has(ht, "TransferFunction")) Add("6.2.5", "a halftone has a TransferFunction", RefString(ht));
+        if (t != nullptr && t->IsNumber() && t->GetNumber() == 5) {
+          for (const auto& kv : ht->GetDictionary().GetKeys()) {
+            const std::string colorant = kv.first.GetName();
+            const PdfObject* sub = Resolve(kv.second);
+            if (sub == nullptr || !sub->IsDictionary() || colorant == "Default" || colorant == "Type" ||
+                colorant == "HalftoneType" || colorant == "HalftoneName") {
+              continue;
+            }
+            const bool primary = colorant == "Cyan" || colorant == "Magenta" || colorant == "Yellow" || colorant == "Black" ||
+                                 colorant == "Red" || colorant == "Green" || colorant == "Blue" || colorant == "Gray";
+            const bool has_tf = Has(sub, "TransferFunction");
+            if (primary && has_tf) {
+              Add("6.2.5", "the halftone for the primary colorant " + colorant + " has a TransferFunction", RefString(ht));
+            } else if (!primary && !has_tf) {
+              Add("6.2.5", "the halftone for the colorant " + colorant + " has no TransferFunction", RefString(ht));
+            }
+          }
+        }
       }
     }
     if (const PdfObject* ri = Get(gs, "RI"); ri != nullptr && ri->IsName()) CheckRenderingIntent(NameOf(ri), ref);
@@ -1219,6 +1500,10 @@ class Validator {
         int64_t b = bpc->GetNumber();
         if (b != 1 && b != 2 && b != 4 && b != 8 && b != 16) {
           Add("6.2.8", "an image's BitsPerComponent is not 1, 2, 4, 8 or 16", ref);
+        }
+        const PdfObject* mask = Get(im, "ImageMask");
+        if (mask != nullptr && mask->IsBool() && mask->GetBool() && b != 1) {
+          Add("6.2.8", "an image mask's BitsPerComponent is not 1", ref);
         }
       }
     }
@@ -1320,10 +1605,61 @@ class Validator {
   }
 
   // ---- fonts
+  // ISO 19005-1 6.3.2 / ISO 19005-2 6.2.11.2: the font dictionary has the
+  // entries ISO 32000-1 9.6-9.7 requires: Type Font, a known Subtype,
+  // BaseFont (not for Type 3), and for simple fonts FirstChar, LastChar and
+  // a Widths array of LastChar - FirstChar + 1 entries.
+  void CheckFontDictionary(const PdfObject* f, const std::string& st, const std::string& ref) {
+    const char* clause = C("6.3.2", "6.2.11.2");
+    if (GetName(f, "Type") != "Font") Add(clause, "a font dictionary's Type is not Font", ref);
+    static const std::set<std::string> kSubtypes = {"Type0", "Type1", "MMType1", "Type3", "TrueType", "CIDFontType0", "CIDFontType2"};
+    if (!kSubtypes.count(st)) {
+      Add(clause, "a font dictionary's Subtype " + st + " is not a font type", ref);
+      return;
+    }
+    if (st != "Type3" && !Has(f, "BaseFont")) Add(clause, "a font dictionary has no BaseFont", ref);
+    if (st != "Type1" && st != "MMType1" && st != "TrueType" && st != "Type3") return;
+    // FirstChar, LastChar and Widths are optional for the standard 14 fonts
+    // (ISO 32000-1 Table 111, by BaseFont name, embedded or not); whether
+    // such a font may be used unembedded is 6.3.4 / 6.2.11.4.1's question.
+    if (st == "Type1" && IsStandard14(GetName(f, "BaseFont"))) return;
+    const PdfObject* first = Get(f, "FirstChar");
+    const PdfObject* last = Get(f, "LastChar");
+    const PdfObject* widths = Get(f, "Widths");
+    if (first == nullptr || !first->IsNumber()) Add(clause, "a simple font has no FirstChar", ref);
+    if (last == nullptr || !last->IsNumber()) Add(clause, "a simple font has no LastChar", ref);
+    if (widths == nullptr || !widths->IsArray()) {
+      Add(clause, "a simple font has no Widths array", ref);
+    } else if (first != nullptr && last != nullptr && first->IsNumber() && last->IsNumber() &&
+               static_cast<int64_t>(widths->GetArray().size()) != last->GetNumber() - first->GetNumber() + 1) {
+      Add(clause, "a simple font's Widths array does not have LastChar - FirstChar + 1 entries", ref);
+    }
+  }
+
+  static bool IsStandard14(const std::string& name) {
+    static const std::set<std::string> kNames = {
+        "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic",
+        "Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
+        "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique",
+        "Symbol", "ZapfDingbats"};
+    return kNames.count(name) != 0;
+  }
+
+  // Whether the font descriptor leads to a font program stream.
+  bool HasFontProgram(const PdfObject* fd) {
+    if (fd == nullptr) return false;
+    for (const char* k : {"FontFile", "FontFile2", "FontFile3"}) {
+      const PdfObject* ff = Get(fd, k);
+      if (ff != nullptr && ff->HasStream()) return true;
+    }
+    return false;
+  }
+
   void CheckFont(const PdfObject* f) {
     const std::string ref = RefString(f);
     const std::string st = GetName(f, "Subtype");
     const std::string base = GetName(f, "BaseFont");
+    CheckFontDictionary(f, st, ref);
     if (st == "Type0") {
       CheckType0(f);
       return;
@@ -1335,18 +1671,17 @@ class Validator {
     const PdfObject* fd = Get(f, "FontDescriptor");
     if (st != "CIDFontType0" && st != "CIDFontType2") CheckUnicode(f, fd, base, ref);
     const char* embed_clause = C("6.3.4", "6.2.11.4.1");
+    // Reported once the pages are walked: a font used only for invisible
+    // text (rendering mode 3) need not be embedded (ISO 19005-1 6.3.4,
+    // ISO 19005-2 6.2.11.4.1).
+    const PdfObject* user = type0_parent_ != nullptr ? type0_parent_ : f;
     if (fd == nullptr) {
-      Add(embed_clause, "the font " + base + " has no font descriptor and is not embedded", ref);
+      unembedded_.push_back({user, {embed_clause, "the font " + base + " has no font descriptor and is not embedded", ref}});
       return;
     }
     // The key alone is not enough: it must lead to a font program stream.
-    bool embedded = false;
-    for (const char* k : {"FontFile", "FontFile2", "FontFile3"}) {
-      const PdfObject* ff = Get(fd, k);
-      embedded = embedded || (ff != nullptr && ff->HasStream());
-    }
-    if (!embedded) {
-      Add(embed_clause, "the font " + base + " is not embedded", ref);
+    if (!HasFontProgram(fd)) {
+      unembedded_.push_back({user, {embed_clause, "the font " + base + " is not embedded", ref}});
       return;
     }
     bool subset = base.size() > 7 && base[6] == '+' &&
@@ -1380,28 +1715,96 @@ class Validator {
         Add("6.2.11.6", "the symbolic TrueType font " + base + " has an Encoding entry", ref);
       }
       if (!symbolic) {
+        // MacRoman or WinAnsi, by name or as the BaseEncoding; an encoding
+        // with a Differences array instead needs Glyph List names (and a
+        // (3,1) cmap, checked with the program in CheckTrueTypeCmaps).
         std::string en = NameOf(enc);
+        const PdfObject* diffs = Get(enc, "Differences");
+        const bool custom = diffs != nullptr && diffs->IsArray() && !diffs->GetArray().empty();
         if (enc != nullptr && enc->IsDictionary()) en = GetName(enc, "BaseEncoding");
-        if (en != "MacRomanEncoding" && en != "WinAnsiEncoding") {
+        if (custom) {
+          for (const auto& [code, name] : DifferencesOf(f)) {
+            if (!IsUnicodeGlyphName(name)) {
+              Add("6.2.11.6", "the non-symbolic TrueType font " + base + " has the glyph name " + name +
+                      " in its Differences, which is not in the Adobe Glyph List", ref);
+              break;
+            }
+          }
+        } else if (en != "MacRomanEncoding" && en != "WinAnsiEncoding") {
           Add("6.2.11.6", "the non-symbolic TrueType font " + base + " does not use MacRomanEncoding or WinAnsiEncoding", ref);
         }
       }
     }
   }
 
-  void CheckUnicode(const PdfObject* f, const PdfObject* fd, const std::string& base, const std::string& ref) {
+  // Level U, simple fonts: the ToUnicode values (when present). Whether each
+  // used code maps to Unicode is checked per glyph in CheckUsedUnicode.
+  void CheckUnicode(const PdfObject* f, const PdfObject*, const std::string&, const std::string&) {
     if (report_.profile == PdfaProfile::k2u && Has(f, "ToUnicode")) CheckToUnicode(Get(f, "ToUnicode"));
-    if (report_.profile == PdfaProfile::k2u && !Has(f, "ToUnicode")) {
-      const PdfObject* encobj = Get(f, "Encoding");
-      std::string en = NameOf(encobj);
-      if (encobj != nullptr && encobj->IsDictionary()) en = GetName(encobj, "BaseEncoding");
-      bool standard = en == "WinAnsiEncoding" || en == "MacRomanEncoding" || en == "StandardEncoding" ||
-                      (en.empty() && encobj != nullptr && encobj->IsDictionary());
-      for (const auto& [code, name] : DifferencesOf(f)) standard = standard && IsUnicodeGlyphName(name);
-      bool symbolic = false;
-      if (const PdfObject* fl = Get(fd, "Flags"); fl != nullptr && fl->IsNumber()) symbolic = (fl->GetNumber() & 4) != 0;
-      if (!standard || (symbolic && encobj == nullptr)) {
-        Add("6.2.11.7.2", "the font " + base + " has no ToUnicode map", ref);
+  }
+
+  // ISO 19005-2 6.2.11.7.2 (level U): every glyph shown (the referenced
+  // glyphs, not every code the font could show) maps to Unicode, by the
+  // font's ToUnicode CMap or, without one, by a glyph name in the Adobe
+  // Glyph List: from the Differences array, a predefined base encoding
+  // (MacRoman, MacExpert, WinAnsi, Standard), or, for Type 1 fonts without
+  // an Encoding, the program's built-in encoding. Codes whose name cannot
+  // be determined because the program is unreadable are not reported.
+  void CheckUsedUnicode(const PdfObject* f, const std::string& st, const std::string& shown) {
+    if (report_.profile != PdfaProfile::k2u || shown.empty()) return;
+    if (st != "Type1" && st != "MMType1" && st != "TrueType" && st != "Type3") return;
+    if (const PdfObject* tu = Get(f, "ToUnicode"); tu != nullptr && tu->HasStream()) return;
+    const PdfObject* fd = Get(f, "FontDescriptor");
+    const PdfObject* enc = Get(f, "Encoding");
+    std::string base = NameOf(enc);
+    if (enc != nullptr && enc->IsDictionary()) base = GetName(enc, "BaseEncoding");
+    const bool named_base = base == "WinAnsiEncoding" || base == "MacRomanEncoding" ||
+                            base == "MacExpertEncoding" || base == "StandardEncoding";
+    const std::map<int, std::string> diffs = DifferencesOf(f);
+    const PdfObject* fl = Get(fd, "Flags");
+    const bool symbolic = fl != nullptr && fl->IsNumber() && (fl->GetNumber() & 4) != 0;
+    std::set<int> codes;
+    for (char ch : shown) codes.insert(static_cast<unsigned char>(ch));
+    for (int code : codes) {
+      std::string name;
+      bool unknown = false;  // the name cannot be determined here
+      if (auto d = diffs.find(code); d != diffs.end()) {
+        name = d->second;
+      } else if (named_base) {
+        // Codes 32..126 have the ASCII names; above 127 the predefined
+        // encodings assign names of the Adobe standard Latin set (Annex D),
+        // all in the Glyph List; below 32 nothing is assigned.
+        // MacExpertEncoding's names (small capitals, old-style figures) and
+        // the codes from 127 up are not tabulated here: not judged.
+        if (code < 32 || (code == 127 && base != "WinAnsiEncoding")) {
+          // nothing assigned: no name (WinAnsiEncoding gives 127 the bullet)
+        } else if (base == "MacExpertEncoding" || code >= 127) {
+          unknown = true;
+        } else {
+          name = LatinName(code, base == "StandardEncoding");
+        }
+      } else if (st == "Type1" || st == "MMType1") {
+        const FontProgram* fp = ProgramOf(fd);
+        if (fp == nullptr) {
+          unknown = true;
+        } else if (auto e = fp->encoding.find(code); e != fp->encoding.end()) {
+          name = e->second;
+        } else if (fp->standard_encoding) {
+          if (code >= 127) unknown = true;  // StandardEncoding's upper half is not tabulated here
+          else name = LatinName(code, true);
+        }
+      } else if (st == "TrueType" && !symbolic) {
+        // ISO 32000-1 9.6.6.4: StandardEncoding (upper half not tabulated here).
+        if (code >= 127) unknown = true;
+        else name = LatinName(code, true);
+      }
+      if (unknown) continue;
+      if (name.empty() || name == ".notdef" || !IsUnicodeGlyphName(name)) {
+        Add("6.2.11.7.2", "the font " + GetName(f, "BaseFont") + " has no ToUnicode map and character code " +
+                std::to_string(code) + (name.empty() ? " has no glyph name" : " has the glyph name " + name) +
+                ", which does not map to Unicode",
+            RefString(f));
+        return;
       }
     }
   }
@@ -1457,24 +1860,81 @@ class Validator {
         }
       }
     }
-    if (report_.profile == PdfaProfile::k2u) {
-      if (Has(f, "ToUnicode")) {
-        CheckToUnicode(Get(f, "ToUnicode"));
-      } else {
-        for (const auto& [code, name] : names) {
-          if (!IsUnicodeGlyphName(name)) {
-            Add("6.2.11.7.2", "the Type 3 font has no ToUnicode map and its glyph name " + name + " does not map to Unicode", ref);
-            break;
-          }
-        }
-        if (names.empty()) Add("6.2.11.7.2", "the Type 3 font has no ToUnicode map", ref);
-      }
-    }
+    if (report_.profile == PdfaProfile::k2u && Has(f, "ToUnicode")) CheckToUnicode(Get(f, "ToUnicode"));
   }
 
   // Glyph names that map to Unicode without a ToUnicode map: uniXXXX, uXXXX[XX]
   // and the Latin names of the standard encodings (ISO 32000-1 9.10.2).
-  static bool IsUnicodeGlyphName(const std::string& n) {
+  static bool IsUnicodeGlyphName(const std::string& full) {
+    // Adobe Glyph List conventions: a suffix after the first period is
+    // ignored; ligature names join components with underscores.
+    std::string n = full.substr(0, full.find('.'));
+    if (n.empty()) return false;
+    if (n.find('_') != std::string::npos) {
+      for (size_t p = 0; p <= n.size();) {
+        size_t q = n.find('_', p);
+        if (q == std::string::npos) q = n.size();
+        if (q == p || !IsUnicodeGlyphName(n.substr(p, q - p))) return false;
+        p = q + 1;
+      }
+      return true;
+    }
+    static const std::set<std::string> kSymbol = {
+        "Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota", "Kappa", "Lambda", "Mu",
+        "Nu", "Xi", "Omicron", "Pi", "Rho", "Sigma", "Tau", "Upsilon", "Phi", "Chi", "Psi", "Omega", "alpha",
+        "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "nu", "xi",
+        "omicron", "pi", "rho", "sigma", "sigma1", "tau", "upsilon", "phi", "chi", "psi", "omega", "theta1",
+        "phi1", "omega1", "Upsilon1", "universal", "existential", "suchthat", "asteriskmath", "congruent",
+        "therefore", "perpendicular", "similar", "approxequal", "notequal", "equivalence", "lessequal",
+        "greaterequal", "infinity", "partialdiff", "gradient", "product", "summation", "radical", "angle",
+        "logicaland", "logicalor", "intersection", "union", "propersuperset", "reflexsuperset", "notsubset",
+        "propersubset", "reflexsubset", "element", "notelement", "arrowboth", "arrowleft", "arrowup",
+        "arrowright", "arrowdown", "arrowdblboth", "arrowdblleft", "arrowdblup", "arrowdblright", "arrowdbldown",
+        "lozenge", "club", "diamond", "heart", "spade", "aleph", "Ifraktur", "Rfraktur", "weierstrass",
+        "circlemultiply", "circleplus", "emptyset", "minute", "second", "dotmath", "proportional", "angleleft",
+        "angleright", "carriagereturn", "florin", "integral", "bullet", "ellipsis", "dagger", "daggerdbl",
+        "quotesingle", "exclamdbl", "dotlessj", "ff", "ffi", "ffl", "Lcaron", "lcaron", "Dcroat", "dcroat",
+        "Idotaccent", "Gbreve", "gbreve", "Scedilla", "scedilla", "Ohorn", "ohorn", "Uhorn", "uhorn"};
+    if (kSymbol.count(n)) return true;
+    // Latin letters with diacritics as the Glyph List names them: a base
+    // letter followed by accent names ("Acircumflexacute", "ohornhookabove",
+    // "Ncommaaccent"), and the afiiNNNNN names (Cyrillic, Hebrew, Arabic).
+    // An approximation of the list (it also accepts a few combinations the
+    // list lacks), chosen so that real Latin and Vietnamese text is not
+    // refused.
+    if (n.size() > 4 && n.rfind("afii", 0) == 0 &&
+        std::all_of(n.begin() + 4, n.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return true;
+    }
+    // Greek letters with tonos or dieresis ("Alphatonos", "iotadieresistonos").
+    for (const char* suffix : {"dieresistonos", "tonos", "dieresis"}) {
+      const size_t len = std::strlen(suffix);
+      if (n.size() > len && n.compare(n.size() - len, len, suffix) == 0 && kSymbol.count(n.substr(0, n.size() - len))) {
+        return true;
+      }
+    }
+    if (n.size() > 1 && std::isalpha(static_cast<unsigned char>(n[0]))) {
+      // "dot", "bar" and "slash" are the Glyph List's other letter
+      // modifiers ("Gdot", "Hbar", "Dslash", "Ldot").
+      static const char* const kAccents[] = {"circumflex", "dieresis", "hungarumlaut", "commaaccent", "dotaccent",
+                                             "hookabove", "dotbelow", "cedilla", "macron", "ogonek", "acute",
+                                             "grave", "tilde", "caron", "breve", "ring", "horn", "tonos",
+                                             "dot", "bar", "slash"};
+      size_t p = 1;
+      bool ok = true;
+      while (ok && p < n.size()) {
+        ok = false;
+        for (const char* a : kAccents) {
+          size_t len = std::strlen(a);
+          if (n.compare(p, len, a) == 0) {
+            p += len;
+            ok = true;
+            break;
+          }
+        }
+      }
+      if (ok) return true;
+    }
     auto hex = [](const std::string& s, size_t b) {
       return s.size() > b && std::all_of(s.begin() + static_cast<long>(b), s.end(), [](char c) {
                return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
@@ -1503,7 +1963,21 @@ class Validator {
         "Zcaron", "aacute", "agrave", "acircumflex", "adieresis", "atilde", "aring", "ccedilla", "eacute", "egrave",
         "ecircumflex", "edieresis", "iacute", "igrave", "icircumflex", "idieresis", "eth", "ntilde", "oacute",
         "ograve", "ocircumflex", "odieresis", "otilde", "scaron", "thorn", "uacute", "ugrave", "ucircumflex",
-        "udieresis", "yacute", "ydieresis", "zcaron", "nbspace", "sfthyphen"};
+        "udieresis", "yacute", "ydieresis", "zcaron", "nbspace", "sfthyphen",
+        // Latin letters and ligatures without an accent suffix.
+        "IJ", "ij", "Eng", "eng", "kgreenlandic", "napostrophe", "longs", "AEacute", "aeacute", "Oslashacute",
+        "oslashacute", "Schwa", "schwa", "Ydotbelow",
+        // Punctuation, figures, currency and symbols.
+        "middot", "quotereversed", "figuredash", "onedotenleader", "twodotenleader", "exclamdbl", "nsuperior",
+        "zerosuperior", "foursuperior", "fivesuperior", "sixsuperior", "sevensuperior", "eightsuperior",
+        "ninesuperior", "zeroinferior", "oneinferior", "twoinferior", "threeinferior", "fourinferior",
+        "fiveinferior", "sixinferior", "seveninferior", "eightinferior", "nineinferior", "onethird", "twothirds",
+        "oneeighth", "threeeighths", "fiveeighths", "seveneighths", "estimated", "franc", "lira", "peseta",
+        "sheqel", "dong", "colonmonetary", "increment", "nabla", "integraltp", "integralbt", "arrowupdn",
+        "arrowupdnbse", "house", "filledbox", "filledrect", "invbullet", "invcircle", "openbullet", "smileface",
+        "invsmileface", "sun", "female", "male", "musicalnote", "musicalnotedbl", "triagup", "triagdn", "triaglf",
+        "triagrt", "circle", "anoteleia", "dieresistonos", "tonos", "prescription", "careof", "Ifraktur",
+        "Rfraktur", "afii61352", "orthogonal", "lozenge", "revlogicalnot", "ringhalfleft", "ringhalfright"};
     return kNames.count(n) > 0;
   }
 
@@ -1567,9 +2041,13 @@ class Validator {
       std::string n = NameOf(enc);
       if (!kCMaps.count(n)) Add(cmap_clause, "the CMap " + n + " is neither predefined nor embedded", ref);
     } else if (enc != nullptr && enc->HasStream()) {
-      if (const PdfObject* use = Get(enc, "UseCMap"); use != nullptr && use->IsName() && part_ >= 2) {
-        if (!kCMaps.count(NameOf(use))) {
-          Add(cmap_clause, "an embedded CMap uses the CMap " + NameOf(use) + ", which is not predefined", RefString(enc));
+      // ISO 19005-2 6.2.11.3.3: a CMap references no CMap but those of
+      // ISO 32000-1 Table 118, by name or as an embedded copy of one.
+      if (const PdfObject* use = Get(enc, "UseCMap"); use != nullptr && part_ >= 2) {
+        const std::string used = use->HasStream() ? GetName(use, "CMapName") : NameOf(use);
+        if (!kCMaps.count(used)) {
+          Add(cmap_clause, "an embedded CMap uses the CMap " + (used.empty() ? RefString(use) : used) +
+                  ", which is not one of the predefined CMaps", RefString(enc));
         }
       }
       // Embedded CMap: WMode in the dictionary and in the CMap data must agree.
@@ -1591,15 +2069,20 @@ class Validator {
             if (s != std::string::npos) {
               std::string used = data.substr(s + 1, u - s - 1);
               while (!used.empty() && (used.back() == ' ' || used.back() == '\n' || used.back() == '\r')) used.pop_back();
-              if (used != "Identity-H" && used != "Identity-V") {
-                Add(cmap_clause, "an embedded CMap references the non-embedded CMap " + used, RefString(enc));
+              if (!kCMaps.count(used)) {
+                Add(cmap_clause, "an embedded CMap references the CMap " + used + ", which is not one of the predefined CMaps",
+                    RefString(enc));
               }
             }
           }
         }
       }
     }
-    if (cid != nullptr && cid->IsDictionary() && checked_.insert(cid).second) CheckFont(cid);
+    if (cid != nullptr && cid->IsDictionary() && checked_.insert(cid).second) {
+      type0_parent_ = f;
+      CheckFont(cid);
+      type0_parent_ = nullptr;
+    }
     if (cid != nullptr && enc != nullptr && enc->HasStream()) {
       // CIDSystemInfo of the CMap and the CIDFont must be compatible.
       const PdfObject* a = Get(enc, "CIDSystemInfo");
@@ -1752,6 +2235,12 @@ class Validator {
   // Tolerance: 1 unit (1/1000 of text space), as veraPDF uses; rounding of
   // a 2048-unit advance to 1000 units stays within it.
   void CheckFontPrograms() {
+    for (const auto& [user, v] : unembedded_) {
+      auto vis = shown_.find(user);
+      auto all = shown_all_.find(user);
+      const bool invisible_only = (vis == shown_.end() || vis->second.empty()) && all != shown_all_.end() && !all->second.empty();
+      if (!invisible_only) Add(v.clause, v.message, v.object);
+    }
     for (const auto& entry : shown_) {
       // Named variables, not a structured binding: clang 14 cannot capture one in a lambda.
       const PdfObject* f = entry.first;
@@ -1759,12 +2248,44 @@ class Validator {
       const std::string st = GetName(f, "Subtype");
       Guarded([&] { CheckGlyphSets(f, st); });
       if (part_ >= 2) Guarded([&] { CheckNotdef(f, st, shown_all_[f]); });
+      if (part_ == 1) Guarded([&] { CheckNotdef(f, st, shown, /*presence=*/true); });
+      Guarded([&] { CheckUsedUnicode(f, st, shown_all_[f]); });
+      if (st == "Type0") Guarded([&] { CheckCidLimit(f, shown_all_[f]); });
       if (shown.empty()) continue;
+      if (st == "TrueType" && part_ >= 2) Guarded([&] { CheckTrueTypeCmaps(f); });
       if (st == "Type0") {
         CheckCompositeProgram(f, shown);
       } else if (st == "Type1" || st == "MMType1" || st == "TrueType") {
         CheckSimpleProgram(f, shown);
       }
+    }
+  }
+
+  // ISO 19005-2 6.2.11.6 for a TrueType font used to render text: a
+  // non-symbolic program has at least one cmap subtable, and (3,1) when the
+  // font has a Differences array; a symbolic one has exactly one subtable
+  // or a (3,0) one.
+  void CheckTrueTypeCmaps(const PdfObject* f) {
+    const PdfObject* fd = Get(f, "FontDescriptor");
+    const FontProgram* fp = ProgramOf(fd);
+    if (fp == nullptr || fp->type != FontProgramType::kTrueType) return;
+    const PdfObject* fl = Get(fd, "Flags");
+    const bool symbolic = fl != nullptr && fl->IsNumber() && (fl->GetNumber() & 4) != 0;
+    const std::string base = GetName(f, "BaseFont");
+    const std::string ref = RefString(f);
+    if (symbolic) {
+      if (fp->cmaps.size() > 1 && fp->FindCmap(3, 0) == nullptr) {
+        Add("6.2.11.6", "the symbolic TrueType font " + base + " has several cmap subtables and none is (3,0)", ref);
+      }
+      return;
+    }
+    if (fp->cmaps.empty()) {
+      Add("6.2.11.6", "the non-symbolic TrueType font " + base + " has no cmap subtable", ref);
+      return;
+    }
+    const PdfObject* diffs = Get(Get(f, "Encoding"), "Differences");
+    if (diffs != nullptr && diffs->IsArray() && !diffs->GetArray().empty() && fp->FindCmap(3, 1) == nullptr) {
+      Add("6.2.11.6", "the non-symbolic TrueType font " + base + " has a Differences array but no (3,1) cmap subtable", ref);
     }
   }
 
@@ -1860,11 +2381,21 @@ class Validator {
   // glyph, whatever the rendering mode. A code selects .notdef when its
   // glyph name is .notdef or absent from a named program, when a TrueType
   // cmap has no entry for it, or when its CID maps to glyph 0 or to no glyph.
-  void CheckNotdef(const PdfObject* f, const std::string& st, const std::string& shown) {
+  //
+  // With `presence` (ISO 19005-1 6.3.5: embedded programs define every
+  // glyph referenced for rendering), only glyphs missing from the program
+  // are reported: a code that selects .notdef on purpose (Differences, an
+  // undefined code, CID 0) selects a glyph every program has.
+  void CheckNotdef(const PdfObject* f, const std::string& st, const std::string& shown, bool presence = false) {
     if (shown.empty()) return;
     const std::string ref = RefString(f);
     auto report = [&](const std::string& what) {
-      Add("6.2.11.8", "text shown with the font " + GetName(f, "BaseFont") + " selects the .notdef glyph (" + what + ")", ref);
+      if (presence) {
+        Add("6.3.5", "text shown with the font " + GetName(f, "BaseFont") + " uses a glyph the embedded program does not define (" +
+                what + ")", ref);
+      } else {
+        Add("6.2.11.8", "text shown with the font " + GetName(f, "BaseFont") + " selects the .notdef glyph (" + what + ")", ref);
+      }
     };
     if (st == "Type1" || st == "MMType1" || st == "TrueType") {
       const PdfObject* fd = Get(f, "FontDescriptor");
@@ -1875,14 +2406,30 @@ class Validator {
       const std::map<int, std::string> diffs = DifferencesOf(f);
       std::set<int> codes;
       for (char ch : shown) codes.insert(static_cast<unsigned char>(ch));
+      // Codes 0-31 have no glyph name in StandardEncoding, MacRomanEncoding
+      // or WinAnsiEncoding (ISO 32000-1 Annex D): unless Differences names
+      // them, they select .notdef whatever the program contains.
+      const PdfObject* enc = Get(f, "Encoding");
+      std::string base_enc = NameOf(enc);
+      if (enc != nullptr && enc->IsDictionary()) base_enc = GetName(enc, "BaseEncoding");
+      const bool latin = base_enc == "StandardEncoding" || base_enc == "MacRomanEncoding" || base_enc == "WinAnsiEncoding";
       for (int code : codes) {
         if (auto d = diffs.find(code); d != diffs.end() && d->second == ".notdef") {
+          if (presence) continue;
           report("code " + std::to_string(code));
+          return;
+        }
+        if (latin && code < 32 && !diffs.count(code)) {
+          if (presence) continue;
+          report("code " + std::to_string(code) + ", which " + base_enc + " does not define");
           return;
         }
         std::optional<uint32_t> gid = SimpleGlyph(f, *fp, symbolic, code, diffs);
         bool named = fp->type != FontProgramType::kTrueType || !fp->glyph_names.empty();
-        if ((gid && *gid == 0) || (!gid && named && SimpleGlyphNameKnown(f, *fp, code, diffs))) {
+        // Glyph 0 of a TrueType program is what a failed cmap lookup gives;
+        // of a named program it is .notdef, selected by name.
+        const bool zero_missing = !presence || fp->type == FontProgramType::kTrueType;
+        if ((gid && *gid == 0 && zero_missing) || (!gid && named && SimpleGlyphNameKnown(f, *fp, code, diffs))) {
           report("code " + std::to_string(code));
           return;
         }
@@ -1890,8 +2437,8 @@ class Validator {
       return;
     }
     if (st != "Type0") return;
-    const std::string enc = GetName(f, "Encoding");
-    if (enc != "Identity-H" && enc != "Identity-V") return;
+    const std::optional<std::vector<uint32_t>> cids = ShownCids(f, shown);
+    if (!cids) return;
     const PdfObject* desc = Get(f, "DescendantFonts");
     if (desc == nullptr || !desc->IsArray() || desc->GetArray().empty()) return;
     const PdfObject* cid = Resolve(&desc->GetArray()[0]);
@@ -1901,10 +2448,9 @@ class Validator {
     const PdfObject* m = Get(cid, "CIDToGIDMap");
     const bool has_map = m != nullptr && m->HasStream() && Decode(m, &gid_map);
     if (m != nullptr && m->HasStream() && !has_map) return;
-    for (size_t i = 0; i + 1 < shown.size(); i += 2) {
-      uint32_t c = (static_cast<uint32_t>(static_cast<unsigned char>(shown[i])) << 8) | static_cast<unsigned char>(shown[i + 1]);
+    for (uint32_t c : std::set<uint32_t>(cids->begin(), cids->end())) {
       std::optional<uint32_t> gid = CidGlyph(cid, *fp, c, has_map ? &gid_map : nullptr);
-      if (!gid || *gid == 0 || *gid >= fp->glyph_count) {
+      if (!gid || (*gid == 0 && !presence) || *gid >= fp->glyph_count) {
         report("CID " + std::to_string(c));
         return;
       }
@@ -2003,9 +2549,50 @@ class Validator {
     return c;
   }
 
+  // The CIDs a Type 0 font's shown bytes select: Identity-H/V (two-byte
+  // codes equal to CIDs) or an embedded CMap; nullopt for the other
+  // predefined CMaps, whose tables this validator does not carry.
+  std::optional<std::vector<uint32_t>> ShownCids(const PdfObject* f, const std::string& shown) {
+    const PdfObject* enc = Get(f, "Encoding");
+    const std::string name = NameOf(enc);
+    if (name == "Identity-H" || name == "Identity-V") {
+      std::vector<uint32_t> out;
+      for (size_t i = 0; i + 1 < shown.size(); i += 2) {
+        out.push_back((static_cast<uint32_t>(static_cast<unsigned char>(shown[i])) << 8) |
+                      static_cast<unsigned char>(shown[i + 1]));
+      }
+      return out;
+    }
+    if (enc == nullptr || !enc->HasStream()) return std::nullopt;
+    auto it = cmaps_.find(enc);
+    if (it == cmaps_.end()) {
+      std::string data;
+      std::optional<CMapCids> parsed;
+      if (Decode(enc, &data)) parsed = ParseCMapCids(data);
+      // A CMap that builds on another (UseCMap/usecmap) is not complete on its own.
+      if (parsed && (Has(enc, "UseCMap") || data.find("usecmap") != std::string::npos)) parsed.reset();
+      it = cmaps_.emplace(enc, std::move(parsed)).first;
+    }
+    if (!it->second || it->second->codespaces.empty()) return std::nullopt;
+    return it->second->Cids(shown);
+  }
+
+  // ISO 19005-1 6.1.12 / ISO 19005-2 6.1.13: no CID above 65535.
+  void CheckCidLimit(const PdfObject* f, const std::string& shown) {
+    std::optional<std::vector<uint32_t>> cids = ShownCids(f, shown);
+    if (!cids) return;
+    for (uint32_t c : *cids) {
+      if (c > 65535) {
+        Add(C("6.1.12", "6.1.13"), "text shown with the font " + GetName(f, "BaseFont") + " selects CID " +
+                std::to_string(c) + ", above 65535", RefString(f));
+        return;
+      }
+    }
+  }
+
   void CheckCompositeProgram(const PdfObject* f, const std::string& shown) {
-    const std::string enc = GetName(f, "Encoding");
-    if (enc != "Identity-H" && enc != "Identity-V") return;  // other CMaps: codes not decoded here
+    const std::optional<std::vector<uint32_t>> shown_cids = ShownCids(f, shown);
+    if (!shown_cids) return;  // other predefined CMaps: codes not decoded here
     const PdfObject* desc = Get(f, "DescendantFonts");
     if (desc == nullptr || !desc->IsArray() || desc->GetArray().empty()) return;
     const PdfObject* cid = Resolve(&desc->GetArray()[0]);
@@ -2019,10 +2606,7 @@ class Validator {
     const std::map<uint32_t, double> w = CidWidths(cid);
     double dw = 1000;
     if (const PdfObject* d = Get(cid, "DW"); d != nullptr && (d->IsNumber() || d->IsReal())) dw = d->GetReal();
-    std::set<uint32_t> cids;
-    for (size_t i = 0; i + 1 < shown.size(); i += 2) {
-      cids.insert((static_cast<uint32_t>(static_cast<unsigned char>(shown[i])) << 8) | static_cast<unsigned char>(shown[i + 1]));
-    }
+    const std::set<uint32_t> cids(shown_cids->begin(), shown_cids->end());
     for (uint32_t c : cids) {
       std::optional<uint32_t> gid = CidGlyph(cid, *fp, c, has_map ? &gid_map : nullptr);
       if (!gid || *gid == 0) continue;
@@ -2160,10 +2744,12 @@ class Validator {
   std::set<uint32_t> af_targets_;
   std::vector<uint32_t> embedded_specs_;
   std::map<const PdfObject*, std::string> shown_;  // font -> bytes shown with it (capped)
+  const PdfObject* type0_parent_ = nullptr;  // the Type 0 font whose descendant CheckFont is checking
+  std::vector<std::pair<const PdfObject*, PdfaViolation>> unembedded_;  // font as used -> its violation
+  std::map<const PdfObject*, std::optional<CMapCids>> cmaps_;  // embedded CMap stream -> its code-to-CID map
   std::map<const PdfObject*, std::string> shown_all_;  // the same, rendering mode 3 included
   std::map<const PdfObject*, std::optional<FontProgram>> programs_;  // font file stream -> program
   bool page_transparency_ = false;
-  bool overprint_mode1_ = false;
   std::map<std::string, std::pair<std::string, std::string>> separations_;  // name -> (alternate, tint)  // fonts, images, forms, graphics states already checked
 };
 

@@ -1,6 +1,8 @@
 #include "formats/pdf/raw_checks.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "formats/common/pdf_lexical.h"
@@ -49,7 +51,11 @@ class Scanner {
       Add("6.1.2", "the header version is not between %PDF-1.0 and %PDF-1.7");
     }
     size_t i = 8;
-    // The header line ends here (PDF/A allows nothing but the EOL after it).
+    // The header line is exactly "%PDF-1.n" and an EOL (ISO 19005-2 6.1.2;
+    // ISO 32000-1 7.5.2 for part 1).
+    if (i < b_.size() && !IsEol(b_[i])) {
+      Add("6.1.2", "the header %PDF-1.n is not followed directly by an end-of-line");
+    }
     while (i < b_.size() && !IsEol(b_[i])) ++i;
     if (i < b_.size() && b_[i] == '\r') ++i;
     if (i < b_.size() && b_[i] == '\n') ++i;
@@ -175,7 +181,7 @@ class Scanner {
     for (size_t q = gstart; q < gend; ++q) g = g * 10 + static_cast<uint64_t>(b_[q] - '0');
     num = static_cast<uint32_t>(n);
     gen = static_cast<uint16_t>(g);
-    if (part_ >= 2 && k > 0 && !IsEol(b_[k - 1])) {
+    if (k > 0 && !IsEol(b_[k - 1])) {
       Add(ObjClause(), "the object number is not preceded by an end-of-line",
           std::to_string(num) + " " + std::to_string(gen) + " R");
     }
@@ -242,6 +248,7 @@ class Scanner {
           cur_num_ = n;
           cur_gen_ = g;
           cur_offset_ = header_offset_;
+          header_offset_dict_ = i + 3;
           in_obj_ = true;
           if (i + 3 < b_.size() && !IsEol(b_[i + 3])) {
             Add(ObjClause(), "the obj keyword is not followed by an end-of-line",
@@ -254,6 +261,10 @@ class Scanner {
       if (c == 'e' && b_.compare(i, 6, "endobj") == 0) {
         if (i > 0 && !IsEol(b_[i - 1]) && in_obj) {
           Add(ObjClause(), "the endobj keyword is not preceded by an end-of-line",
+              std::to_string(cur_num) + " " + std::to_string(cur_gen) + " R");
+        }
+        if (in_obj && i + 6 < b_.size() && !IsEol(b_[i + 6])) {
+          Add(ObjClause(), "the endobj keyword is not followed by an end-of-line",
               std::to_string(cur_num) + " " + std::to_string(cur_gen) + " R");
         }
         in_obj = false;
@@ -282,22 +293,119 @@ class Scanner {
       Add(StreamClause(), "the stream keyword is not followed by CR LF or LF", obj);
       if (d < b_.size() && b_[d] == '\r') ++d;
     }
-    size_t e = b_.find("endstream", d);
-    if (e == std::string_view::npos) return b_.size();
-    size_t end = e;
-    if (end > d && b_[end - 1] == '\n') {
-      --end;
-      if (end > d && b_[end - 1] == '\r') --end;
-    } else if (end > d && b_[end - 1] == '\r') {
-      --end;
-    } else {
-      Add(StreamClause(), "the endstream keyword is not preceded by an end-of-line", obj);
+    // A correct Length is trusted: the data may itself contain the bytes
+    // "endstream" (ISO 32000-1 7.3.8.1 delimits the data by Length, not by
+    // the keyword). Only when Length does not lead to the keyword is the
+    // first "endstream" taken as the end, and the mismatch reported later.
+    // When Length leads to an EOL and then the keyword, the data is exactly
+    // Length bytes, even if its last byte is a CR (binary data followed by
+    // the LF that ends it: "...\r" "\n" "endstream" is not a CR LF marker
+    // eating a data byte).
+    size_t e = std::string_view::npos;
+    size_t end = std::string_view::npos;
+    if (std::optional<uint64_t> len = DeclaredLength(header_offset_dict_, i); len && *len <= b_.size() - d) {
+      const size_t data_end = d + static_cast<size_t>(*len);
+      size_t k = data_end;
+      if (k < b_.size() && b_[k] == '\r') ++k;
+      if (k < b_.size() && b_[k] == '\n') ++k;
+      if (b_.compare(k, 9, "endstream") == 0) {
+        e = k;
+        if (k > data_end) end = data_end;
+      }
     }
-    out_.streams.push_back({num, gen, end - d, e - end});
+    if (e == std::string_view::npos) e = b_.find("endstream", d);
+    if (e == std::string_view::npos) return b_.size();
+    if (end == std::string_view::npos) {  // not delimited by a correct Length
+      end = e;
+      if (end > d && b_[end - 1] == '\n') {
+        --end;
+        if (end > d && b_[end - 1] == '\r') --end;
+      } else if (end > d && b_[end - 1] == '\r') {
+        --end;
+      } else {
+        Add(StreamClause(), "the endstream keyword is not preceded by an end-of-line", obj);
+      }
+    }
+    RawStream rs{num, gen, end - d, e - end, d};
+    if (header_offset_dict_ < i) {
+      std::string_view dict = b_.substr(header_offset_dict_, i - header_offset_dict_);
+      rs.object_stream = dict.find("/ObjStm") != std::string_view::npos;
+      if (dict.find("/Filter") != std::string_view::npos) {
+        const bool flate_only = dict.find("/FlateDecode") != std::string_view::npos &&
+                                dict.find("/DecodeParms") == std::string_view::npos &&
+                                dict.find('[', dict.find("/Filter")) == std::string_view::npos;
+        rs.coding = flate_only ? RawStream::Coding::kFlate : RawStream::Coding::kOther;
+      }
+    }
+    out_.streams.push_back(rs);
     return e + 9;
   }
 
+  // The value of the direct or indirect /Length key of the stream
+  // dictionary in b_[from, to), or nullopt if absent or not an integer.
+  std::optional<uint64_t> DeclaredLength(size_t from, size_t to) {
+    if (from >= to || to > b_.size()) return std::nullopt;
+    std::string_view dict = b_.substr(from, to - from);
+    size_t p = 0;
+    while ((p = dict.find("/Length", p)) != std::string_view::npos) {
+      p += 7;
+      // "/Length1".."/Length3" of font programs are other keys.
+      if (p < dict.size() && !IsPdfWhiteSpace(dict[p]) && !IsPdfDelimiter(dict[p])) continue;
+      size_t q = from + p;
+      while (q < to && IsPdfWhiteSpace(b_[q])) ++q;
+      uint64_t v = 0;
+      if (!ReadUint(q, v)) return std::nullopt;
+      // An indirect reference "N G R"?
+      size_t r = q;
+      while (r < to && IsPdfWhiteSpace(b_[r])) ++r;
+      uint64_t gen = 0;
+      size_t g = r;
+      if (r > q && ReadUint(g, gen)) {
+        size_t t = g;
+        while (t < to && IsPdfWhiteSpace(b_[t])) ++t;
+        if (t > g && t < to && b_[t] == 'R') return IndirectInteger(v);
+      }
+      return v;
+    }
+    return std::nullopt;
+  }
+
+  // The integer that is the whole body of object `num` (the last definition
+  // in the file), for indirect stream lengths. The object headers are
+  // indexed once, on first use.
+  std::optional<uint64_t> IndirectInteger(uint64_t num) {
+    if (!indexed_) {
+      indexed_ = true;
+      for (size_t p = b_.find("obj"); p != std::string_view::npos; p = b_.find("obj", p + 3)) {
+        if (p == 0 || !IsPdfWhiteSpace(b_[p - 1])) continue;
+        size_t k = p;
+        while (k > 0 && IsPdfWhiteSpace(b_[k - 1])) --k;
+        while (k > 0 && IsDigit(b_[k - 1])) --k;  // generation
+        while (k > 0 && IsPdfWhiteSpace(b_[k - 1])) --k;
+        size_t nend = k;
+        while (k > 0 && IsDigit(b_[k - 1]) && nend - k < 10) --k;
+        if (k == nend || (k > 0 && IsDigit(b_[k - 1]))) continue;
+        uint64_t n = 0;
+        size_t q = k;
+        if (!ReadUint(q, n)) continue;
+        object_offsets_[n] = p + 3;
+      }
+    }
+    auto it = object_offsets_.find(num);
+    if (it == object_offsets_.end()) return std::nullopt;
+    size_t q = it->second;
+    while (q < b_.size() && IsPdfWhiteSpace(b_[q])) ++q;
+    uint64_t v = 0;
+    if (!ReadUint(q, v)) return std::nullopt;
+    while (q < b_.size() && IsPdfWhiteSpace(b_[q])) ++q;
+    if (b_.compare(q, 6, "endobj") != 0) return std::nullopt;
+    return v;
+  }
+
   std::string_view b_;
+  size_t header_offset_dict_ = 0;
+  bool indexed_ = false;
+  std::map<uint64_t, size_t> object_offsets_;
   uint32_t cur_num_ = 0;
   uint16_t cur_gen_ = 0;
   size_t cur_offset_ = 0;
@@ -313,6 +421,43 @@ class Scanner {
 
 RawScan ScanRawSyntax(std::string_view bytes, int part, size_t max_violations) {
   return Scanner(bytes, part, max_violations).Run();
+}
+
+std::string FirstHexStringProblem(std::string_view b) {
+  size_t i = 0;
+  while (i < b.size()) {
+    const char c = b[i];
+    if (c == '%') {
+      while (i < b.size() && !IsEol(b[i])) ++i;
+    } else if (c == '(') {
+      int depth = 0;
+      for (; i < b.size(); ++i) {
+        if (b[i] == '\\') {
+          ++i;
+        } else if (b[i] == '(') {
+          ++depth;
+        } else if (b[i] == ')' && --depth == 0) {
+          ++i;
+          break;
+        }
+      }
+    } else if (c == '<' && i + 1 < b.size() && b[i + 1] == '<') {
+      i += 2;
+    } else if (c == '<') {
+      size_t digits = 0;
+      bool bad = false;
+      for (++i; i < b.size() && b[i] != '>'; ++i) {
+        if (IsHex(b[i])) ++digits;
+        else if (!IsPdfWhiteSpace(b[i])) bad = true;
+      }
+      ++i;
+      if (bad) return "a hexadecimal string contains characters other than 0-9, A-F, a-f and white-space";
+      if (digits % 2 != 0) return "a hexadecimal string has an odd number of hex digits";
+    } else {
+      ++i;
+    }
+  }
+  return {};
 }
 
 }  // namespace kholuu::formats::pdf

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -21,6 +22,11 @@ struct RawStream {
   uint16_t generation = 0;
   size_t data_length = 0;  // bytes between the EOL after "stream" and the EOL before "endstream"
   size_t eol_length = 0;   // length of that EOL before "endstream" (0, 1 or 2)
+  size_t data_offset = 0;  // of the first data byte
+  // The dictionary declares an object stream (/Type /ObjStm); with its
+  // filtering: none, or FlateDecode alone without DecodeParms.
+  bool object_stream = false;
+  enum class Coding { kNone, kFlate, kOther } coding = Coding::kNone;
 };
 
 // A syntax problem inside an indirect object; reported only if that object
@@ -41,5 +47,10 @@ struct RawScan {
 
 // `part` is 1, 2 or 3 (clause numbers differ between parts).
 RawScan ScanRawSyntax(std::string_view bytes, int part, size_t max_violations);
+
+// The first malformed hexadecimal string (odd digit count, or a character
+// other than hex digits and white-space) in a run of object syntax such as
+// the decoded data of an object stream; empty if none. ISO 19005 6.1.6.
+std::string FirstHexStringProblem(std::string_view objects);
 
 }  // namespace kholuu::formats::pdf

@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "archive/base/digest.h"
 #include "formats/pdf/internal/podofo_support.h"
@@ -244,11 +245,32 @@ std::optional<PdfDictionary> OriginalInfo(std::string_view copy) {
   return info->GetDictionary();
 }
 
+// Signature fields of the copy (FT /Sig, inherited through Kids): removes
+// their values and collects the signature dictionaries they referenced. A
+// full rewrite moves every byte, so a signature of the copy can no longer
+// cover the file (ISO 19005-2 6.4.3); the signed original travels intact as
+// the rendition's /Source file.
+void DropSignatureValues(PoDoFo::PdfVecObjects& objs, PdfObject* field, bool sig, int depth,
+                         std::set<PdfReference>* seen, std::vector<PdfReference>* values) {
+  if (field == nullptr || !field->IsDictionary() || depth > kMaxTreeDepth) return;
+  if (field->Reference().ObjectNumber() != 0 && !seen->insert(field->Reference()).second) return;
+  PdfDictionary& d = field->GetDictionary();
+  if (const PdfObject* ft = d.GetKey(PdfName("FT")); ft != nullptr && ft->IsName()) sig = ft->GetName() == PdfName("Sig");
+  if (sig && d.HasKey(PdfName("V"))) {
+    if (const PdfObject* v = d.GetKey(PdfName("V")); v->IsReference()) values->push_back(v->GetReference());
+    d.RemoveKey(PdfName("V"));
+  }
+  if (PdfObject* kids = Key(objs, field, "Kids"); kids != nullptr && kids->IsArray()) {
+    for (PdfObject& k : kids->GetArray()) DropSignatureValues(objs, Deref(objs, &k), sig, depth + 1, seen, values);
+  }
+}
+
 // The rewrite itself; PoDoFo exceptions propagate to the caller.
 Result<std::string> Rewrite(std::string_view copy, const EmbeddedFileSpec& original, const EmbeddedFileSpec& report,
                             int64_t now) {
   const std::optional<PdfDictionary> original_info = OriginalInfo(copy);
   std::unique_ptr<PdfObject> dropped_info;  // outlives doc, which may still point at it
+  std::vector<std::unique_ptr<PdfObject>> dropped_signatures;  // likewise
   PoDoFo::PdfMemDocument doc;
   doc.LoadFromBuffer(copy.data(), static_cast<long>(copy.size()));
   PoDoFo::PdfVecObjects& objs = doc.GetObjects();
@@ -268,6 +290,21 @@ Result<std::string> Rewrite(std::string_view copy, const EmbeddedFileSpec& origi
       dropped_info.reset(objs.RemoveObject(r, /*bMarkAsFree=*/false));
     }
     trailer->GetDictionary().RemoveKey(PdfName("Info"));
+  }
+
+  // Signatures of the copy: values dropped (see DropSignatureValues), and
+  // with them the permissions that point at them (/Perms DocMDP, UR3).
+  if (PdfObject* acro = Key(objs, catalog, "AcroForm"); acro != nullptr) {
+    std::set<PdfReference> seen;
+    std::vector<PdfReference> values;
+    if (PdfObject* fields = Key(objs, acro, "Fields"); fields != nullptr && fields->IsArray()) {
+      for (PdfObject& f : fields->GetArray()) DropSignatureValues(objs, Deref(objs, &f), false, 0, &seen, &values);
+    }
+    if (!values.empty()) {
+      catalog->GetDictionary().RemoveKey(PdfName("Perms"));
+      std::set<PdfReference> unique(values.begin(), values.end());
+      for (const PdfReference& r : unique) dropped_signatures.emplace_back(objs.RemoveObject(r, /*bMarkAsFree=*/false));
+    }
   }
 
   // XMP identification: PDF/A-3B, stored unfiltered.

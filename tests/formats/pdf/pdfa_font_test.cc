@@ -182,9 +182,70 @@ TEST(PdfaFontProgram, NotdefReferencesInAnyRenderingMode) {
   // 'C' has no entry in the (3,1) cmap: the .notdef glyph, even when invisible.
   PdfaReport bad = Check(FontPdf("2", "3 Tr (AC)", font, kTtDescriptor, TrueTypeAB()), PdfaProfile::k2b);
   EXPECT_TRUE(HasClause(bad, "6.2.11.8")) << Dump(bad);
-  // Part 1 has no such rule.
+  // Part 1 has no .notdef rule, but the glyphs rendered must be in the
+  // embedded program (ISO 19005-1 6.3.5); invisible text is not rendered.
   PdfaReport p1 = Check(FontPdf("1", "(AC)", font, kTtDescriptor, TrueTypeAB()), PdfaProfile::k1b);
   EXPECT_FALSE(HasClause(p1, "6.2.11.8")) << Dump(p1);
+  EXPECT_TRUE(HasClause(p1, "6.3.5")) << Dump(p1);
+  PdfaReport p1_ok = Check(FontPdf("1", "(AB)", font, kTtDescriptor, TrueTypeAB()), PdfaProfile::k1b);
+  EXPECT_FALSE(HasClause(p1_ok, "6.3.5")) << Dump(p1_ok);
+  PdfaReport p1_invisible = Check(FontPdf("1", "3 Tr (AC)", font, kTtDescriptor, TrueTypeAB()), PdfaProfile::k1b);
+  EXPECT_FALSE(HasClause(p1_invisible, "6.3.5")) << Dump(p1_invisible);
+  // A code WinAnsiEncoding does not define (0..31) has no glyph name: .notdef,
+  // even though the program's cmap has an entry for it.
+  std::string with_zero = BuildTrueType({0, 600, 700}, {false, true, true}, 1000, {{3, 1, {{0, 1}, {65, 1}, {66, 2}}}});
+  std::string widths;
+  for (int code = 0; code <= 66; ++code) widths += code == 66 ? "700" : "600 ";
+  const std::string font0 = "<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+KhTest /FirstChar 0 /LastChar 66 /Widths [" +
+                            widths + "] /Encoding /WinAnsiEncoding /FontDescriptor 7 0 R >>";
+  PdfaReport zero = Check(FontPdf("2", "(A\\000B)", font0, kTtDescriptor, with_zero), PdfaProfile::k2b);
+  EXPECT_TRUE(HasClause(zero, "6.2.11.8")) << Dump(zero);
+  // Named by Differences, the same code is an ordinary glyph.
+  std::string font0d = font0;
+  font0d.replace(font0d.find("/Encoding /WinAnsiEncoding"), 26,
+                 "/Encoding << /BaseEncoding /WinAnsiEncoding /Differences [0 /A] >>");
+  PdfaReport named = Check(FontPdf("2", "(A\\000B)", font0d, kTtDescriptor, with_zero), PdfaProfile::k2b);
+  EXPECT_FALSE(HasClause(named, "6.2.11.8")) << Dump(named);
+}
+
+// ISO 19005-2 6.2.11.6: the cmap subtables a TrueType program needs for the
+// font dictionary's encoding (rule and its conforming counterpart each).
+TEST(PdfaFontProgram, TrueTypeCmapSubtablesMatchTheEncoding) {
+  auto has_6_2_11_6 = [](const std::string& pdf) {
+    Result<PdfaReport> r = ValidatePdfa(pdf, PdfaProfile::k2b);
+    EXPECT_TRUE(r.ok());
+    return r.ok() && HasClause(*r, "6.2.11.6");
+  };
+  const std::string sym_descriptor =
+      "<< /Type /FontDescriptor /FontName /ABCDEF+KhTest /Flags 4 /FontBBox [0 0 1000 1000] /ItalicAngle 0 "
+      "/Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 8 0 R >>";
+  const std::string sym_font =
+      "<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+KhTest /FirstChar 65 /LastChar 66 /Widths [500 500] "
+      "/FontDescriptor 7 0 R >>";
+  // Symbolic: one subtable, or (3,0) among several.
+  std::string one = BuildTrueType({0, 500, 500}, {false, true, true}, 1000, {{3, 0, {{0xF041, 1}, {0xF042, 2}}}});
+  EXPECT_FALSE(has_6_2_11_6(FontPdf("2", "(AB)", sym_font, sym_descriptor, one)));
+  std::string with30 = BuildTrueType({0, 500, 500}, {false, true, true}, 1000,
+                                     {{1, 0, {{65, 1}, {66, 2}}}, {3, 0, {{0xF041, 1}, {0xF042, 2}}}});
+  EXPECT_FALSE(has_6_2_11_6(FontPdf("2", "(AB)", sym_font, sym_descriptor, with30)));
+  std::string without30 = BuildTrueType({0, 500, 500}, {false, true, true}, 1000,
+                                        {{1, 0, {{65, 1}, {66, 2}}}, {3, 1, {{65, 1}, {66, 2}}}});
+  EXPECT_TRUE(has_6_2_11_6(FontPdf("2", "(AB)", sym_font, sym_descriptor, without30)));
+  // Non-symbolic with Differences: Glyph List names and a (3,1) subtable.
+  const std::string diff_font =
+      "<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+KhTest /FirstChar 65 /LastChar 66 /Widths [500 500] "
+      "/Encoding << /Differences [65 /A /B] >> /FontDescriptor 7 0 R >>";
+  std::string uni = BuildTrueType({0, 500, 500}, {false, true, true}, 1000, {{3, 1, {{65, 1}, {66, 2}}}});
+  EXPECT_FALSE(has_6_2_11_6(FontPdf("2", "(AB)", diff_font, kTtDescriptor, uni)));
+  std::string mac = BuildTrueType({0, 500, 500}, {false, true, true}, 1000, {{1, 0, {{65, 1}, {66, 2}}}});
+  EXPECT_TRUE(has_6_2_11_6(FontPdf("2", "(AB)", diff_font, kTtDescriptor, mac)));
+  const std::string odd_names =
+      "<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+KhTest /FirstChar 65 /LastChar 66 /Widths [500 500] "
+      "/Encoding << /Differences [65 /g1 /g2] >> /FontDescriptor 7 0 R >>";
+  EXPECT_TRUE(has_6_2_11_6(FontPdf("2", "(AB)", odd_names, kTtDescriptor, uni)));
+  // Non-symbolic with no subtable at all.
+  std::string none = BuildTrueType({0, 500, 500}, {false, true, true}, 1000, {});
+  EXPECT_TRUE(has_6_2_11_6(FontPdf("2", "(AB)", TtFont("500 500"), kTtDescriptor, none)));
 }
 
 }  // namespace

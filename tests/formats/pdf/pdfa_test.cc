@@ -173,7 +173,12 @@ TEST(PdfaFonts, UsedFontsMustBeEmbedded) {
                  "/Contents 5 0 R >>";
   PdfaReport r = Check(p.Build(), PdfaProfile::k2b);
   EXPECT_TRUE(HasClause(r, "6.2.11.4.1")) << Dump(r);
-  // Level U also wants Unicode: Helvetica without an encoding has none.
+  // Level U also wants Unicode for each glyph shown: a WinAnsi letter has
+  // it by its glyph name; a Differences name outside the Glyph List has not.
+  p.objects[5] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
+  r = Check(p.Build(), PdfaProfile::k2u);
+  EXPECT_FALSE(HasClause(r, "6.2.11.7.2")) << Dump(r);
+  p.objects[5] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Differences [120 /g120] >> >>";
   r = Check(p.Build(), PdfaProfile::k2u);
   EXPECT_TRUE(HasClause(r, "6.2.11.7.2")) << Dump(r);
 }
