@@ -547,6 +547,25 @@ RevisionChange ClassifyRevision(const Doc& doc, const Dss& dss, const std::set<u
   return change;
 }
 
+// Whether a trailer (classic, or of a cross-reference stream) names an
+// /Encrypt dictionary: strings such as field names are then encrypted (the
+// signature's /Contents and the signed bytes never are, ISO 32000-1 7.6.1).
+bool IsEncrypted(const Doc& doc) {
+  for (const IndirectObject& o : doc.objects) {
+    if (NameOf(o.value.Get("Type")) == "XRef" && o.value.Get("Encrypt") != nullptr) return true;
+  }
+  size_t at = 0;
+  for (int n = 0; n < 4096; ++n) {
+    at = doc.data.find("trailer", at);
+    if (at == std::string_view::npos) return false;
+    at += 7;
+    size_t pos = at;
+    auto t = internal::ParseObject(doc.data, &pos);
+    if (t.ok() && t->kind == Kind::kDict && t->Get("Encrypt") != nullptr) return true;
+  }
+  return false;
+}
+
 // A signature dictionary as found through the document's fields.
 struct FoundSig {
   const IndirectObject* holder = nullptr;  // the indirect object whose bytes hold the dictionary
@@ -572,9 +591,11 @@ bool LooksLikeSignature(const PdfObj& v) {
 // signature field missing from /Fields is found as viewers find it.
 class FieldWalk {
  public:
-  FieldWalk(const Doc& doc, size_t end, int snapshot, std::vector<FoundSig>* found,
+  // `encrypted_names`: field names are encrypted strings, not shown.
+  FieldWalk(const Doc& doc, size_t end, int snapshot, bool encrypted_names, std::vector<FoundSig>* found,
             std::map<const PdfObj*, size_t>* index, size_t* budget)
-      : doc_(doc), end_(end), snapshot_(snapshot), found_(found), index_(index), budget_(budget) {}
+      : doc_(doc), end_(end), snapshot_(snapshot), encrypted_names_(encrypted_names), found_(found), index_(index),
+        budget_(budget) {}
 
   void Root(const PdfObj* ref_or_dict, const IndirectObject* holder) {
     const IndirectObject* h = holder;
@@ -598,7 +619,7 @@ class FieldWalk {
     if (depth > 32 || *budget_ == 0 || !visited_.insert(node).second) return;
     --*budget_;
     std::string name = parent_name;
-    if (const PdfObj* t = node->Get("T"); t != nullptr && t->kind == Kind::kString) {
+    if (const PdfObj* t = node->Get("T"); !encrypted_names_ && t != nullptr && t->kind == Kind::kString) {
       std::string part = internal::TextStringToUtf8(t->text);
       name = name.empty() ? part : name + "." + part;
     }
@@ -637,6 +658,7 @@ class FieldWalk {
   const Doc& doc_;
   size_t end_;
   int snapshot_;
+  bool encrypted_names_;
   std::vector<FoundSig>* found_;
   std::map<const PdfObj*, size_t>* index_;
   size_t* budget_;
@@ -667,8 +689,13 @@ std::vector<FoundSig> FindSignatures(const Doc& doc, std::vector<std::string>* p
   if (ends.empty() || ends.back() < doc.data.size()) ends.push_back(doc.data.size());
   size_t budget = 2'000'000;
   bool form_read = false;
+  bool encrypted = IsEncrypted(doc);
+  if (encrypted) {
+    problems->push_back("the document is encrypted: field names are encrypted strings and not shown "
+                        "(signatures are read and verified: their values and signed bytes are not encrypted)");
+  }
   for (size_t r = 0; r < ends.size(); ++r) {
-    FieldWalk walk(doc, ends[r], static_cast<int>(r), &found, &index, &budget);
+    FieldWalk walk(doc, ends[r], static_cast<int>(r), encrypted, &found, &index, &budget);
     for (uint32_t num : catalogs) {
       const IndirectObject* cat = doc.Before(num, ends[r]);
       if (cat == nullptr || NameOf(cat->value.Get("Type")) != "Catalog") continue;
@@ -931,6 +958,7 @@ void VerifyOne(const Doc& doc, const Dss& dss, const IndirectObject& sig_obj, co
       SignerReport sr;
       sr.signer = sc.signer.common_name;
       sr.signer_cert = sc.signer;
+      sr.signer_identifier = sc.signer_identifier;
       sr.integrity = sc.integrity;
       if (i == 0) sr.integrity = c.signers.size() == 1 ? c.integrity : sc.integrity;
       sr.problems = sc.problems;

@@ -59,6 +59,7 @@ struct FieldLock {
 struct SignerReport {
   std::string signer;  // common name
   x509::CertInfo signer_cert;
+  std::string signer_identifier;  // "issuer-and-serial" | "subject-key-identifier"
   x509::Integrity integrity = x509::Integrity::kMalformed;
   std::vector<std::string> problems;
   std::string digest_algorithm;

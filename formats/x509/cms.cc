@@ -406,6 +406,14 @@ void DescribeSigner(CMS_SignerInfo* si, SignerCheck* out, EVP_PKEY** pkey_out, X
     out->signer_cert_der = internal::CertToDer(signer);
     if (auto info = DescribeCertificate(out->signer_cert_der); info.ok()) out->signer = *info;
   }
+  {
+    ASN1_OCTET_STRING* keyid = nullptr;
+    X509_NAME* issuer = nullptr;
+    ASN1_INTEGER* serial = nullptr;
+    if (CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &serial) == 1) {
+      out->signer_identifier = keyid != nullptr ? "subject-key-identifier" : "issuer-and-serial";
+    }
+  }
   out->has_signed_attributes = CMS_signed_get_attr_count(si) > 0;
   if (int idx = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1); idx >= 0) {
     X509_ATTRIBUTE* attr = CMS_signed_get_attr(si, idx);

@@ -87,6 +87,9 @@ struct SignerCheck {
   std::vector<std::string> problems;  // why integrity is not kValid, and warnings
   std::string signer_cert_der;        // empty when the CMS does not carry it
   CertInfo signer;
+  // How the SignerInfo names its certificate (RFC 5652 5.3 sid):
+  // "issuer-and-serial" or "subject-key-identifier".
+  std::string signer_identifier;
   std::string digest_algorithm;        // "sha256", "sha1", ...
   std::string signature_algorithm;     // "RSA", "RSA-PSS", "ECDSA", ...
   bool weak_digest = false;            // SHA-1 or MD5

@@ -615,6 +615,21 @@ TEST(PdfSigTest, EachSignerIsReportedAndTheSigningCertificateCheckIsSeparate) {
   EXPECT_EQ(r.signatures[0].policy.hash_length, 0u);
 }
 
+TEST(PdfSigTest, EncryptedDocumentSignatureIsVerifiedWithoutItsFieldName) {
+  // Field names of an encrypted PDF are encrypted strings; the signature
+  // value and the signed bytes are not encrypted and verify as they are.
+  TestPdf pdf;
+  pdf.set_trailer_keys("/Encrypt 40 0 R");
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().signer, WithCrl())));
+  PdfReport r = Verify(pdf.bytes());
+  ASSERT_EQ(r.signatures.size(), 1u);
+  EXPECT_EQ(r.signatures[0].integrity, Integrity::kValid) << Dump(r.signatures[0]);
+  EXPECT_EQ(r.signatures[0].field.rfind("(object ", 0), 0u) << r.signatures[0].field;
+  std::string doc_problems;
+  for (const auto& p : r.problems) doc_problems += p + "\n";
+  EXPECT_NE(doc_problems.find("encrypted"), std::string::npos) << doc_problems;
+}
+
 TEST(PdfSigTest, HostileInputs) {
   EXPECT_THAT(VerifyPdfSignatures("not a pdf", Options()),
               kholuu::testing::StatusIs(StatusCode::kInvalidArgument));

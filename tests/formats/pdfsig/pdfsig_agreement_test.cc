@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <map>
@@ -93,13 +95,32 @@ std::vector<std::string> CorpusPdfs() {
   return out;
 }
 
-TEST(PdfsigAgreementTest, PyhankoCorpusIntegrityAgreesWithPoppler) {
+bool Mentions(const std::vector<std::string>& problems, std::string_view what) {
+  for (const auto& p : problems) {
+    if (p.find(what) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The measurement of docs/signatures.md ("Agreement with poppler's pdfsig"):
+// on every file of the pyHanko corpus, the signatures pdfsig reports as
+// signed against kholuu's, by field name. Prints the figures; every
+// difference must be one of the kinds docs/signatures.md explains, each
+// recognised by what kholuu itself found, never by a file name:
+//  - pdfsig "Signature has not yet been verified." (it does not verify
+//    ETSI.RFC3161 document timestamps): not comparable, kholuu must call it a
+//    document timestamp;
+//  - pdfsig "Unknown Validation Failure." where kholuu finds a valid
+//    signature whose signers are all identified by subjectKeyIdentifier;
+//  - pdfsig lists no signature in a file kholuu reports as encrypted.
+TEST(PdfsigAgreementTest, PyhankoCorpusAgreesWithPopplerOrTheDifferenceIsExplained) {
   std::vector<std::string> files = CorpusPdfs();
   if (files.empty()) GTEST_SKIP() << "corpus pdf-pyhanko not found under " << KHOLUU_CORPUS_DIR;
   bool have_pdfsig = access(kPdfsig, X_OK) == 0;
   VerifyOptions o;
   o.now = static_cast<int64_t>(std::time(nullptr));
-  size_t compared = 0;
+  size_t sig_compared = 0, sig_agree = 0, sig_not_comparable = 0, sig_explained = 0;
+  size_t files_signed = 0, files_count_equal = 0, files_explained = 0;
   for (const std::string& file : files) {
     auto ours = VerifyPdfFile(file, o);  // must not crash, whatever the file
     if (file.find("/coverage-anomalies/") != std::string::npos && ours.ok()) {
@@ -107,27 +128,68 @@ TEST(PdfsigAgreementTest, PyhankoCorpusIntegrityAgreesWithPoppler) {
         EXPECT_FALSE(s.covers_whole_document) << file << " " << s.field;
       }
     }
-    if (!have_pdfsig || !ours.ok()) continue;
-    std::map<std::string, const SignatureReport*> by_field;
-    for (const auto& s : ours->signatures) by_field[s.field] = &s;
-    for (const PopplerSig& p : RunPdfsig(file)) {
-      bool valid = p.validation == "Signature is Valid.";
-      bool mismatch = p.validation == "Digest Mismatch.";
-      if (!valid && !mismatch) continue;
-      auto it = by_field.find(p.field);
-      if (it == by_field.end()) {
-        ADD_FAILURE() << file << ": poppler reports field " << p.field << ", kholuu does not";
+    if (!have_pdfsig) continue;
+    std::vector<PopplerSig> theirs;
+    for (PopplerSig& p : RunPdfsig(file)) {
+      if (!p.validation.empty()) theirs.push_back(std::move(p));  // unsigned fields have no validation line
+    }
+    size_t ours_count = ours.ok() ? ours->signatures.size() : 0;
+    if (theirs.empty() && ours_count == 0) continue;
+    ++files_signed;
+    if (theirs.size() == ours_count) {
+      ++files_count_equal;
+    } else if (theirs.empty() && ours.ok() && Mentions(ours->problems, "encrypted")) {
+      ++files_explained;
+    } else {
+      ADD_FAILURE() << file << ": pdfsig counts " << theirs.size() << " signatures, kholuu " << ours_count;
+    }
+    for (const PopplerSig& p : theirs) {
+      const SignatureReport* mine = nullptr;
+      if (ours.ok()) {
+        for (const auto& s : ours->signatures) {
+          if (std::find(s.fields.begin(), s.fields.end(), p.field) != s.fields.end()) mine = &s;
+        }
+      }
+      if (mine == nullptr) {
+        ADD_FAILURE() << file << ": pdfsig reports field " << p.field << ", kholuu does not";
         continue;
       }
-      ++compared;
-      EXPECT_EQ(it->second->integrity == x509::Integrity::kValid, valid)
-          << file << " field " << p.field << ": poppler says " << p.validation << ", kholuu "
-          << x509::IntegrityName(it->second->integrity);
+      if (p.validation == "Signature has not yet been verified.") {
+        ++sig_not_comparable;
+        EXPECT_TRUE(mine->document_timestamp) << file << " " << p.field;
+        continue;
+      }
+      ++sig_compared;
+      bool poppler_valid = p.validation == "Signature is Valid.";
+      bool kholuu_valid = mine->integrity == x509::Integrity::kValid;
+      if (poppler_valid == kholuu_valid) {
+        ++sig_agree;
+        continue;
+      }
+      bool by_key_id = !mine->signers.empty() &&
+                       std::all_of(mine->signers.begin(), mine->signers.end(), [](const SignerReport& r) {
+                         return r.signer_identifier == "subject-key-identifier";
+                       });
+      if (kholuu_valid && p.validation == "Unknown Validation Failure." && by_key_id) {
+        ++sig_explained;
+      } else {
+        ADD_FAILURE() << file << " field " << p.field << ": pdfsig says " << p.validation << ", kholuu "
+                      << x509::IntegrityName(mine->integrity);
+      }
     }
   }
-  if (have_pdfsig) {
-    EXPECT_GT(compared, 0u);
-  }
+  if (!have_pdfsig) return;
+  auto pct = [](size_t a, size_t b) { return b == 0 ? 0.0 : 100.0 * static_cast<double>(a) / static_cast<double>(b); };
+  std::printf("pdfsig agreement (pyHanko corpus, %zu files): integrity %zu of %zu signatures (%.1f%%), %zu more "
+              "explained, %zu not comparable (pdfsig: not yet verified); signature counts equal on %zu of %zu "
+              "signed files (%.1f%%), %zu more explained\n",
+              files.size(), sig_agree, sig_compared, pct(sig_agree, sig_compared), sig_explained, sig_not_comparable,
+              files_count_equal, files_signed, pct(files_count_equal, files_signed), files_explained);
+  RecordProperty("integrity_agree", static_cast<int>(sig_agree));
+  RecordProperty("integrity_compared", static_cast<int>(sig_compared));
+  RecordProperty("counts_equal", static_cast<int>(files_count_equal));
+  RecordProperty("signed_files", static_cast<int>(files_signed));
+  EXPECT_GT(sig_compared, 0u);
 }
 
 TEST(SigCliTest, JsonContractAndExitCodes) {

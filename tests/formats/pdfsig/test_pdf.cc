@@ -121,7 +121,8 @@ void TestPdf::AppendUpdate(const std::vector<std::pair<int, std::string>>& objec
   for (const auto& [num, off] : offsets) {
     bytes_ += std::to_string(num) + " 1\n" + Pad10(off) + " 00000 n \n";
   }
-  bytes_ += "trailer\n<< /Size " + std::to_string(size) + " /Root 1 0 R /Prev " +
+  bytes_ += "trailer\n<< /Size " + std::to_string(size) + " /Root 1 0 R " +
+            (trailer_keys_.empty() ? "" : trailer_keys_ + " ") + "/Prev " +
             std::to_string(last_xref_) + " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
   last_xref_ = xref;
 }

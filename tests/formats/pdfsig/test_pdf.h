@@ -74,6 +74,10 @@ class TestPdf {
   // Appends an arbitrary update (object number -> body, "N 0 obj" added).
   void AppendUpdate(const std::vector<std::pair<int, std::string>>& objects);
 
+  // Extra keys written in the trailer of every later update, e.g.
+  // "/Encrypt 40 0 R" (nothing is encrypted: the parser's view only).
+  void set_trailer_keys(std::string keys) { trailer_keys_ = std::move(keys); }
+
   const std::string& bytes() const { return bytes_; }
   std::string& mutable_bytes() { return bytes_; }
 
@@ -85,6 +89,7 @@ class TestPdf {
   std::string bytes_;
   int next_ = 5;
   size_t last_xref_ = 0;
+  std::string trailer_keys_;
   std::vector<int> fields_;
   std::vector<int> annots_;
   std::vector<std::string> inline_annots_;

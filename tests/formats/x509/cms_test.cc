@@ -196,6 +196,24 @@ TEST(CmsTest, SignerFoundWhenTheSidIssuerIsEncodedDifferently) {
   EXPECT_EQ(c.signer.common_name, "Nguyễn Văn An TEST");
 }
 
+TEST(CmsTest, SignerIdentifiedBySubjectKeyIdentifierIsFound) {
+  // RFC 5652 5.3: sid is issuerAndSerialNumber or subjectKeyIdentifier; both
+  // identify the signer (poppler 22's pdfsig reports "Unknown Validation
+  // Failure" for the second; docs/signatures.md).
+  CmsSignOptions o;
+  o.sid_key_id = true;
+  std::string cms = Pki().SignDetached(kContent, Pki().signer, o);
+  CmsCheck c = VerifyCms(cms, kContent);
+  EXPECT_EQ(c.integrity, Integrity::kValid) << (c.problems.empty() ? "" : c.problems[0]);
+  EXPECT_EQ(c.signer.common_name, "Nguyễn Văn An TEST");
+  EXPECT_EQ(c.signing_cert.status, SigningCertAttr::kMatches);
+  ASSERT_EQ(c.signers.size(), 1u);
+  EXPECT_EQ(c.signers[0].signer_identifier, "subject-key-identifier");
+  EXPECT_EQ(VerifyCms(Pki().SignDetached(kContent, Pki().signer), kContent).signers[0].signer_identifier,
+            "issuer-and-serial");
+  EXPECT_EQ(VerifyCms(cms, kContent + "x").integrity, Integrity::kDigestMismatch);
+}
+
 TEST(CmsTest, SignaturePolicyIsReportedAndNeverDropsTheSignature) {
   const std::string policy_oid = TestPki::DerWrap(0x06, std::string("\x60\x4c\x01\x02", 4));
   CmsSignOptions o;

@@ -290,7 +290,8 @@ std::string TestPki::SignDetached(std::string_view content, const Identity& who,
   CmsPtr cms(CMS_sign(nullptr, nullptr, extra.get(), nullptr, flags));
   if (!cms) Die("CMS_sign");
   bool own_ess = !options.ess_attr_der.empty();
-  unsigned int si_flags = flags | (options.cades && !own_ess ? CMS_CADES : 0u) | (options.pss ? CMS_KEY_PARAM : 0u);
+  unsigned int si_flags = flags | (options.cades && !own_ess ? CMS_CADES : 0u) | (options.pss ? CMS_KEY_PARAM : 0u) |
+                          (options.sid_key_id ? CMS_USE_KEYID : 0u);
   CMS_SignerInfo* si = CMS_add1_signer(cms.get(), who.cert.get(), who.key.get(),
                                        options.md != nullptr ? options.md : EVP_sha256(), si_flags);
   if (si == nullptr) Die("CMS_add1_signer");

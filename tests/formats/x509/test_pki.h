@@ -39,6 +39,9 @@ struct CmsSignOptions {
   // its RDNs in reverse order, every value a UTF8String (the same name by
   // RFC 5280 matching, other bytes).
   bool reencode_sid_issuer = false;
+  // The SignerIdentifier as subjectKeyIdentifier [0] (CMS_USE_KEYID) instead
+  // of issuerAndSerialNumber.
+  bool sid_key_id = false;
 };
 
 class TestPki {
