@@ -118,7 +118,8 @@ struct VerifyOptions {
 };
 
 // Errors: kInvalidArgument if `pdf` has no "%PDF-" header at all (one after
-// leading bytes is read, with a document problem, as poppler does). Everything wrong with a signature is reported in its SignatureReport.
+// leading bytes is read, with a document problem, as poppler does).
+// Everything wrong with a signature is reported in its SignatureReport.
 Result<PdfReport> VerifyPdfSignatures(std::string_view pdf, const VerifyOptions& options);
 
 // Reads `path` (at most 1 GiB) and verifies it. Errors: as ReadFileToString,

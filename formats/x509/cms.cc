@@ -1,6 +1,5 @@
 #include "formats/x509/cms.h"
 
-
 #include <algorithm>
 #include <ctime>
 

@@ -105,7 +105,7 @@ struct CmsCheck {
   // Of the SignedData as a whole: kValid when every signer is valid,
   // otherwise the integrity of the first signer that is not.
   Integrity integrity = Integrity::kMalformed;
-  std::vector<std::string> problems;  // SignedData-level problems, then the first signer's
+  std::vector<std::string> problems;  // the first signer's problems, then SignedData-level ones
   std::vector<SignerCheck> signers;   // every SignerInfo, in order
   std::vector<std::string> certs_der;  // every certificate in the CMS
   std::vector<std::string> crls_der;   // CRLs in the CMS certificate set
