@@ -722,6 +722,10 @@ std::vector<FoundSig> FindSignatures(const Doc& doc, std::vector<std::string>* p
       }
     }
   }
+  if (budget == 0) {
+    problems->push_back("the field trees are too large: the walk stopped after 2,000,000 field nodes, "
+                        "signatures of later revisions may be missing");
+  }
   // One signature per signature value.
   std::vector<FoundSig> out;
   std::map<std::string, size_t> by_value;
