@@ -497,6 +497,33 @@ TEST(PdfSigTest, EveryFieldLayoutIsWalked) {
   }
 }
 
+TEST(PdfSigTest, ADirectSignatureValueRewrittenLaterIsOneSignature) {
+  // The field holding the signature dictionary directly is written again in
+  // a later update (its flags changed): the copy of the dictionary it
+  // carries is the same signature, reported once, from the revision it signs.
+  TestPdf pdf;
+  TestPdf::SignSpec spec = Spec(Pki().signer, WithCrl());
+  spec.layout = TestPdf::SignSpec::Layout::kDirectValue;
+  ASSERT_TRUE(pdf.Sign(spec));
+  const std::string& b = pdf.bytes();
+  size_t field_at = b.find("<< /FT /Sig /T (Signature1) /V << /Type /Sig");
+  ASSERT_NE(field_at, std::string::npos);
+  size_t obj_at = b.rfind(" 0 obj\n", field_at);
+  size_t num_at = b.rfind('\n', obj_at) + 1;
+  int num = std::stoi(b.substr(num_at, obj_at - num_at));
+  std::string body = b.substr(field_at, b.find("\nendobj", field_at) - field_at);
+  body.replace(body.find("/F 132"), 6, "/F 4");
+  pdf.AppendUpdate({{num, body}});
+  PdfReport r = Verify(pdf.bytes());
+  ASSERT_EQ(r.signatures.size(), 1u);
+  const SignatureReport& s = r.signatures[0];
+  EXPECT_EQ(s.fields, std::vector<std::string>{"Signature1"});
+  EXPECT_EQ(s.integrity, Integrity::kValid) << Dump(s);
+  EXPECT_EQ(s.revision, 1);
+  EXPECT_TRUE(s.modified_after_signing);
+  EXPECT_EQ(s.changes.size(), 1u);
+}
+
 TEST(PdfSigTest, HeaderAfterLeadingBytesIsReadWithAWarning) {
   for (size_t junk : {size_t{100}, size_t{5000}}) {
     TestPdf pdf(std::string(junk, 'x') + "\n");
