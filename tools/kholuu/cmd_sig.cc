@@ -47,6 +47,9 @@ void PrintText(const std::string& file, const pdfsig::PdfReport& r) {
     if (s.signing_certificate.status != x509::SigningCertAttr::kAbsent) {
       std::cout << "    signing-certificate attribute: " << x509::SigningCertAttrName(s.signing_certificate.status)
                 << " (" << s.signing_certificate.attribute << ", " << s.signing_certificate.hash_algorithm << ")\n";
+      if (s.signing_certificate.status != x509::SigningCertAttr::kMatches) {
+        for (const auto& note : s.signing_certificate.notes) std::cout << "      - " << note << "\n";
+      }
     }
     if (s.policy.status != x509::PolicyAttr::kAbsent) {
       std::cout << "    signature policy: " << x509::PolicyAttrName(s.policy.status)

@@ -83,6 +83,77 @@ TEST(PdfsigAgreementTest, GeneratedValidAndTamperedFiles) {
   }
 }
 
+// The field layouts, several signers, an ESS attribute naming another
+// certificate and a late header, generated with the test PKI: pdfsig and
+// kholuu count the same signatures under the same fields with the same
+// validity.
+TEST(PdfsigAgreementTest, GeneratedLayoutsSignersAndEssAgree) {
+  if (access(kPdfsig, X_OK) != 0) GTEST_SKIP() << "poppler-utils' pdfsig is not installed";
+  using Layout = TestPdf::SignSpec::Layout;
+  struct Case {
+    std::string name;
+    Layout layout = Layout::kMerged;
+    kholuu::testing::CmsSignOptions cms;
+    size_t leading = 0;
+    // poppler 22.12 takes the /FT /Sig parent of a nested field for the
+    // signature field and lists it as not signed (docs/signatures.md).
+    bool poppler_unsigned_inherited_ft = false;
+  };
+  std::vector<Case> cases(6);
+  cases[0].name = "nested-kids";
+  cases[0].layout = Layout::kNestedKids;
+  cases[0].poppler_unsigned_inherited_ft = true;
+  cases[1].name = "two-fields";
+  cases[1].layout = Layout::kTwoFields;
+  cases[2].name = "widget-only";
+  cases[2].layout = Layout::kWidgetOnly;
+  cases[3].name = "two-signers";
+  cases[3].cms.co_signer = &Pki().org_seal;
+  cases[4].name = "ess-other-certificate";
+  cases[4].cms.ess_attr_der = TestPki::DerWrap(
+      0x30, TestPki::DerWrap(0x30, TestPki::DerWrap(0x30, TestPki::DerWrap(0x04, TestPki::CertHash(Pki().org_seal, EVP_sha256())))));
+  cases[5].name = "header-after-200-bytes";
+  cases[5].leading = 200;
+  kholuu::testing::TempDir dir;
+  VerifyOptions o;
+  o.now = static_cast<int64_t>(std::time(nullptr));
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    TestPdf pdf(std::string(c.leading, '%') + (c.leading > 0 ? "\n" : ""));
+    TestPdf::SignSpec spec;
+    spec.layout = c.layout;
+    kholuu::testing::CmsSignOptions cms = c.cms;
+    spec.sign = [cms](std::string_view content) { return Pki().SignDetached(content, Pki().signer, cms); };
+    ASSERT_TRUE(pdf.Sign(spec));
+    TestPdf::SignSpec second = Spec();
+    second.field = "Seal";
+    ASSERT_TRUE(pdf.Sign(second));
+    std::string path = dir.Sub(c.name + ".pdf");
+    kholuu::testing::WriteTestFile(path, pdf.bytes());
+    std::vector<PopplerSig> theirs = RunPdfsig(path);
+    auto ours = VerifyPdfFile(path, o);
+    ASSERT_TRUE(ours.ok());
+    size_t their_fields = 0;
+    for (const PopplerSig& p : theirs) {
+      const SignatureReport* mine = nullptr;
+      for (const auto& s : ours->signatures) {
+        if (std::find(s.fields.begin(), s.fields.end(), p.field) != s.fields.end()) mine = &s;
+      }
+      ASSERT_NE(mine, nullptr) << "pdfsig reports field " << p.field;
+      ++their_fields;
+      if (c.poppler_unsigned_inherited_ft && p.validation.empty()) {
+        EXPECT_EQ(mine->integrity, x509::Integrity::kValid) << p.field;
+        continue;
+      }
+      EXPECT_EQ(p.validation == "Signature is Valid.", mine->integrity == x509::Integrity::kValid)
+          << p.field << ": pdfsig " << p.validation << ", kholuu " << x509::IntegrityName(mine->integrity);
+    }
+    size_t our_fields = 0;
+    for (const auto& s : ours->signatures) our_fields += s.fields.size();
+    EXPECT_EQ(their_fields, our_fields);
+  }
+}
+
 std::vector<std::string> CorpusPdfs() {
   std::vector<std::string> out;
   std::string root = std::string(KHOLUU_CORPUS_DIR) + "/pdf-pyhanko";
