@@ -75,7 +75,11 @@ Status VerifySignatures(archive::BlobStore& blobs, std::string_view bytes, const
     detail += "\"" + s.field + "\" " + std::string(formats::x509::IntegrityName(s.integrity)) + ", trust " +
               std::string(formats::x509::TrustName(s.trust.trust)) +
               (s.covers_whole_document ? "" : ", not the whole document") +
-              (s.signer.empty() ? "" : ", signer " + s.signer);
+              (s.signer.empty() ? "" : ", signer " + s.signer) +
+              (s.signers.size() > 1 ? ", " + std::to_string(s.signers.size()) + " signers" : "") +
+              (s.signing_certificate.status == formats::x509::SigningCertAttr::kMismatch
+                   ? ", signing-certificate attribute does not match"
+                   : "");
   }
   d->events.push_back(MakeEvent(model::EventType::kSignatureVerification,
                                 d->signatures.failed ? model::EventOutcome::kFailure : model::EventOutcome::kSuccess,

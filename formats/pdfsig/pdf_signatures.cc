@@ -27,6 +27,7 @@ struct Doc {
   std::vector<IndirectObject> objects;
   std::vector<size_t> rev_ends;
   std::map<uint32_t, size_t> latest;  // object number -> index of its last definition
+  std::map<uint32_t, std::vector<size_t>> versions;  // object number -> indices of its definitions, in file order
 
   const IndirectObject* Latest(uint32_t num) const {
     auto it = latest.find(num);
@@ -42,12 +43,21 @@ struct Doc {
   }
   // The last definition of `num` that starts before `offset`.
   const IndirectObject* Before(uint32_t num, size_t offset) const {
-    const IndirectObject* found = nullptr;
-    for (const IndirectObject& o : objects) {
-      if (o.offset >= offset) break;
-      if (o.num == num) found = &o;
+    auto it = versions.find(num);
+    if (it == versions.end()) return nullptr;
+    const std::vector<size_t>& v = it->second;
+    auto pos = std::partition_point(v.begin(), v.end(), [&](size_t i) { return objects[i].offset < offset; });
+    return pos == v.begin() ? nullptr : &objects[*(pos - 1)];
+  }
+  // Follows references to their definitions as of `end` (the end of a
+  // revision); `*holder` becomes the indirect object last reached.
+  const PdfObj* ResolveAt(const PdfObj* o, size_t end, const IndirectObject** holder) const {
+    for (int hops = 0; o != nullptr && o->kind == Kind::kRef && hops < 8; ++hops) {
+      const IndirectObject* target = Before(o->ref_num, end);
+      if (holder != nullptr) *holder = target;
+      o = target != nullptr ? &target->value : nullptr;
     }
-    return found;
+    return o != nullptr && o->kind == Kind::kRef ? nullptr : o;
   }
   int RevisionContaining(size_t offset) const {
     for (size_t i = 0; i < rev_ends.size(); ++i) {
@@ -537,9 +547,261 @@ RevisionChange ClassifyRevision(const Doc& doc, const Dss& dss, const std::set<u
   return change;
 }
 
-void VerifyOne(const Doc& doc, const Dss& dss, const IndirectObject& sig_obj,
+// Whether a trailer (classic, or of a cross-reference stream) names an
+// /Encrypt dictionary: strings such as field names are then encrypted (the
+// signature's /Contents and the signed bytes never are, ISO 32000-1 7.6.1).
+bool IsEncrypted(const Doc& doc) {
+  for (const IndirectObject& o : doc.objects) {
+    if (NameOf(o.value.Get("Type")) == "XRef" && o.value.Get("Encrypt") != nullptr) return true;
+  }
+  size_t at = 0;
+  for (int n = 0; n < 4096; ++n) {
+    at = doc.data.find("trailer", at);
+    if (at == std::string_view::npos) return false;
+    at += 7;
+    size_t pos = at;
+    auto t = internal::ParseObject(doc.data, &pos);
+    if (t.ok() && t->kind == Kind::kDict && t->Get("Encrypt") != nullptr) return true;
+  }
+  return false;
+}
+
+// A signature dictionary as found through the document's fields.
+struct FoundSig {
+  const IndirectObject* holder = nullptr;  // the indirect object whose bytes hold the dictionary
+  const PdfObj* dict = nullptr;            // holder->value, or a direct /V inside it
+  std::vector<std::string> fields;         // names of every field whose /V it is, first seen first
+  const PdfObj* field = nullptr;           // the first such field dictionary (for /Lock)
+  int first_snapshot = -1;                 // the first revision whose field tree reaches it
+  std::vector<std::string> notes;
+};
+
+// Whether a field's /V is meant as a signature: a dictionary typed /Sig or
+// /DocTimeStamp, or carrying /ByteRange or /Contents (a damaged or forged
+// signature is still reported, as malformed).
+bool LooksLikeSignature(const PdfObj& v) {
+  if (v.kind != Kind::kDict) return false;
+  std::string type = NameOf(v.Get("Type"));
+  return type == "Sig" || type == "DocTimeStamp" || v.Get("ByteRange") != nullptr || v.Get("Contents") != nullptr;
+}
+
+// Walks the field tree of one revision (definitions as of `end`): every
+// field reachable from the AcroForm /Fields, through nested /Kids, and from
+// the widgets in the pages' /Annots (with their /Parent chain), so that a
+// signature field missing from /Fields is found as viewers find it.
+class FieldWalk {
+ public:
+  // `encrypted_names`: field names are encrypted strings, not shown.
+  FieldWalk(const Doc& doc, size_t end, int snapshot, bool encrypted_names, std::vector<FoundSig>* found,
+            std::map<const PdfObj*, size_t>* index, size_t* budget)
+      : doc_(doc), end_(end), snapshot_(snapshot), encrypted_names_(encrypted_names), found_(found), index_(index),
+        budget_(budget) {}
+
+  void Root(const PdfObj* ref_or_dict, const IndirectObject* holder) {
+    const IndirectObject* h = holder;
+    const PdfObj* node = doc_.ResolveAt(ref_or_dict, end_, &h);
+    if (node == nullptr || node->kind != Kind::kDict) return;
+    // A widget or kid reached from a page: start from its top ancestor.
+    std::vector<std::pair<const PdfObj*, const IndirectObject*>> chain{{node, h}};
+    for (int depth = 0; depth < 32; ++depth) {
+      const IndirectObject* ph = chain.back().second;
+      const PdfObj* parent = doc_.ResolveAt(chain.back().first->Get("Parent"), end_, &ph);
+      if (parent == nullptr || parent->kind != Kind::kDict || parent == chain.back().first) break;
+      if (std::any_of(chain.begin(), chain.end(), [&](const auto& c) { return c.first == parent; })) break;
+      chain.emplace_back(parent, ph);
+    }
+    Node(chain.back().first, chain.back().second, "", "", 0);
+  }
+
+ private:
+  void Node(const PdfObj* node, const IndirectObject* holder, const std::string& parent_name,
+            const std::string& parent_ft, int depth) {
+    if (depth > 32 || *budget_ == 0 || !visited_.insert(node).second) return;
+    --*budget_;
+    std::string name = parent_name;
+    if (const PdfObj* t = node->Get("T"); !encrypted_names_ && t != nullptr && t->kind == Kind::kString) {
+      std::string part = internal::TextStringToUtf8(t->text);
+      name = name.empty() ? part : name + "." + part;
+    }
+    std::string ft = node->Get("FT") != nullptr ? NameOf(node->Get("FT")) : parent_ft;
+    if (const PdfObj* v = node->Get("V"); v != nullptr) {
+      const IndirectObject* vh = holder;
+      const PdfObj* value = doc_.ResolveAt(v, end_, &vh);
+      if (value != nullptr && vh != nullptr && (ft == "Sig" || IsSignatureDict(*value)) && LooksLikeSignature(*value)) {
+        Record(vh, value, name.empty() ? "(object " + std::to_string(holder != nullptr ? holder->num : vh->num) + ")" : name,
+               node);
+      }
+    }
+    const PdfObj* kids = doc_.ResolveAt(node->Get("Kids"), end_, nullptr);
+    if (kids == nullptr || kids->kind != Kind::kArray) return;
+    for (const PdfObj& k : kids->items) {
+      const IndirectObject* kh = holder;
+      const PdfObj* kid = doc_.ResolveAt(&k, end_, &kh);
+      if (kid != nullptr && kid->kind == Kind::kDict) Node(kid, kh, name, ft, depth + 1);
+    }
+  }
+
+  void Record(const IndirectObject* holder, const PdfObj* dict, const std::string& name, const PdfObj* field) {
+    auto [it, added] = index_->emplace(dict, found_->size());
+    if (added) {
+      FoundSig f;
+      f.holder = holder;
+      f.dict = dict;
+      f.field = field;
+      f.first_snapshot = snapshot_;
+      found_->push_back(std::move(f));
+    }
+    FoundSig& f = (*found_)[it->second];
+    if (std::find(f.fields.begin(), f.fields.end(), name) == f.fields.end()) f.fields.push_back(name);
+  }
+
+  const Doc& doc_;
+  size_t end_;
+  int snapshot_;
+  bool encrypted_names_;
+  std::vector<FoundSig>* found_;
+  std::map<const PdfObj*, size_t>* index_;
+  size_t* budget_;
+  std::set<const PdfObj*> visited_;
+};
+
+std::string ByteRangeText(const PdfObj& sig) {
+  const PdfObj* br = sig.Get("ByteRange");
+  return br != nullptr ? br->Canonical() : "(none)";
+}
+
+// Every signature of the document: the /V of every signature field of every
+// revision, each signature dictionary once however many fields refer to it,
+// and each signature value once however many dictionaries carry it (the
+// dictionary that appeared first is kept; the others are noted).
+// Signature dictionaries that no field refers to are document problems, not
+// signatures, unless no field tree could be read at all.
+std::vector<FoundSig> FindSignatures(const Doc& doc, std::vector<std::string>* problems) {
+  std::vector<FoundSig> found;
+  std::map<const PdfObj*, size_t> index;
+  std::set<uint32_t> catalogs, pages;
+  for (const IndirectObject& o : doc.objects) {
+    std::string type = NameOf(o.value.Get("Type"));
+    if (type == "Catalog") catalogs.insert(o.num);
+    if (type == "Page") pages.insert(o.num);
+  }
+  std::vector<size_t> ends = doc.rev_ends;
+  if (ends.empty() || ends.back() < doc.data.size()) ends.push_back(doc.data.size());
+  size_t budget = 2'000'000;
+  bool form_read = false;
+  bool encrypted = IsEncrypted(doc);
+  if (encrypted) {
+    problems->push_back("the document is encrypted: field names are encrypted strings and not shown "
+                        "(signatures are read and verified: their values and signed bytes are not encrypted)");
+  }
+  for (size_t r = 0; r < ends.size(); ++r) {
+    FieldWalk walk(doc, ends[r], static_cast<int>(r), encrypted, &found, &index, &budget);
+    for (uint32_t num : catalogs) {
+      const IndirectObject* cat = doc.Before(num, ends[r]);
+      if (cat == nullptr || NameOf(cat->value.Get("Type")) != "Catalog") continue;
+      form_read = true;
+      const IndirectObject* ah = cat;
+      const PdfObj* acro = doc.ResolveAt(cat->value.Get("AcroForm"), ends[r], &ah);
+      const PdfObj* fields = acro != nullptr && acro->kind == Kind::kDict
+                                 ? doc.ResolveAt(acro->Get("Fields"), ends[r], nullptr)
+                                 : nullptr;
+      if (fields == nullptr || fields->kind != Kind::kArray) continue;
+      for (const PdfObj& f : fields->items) walk.Root(&f, ah);
+    }
+    for (uint32_t num : pages) {
+      const IndirectObject* page = doc.Before(num, ends[r]);
+      if (page == nullptr || NameOf(page->value.Get("Type")) != "Page") continue;
+      const PdfObj* annots = doc.ResolveAt(page->value.Get("Annots"), ends[r], nullptr);
+      if (annots == nullptr || annots->kind != Kind::kArray) continue;
+      for (const PdfObj& a : annots->items) {
+        const IndirectObject* h = page;
+        const PdfObj* annot = doc.ResolveAt(&a, ends[r], &h);
+        if (annot != nullptr && annot->kind == Kind::kDict && NameOf(annot->Get("Subtype")) == "Widget") {
+          walk.Root(&a, page);
+        }
+      }
+    }
+  }
+  if (budget == 0) {
+    problems->push_back("the field trees are too large: the walk stopped after 2,000,000 field nodes, "
+                        "signatures of later revisions may be missing");
+  }
+  // One signature per signature value.
+  std::vector<FoundSig> out;
+  std::map<std::string, size_t> by_value;
+  for (FoundSig& f : found) {
+    const PdfObj* c = f.dict->Get("Contents");
+    std::string value = c != nullptr && c->kind == Kind::kString ? c->text : std::string();
+    while (!value.empty() && value.back() == '\0') value.pop_back();  // zero padding of the hole
+    auto [it, added] = by_value.emplace(value, out.size());
+    if (value.empty() || added) {
+      if (value.empty()) by_value.erase(it);
+      out.push_back(std::move(f));
+      continue;
+    }
+    FoundSig& kept = out[it->second];
+    // `kept` becomes the dictionary that appeared first (the one the value
+    // was made for; later copies are what an attacker would add); `f` the other.
+    if (f.first_snapshot < kept.first_snapshot ||
+        (f.first_snapshot == kept.first_snapshot && f.holder->offset < kept.holder->offset)) {
+      std::swap(kept, f);
+      kept.notes.insert(kept.notes.end(), f.notes.begin(), f.notes.end());
+    }
+    const FoundSig* other = &f;
+    for (const std::string& n : other->fields) {
+      if (std::find(kept.fields.begin(), kept.fields.end(), n) == kept.fields.end()) kept.fields.push_back(n);
+    }
+    std::string where = "object " + std::to_string(other->holder->num);
+    if (ByteRangeText(*other->dict) == ByteRangeText(*kept.dict)) {
+      kept.notes.push_back("the same signature is also written in " + where + "; counted once");
+    } else {
+      kept.notes.push_back("another signature dictionary (" + where + ") carries the same signature value with /ByteRange " +
+                           ByteRangeText(*other->dict) + ": counted once, as the dictionary that appeared first");
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const FoundSig& a, const FoundSig& b) {
+    return a.holder->offset != b.holder->offset ? a.holder->offset < b.holder->offset : a.dict->begin < b.dict->begin;
+  });
+  // Signature dictionaries no field refers to.
+  std::set<std::string> values;
+  for (const FoundSig& f : out) {
+    const PdfObj* c = f.dict->Get("Contents");
+    if (c != nullptr) values.insert(c->text);
+  }
+  std::vector<FoundSig> orphans;
+  for (const auto& [num, idx] : doc.latest) {
+    const IndirectObject& o = doc.objects[idx];
+    if (!IsSignatureDict(o.value) || index.count(&o.value) != 0) continue;
+    if (values.count(o.value.Get("Contents")->text) != 0) continue;
+    if (form_read) {
+      bool ur = false;
+      for (uint32_t c : catalogs) {
+        const PdfObj* perms = doc.Resolve(doc.Latest(c)->value.Get("Perms"));
+        const PdfObj* ur3 = perms != nullptr && perms->kind == Kind::kDict ? perms->Get("UR3") : nullptr;
+        if (ur3 == nullptr) ur3 = perms != nullptr && perms->kind == Kind::kDict ? perms->Get("UR") : nullptr;
+        ur |= ur3 != nullptr && ur3->kind == Kind::kRef && ur3->ref_num == num;
+      }
+      problems->push_back("object " + std::to_string(num) + " is a signature dictionary that no signature field refers to" +
+                          (ur ? " (the usage-rights signature of /Perms)" : "") + ": not reported as a signature");
+      continue;
+    }
+    FoundSig f;
+    f.holder = &o;
+    f.dict = &o.value;
+    f.notes.push_back("no signature field refers to this signature dictionary (the document's form could not be read)");
+    orphans.push_back(std::move(f));
+  }
+  for (FoundSig& f : orphans) out.push_back(std::move(f));
+  std::stable_sort(out.begin(), out.end(), [](const FoundSig& a, const FoundSig& b) {
+    return a.holder->offset < b.holder->offset;
+  });
+  return out;
+}
+
+// Verifies the signature dictionary `sig`, written in the bytes of `sig_obj`
+// (the dictionary itself, or a field holding it as a direct /V).
+void VerifyOne(const Doc& doc, const Dss& dss, const IndirectObject& sig_obj, const PdfObj& sig,
                const VerifyOptions& options, SignatureReport* rep) {
-  const PdfObj& sig = sig_obj.value;
   std::string_view data = doc.data;
   rep->object = sig_obj.num;
   rep->subfilter = NameOf(sig.Get("SubFilter"));
@@ -548,8 +810,16 @@ void VerifyOne(const Doc& doc, const Dss& dss, const IndirectObject& sig_obj,
   if (const PdfObj* m = sig.Get("M"); m != nullptr && m->kind == Kind::kString) {
     rep->signing_time = ParsePdfDate(m->text);
   }
-  const PdfObj* br = sig.Get("ByteRange");
+  const PdfObj* br = doc.ResolveAt(sig.Get("ByteRange"), doc.data.size(), nullptr);
   const PdfObj* contents = sig.Get("Contents");
+  if (br == nullptr || br->kind != Kind::kArray || contents == nullptr || contents->kind != Kind::kString) {
+    rep->integrity = x509::Integrity::kMalformed;
+    rep->problems.push_back(std::string("the signature dictionary has no ") +
+                            (br == nullptr || br->kind != Kind::kArray ? "/ByteRange array" : "/Contents string") +
+                            ": nothing is signed");
+    return;
+  }
+  if (sig.Get("ByteRange")->kind == Kind::kRef) rep->problems.push_back("/ByteRange is an indirect object");
   bool br_ok = !br->items.empty() && br->items.size() % 2 == 0 && br->items.size() <= 64;
   for (const PdfObj& i : br->items) {
     if (i.kind != Kind::kInt || i.integer < 0) br_ok = false;
@@ -685,6 +955,27 @@ void VerifyOne(const Doc& doc, const Dss& dss, const IndirectObject& sig_obj,
     x509::TrustOptions opt;
     opt.at = rep->validation_time;
     rep->trust = x509::EvaluateTrust(c.signer_cert_der, intermediates, options.trust_store, revocation, opt);
+    rep->signing_certificate = c.signing_cert;
+    rep->policy = c.policy;
+    for (size_t i = 0; i < c.signers.size(); ++i) {
+      const x509::SignerCheck& sc = c.signers[i];
+      SignerReport sr;
+      sr.signer = sc.signer.common_name;
+      sr.signer_cert = sc.signer;
+      sr.signer_identifier = sc.signer_identifier;
+      sr.integrity = sc.integrity;
+      if (i == 0) sr.integrity = c.signers.size() == 1 ? c.integrity : sc.integrity;
+      sr.problems = sc.problems;
+      sr.digest_algorithm = sc.digest_algorithm;
+      sr.signature_algorithm = sc.signature_algorithm;
+      sr.weak_digest = sc.weak_digest;
+      sr.signing_time = sc.signing_time;
+      sr.signing_certificate = sc.signing_cert;
+      sr.policy = sc.policy;
+      sr.trust = i == 0 ? rep->trust
+                        : x509::EvaluateTrust(sc.signer_cert_der, intermediates, options.trust_store, revocation, opt);
+      rep->signers.push_back(std::move(sr));
+    }
   }
 }
 
@@ -700,15 +991,23 @@ std::string_view ChangeClassName(ChangeClass c) {
 }
 
 Result<PdfReport> VerifyPdfSignatures(std::string_view pdf, const VerifyOptions& options) {
-  if (pdf.substr(0, 1024).find("%PDF-") == std::string_view::npos) {
-    return InvalidArgumentError("not a PDF: no %PDF- header in the first 1024 bytes");
-  }
+  size_t header = pdf.find("%PDF-");
+  if (header == std::string_view::npos) return InvalidArgumentError("not a PDF: no %PDF- header");
   Doc doc;
   doc.data = pdf;
   doc.objects = internal::ScanObjects(pdf);
   doc.rev_ends = internal::RevisionEnds(pdf);
-  for (size_t i = 0; i < doc.objects.size(); ++i) doc.latest[doc.objects[i].num] = i;
+  for (size_t i = 0; i < doc.objects.size(); ++i) {
+    doc.latest[doc.objects[i].num] = i;
+    doc.versions[doc.objects[i].num].push_back(i);
+  }
   PdfReport report;
+  if (header >= 1024) {
+    report.problems.push_back("the %PDF- header is at offset " + std::to_string(header) +
+                              ", not within the first 1024 bytes; read anyway (ByteRange offsets count from the start of the file)");
+  } else if (header > 0) {
+    report.problems.push_back("the file has " + std::to_string(header) + " bytes before its %PDF- header");
+  }
   report.size = pdf.size();
   report.revisions = doc.rev_ends.size();
   if (doc.rev_ends.empty()) report.problems.push_back("no %%EOF marker: the file is truncated or damaged");
@@ -722,28 +1021,21 @@ Result<PdfReport> VerifyPdfSignatures(std::string_view pdf, const VerifyOptions&
                               " bytes after the last %%EOF are not part of any revision");
   }
   Dss dss = CollectDss(doc);
+  std::vector<FoundSig> found = FindSignatures(doc, &report.problems);
   std::set<uint32_t> doc_ts_sigs;
-  std::vector<const IndirectObject*> sigs;
-  std::map<uint32_t, const PdfObj*> field_of;  // signature object -> field dictionary
-  for (const auto& [num, idx] : doc.latest) {
-    const IndirectObject& o = doc.objects[idx];
-    if (IsSignatureDict(o.value)) {
-      sigs.push_back(&o);
-      if (IsDocTimestamp(o.value)) doc_ts_sigs.insert(num);
+  for (const FoundSig& f : found) {
+    if (IsDocTimestamp(*f.dict) && f.holder->value.kind == Kind::kDict && &f.holder->value == f.dict) {
+      doc_ts_sigs.insert(f.holder->num);
     }
-    const PdfObj* v = o.value.kind == Kind::kDict ? o.value.Get("V") : nullptr;
-    if (v != nullptr && v->kind == Kind::kRef) field_of[v->ref_num] = &o.value;
   }
-  std::sort(sigs.begin(), sigs.end(),
-            [](const IndirectObject* a, const IndirectObject* b) { return a->offset < b->offset; });
-  for (const IndirectObject* s : sigs) {
+  for (const FoundSig& f : found) {
     SignatureReport rep;
-    auto f = field_of.find(s->num);
-    rep.field = f != field_of.end() ? FieldName(doc, *f->second) : "";
-    if (rep.field.empty()) rep.field = "(object " + std::to_string(s->num) + ")";
-    rep.docmdp_level = DocMdpLevel(doc, s->value);
-    rep.field_lock = FieldLockOf(doc, s->value, f != field_of.end() ? f->second : nullptr);
-    VerifyOne(doc, dss, *s, options, &rep);
+    rep.fields = f.fields;
+    rep.field = f.fields.empty() ? "(object " + std::to_string(f.holder->num) + ")" : f.fields.front();
+    rep.docmdp_level = DocMdpLevel(doc, *f.dict);
+    rep.field_lock = FieldLockOf(doc, *f.dict, f.field);
+    rep.problems = f.notes;
+    VerifyOne(doc, dss, *f.holder, *f.dict, options, &rep);
     report.signatures.push_back(std::move(rep));
   }
   std::vector<ActiveLock> locks;

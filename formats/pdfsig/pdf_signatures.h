@@ -1,9 +1,12 @@
 // Signatures and document timestamps of a PDF, across all its revisions.
 //
-// VerifyPdfSignatures finds every signature dictionary physically present in
-// the file (our own byte-level scan; no cross-reference table is trusted),
-// checks each signature's ByteRange, digest and signature value (OpenSSL CMS
-// via formats/x509), its timestamps, its certificate chain against a trust
+// VerifyPdfSignatures finds every signature through the signature fields of
+// every revision (the AcroForm field tree with nested /Kids and the pages'
+// widgets, over objects found by our own byte-level scan; no cross-reference
+// table is trusted), one report per signature value, and checks each one's
+// ByteRange, the digest and signature value of every signer (OpenSSL CMS via
+// formats/x509), the ESS signing-certificate binding (a check of its own),
+// its timestamps, its certificate chain against a trust
 // store with the revocation data embedded in the file, and classifies every
 // incremental update made after the revision it signs. See docs/signatures.md.
 // Thread-safety: reentrant; no shared state.
@@ -52,8 +55,25 @@ struct FieldLock {
   std::vector<std::string> fields;  // for Include / Exclude
 };
 
+// One SignerInfo of a signature's CMS SignedData (nearly always just one).
+struct SignerReport {
+  std::string signer;  // common name
+  x509::CertInfo signer_cert;
+  std::string signer_identifier;  // "issuer-and-serial" | "subject-key-identifier"
+  x509::Integrity integrity = x509::Integrity::kMalformed;
+  std::vector<std::string> problems;
+  std::string digest_algorithm;
+  std::string signature_algorithm;
+  bool weak_digest = false;
+  std::optional<int64_t> signing_time;           // claimed: its signingTime attribute
+  x509::SigningCertCheck signing_certificate;    // ESS binding, a check of its own
+  x509::PolicyCheck policy;                      // signature-policy-identifier
+  x509::TrustResult trust;                       // at the signature's validation_time
+};
+
 struct SignatureReport {
-  std::string field;              // fully qualified field name, or "(object N)"
+  std::string field;              // fully qualified field name (the first of `fields`), or "(object N)"
+  std::vector<std::string> fields;  // every signature field whose /V this signature is
   uint32_t object = 0;            // object number of the signature dictionary
   std::string subfilter;          // as written, e.g. "ETSI.CAdES.detached"
   bool document_timestamp = false;
@@ -76,6 +96,13 @@ struct SignatureReport {
   int64_t validation_time = 0;          // the time the chain was judged at
   std::string validation_time_source;   // "signature-timestamp", "document-timestamp", "now"
   x509::TrustResult trust;
+  // The ESS signing-certificate binding and the signature policy of the
+  // first signer: checks of their own, never part of `integrity`.
+  x509::SigningCertCheck signing_certificate;
+  x509::PolicyCheck policy;
+  // Every SignerInfo of the CMS (empty for legacy PKCS#1 and unreadable
+  // CMS); `integrity` is kValid only when each of them is.
+  std::vector<SignerReport> signers;
 };
 
 struct PdfReport {
@@ -90,8 +117,9 @@ struct VerifyOptions {
   int64_t now = 0;               // Unix seconds; the validation time when nothing better is known
 };
 
-// Errors: kInvalidArgument if `pdf` has no "%PDF-" header in its first 1024
-// bytes. Everything wrong with a signature is reported in its SignatureReport.
+// Errors: kInvalidArgument if `pdf` has no "%PDF-" header at all (one after
+// leading bytes is read, with a document problem, as poppler does).
+// Everything wrong with a signature is reported in its SignatureReport.
 Result<PdfReport> VerifyPdfSignatures(std::string_view pdf, const VerifyOptions& options);
 
 // Reads `path` (at most 1 GiB) and verifies it. Errors: as ReadFileToString,

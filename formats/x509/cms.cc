@@ -1,7 +1,6 @@
 #include "formats/x509/cms.h"
 
-#include <openssl/ess.h>
-
+#include <algorithm>
 #include <ctime>
 
 #include "formats/x509/internal/der.h"
@@ -140,6 +139,355 @@ std::string_view IntegrityName(Integrity i) {
   return "malformed";
 }
 
+namespace {
+
+constexpr int kMaxSigners = 16;
+constexpr const char* kOidSigPolicy = "1.2.840.113549.1.9.16.2.15";
+
+// One attribute value, RFC 5280 7.1 / RFC 4518 style: as UTF-8, leading and
+// trailing white space removed, inner runs of white space as one space,
+// ASCII case folded. String types (PrintableString, UTF8String, BMPString,
+// T61String...) do not matter.
+std::string NormalizedValue(const ASN1_STRING* s) {
+  unsigned char* utf8 = nullptr;
+  int n = ASN1_STRING_to_UTF8(&utf8, s);
+  std::string raw;
+  if (n >= 0 && utf8 != nullptr) {
+    raw.assign(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
+  } else {
+    raw.assign(AsView(s));
+  }
+  OPENSSL_free(utf8);
+  ERR_clear_error();
+  std::string out;
+  bool space = false;
+  for (char c : raw) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+
+// Whether two names are the same name for matching purposes: the same
+// attribute types with equivalent values (NormalizedValue), in any order.
+bool NamesEquivalent(const X509_NAME* a, const X509_NAME* b) {
+  if (a == nullptr || b == nullptr) return false;
+  auto entries = [](const X509_NAME* n) {
+    std::vector<std::string> out;
+    for (int i = 0; i < X509_NAME_entry_count(n); ++i) {
+      const X509_NAME_ENTRY* e = X509_NAME_get_entry(n, i);
+      out.push_back(ObjToText(X509_NAME_ENTRY_get_object(e)) + "=" +
+                    NormalizedValue(X509_NAME_ENTRY_get_data(e)));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  return entries(a) == entries(b);
+}
+
+// INTEGER content bytes without redundant leading zero octets.
+std::string_view SerialMagnitude(std::string_view content) {
+  while (content.size() > 1 && content[0] == '\0') content.remove_prefix(1);
+  return content;
+}
+
+// The serial of `cert` as INTEGER content bytes (positive serials).
+std::string CertSerialBytes(X509* cert) {
+  const ASN1_INTEGER* serial = X509_get0_serialNumber(cert);
+  std::string out(AsView(serial));
+  if (out.empty()) out.assign(1, '\0');
+  return out;
+}
+
+// IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber INTEGER, ... }
+// against `cert`: nullopt when it does not decode.
+std::optional<bool> IssuerSerialMatches(std::string_view der, X509* cert) {
+  size_t pos = 0;
+  auto seq = internal::ReadTlv(der, &pos);
+  if (!seq || seq->tag != 0x30) return std::nullopt;
+  size_t p = 0;
+  auto names = internal::ReadTlv(seq->content, &p);
+  auto serial = internal::ReadTlv(seq->content, &p);
+  if (!names || names->tag != 0x30 || !serial || serial->tag != 0x02) return std::nullopt;
+  bool serial_ok = SerialMagnitude(serial->content) == SerialMagnitude(CertSerialBytes(cert));
+  bool issuer_ok = false;
+  bool any_dirname = false;
+  size_t q = 0;
+  while (q < names->content.size()) {
+    auto gn = internal::ReadTlv(names->content, &q);
+    if (!gn) return std::nullopt;
+    if (gn->tag != 0xa4) continue;  // directoryName [4] EXPLICIT Name
+    any_dirname = true;
+    const auto* n = reinterpret_cast<const unsigned char*>(gn->content.data());
+    internal::X509NamePtr name(d2i_X509_NAME(nullptr, &n, static_cast<long>(gn->content.size())));
+    ERR_clear_error();
+    if (name && NamesEquivalent(name.get(), X509_get_issuer_name(cert))) issuer_ok = true;
+  }
+  if (!any_dirname) return std::nullopt;
+  return issuer_ok && serial_ok;
+}
+
+// The message digest named by an AlgorithmIdentifier TLV (its OID), or null.
+const EVP_MD* DigestOfAlgId(const internal::Tlv& alg, std::string* name) {
+  size_t p = 0;
+  auto oid = internal::ReadTlv(alg.content, &p);
+  if (!oid || oid->tag != 0x06) return nullptr;
+  const auto* d = reinterpret_cast<const unsigned char*>(oid->whole.data());
+  Asn1ObjectPtr obj(d2i_ASN1_OBJECT(nullptr, &d, static_cast<long>(oid->whole.size())));
+  ERR_clear_error();
+  if (!obj) return nullptr;
+  *name = DigestName(obj.get());
+  return EVP_get_digestbyobj(obj.get());
+}
+
+// Checks one ESS signing-certificate(-v2) attribute value (`der`, the
+// SigningCertificate(V2) SEQUENCE) against `signer`.
+SigningCertCheck CheckSigningCert(std::string_view der, bool v2, X509* signer) {
+  SigningCertCheck out;
+  out.attribute = v2 ? "signing-certificate-v2" : "signing-certificate";
+  out.status = SigningCertAttr::kUnverifiable;
+  size_t pos = 0;
+  auto top = internal::ReadTlv(der, &pos);
+  size_t p = 0;
+  auto certs = top && top->tag == 0x30 ? internal::ReadTlv(top->content, &p) : std::nullopt;
+  if (!certs || certs->tag != 0x30 || certs->content.empty()) {
+    out.notes.push_back("the " + out.attribute + " attribute does not decode");
+    return out;
+  }
+  std::string signer_der = signer != nullptr ? internal::CertToDer(signer) : std::string();
+  size_t q = 0;
+  int index = 0;
+  bool decoded_any = false;
+  while (q < certs->content.size()) {
+    auto id = internal::ReadTlv(certs->content, &q);
+    if (!id || id->tag != 0x30) break;
+    size_t r = 0;
+    auto first = internal::ReadTlv(id->content, &r);
+    if (!first) break;
+    std::string alg_name = v2 ? "sha256" : "sha1";
+    const EVP_MD* md = v2 ? EVP_sha256() : EVP_sha1();
+    std::optional<internal::Tlv> hash = first;
+    if (v2 && first->tag == 0x30) {  // hashAlgorithm present
+      md = DigestOfAlgId(*first, &alg_name);
+      hash = internal::ReadTlv(id->content, &r);
+    }
+    if (!hash || hash->tag != 0x04) break;
+    decoded_any = true;
+    std::optional<internal::Tlv> issuer_serial = internal::ReadTlv(id->content, &r);
+    if (index == 0) out.hash_algorithm = alg_name;
+    if (signer == nullptr) {
+      out.notes.push_back("no signer certificate to compare with");
+      return out;
+    }
+    if (index == 0 && issuer_serial && issuer_serial->tag == 0x30) {
+      out.issuer_serial_matches = IssuerSerialMatches(issuer_serial->whole, signer);
+    }
+    if (md == nullptr) {
+      if (index == 0) out.notes.push_back("unknown hash algorithm " + alg_name + " for the certificate hash");
+      ++index;
+      continue;
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(signer_der.data(), signer_der.size(), digest, &len, md, nullptr) == 1 &&
+        hash->content == std::string_view(reinterpret_cast<char*>(digest), len)) {
+      out.status = SigningCertAttr::kMatches;
+      out.hash_algorithm = alg_name;
+      if (index > 0) out.notes.push_back("the signer certificate is ESSCertID number " + std::to_string(index + 1) + ", not the first");
+      if (index == 0 && issuer_serial && issuer_serial->tag == 0x30 &&
+          IssuerSerialMatches(issuer_serial->whole, signer) == false) {
+        out.notes.push_back("the certificate hash matches but the issuerSerial names another certificate");
+      }
+      ERR_clear_error();
+      return out;
+    }
+    ERR_clear_error();
+    ++index;
+  }
+  if (!decoded_any) {
+    out.notes.push_back("the " + out.attribute + " attribute does not decode");
+    return out;
+  }
+  if (out.notes.empty()) {
+    out.status = SigningCertAttr::kMismatch;
+    out.notes.push_back("no certificate hash (" + out.hash_algorithm + ") in the " + out.attribute +
+                        " attribute is the signer certificate's");
+    if (out.issuer_serial_matches == true) {
+      out.notes.push_back("its issuerSerial does name the signer certificate");
+    }
+  }
+  return out;
+}
+
+// signature-policy-identifier ::= CHOICE { SignaturePolicyId, signaturePolicyImplied NULL }
+// SignaturePolicyId ::= SEQUENCE { sigPolicyId OID, sigPolicyHash OtherHashAlgAndValue, qualifiers OPTIONAL }
+PolicyCheck CheckPolicy(CMS_SignerInfo* si) {
+  PolicyCheck out;
+  Asn1ObjectPtr oid(OBJ_txt2obj(kOidSigPolicy, 1));
+  if (!oid) return out;
+  int idx = CMS_signed_get_attr_by_OBJ(si, oid.get(), -1);
+  if (idx < 0) return out;
+  X509_ATTRIBUTE* attr = CMS_signed_get_attr(si, idx);
+  const ASN1_TYPE* t = X509_ATTRIBUTE_get0_type(attr, 0);
+  if (t == nullptr) {
+    out.status = PolicyAttr::kMalformed;
+    out.notes.push_back("the signature-policy-identifier attribute has no value");
+    return out;
+  }
+  if (t->type == V_ASN1_NULL) {
+    out.status = PolicyAttr::kImplied;
+    return out;
+  }
+  if (t->type != V_ASN1_SEQUENCE) {
+    out.status = PolicyAttr::kMalformed;
+    out.notes.push_back("the signature-policy-identifier attribute is neither a SEQUENCE nor NULL");
+    return out;
+  }
+  std::string_view der = AsView(t->value.sequence);
+  size_t pos = 0;
+  auto seq = internal::ReadTlv(der, &pos);
+  size_t p = 0;
+  auto id = seq && seq->tag == 0x30 ? internal::ReadTlv(seq->content, &p) : std::nullopt;
+  if (!id || id->tag != 0x06) {
+    out.status = PolicyAttr::kMalformed;
+    out.notes.push_back("the signature-policy-identifier attribute does not decode");
+    return out;
+  }
+  const auto* d = reinterpret_cast<const unsigned char*>(id->whole.data());
+  Asn1ObjectPtr obj(d2i_ASN1_OBJECT(nullptr, &d, static_cast<long>(id->whole.size())));
+  ERR_clear_error();
+  out.status = PolicyAttr::kIdentified;
+  out.oid = obj ? ObjToText(obj.get()) : std::string();
+  if (out.oid.empty()) out.notes.push_back("the policy OID does not decode");
+  auto hash = internal::ReadTlv(seq->content, &p);
+  size_t h = 0;
+  auto alg = hash && hash->tag == 0x30 ? internal::ReadTlv(hash->content, &h) : std::nullopt;
+  auto value = alg ? internal::ReadTlv(hash->content, &h) : std::nullopt;
+  if (!alg || alg->tag != 0x30 || !value || value->tag != 0x04) {
+    out.notes.push_back("the policy hash (sigPolicyHash) is missing or does not decode");
+    return out;
+  }
+  const EVP_MD* md = DigestOfAlgId(*alg, &out.hash_algorithm);
+  out.hash_length = value->content.size();
+  if (out.hash_length == 0) {
+    out.notes.push_back("the policy hash is empty (zero length)");
+  } else if (md != nullptr && static_cast<int>(out.hash_length) != EVP_MD_get_size(md)) {
+    out.notes.push_back("the policy hash is " + std::to_string(out.hash_length) + " bytes, not the " +
+                        std::to_string(EVP_MD_get_size(md)) + " of " + out.hash_algorithm);
+  }
+  out.notes.push_back("the policy document is not retrieved: its hash is not checked");
+  return out;
+}
+
+// Fills everything about `si` except integrity.
+void DescribeSigner(CMS_SignerInfo* si, SignerCheck* out, EVP_PKEY** pkey_out, X509** signer_out,
+                    const ASN1_OBJECT** dig_out) {
+  EVP_PKEY* pkey = nullptr;
+  X509* signer = nullptr;
+  X509_ALGOR* dig_alg = nullptr;
+  X509_ALGOR* sig_alg = nullptr;
+  CMS_SignerInfo_get0_algs(si, &pkey, &signer, &dig_alg, &sig_alg);
+  const ASN1_OBJECT* dig_obj = nullptr;
+  const ASN1_OBJECT* sig_obj = nullptr;
+  if (dig_alg != nullptr) X509_ALGOR_get0(&dig_obj, nullptr, nullptr, dig_alg);
+  if (sig_alg != nullptr) X509_ALGOR_get0(&sig_obj, nullptr, nullptr, sig_alg);
+  if (dig_obj != nullptr) out->digest_algorithm = DigestName(dig_obj);
+  if (sig_obj != nullptr) out->signature_algorithm = SignatureAlgName(sig_obj, pkey);
+  int dig_nid = dig_obj != nullptr ? OBJ_obj2nid(dig_obj) : NID_undef;
+  out->weak_digest = dig_nid == NID_sha1 || dig_nid == NID_md5;
+  if (out->weak_digest) out->problems.push_back("weak digest algorithm " + out->digest_algorithm);
+  if (signer != nullptr) {
+    out->signer_cert_der = internal::CertToDer(signer);
+    if (auto info = DescribeCertificate(out->signer_cert_der); info.ok()) out->signer = *info;
+  }
+  {
+    ASN1_OCTET_STRING* keyid = nullptr;
+    X509_NAME* issuer = nullptr;
+    ASN1_INTEGER* serial = nullptr;
+    if (CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &serial) == 1) {
+      out->signer_identifier = keyid != nullptr ? "subject-key-identifier" : "issuer-and-serial";
+    }
+  }
+  out->has_signed_attributes = CMS_signed_get_attr_count(si) > 0;
+  if (int idx = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1); idx >= 0) {
+    X509_ATTRIBUTE* attr = CMS_signed_get_attr(si, idx);
+    out->signing_time = AttrTime(X509_ATTRIBUTE_get0_type(attr, 0));
+  }
+  if (Asn1ObjectPtr oid(OBJ_txt2obj(kOidAdbeRevocation, 1)); oid) {
+    std::string_view der = AttrSequence(si, oid.get(), true);
+    if (!der.empty()) ParseAdbeRevocation(der, &out->embedded_revocation, &out->problems);
+  }
+  // ESS signing-certificate(-v2): v2 when present, else v1.
+  std::string_view v2 = AttrSequence(si, OBJ_nid2obj(NID_id_smime_aa_signingCertificateV2), true);
+  std::string_view v1 = AttrSequence(si, OBJ_nid2obj(NID_id_smime_aa_signingCertificate), true);
+  if (!v2.empty()) {
+    out->signing_cert = CheckSigningCert(v2, true, signer);
+    if (!v1.empty()) out->signing_cert.notes.push_back("a signing-certificate (v1) attribute is present too; v2 was checked");
+  } else if (!v1.empty()) {
+    out->signing_cert = CheckSigningCert(v1, false, signer);
+  } else if (CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, -1) >= 0 ||
+             CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificate, -1) >= 0) {
+    out->signing_cert.status = SigningCertAttr::kUnverifiable;
+    out->signing_cert.notes.push_back("the signing-certificate attribute is not a SEQUENCE");
+  }
+  out->policy = CheckPolicy(si);
+  ERR_clear_error();
+  *pkey_out = pkey;
+  *signer_out = signer;
+  *dig_out = dig_obj;
+}
+
+// Matches a SignerInfo whose certificate OpenSSL did not find (its
+// issuerAndSerialNumber encoded differently from the certificate's issuer)
+// by RFC 5280 name matching and the serial's value.
+void FindSignerLeniently(CMS_SignerInfo* si, STACK_OF(X509) * certs) {
+  X509* have = nullptr;
+  CMS_SignerInfo_get0_algs(si, nullptr, &have, nullptr, nullptr);
+  if (have != nullptr || certs == nullptr) return;
+  ASN1_OCTET_STRING* keyid = nullptr;
+  X509_NAME* issuer = nullptr;
+  ASN1_INTEGER* serial = nullptr;
+  if (CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &serial) != 1 || issuer == nullptr || serial == nullptr) {
+    ERR_clear_error();
+    return;
+  }
+  for (int i = 0; i < sk_X509_num(certs); ++i) {
+    X509* c = sk_X509_value(certs, i);
+    if (SerialMagnitude(AsView(serial)) == SerialMagnitude(CertSerialBytes(c)) &&
+        NamesEquivalent(issuer, X509_get_issuer_name(c))) {
+      CMS_SignerInfo_set1_signer_cert(si, c);
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view SigningCertAttrName(SigningCertAttr a) {
+  switch (a) {
+    case SigningCertAttr::kAbsent: return "absent";
+    case SigningCertAttr::kMatches: return "matches";
+    case SigningCertAttr::kMismatch: return "does-not-match";
+    case SigningCertAttr::kUnverifiable: return "unverifiable";
+  }
+  return "unverifiable";
+}
+
+std::string_view PolicyAttrName(PolicyAttr p) {
+  switch (p) {
+    case PolicyAttr::kAbsent: return "absent";
+    case PolicyAttr::kImplied: return "implied";
+    case PolicyAttr::kIdentified: return "identified";
+    case PolicyAttr::kMalformed: return "malformed";
+  }
+  return "malformed";
+}
+
 CmsCheck VerifyCms(std::string_view cms_der, std::optional<std::string_view> detached_content) {
   CmsCheck out;
   auto fail = [&](Integrity i, std::string why) {
@@ -158,11 +506,11 @@ CmsCheck VerifyCms(std::string_view cms_der, std::optional<std::string_view> det
   }
   STACK_OF(CMS_SignerInfo)* signers = CMS_get0_SignerInfos(cms.get());
   int n_signers = signers != nullptr ? sk_CMS_SignerInfo_num(signers) : 0;
-  if (n_signers != 1) {
-    return fail(Integrity::kMalformed,
-                "SignedData has " + std::to_string(n_signers) + " signers; exactly one expected");
+  if (n_signers < 1) return fail(Integrity::kMalformed, "SignedData has no SignerInfo");
+  if (n_signers > kMaxSigners) {
+    return fail(Integrity::kMalformed, "SignedData has " + std::to_string(n_signers) + " signers; at most " +
+                                           std::to_string(kMaxSigners) + " are verified");
   }
-  CMS_SignerInfo* si = sk_CMS_SignerInfo_value(signers, 0);
   out.econtent_type = ObjToText(CMS_get0_eContentType(cms.get()));
 
   X509StackPtr certs(CMS_get1_certs(cms.get()));
@@ -179,129 +527,124 @@ CmsCheck VerifyCms(std::string_view cms_der, std::optional<std::string_view> det
     }
   }
   ERR_clear_error();
-  // Attaches the signer's certificate (matched by issuer+serial or SKI) to the SignerInfo.
+  // Attaches each signer's certificate (matched by issuer+serial or SKI) to its SignerInfo.
   CMS_set1_signers_certs(cms.get(), nullptr, 0);
   ERR_clear_error();
-  EVP_PKEY* pkey = nullptr;
-  X509* signer = nullptr;
-  X509_ALGOR* dig_alg = nullptr;
-  X509_ALGOR* sig_alg = nullptr;
-  CMS_SignerInfo_get0_algs(si, &pkey, &signer, &dig_alg, &sig_alg);
-  const ASN1_OBJECT* dig_obj = nullptr;
-  const ASN1_OBJECT* sig_obj = nullptr;
-  if (dig_alg != nullptr) X509_ALGOR_get0(&dig_obj, nullptr, nullptr, dig_alg);
-  if (sig_alg != nullptr) X509_ALGOR_get0(&sig_obj, nullptr, nullptr, sig_alg);
-  if (dig_obj != nullptr) out.digest_algorithm = DigestName(dig_obj);
-  if (sig_obj != nullptr) out.signature_algorithm = SignatureAlgName(sig_obj, pkey);
-  int dig_nid = dig_obj != nullptr ? OBJ_obj2nid(dig_obj) : NID_undef;
-  out.weak_digest = dig_nid == NID_sha1 || dig_nid == NID_md5;
-  if (out.weak_digest) out.problems.push_back("weak digest algorithm " + out.digest_algorithm);
-  if (signer != nullptr) {
-    out.signer_cert_der = internal::CertToDer(signer);
-    if (auto info = DescribeCertificate(out.signer_cert_der); info.ok()) out.signer = *info;
-  }
-  out.has_signed_attributes = CMS_signed_get_attr_count(si) > 0;
-  if (int idx = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1); idx >= 0) {
-    X509_ATTRIBUTE* attr = CMS_signed_get_attr(si, idx);
-    out.signing_time = AttrTime(X509_ATTRIBUTE_get0_type(attr, 0));
-  }
-  // Revocation data Adobe-style, inside the signed attributes.
-  if (Asn1ObjectPtr oid(OBJ_txt2obj(kOidAdbeRevocation, 1)); oid) {
-    std::string_view der = AttrSequence(si, oid.get(), true);
-    if (!der.empty()) ParseAdbeRevocation(der, &out.embedded_revocation, &out.problems);
-  }
-  for (const std::string& crl : out.crls_der) out.embedded_revocation.crls_der.push_back(crl);
+  for (int i = 0; i < n_signers; ++i) FindSignerLeniently(sk_CMS_SignerInfo_value(signers, i), certs.get());
 
-  if (dig_obj == nullptr || EVP_get_digestbyobj(dig_obj) == nullptr) {
-    return fail(Integrity::kUnsupported, "unsupported digest algorithm " + out.digest_algorithm);
-  }
-  if (signer == nullptr) {
-    return fail(Integrity::kMalformed, "the signer certificate is not in the CMS");
-  }
-  // Content digest (and, without signed attributes, the signature itself).
+  // The content, digested once for every digest algorithm of the SignedData.
   BioPtr content;
+  std::string content_problem;
   if (detached_content.has_value()) {
     content = internal::MemBio(*detached_content);
   } else {
     ASN1_OCTET_STRING** econtent = CMS_get0_content(cms.get());
     if (econtent == nullptr || *econtent == nullptr) {
-      return fail(Integrity::kMalformed, "detached CMS and no content given");
-    }
-    out.econtent = std::string(AsView(*econtent));
-    content = internal::MemBio(out.econtent);
-  }
-  BIO* chain = CMS_dataInit(cms.get(), content.get());
-  if (chain == nullptr) return fail(Integrity::kUnsupported, "cannot set up the content digest: " + internal::TakeOpenSslErrors());
-  char buf[1 << 16];
-  while (BIO_read(chain, buf, sizeof buf) > 0) {
-  }
-  int content_ok = CMS_SignerInfo_verify_content(si, chain);
-  std::string content_err = internal::TakeOpenSslErrors();
-  FreeChainUpTo(chain, content.get());
-  if (out.has_signed_attributes) {
-    int sig_ok = CMS_SignerInfo_verify(si);
-    std::string sig_err = internal::TakeOpenSslErrors();
-    if (content_ok != 1) {
-      out.integrity = Integrity::kDigestMismatch;
-      out.problems.push_back("the digest of the signed bytes does not match the messageDigest attribute");
-    } else if (sig_ok != 1 && (sig_err.find("invalid digest") != std::string::npos ||
-                               sig_err.find("unsupported") != std::string::npos)) {
-      // OpenSSL cannot verify this algorithm combination (e.g. Ed25519 in
-      // OpenSSL 3.0 CMS): we do not know, which is not the same as invalid.
-      out.integrity = Integrity::kUnsupported;
-      out.problems.push_back("the signature algorithm cannot be verified here (" +
-                             out.signature_algorithm + " with " + out.digest_algorithm + "): " + sig_err);
-    } else if (sig_ok != 1) {
-      out.integrity = Integrity::kInvalidSignature;
-      out.problems.push_back("the signature value does not verify with the signer's key: " + sig_err);
+      content_problem = "detached CMS and no content given";
     } else {
-      out.integrity = Integrity::kValid;
+      out.econtent = std::string(AsView(*econtent));
+      content = internal::MemBio(out.econtent);
     }
-  } else if (content_ok != 1) {
-    out.integrity = Integrity::kInvalidSignature;
-    out.problems.push_back("the signature over the signed bytes does not verify (no signed attributes): " + content_err);
-  } else {
-    out.integrity = Integrity::kValid;
   }
-
-  // ESS signing-certificate(-v2): binds the signer certificate into the signature.
-  std::string_view v2 = AttrSequence(si, OBJ_nid2obj(NID_id_smime_aa_signingCertificateV2), true);
-  std::string_view v1 = AttrSequence(si, OBJ_nid2obj(NID_id_smime_aa_signingCertificate), true);
-  if (!v2.empty() || !v1.empty()) {
-    const auto* q2 = reinterpret_cast<const unsigned char*>(v2.data());
-    const auto* q1 = reinterpret_cast<const unsigned char*>(v1.data());
-    ESS_SIGNING_CERT_V2* ssv2 =
-        v2.empty() ? nullptr : d2i_ESS_SIGNING_CERT_V2(nullptr, &q2, static_cast<long>(v2.size()));
-    ESS_SIGNING_CERT* ss =
-        v1.empty() ? nullptr : d2i_ESS_SIGNING_CERT(nullptr, &q1, static_cast<long>(v1.size()));
-    // The signer itself, another reference: X509_dup re-decodes the
-    // certificate and gives null for one that does not parse again (a
-    // fuzzed signature algorithm), which OpenSSL's check then dereferenced.
-    X509StackPtr chain_certs(sk_X509_new_null());
-    int match = 0;
-    if ((ss != nullptr || ssv2 != nullptr) && chain_certs && X509_up_ref(signer) == 1) {
-      if (sk_X509_push(chain_certs.get(), signer) > 0) {
-        match = OSSL_ESS_check_signing_certs(ss, ssv2, chain_certs.get(), 1);
-      } else {
-        X509_free(signer);
+  BIO* chain = nullptr;
+  if (content) {
+    chain = CMS_dataInit(cms.get(), content.get());
+    if (chain == nullptr) {
+      content_problem = "cannot set up the content digest: " + internal::TakeOpenSslErrors();
+    } else {
+      char buf[1 << 16];
+      while (BIO_read(chain, buf, sizeof buf) > 0) {
       }
     }
-    ESS_SIGNING_CERT_free(ss);
-    ESS_SIGNING_CERT_V2_free(ssv2);
-    out.signing_cert_attr = match == 1 ? SigningCertAttr::kMatches : SigningCertAttr::kMismatch;
-    if (match != 1) {
-      out.problems.push_back("the signing-certificate attribute does not identify the signer certificate");
-      if (out.integrity == Integrity::kValid) out.integrity = Integrity::kInvalidSignature;
-    }
-    ERR_clear_error();
   }
 
-  // Signature timestamp (RFC 3161 token over the signature value).
-  std::string_view token = AttrSequence(si, OBJ_nid2obj(NID_id_smime_aa_timeStampToken), false);
-  if (!token.empty()) {
-    ASN1_OCTET_STRING* sig_value = CMS_SignerInfo_get0_signature(si);
-    out.timestamp = VerifyTimestampToken(token, AsView(sig_value));
+  for (int i = 0; i < n_signers; ++i) {
+    CMS_SignerInfo* si = sk_CMS_SignerInfo_value(signers, i);
+    SignerCheck sc;
+    EVP_PKEY* pkey = nullptr;
+    X509* signer = nullptr;
+    const ASN1_OBJECT* dig_obj = nullptr;
+    DescribeSigner(si, &sc, &pkey, &signer, &dig_obj);
+    auto set = [&](Integrity v, std::string why) {
+      sc.integrity = v;
+      sc.problems.push_back(std::move(why));
+    };
+    if (dig_obj == nullptr || EVP_get_digestbyobj(dig_obj) == nullptr) {
+      set(Integrity::kUnsupported, "unsupported digest algorithm " + sc.digest_algorithm);
+    } else if (signer == nullptr) {
+      set(Integrity::kMalformed, "the signer certificate is not in the CMS");
+    } else if (!content_problem.empty()) {
+      set(content_problem.rfind("cannot set up", 0) == 0 ? Integrity::kUnsupported : Integrity::kMalformed,
+          content_problem);
+    } else {
+      int content_ok = CMS_SignerInfo_verify_content(si, chain);
+      std::string content_err = internal::TakeOpenSslErrors();
+      if (sc.has_signed_attributes) {
+        int sig_ok = CMS_SignerInfo_verify(si);
+        std::string sig_err = internal::TakeOpenSslErrors();
+        if (content_ok != 1) {
+          set(Integrity::kDigestMismatch, "the digest of the signed bytes does not match the messageDigest attribute");
+        } else if (sig_ok != 1 && (sig_err.find("invalid digest") != std::string::npos ||
+                                   sig_err.find("unsupported") != std::string::npos)) {
+          // OpenSSL cannot verify this algorithm combination (e.g. Ed25519 in
+          // OpenSSL 3.0 CMS): we do not know, which is not the same as invalid.
+          set(Integrity::kUnsupported, "the signature algorithm cannot be verified here (" +
+                                           sc.signature_algorithm + " with " + sc.digest_algorithm + "): " + sig_err);
+        } else if (sig_ok != 1) {
+          set(Integrity::kInvalidSignature, "the signature value does not verify with the signer's key: " + sig_err);
+        } else {
+          sc.integrity = Integrity::kValid;
+        }
+      } else if (content_ok != 1) {
+        set(Integrity::kInvalidSignature,
+            "the signature over the signed bytes does not verify (no signed attributes): " + content_err);
+      } else {
+        sc.integrity = Integrity::kValid;
+      }
+    }
+    if (sc.signing_cert.status == SigningCertAttr::kMismatch) {
+      sc.problems.push_back("the signing-certificate attribute does not identify the signer certificate (a separate check; the signature itself is " +
+                            std::string(IntegrityName(sc.integrity)) + ")");
+    }
+    // Signature timestamp (RFC 3161 token over the signature value).
+    std::string_view token = AttrSequence(si, OBJ_nid2obj(NID_id_smime_aa_timeStampToken), false);
+    if (!token.empty()) {
+      ASN1_OCTET_STRING* sig_value = CMS_SignerInfo_get0_signature(si);
+      sc.timestamp = VerifyTimestampToken(token, AsView(sig_value));
+    }
+    ERR_clear_error();
+    out.embedded_revocation.Append(sc.embedded_revocation);
+    out.signers.push_back(std::move(sc));
   }
+  if (chain != nullptr) FreeChainUpTo(chain, content.get());
+  for (const std::string& crl : out.crls_der) out.embedded_revocation.crls_der.push_back(crl);
+
+  const SignerCheck& first = out.signers.front();
+  out.integrity = Integrity::kValid;
+  for (size_t i = 0; i < out.signers.size(); ++i) {
+    if (out.signers[i].integrity == Integrity::kValid) continue;
+    out.integrity = out.signers[i].integrity;
+    if (i > 0) {
+      out.problems.push_back("signer " + std::to_string(i + 1) + " of " + std::to_string(out.signers.size()) +
+                             " (" + out.signers[i].signer.common_name + ") is " +
+                             std::string(IntegrityName(out.signers[i].integrity)));
+    }
+    break;
+  }
+  out.problems.insert(out.problems.begin(), first.problems.begin(), first.problems.end());
+  if (out.signers.size() > 1) {
+    out.problems.push_back("SignedData has " + std::to_string(out.signers.size()) + " signers; each is verified");
+  }
+  out.signer_cert_der = first.signer_cert_der;
+  out.signer = first.signer;
+  out.digest_algorithm = first.digest_algorithm;
+  out.signature_algorithm = first.signature_algorithm;
+  out.weak_digest = first.weak_digest;
+  out.has_signed_attributes = first.has_signed_attributes;
+  out.signing_time = first.signing_time;
+  out.signing_cert = first.signing_cert;
+  out.policy = first.policy;
+  out.timestamp = first.timestamp;
   ERR_clear_error();
   return out;
 }

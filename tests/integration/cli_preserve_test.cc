@@ -101,7 +101,7 @@ TEST_F(CliPreserveTest, PreservesFlagsAndFindsOcrText) {
   EXPECT_EQ(s["status"], "preserved");
   std::map<std::string, std::string> roles;
   for (const json& c : s["components"]) roles[c["role"]] = c["format_version"];
-  EXPECT_EQ(roles["report"], "kholuu signature report 1");
+  EXPECT_EQ(roles["report"], "kholuu signature report 2");
   EXPECT_EQ(roles["preservation_copy"], "PDF/A-2B");
   EXPECT_TRUE(roles.count("extracted_text"));
   EXPECT_EQ(s["originals"][0]["signatures"]["count"], 2);

@@ -39,6 +39,28 @@ void PrintText(const std::string& file, const pdfsig::PdfReport& r) {
     if (!s.digest_algorithm.empty()) std::cout << ")";
     if (s.weak_digest) std::cout << " [WEAK DIGEST]";
     std::cout << "\n    signer: " << (s.signer.empty() ? "(unknown)" : s.signer) << "\n";
+    if (s.fields.size() > 1) {
+      std::cout << "    fields:";
+      for (const std::string& f : s.fields) std::cout << " \"" << f << "\"";
+      std::cout << "\n";
+    }
+    if (s.signing_certificate.status != x509::SigningCertAttr::kAbsent) {
+      std::cout << "    signing-certificate attribute: " << x509::SigningCertAttrName(s.signing_certificate.status)
+                << " (" << s.signing_certificate.attribute << ", " << s.signing_certificate.hash_algorithm << ")\n";
+      if (s.signing_certificate.status != x509::SigningCertAttr::kMatches) {
+        for (const auto& note : s.signing_certificate.notes) std::cout << "      - " << note << "\n";
+      }
+    }
+    if (s.policy.status != x509::PolicyAttr::kAbsent) {
+      std::cout << "    signature policy: " << x509::PolicyAttrName(s.policy.status)
+                << (s.policy.oid.empty() ? "" : " " + s.policy.oid) << "\n";
+      for (const auto& note : s.policy.notes) std::cout << "      - " << note << "\n";
+    }
+    for (size_t i = 1; i < s.signers.size(); ++i) {
+      std::cout << "    co-signer " << i + 1 << ": " << s.signers[i].signer << ", integrity "
+                << x509::IntegrityName(s.signers[i].integrity) << ", trust " << x509::TrustName(s.signers[i].trust.trust)
+                << "\n";
+    }
     if (s.signing_time) std::cout << "    claimed signing time: " << x509::FormatTime(*s.signing_time) << "\n";
     if (s.timestamp) {
       std::cout << "    timestamp: " << x509::FormatTime(s.timestamp->time) << " by " << s.timestamp->tsa

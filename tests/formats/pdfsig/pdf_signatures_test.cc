@@ -469,6 +469,194 @@ TEST(PdfSigTest, SignatureTimestampAndDocumentTimestamp) {
   EXPECT_EQ(bad.signatures[1].integrity, Integrity::kDigestMismatch);
 }
 
+TEST(PdfSigTest, EveryFieldLayoutIsWalked) {
+  using Layout = TestPdf::SignSpec::Layout;
+  struct Case {
+    Layout layout;
+    std::vector<std::string> fields;
+  };
+  for (const Case& c : {Case{Layout::kMerged, {"Signature1"}}, Case{Layout::kNestedKids, {"Group.Signature1"}},
+                        Case{Layout::kTwoFields, {"Signature1", "Signature1Copy"}},
+                        Case{Layout::kDirectValue, {"Signature1"}}, Case{Layout::kWidgetOnly, {"Signature1"}}}) {
+    TestPdf pdf;
+    TestPdf::SignSpec spec = Spec(Pki().signer, WithCrl());
+    spec.layout = c.layout;
+    ASSERT_TRUE(pdf.Sign(spec));
+    // A second, ordinary signature after it: both are found, the first's change permitted.
+    ASSERT_TRUE(pdf.Sign(Spec(Pki().org_seal, WithCrl(), "Seal")));
+    PdfReport r = Verify(pdf.bytes());
+    ASSERT_EQ(r.signatures.size(), 2u) << static_cast<int>(c.layout);
+    const SignatureReport& s = r.signatures[0];
+    EXPECT_EQ(s.fields, c.fields) << static_cast<int>(c.layout);
+    EXPECT_EQ(s.field, c.fields.front());
+    EXPECT_EQ(s.integrity, Integrity::kValid) << Dump(s);
+    ASSERT_EQ(s.changes.size(), 1u);
+    EXPECT_EQ(s.changes[0].change, ChangeClass::kPermitted) << Details(s.changes[0]);
+    EXPECT_EQ(r.signatures[1].fields, std::vector<std::string>{"Seal"});
+    EXPECT_TRUE(r.signatures[1].covers_whole_document);
+  }
+}
+
+TEST(PdfSigTest, ADirectSignatureValueRewrittenLaterIsOneSignature) {
+  // The field holding the signature dictionary directly is written again in
+  // a later update (its flags changed): the copy of the dictionary it
+  // carries is the same signature, reported once, from the revision it signs.
+  TestPdf pdf;
+  TestPdf::SignSpec spec = Spec(Pki().signer, WithCrl());
+  spec.layout = TestPdf::SignSpec::Layout::kDirectValue;
+  ASSERT_TRUE(pdf.Sign(spec));
+  const std::string& b = pdf.bytes();
+  size_t field_at = b.find("<< /FT /Sig /T (Signature1) /V << /Type /Sig");
+  ASSERT_NE(field_at, std::string::npos);
+  size_t obj_at = b.rfind(" 0 obj\n", field_at);
+  size_t num_at = b.rfind('\n', obj_at) + 1;
+  int num = std::stoi(b.substr(num_at, obj_at - num_at));
+  std::string body = b.substr(field_at, b.find("\nendobj", field_at) - field_at);
+  body.replace(body.find("/F 132"), 6, "/F 4");
+  pdf.AppendUpdate({{num, body}});
+  PdfReport r = Verify(pdf.bytes());
+  ASSERT_EQ(r.signatures.size(), 1u);
+  const SignatureReport& s = r.signatures[0];
+  EXPECT_EQ(s.fields, std::vector<std::string>{"Signature1"});
+  EXPECT_EQ(s.integrity, Integrity::kValid) << Dump(s);
+  EXPECT_EQ(s.revision, 1);
+  EXPECT_TRUE(s.modified_after_signing);
+  EXPECT_EQ(s.changes.size(), 1u);
+}
+
+TEST(PdfSigTest, HeaderAfterLeadingBytesIsReadWithAWarning) {
+  for (size_t junk : {size_t{100}, size_t{5000}}) {
+    TestPdf pdf(std::string(junk, 'x') + "\n");
+    ASSERT_TRUE(pdf.Sign(Spec(Pki().signer, WithCrl())));
+    PdfReport r = Verify(pdf.bytes());
+    ASSERT_EQ(r.signatures.size(), 1u) << junk;
+    EXPECT_EQ(r.signatures[0].integrity, Integrity::kValid) << Dump(r.signatures[0]);
+    EXPECT_TRUE(r.signatures[0].covers_whole_document);
+    ASSERT_FALSE(r.problems.empty());
+    EXPECT_NE(r.problems[0].find("%PDF-"), std::string::npos) << r.problems[0];
+  }
+}
+
+// The signature dictionary object of the first signature in `pdf`, as written.
+std::string SigObjectBody(const std::string& pdf) {
+  size_t at = pdf.find("<< /Type /Sig ");
+  size_t end = pdf.find("\nendobj", at);
+  return pdf.substr(at, end - at);
+}
+
+TEST(PdfSigTest, ASignatureIsCountedOnceAndOnlyThroughItsFields) {
+  TestPdf pdf;
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().signer, WithCrl())));
+  std::string body = SigObjectBody(pdf.bytes());
+  // A copy of the signature dictionary with a shifted ByteRange (a signature
+  // wrapping attempt), referred to by a second field; and a copy with
+  // another signature value that no field refers to.
+  std::string shifted = body;
+  shifted.replace(shifted.find("/ByteRange [0 "), 14, "/ByteRange [1 ");
+  std::string other = body;
+  size_t hex = other.find("/Contents <") + 11;
+  other[hex] = other[hex] == '3' ? '4' : '3';
+  pdf.AppendUpdate({{90, shifted},
+                    {91, "<< /FT /Sig /T (Wrapped) /V 90 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /P 3 0 R >>"},
+                    {92, other},
+                    {1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R 91 0 R] /SigFlags 3 >> >>"}});
+  PdfReport r = Verify(pdf.bytes());
+  ASSERT_EQ(r.signatures.size(), 1u);
+  const SignatureReport& s = r.signatures[0];
+  EXPECT_EQ(s.fields, (std::vector<std::string>{"Signature1", "Wrapped"}));
+  std::string problems;
+  for (const auto& p : s.problems) problems += p + "\n";
+  EXPECT_NE(problems.find("carries the same signature value"), std::string::npos) << problems;
+  std::string doc_problems;
+  for (const auto& p : r.problems) doc_problems += p + "\n";
+  EXPECT_NE(doc_problems.find("object 92 is a signature dictionary that no signature field refers to"),
+            std::string::npos)
+      << doc_problems;
+}
+
+TEST(PdfSigTest, EverySignatureOfACertifiedLockedAndAnnotatedFormIsFound) {
+  TestPdf pdf;
+  pdf.AddTextField("SoTien", "100000");
+  TestPdf::SignSpec cert = Spec(Pki().signer, WithCrl(), "Certify");
+  cert.docmdp = 2;
+  ASSERT_TRUE(pdf.Sign(cert));
+  TestPdf::SignSpec locked = Spec(Pki().org_seal, WithCrl(), "Approve");
+  locked.lock = std::make_pair(std::string("Include"), std::vector<std::string>{"SoTien"});
+  locked.layout = TestPdf::SignSpec::Layout::kNestedKids;
+  ASSERT_TRUE(pdf.Sign(locked));
+  pdf.AddAnnotation();
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().ec_signer, WithCrl(), "Late")));
+  PdfReport r = Verify(pdf.bytes());
+  ASSERT_EQ(r.signatures.size(), 3u);
+  EXPECT_EQ(r.signatures[0].field, "Certify");
+  EXPECT_EQ(r.signatures[1].field, "Group.Approve");
+  EXPECT_EQ(r.signatures[2].field, "Late");
+  for (const auto& s : r.signatures) EXPECT_EQ(s.integrity, Integrity::kValid) << Dump(s);
+  // The annotation after the P=2 certification is not permitted; the last
+  // signature is after it and intact.
+  ASSERT_EQ(r.signatures[0].changes.size(), 3u);
+  EXPECT_EQ(r.signatures[0].changes[1].change, ChangeClass::kOther) << Details(r.signatures[0].changes[1]);
+  EXPECT_TRUE(r.signatures[2].covers_whole_document);
+}
+
+TEST(PdfSigTest, EachSignerIsReportedAndTheSigningCertificateCheckIsSeparate) {
+  CmsSignOptions two = WithCrl();
+  two.co_signer = &Pki().org_seal;
+  TestPdf pdf;
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().signer, two)));
+  PdfReport r = Verify(pdf.bytes());
+  ASSERT_EQ(r.signatures.size(), 1u);
+  const SignatureReport& s = r.signatures[0];
+  EXPECT_EQ(s.integrity, Integrity::kValid) << Dump(s);
+  ASSERT_EQ(s.signers.size(), 2u);
+  for (const auto& sr : s.signers) {
+    EXPECT_EQ(sr.integrity, Integrity::kValid);
+    EXPECT_EQ(sr.trust.trust, Trust::kTrusted) << sr.signer;
+  }
+  EXPECT_NE(s.signers[0].signer, s.signers[1].signer);
+
+  // A signing-certificate-v2 naming another certificate: intact, and the
+  // binding reported as its own finding.
+  CmsSignOptions ess = WithCrl();
+  ess.ess_attr_der = TestPki::DerWrap(
+      0x30, TestPki::DerWrap(0x30, TestPki::DerWrap(0x30, TestPki::DerWrap(0x04, TestPki::CertHash(Pki().org_seal, EVP_sha256())))));
+  TestPdf other;
+  ASSERT_TRUE(other.Sign(Spec(Pki().signer, ess)));
+  r = Verify(other.bytes());
+  ASSERT_EQ(r.signatures.size(), 1u);
+  EXPECT_EQ(r.signatures[0].integrity, Integrity::kValid) << Dump(r.signatures[0]);
+  EXPECT_EQ(r.signatures[0].signing_certificate.status, x509::SigningCertAttr::kMismatch);
+
+  // A zero-length policy hash: the signature is listed, the policy noted.
+  CmsSignOptions policy = WithCrl();
+  policy.policy_attr_der = TestPki::DerWrap(
+      0x30, TestPki::DerWrap(0x06, std::string("\x60\x4c\x01\x02", 4)) +
+                TestPki::DerWrap(0x30, TestPki::DerWrap(0x30, TestPki::DerWrap(0x06, std::string("\x60\x86\x48\x01\x65\x03\x04\x02\x01", 9))) +
+                                           TestPki::DerWrap(0x04, "")));
+  TestPdf third;
+  ASSERT_TRUE(third.Sign(Spec(Pki().signer, policy)));
+  r = Verify(third.bytes());
+  ASSERT_EQ(r.signatures.size(), 1u);
+  EXPECT_EQ(r.signatures[0].integrity, Integrity::kValid) << Dump(r.signatures[0]);
+  EXPECT_EQ(r.signatures[0].policy.status, x509::PolicyAttr::kIdentified);
+  EXPECT_EQ(r.signatures[0].policy.hash_length, 0u);
+}
+
+TEST(PdfSigTest, EncryptedDocumentSignatureIsVerifiedWithoutItsFieldName) {
+  // Field names of an encrypted PDF are encrypted strings; the signature
+  // value and the signed bytes are not encrypted and verify as they are.
+  TestPdf pdf;
+  pdf.set_trailer_keys("/Encrypt 40 0 R");
+  ASSERT_TRUE(pdf.Sign(Spec(Pki().signer, WithCrl())));
+  PdfReport r = Verify(pdf.bytes());
+  ASSERT_EQ(r.signatures.size(), 1u);
+  EXPECT_EQ(r.signatures[0].integrity, Integrity::kValid) << Dump(r.signatures[0]);
+  EXPECT_EQ(r.signatures[0].field.rfind("(object ", 0), 0u) << r.signatures[0].field;
+  std::string doc_problems;
+  for (const auto& p : r.problems) doc_problems += p + "\n";
+  EXPECT_NE(doc_problems.find("encrypted"), std::string::npos) << doc_problems;
+}
+
 TEST(PdfSigTest, HostileInputs) {
   EXPECT_THAT(VerifyPdfSignatures("not a pdf", Options()),
               kholuu::testing::StatusIs(StatusCode::kInvalidArgument));

@@ -66,8 +66,10 @@ std::string Deflate(std::string_view data) {
   return out;
 }
 
-TestPdf::TestPdf() {
-  bytes_ = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
+TestPdf::TestPdf() : TestPdf(std::string_view()) {}
+
+TestPdf::TestPdf(std::string_view leading) {
+  bytes_ = std::string(leading) + "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
   std::string content = "BT /F1 24 Tf 72 720 Td (Hello, van ban TEST) Tj ET";
   std::vector<std::pair<int, std::string>> objs = {
       {1, Catalog()},
@@ -119,16 +121,18 @@ void TestPdf::AppendUpdate(const std::vector<std::pair<int, std::string>>& objec
   for (const auto& [num, off] : offsets) {
     bytes_ += std::to_string(num) + " 1\n" + Pad10(off) + " 00000 n \n";
   }
-  bytes_ += "trailer\n<< /Size " + std::to_string(size) + " /Root 1 0 R /Prev " +
+  bytes_ += "trailer\n<< /Size " + std::to_string(size) + " /Root 1 0 R " +
+            (trailer_keys_.empty() ? "" : trailer_keys_ + " ") + "/Prev " +
             std::to_string(last_xref_) + " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
   last_xref_ = xref;
 }
 
 bool TestPdf::Sign(const SignSpec& spec) {
+  using Layout = SignSpec::Layout;
   int sig = NewObject();
   int field = NewObject();
-  fields_.push_back(field);
-  annots_.push_back(field);
+  if (spec.layout != Layout::kNestedKids && spec.layout != Layout::kWidgetOnly) fields_.push_back(field);
+  if (spec.layout != Layout::kNestedKids) annots_.push_back(field);
   std::string placeholder_br = "/ByteRange [0 0000000000 0000000000 0000000000]";
   std::string sig_body = spec.document_timestamp
                              ? "<< /Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161 "
@@ -156,10 +160,33 @@ bool TestPdf::Sign(const SignSpec& spec) {
   }
   if (!refs.empty()) sig_body += " /Reference [" + refs + "]";
   sig_body += " >>";
-  std::string field_body = "<< /FT /Sig /T (" + spec.field + ") /V " + std::to_string(sig) +
-                           " 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R" +
-                           (spec.lock ? " /Lock << /Type /SigFieldLock " + lock_params + " >>" : "") + " >>";
-  AppendUpdate({{1, Catalog()}, {3, Page()}, {sig, sig_body}, {field, field_body}});
+  std::string value = spec.layout == Layout::kDirectValue ? sig_body : std::to_string(sig) + " 0 R";
+  std::string lock = spec.lock ? " /Lock << /Type /SigFieldLock " + lock_params + " >>" : "";
+  std::string field_body = "<< /FT /Sig /T (" + spec.field + ") /V " + value +
+                           " /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R" + lock + " >>";
+  std::vector<std::pair<int, std::string>> objs;
+  if (spec.layout != Layout::kDirectValue) objs.emplace_back(sig, sig_body);
+  if (spec.layout == Layout::kNestedKids) {
+    int group = NewObject();
+    int widget = NewObject();
+    fields_.push_back(group);
+    annots_.push_back(widget);
+    objs.emplace_back(group, "<< /T (Group) /FT /Sig /Kids [" + std::to_string(field) + " 0 R] >>");
+    field_body = "<< /T (" + spec.field + ") /Parent " + std::to_string(group) + " 0 R /V " + value + lock +
+                 " /Kids [" + std::to_string(widget) + " 0 R] >>";
+    objs.emplace_back(widget, "<< /Type /Annot /Subtype /Widget /Parent " + std::to_string(field) +
+                                  " 0 R /Rect [0 0 0 0] /F 132 /P 3 0 R >>");
+  }
+  if (spec.layout == Layout::kTwoFields) {
+    int copy = NewObject();
+    fields_.push_back(copy);
+    annots_.push_back(copy);
+    objs.emplace_back(copy, "<< /FT /Sig /T (" + spec.field + "Copy) /V " + value +
+                                " /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R >>");
+  }
+  objs.emplace_back(field, field_body);
+  objs.insert(objs.begin(), {{1, Catalog()}, {3, Page()}});
+  AppendUpdate(objs);
   size_t br_at = bytes_.rfind(placeholder_br);
   size_t cb = bytes_.find("/Contents <", br_at) + 10;
   size_t ce = bytes_.find('>', cb) + 1;

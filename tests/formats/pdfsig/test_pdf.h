@@ -23,6 +23,9 @@ std::string Deflate(std::string_view data);
 class TestPdf {
  public:
   TestPdf();  // %PDF-1.7, catalog 1, pages 2, page 3, content 4 ("Hello")
+  // The same document after `leading` bytes (junk before the header; every
+  // offset, the ByteRanges' included, counts from the start of the file).
+  explicit TestPdf(std::string_view leading);
 
   struct SignSpec {
     std::string field = "Signature1";
@@ -34,6 +37,16 @@ class TestPdf {
     // both as the field's /Lock and as a /Reference FieldMDP transform.
     std::optional<std::pair<std::string, std::vector<std::string>>> lock;
     size_t contents_bytes = 12000;
+    // How the signature field is written.
+    enum class Layout {
+      kMerged,       // one field merged with its widget, in /Fields and /Annots
+      kNestedKids,   // /Fields [Group] -> Group (/FT /Sig) /Kids [field] -> field /Kids [widget]:
+                     // the field is "Group.<field>" and inherits /FT
+      kTwoFields,    // two merged fields, <field> and <field>Copy, with the same /V
+      kDirectValue,  // the signature dictionary written directly as the field's /V
+      kWidgetOnly,   // the field is on the page's /Annots but not in /Fields
+    };
+    Layout layout = Layout::kMerged;
   };
   // Appends a signing update. Returns false if the signature does not fit.
   bool Sign(const SignSpec& spec);
@@ -61,6 +74,10 @@ class TestPdf {
   // Appends an arbitrary update (object number -> body, "N 0 obj" added).
   void AppendUpdate(const std::vector<std::pair<int, std::string>>& objects);
 
+  // Extra keys written in the trailer of every later update, e.g.
+  // "/Encrypt 40 0 R" (nothing is encrypted: the parser's view only).
+  void set_trailer_keys(std::string keys) { trailer_keys_ = std::move(keys); }
+
   const std::string& bytes() const { return bytes_; }
   std::string& mutable_bytes() { return bytes_; }
 
@@ -72,6 +89,7 @@ class TestPdf {
   std::string bytes_;
   int next_ = 5;
   size_t last_xref_ = 0;
+  std::string trailer_keys_;
   std::vector<int> fields_;
   std::vector<int> annots_;
   std::vector<std::string> inline_annots_;

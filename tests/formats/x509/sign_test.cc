@@ -37,7 +37,7 @@ TEST(SignTest, CadesDetachedFromAnRsaChainVerifiesAndIsTrusted) {
   CmsCheck c = VerifyCms(*cms, kContent);
   EXPECT_EQ(c.integrity, Integrity::kValid) << (c.problems.empty() ? "" : c.problems[0]);
   EXPECT_EQ(c.digest_algorithm, "sha256");
-  EXPECT_EQ(c.signing_cert_attr, SigningCertAttr::kMatches);
+  EXPECT_EQ(c.signing_cert.status, SigningCertAttr::kMatches);
   ASSERT_TRUE(c.signing_time.has_value());
   EXPECT_EQ(*c.signing_time, 1763900000);
   EXPECT_EQ(c.certs_der.size(), 2u);

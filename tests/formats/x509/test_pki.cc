@@ -289,10 +289,33 @@ std::string TestPki::SignDetached(std::string_view content, const Identity& who,
   sk_X509_push(extra.get(), intermediate.cert.get());
   CmsPtr cms(CMS_sign(nullptr, nullptr, extra.get(), nullptr, flags));
   if (!cms) Die("CMS_sign");
-  unsigned int si_flags = flags | (options.cades ? CMS_CADES : 0u) | (options.pss ? CMS_KEY_PARAM : 0u);
+  bool own_ess = !options.ess_attr_der.empty();
+  unsigned int si_flags = flags | (options.cades && !own_ess ? CMS_CADES : 0u) | (options.pss ? CMS_KEY_PARAM : 0u) |
+                          (options.sid_key_id ? CMS_USE_KEYID : 0u);
   CMS_SignerInfo* si = CMS_add1_signer(cms.get(), who.cert.get(), who.key.get(),
                                        options.md != nullptr ? options.md : EVP_sha256(), si_flags);
   if (si == nullptr) Die("CMS_add1_signer");
+  if (own_ess) {
+    int nid = options.ess_v1 ? NID_id_smime_aa_signingCertificate : NID_id_smime_aa_signingCertificateV2;
+    if (CMS_signed_add1_attr_by_NID(si, nid, V_ASN1_SEQUENCE, options.ess_attr_der.data(),
+                                    static_cast<int>(options.ess_attr_der.size())) != 1) {
+      Die("ESS attribute");
+    }
+  }
+  if (!options.policy_attr_der.empty()) {
+    ASN1_OBJECT* oid = OBJ_txt2obj("1.2.840.113549.1.9.16.2.15", 1);
+    int type = options.policy_attr_der == std::string("\x05\x00", 2) ? V_ASN1_NULL : V_ASN1_SEQUENCE;
+    const void* bytes = type == V_ASN1_NULL ? nullptr : options.policy_attr_der.data();
+    if (CMS_signed_add1_attr_by_OBJ(si, oid, type, bytes, type == V_ASN1_NULL ? 0 : static_cast<int>(options.policy_attr_der.size())) != 1) {
+      Die("policy attribute");
+    }
+    ASN1_OBJECT_free(oid);
+  }
+  if (options.co_signer != nullptr &&
+      CMS_add1_signer(cms.get(), options.co_signer->cert.get(), options.co_signer->key.get(), EVP_sha256(),
+                      flags | CMS_CADES) == nullptr) {
+    Die("CMS_add1_signer (co-signer)");
+  }
   if (options.pss) {
     EVP_PKEY_CTX* pctx = CMS_SignerInfo_get0_pkey_ctx(si);
     if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) <= 0) Die("PSS padding");
@@ -331,8 +354,67 @@ std::string TestPki::SignDetached(std::string_view content, const Identity& who,
       Die("timestamp attribute");
     }
   }
+  if (options.reencode_sid_issuer) {
+    ASN1_OCTET_STRING* keyid = nullptr;
+    X509_NAME* issuer = nullptr;
+    ASN1_INTEGER* serial = nullptr;
+    if (CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &serial) != 1 || issuer == nullptr) Die("signer id");
+    X509NamePtr copy(X509_NAME_dup(issuer));
+    while (X509_NAME_entry_count(issuer) > 0) X509_NAME_ENTRY_free(X509_NAME_delete_entry(issuer, 0));
+    for (int i = X509_NAME_entry_count(copy.get()) - 1; i >= 0; --i) {
+      const X509_NAME_ENTRY* e = X509_NAME_get_entry(copy.get(), i);
+      const ASN1_STRING* v = X509_NAME_ENTRY_get_data(e);
+      if (X509_NAME_add_entry_by_OBJ(issuer, X509_NAME_ENTRY_get_object(e), V_ASN1_UTF8STRING,
+                                     ASN1_STRING_get0_data(v), ASN1_STRING_length(v), -1, 0) != 1) {
+        Die("re-encode issuer");
+      }
+    }
+  }
   unsigned char* buf = nullptr;
   return DerOf([&] { return i2d_CMS_ContentInfo(cms.get(), &buf); }, &buf);
+}
+
+std::string TestPki::DerWrap(unsigned char tag, const std::string& content) {
+  return kholuu::testing::DerWrap(tag, content);
+}
+
+std::string TestPki::IssuerSerialDer(const Identity& who, bool reencode) {
+  X509NamePtr name(X509_NAME_dup(X509_get_issuer_name(who.cert.get())));
+  if (reencode) {
+    X509NamePtr out(X509_NAME_new());
+    for (int i = X509_NAME_entry_count(name.get()) - 1; i >= 0; --i) {
+      const X509_NAME_ENTRY* e = X509_NAME_get_entry(name.get(), i);
+      const ASN1_STRING* v = X509_NAME_ENTRY_get_data(e);
+      // Upper case and padded with white space: the same value by RFC 5280 matching.
+      std::string text = "  " + std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(v)),
+                                            static_cast<size_t>(ASN1_STRING_length(v))) + " ";
+      for (char& c : text) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      }
+      if (X509_NAME_add_entry_by_OBJ(out.get(), X509_NAME_ENTRY_get_object(e), V_ASN1_UTF8STRING,
+                                     reinterpret_cast<const unsigned char*>(text.data()),
+                                     static_cast<int>(text.size()), -1, 0) != 1) {
+        Die("issuer name");
+      }
+    }
+    name = std::move(out);
+  }
+  unsigned char* buf = nullptr;
+  std::string name_der = DerOf([&] { return i2d_X509_NAME(name.get(), &buf); }, &buf);
+  const ASN1_INTEGER* serial = X509_get0_serialNumber(who.cert.get());
+  std::string serial_der = DerWrap(0x02, std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(serial)),
+                                                     static_cast<size_t>(ASN1_STRING_length(serial))));
+  if (static_cast<unsigned char>(serial_der[2]) & 0x80) {
+    serial_der = DerWrap(0x02, std::string(1, '\0') + serial_der.substr(2));
+  }
+  return DerWrap(0x30, DerWrap(0x30, DerWrap(0xa4, name_der)) + serial_der);
+}
+
+std::string TestPki::CertHash(const Identity& who, const EVP_MD* md) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(who.der.data(), who.der.size(), out, &len, md, nullptr) != 1) Die("digest");
+  return std::string(reinterpret_cast<char*>(out), len);
 }
 
 void TestPki::WriteTrustStore(const std::string& dir) const {

@@ -27,6 +27,21 @@ struct CmsSignOptions {
   bool timestamp = false;      // add an RFC 3161 signature timestamp from the TSA
   std::vector<std::string> adbe_crls;   // adbe-revocationInfoArchival CRLs
   std::vector<std::string> adbe_ocsps;  // adbe-revocationInfoArchival OCSP responses
+  // When not empty: the DER value of an ESS signing-certificate attribute
+  // written instead of OpenSSL's (v1 when ess_v1, else -v2; `cades` ignored).
+  std::string ess_attr_der;
+  bool ess_v1 = false;
+  // When not empty: the DER value of a signature-policy-identifier attribute.
+  std::string policy_attr_der;
+  // A second SignerInfo, by this identity, in the same SignedData.
+  const Identity* co_signer = nullptr;
+  // The issuer of the first SignerInfo's issuerAndSerialNumber re-encoded:
+  // its RDNs in reverse order, every value a UTF8String (the same name by
+  // RFC 5280 matching, other bytes).
+  bool reencode_sid_issuer = false;
+  // The SignerIdentifier as subjectKeyIdentifier [0] (CMS_USE_KEYID) instead
+  // of issuerAndSerialNumber.
+  bool sid_key_id = false;
 };
 
 class TestPki {
@@ -59,6 +74,14 @@ class TestPki {
 
   // An OCSP response by ocsp_responder about `who` (issued by intermediate).
   std::string OcspResponse(const Identity& who, bool is_revoked) const;
+  // DER helpers for hand-made attributes.
+  static std::string DerWrap(unsigned char tag, const std::string& content);
+  // IssuerSerial { GeneralNames { directoryName issuer-of-who }, serial } with
+  // the issuer re-encoded as reencode_sid_issuer describes when `reencode`.
+  static std::string IssuerSerialDer(const Identity& who, bool reencode);
+  // The digest of who's DER certificate with `md`.
+  static std::string CertHash(const Identity& who, const EVP_MD* md);
+
   // Detached CMS SignedData over `content` by `who`, with intermediate in the certs.
   std::string SignDetached(std::string_view content, const Identity& who,
                            const CmsSignOptions& options = {}) const;
