@@ -350,10 +350,11 @@ int RunCrossValidation(const nlohmann::json& articles, const std::vector<Query>&
                        const indexer::RankingOptions& base, const CvArgs& cv) {
   Grid g;
   g.dims = DefaultGrid();
-  for (const auto& [key, values] : cv.grid_values) {
-    auto it = std::find_if(g.dims.begin(), g.dims.end(), [&](const Dim& d) { return d.key == key; });
+  for (const auto& kv : cv.grid_values) {
+    const std::string& key = kv.first;
+    auto it = std::find_if(g.dims.begin(), g.dims.end(), [&key](const Dim& d) { return d.key == key; });
     if (it == g.dims.end()) return Usage("--cv-grid: no grid knob " + key);
-    it->values = values;
+    it->values = kv.second;
   }
   g.Expand();
   // The plain BM25 + bigram baseline, and the defaults as given (product
