@@ -39,12 +39,16 @@ struct IndexDocument {
 // The indexable fields of a catalog document plus its extracted text.
 IndexDocument FromModel(const model::Document& d, std::string body, std::string record_file_title);
 
-// Ranking knobs (defaults are what docs/benchmarks-search.md measured).
+// Ranking knobs. The defaults are what cross-validation chose on the ALQAC
+// training questions (ADR 0073, docs/benchmarks-search.md); subject_wdf and
+// file_title_wdf are index-time (a change needs `kholuu reindex`).
 struct RankingOptions {
-  double bigram_weight = 1.0;       // exact/folded syllable bigrams relative to syllables
+  double bigram_weight = 0.5;       // exact/folded syllable bigrams relative to syllables
   double folded_weight = 0.3;       // folded syllables when the query has diacritics
   double subject_wdf = 2;           // extra within-document frequency for subject syllables
-  double file_title_wdf = 1;        // ... for record-file title syllables
+  // ... for record-file title syllables in the general text; 0: the title is
+  // only in the "file" field (file:word), not in plain-word ranking.
+  double file_title_wdf = 0;
   double docnumber_weight = 8.0;    // an exact document-number match
   bool question_stopwords = true;   // drop question phrasing ("đúng hay sai", "nào sau đây")
   double k1 = 1.2, b = 0.75;        // BM25
