@@ -47,8 +47,10 @@ struct RankingOptions {
   double folded_weight = 0.3;       // folded syllables when the query has diacritics
   double subject_wdf = 2;           // extra within-document frequency for subject syllables
   // ... for record-file title syllables in the general text; 0: the title is
-  // only in the "file" field (file:word), not in plain-word ranking.
-  double file_title_wdf = 0;
+  // only in the "file" field (file:word), not in plain-word ranking. 1: a
+  // plain-word search finds a document by its hồ sơ's title too (what
+  // archivists expect; within the cross-validation noise, ADR 0073).
+  double file_title_wdf = 1;
   double docnumber_weight = 8.0;    // an exact document-number match
   bool question_stopwords = true;   // drop question phrasing ("đúng hay sai", "nào sau đây")
   double k1 = 1.2, b = 0.75;        // BM25

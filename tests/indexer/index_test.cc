@@ -113,6 +113,23 @@ TEST_F(IndexTest, PhraseWithoutDiacritics) {
   EXPECT_THAT(Ids("\"văn ban\""), ElementsAre());
 }
 
+// A document is found by the words of its record file's (hồ sơ) title, in
+// plain words and in the file field, with and without diacritics: archivists
+// search by the file a document was filed in (ADR 0073, file_title_wdf 1).
+TEST_F(IndexTest, RecordFileTitleFindsItsDocuments) {
+  IndexDocument d = Doc("d5", "Tờ trình", "Đề nghị phê duyệt danh sách.", "2022-02-02", 1, "G22", "Tờ trình");
+  d.record_file = "000.00.00.G22.2022.07";
+  d.record_file_title = "Hồ sơ thi đua khen thưởng năm 2022";
+  Put(d);
+  ASSERT_OK(writer_->Commit());
+  auto s = Searcher::Open(dir_);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  searcher_ = std::move(*s);
+  EXPECT_THAT(Ids("thi đua khen thưởng"), ElementsAre("d5"));
+  EXPECT_THAT(Ids("thi dua khen thuong"), ElementsAre("d5"));
+  EXPECT_THAT(Ids("file:\"khen thưởng\""), ElementsAre("d5"));
+}
+
 TEST_F(IndexTest, DocumentNumberWholeAndParts) {
   EXPECT_EQ(Ids("09/2019/NĐ-CP").front(), "d2");
   EXPECT_EQ(Ids("28/2018/qd-ttg").front(), "d1");
