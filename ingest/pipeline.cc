@@ -413,7 +413,9 @@ Result<Receipt> Ingester::IngestOne(const std::string& path, bool index, int att
     }
   }
   // Documents are independent: with options_.threads > 1 they are stored
-  // and preserved on that many threads (conversion and OCR dominate).
+  // and preserved on that many threads (conversion and OCR dominate). Their
+  // blobs go into one batch, made durable together before the commit.
+  archive::BlobBatch blobs = a.blobs().NewBatch();
   auto prepare = [&](Prepared& p) -> Status {
     for (size_t k = 0; k < p.originals.size(); ++k) {
       model::Component& c = p.originals[k];
@@ -424,10 +426,10 @@ Result<Receipt> Ingester::IngestOne(const std::string& path, bool index, int att
           if (f.package_path == p.package_paths[k]) staged = f.staged_path;
         }
       }
-      KHOLUU_RETURN_IF_ERROR(a.blobs().PutExpected(staged, c.sha256).status());
+      KHOLUU_RETURN_IF_ERROR(blobs.PutExpected(staged, c.sha256).status());
       if (options_.preserve && !edxml_message) {
         KHOLUU_ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(staged, kMaxOriginalBytes));
-        KHOLUU_ASSIGN_OR_RETURN(PreservedOriginal po, PreserveOriginal(a.blobs(), c, bytes, options_.preservation));
+        KHOLUU_ASSIGN_OR_RETURN(PreservedOriginal po, PreserveOriginal(blobs, c, bytes, options_.preservation));
         p.preserved.push_back(std::move(po));
       }
     }
@@ -447,6 +449,7 @@ Result<Receipt> Ingester::IngestOne(const std::string& path, bool index, int att
     for (std::thread& t : helpers) t.join();
     for (const Status& st : failed) KHOLUU_RETURN_IF_ERROR(st);
   }
+  KHOLUU_RETURN_IF_ERROR(blobs.Commit());
 
   // Stage 10: one transaction commits the package.
   receipt.finished_micros = SystemClock()->NowMicros();

@@ -22,7 +22,7 @@ bool IsPlainText(const model::Component& c) { return c.media_type == "text/plain
 
 // Stores `bytes` as a blob and returns the component row for it, with a
 // provisional id that RecordPreservation replaces.
-Result<model::Component> StoreDerived(archive::BlobStore& blobs, const model::Component& from,
+Result<model::Component> StoreDerived(archive::BlobBatch& blobs, const model::Component& from,
                                       model::ComponentRole role, std::string name, std::string media_type,
                                       std::string format_version, std::string_view bytes) {
   KHOLUU_ASSIGN_OR_RETURN(archive::BlobInfo info, blobs.PutBytes(bytes));
@@ -47,7 +47,7 @@ std::string StemOf(const std::string& name) {
 }
 
 // Signature verification of a PDF original: report component + event.
-Status VerifySignatures(archive::BlobStore& blobs, std::string_view bytes, const PreserveOptions& options,
+Status VerifySignatures(archive::BlobBatch& blobs, std::string_view bytes, const PreserveOptions& options,
                         PreservedOriginal* d) {
   auto report = pdfsig::VerifyPdfSignatures(bytes, options.verify);
   if (!report.ok()) {
@@ -88,7 +88,7 @@ Status VerifySignatures(archive::BlobStore& blobs, std::string_view bytes, const
 }
 
 // The PDF/A-2b copy. Returns the bytes text should be taken from.
-Result<std::string> MakeCopy(archive::BlobStore& blobs, std::string_view bytes, const PreserveOptions& options,
+Result<std::string> MakeCopy(archive::BlobBatch& blobs, std::string_view bytes, const PreserveOptions& options,
                              PreservedOriginal* d) {
   // The route follows the content; the name only tells Office 97 formats
   // apart where the compound file does not.
@@ -153,7 +153,7 @@ Result<std::string> MakeCopy(archive::BlobStore& blobs, std::string_view bytes, 
 }
 
 // Text for indexing from `source` (the copy when there is one).
-Status MakeText(archive::BlobStore& blobs, const std::string& source, const PreserveOptions& options,
+Status MakeText(archive::BlobBatch& blobs, const std::string& source, const PreserveOptions& options,
                 PreservedOriginal* d) {
   std::string joined;
   TextOutcome& t = d->text;
@@ -210,7 +210,7 @@ constexpr uint64_t kMaxOriginalBytes = uint64_t{1} << 30;
 
 }  // namespace
 
-Result<PreservedOriginal> PreserveOriginal(archive::BlobStore& blobs, const model::Component& original,
+Result<PreservedOriginal> PreserveOriginal(archive::BlobBatch& blobs, const model::Component& original,
                                            std::string_view bytes, const PreserveOptions& options) {
   PreservedOriginal d;
   d.original = original;
@@ -308,11 +308,13 @@ Result<PreserveResult> PreserveDocument(archive::Archive& a, const std::string& 
     out.reason = "no original component";
     return out;
   }
+  archive::BlobBatch blobs = a.blobs().NewBatch();
   for (const model::Component& original : originals) {
     KHOLUU_ASSIGN_OR_RETURN(std::string bytes, ReadComponentBytes(a, original, kMaxOriginalBytes));
-    KHOLUU_ASSIGN_OR_RETURN(PreservedOriginal d, PreserveOriginal(a.blobs(), original, bytes, options));
+    KHOLUU_ASSIGN_OR_RETURN(PreservedOriginal d, PreserveOriginal(blobs, original, bytes, options));
     out.originals.push_back(std::move(d));
   }
+  KHOLUU_RETURN_IF_ERROR(blobs.Commit());
   KHOLUU_RETURN_IF_ERROR(a.catalog().Update(actor, [&](archive::WriteTxn& w) -> Status {
     KHOLUU_ASSIGN_OR_RETURN(out.components, RecordPreservation(w, document_id, out.originals, options.force));
     return Status::Ok();

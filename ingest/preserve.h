@@ -15,9 +15,10 @@
 // The work is split in two so that the ingest pipeline can run the heavy
 // part on worker threads and record everything of a package in one
 // transaction: PreserveOriginal converts, verifies and extracts outside any
-// transaction and makes its blobs durable; RecordPreservation writes the
-// components, events and risk in the caller's WriteTxn. A crash in between
-// leaves only unreferenced blobs (`kholuu gc`).
+// transaction and puts its blobs into the caller's BlobBatch, which the
+// caller commits (durable) before RecordPreservation writes the components,
+// events and risk in its WriteTxn. A crash in between leaves only
+// unreferenced blobs (`kholuu gc`).
 #pragma once
 
 #include <cstdint>
@@ -83,9 +84,11 @@ struct PreservedOriginal {
 };
 
 // Verifies, converts and extracts for `original` whose verified bytes are
-// `bytes`. Thread-safe (the blob store is). Errors: I/O of the blob store;
-// a conversion or extraction that fails is an outcome, not an error.
-Result<PreservedOriginal> PreserveOriginal(archive::BlobStore& blobs, const model::Component& original,
+// `bytes`; the blobs it makes go into `blobs`, and may be referenced once
+// the caller has committed that batch. Thread-safe (a batch takes Puts from
+// several threads). Errors: I/O of the blob store; a conversion or
+// extraction that fails is an outcome, not an error.
+Result<PreservedOriginal> PreserveOriginal(archive::BlobBatch& blobs, const model::Component& original,
                                            std::string_view bytes, const PreserveOptions& options);
 
 struct RecordedComponent {

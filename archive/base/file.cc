@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <thread>
 
 namespace kholuu {
 
@@ -82,6 +83,26 @@ Status SyncDir(const std::string& dir) {
   KHOLUU_ASSIGN_OR_RETURN(File d, File::Open(dir, O_RDONLY | O_DIRECTORY));
   KHOLUU_RETURN_IF_ERROR(d.Sync());
   return d.Close();
+}
+
+Status SyncMany(const std::vector<File*>& files, const std::vector<std::string>& dirs, size_t parallel) {
+  const size_t total = files.size() + dirs.size();
+  std::vector<Status> results(total);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next.fetch_add(1); i < total; i = next.fetch_add(1)) {
+      results[i] = i < files.size() ? files[i]->Sync() : SyncDir(dirs[i - files.size()]);
+    }
+  };
+  const size_t threads = std::min(std::max<size_t>(parallel, 1), total);
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& t : helpers) t.join();
+  for (Status& s : results) {
+    if (!s.ok()) return std::move(s);
+  }
+  return Status::Ok();
 }
 
 namespace {

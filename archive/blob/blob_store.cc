@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -185,7 +186,7 @@ std::string BlobStore::PathOf(const Sha256& digest) const {
   return path;
 }
 
-Result<BlobStore::Staged> BlobStore::Stage(ByteSource& source) const {
+Result<BlobStore::Staged> BlobStore::Stage(ByteSource& source, bool sync) const {
   const std::string tmp_dir = TempDirOf(root_);
   std::string temp_path;
   File file;
@@ -214,12 +215,14 @@ Result<BlobStore::Staged> BlobStore::Stage(ByteSource& source) const {
     KHOLUU_RETURN_IF_ERROR(file.WriteAll(std::string_view(buf.data(), n)));
     size += n;
   }
-  KHOLUU_RETURN_IF_ERROR(file.Sync());
-  KHOLUU_RETURN_IF_ERROR(file.Close());
-  return Staged{guard.Release(), BlobInfo{hasher.Finish(), size}};
+  if (sync) {
+    KHOLUU_RETURN_IF_ERROR(file.Sync());
+    KHOLUU_RETURN_IF_ERROR(file.Close());
+  }
+  return Staged{guard.Release(), BlobInfo{hasher.Finish(), size}, std::move(file)};
 }
 
-Status BlobStore::EnsureFanOut(const Sha256& digest) {
+Status BlobStore::EnsureFanOut(const Sha256& digest, DirSyncs* defer) {
   const size_t index = FanOutIndex(digest);
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -240,17 +243,29 @@ Status BlobStore::EnsureFanOut(const Sha256& digest) {
       }
     }
     if (!IsDirectory(dir)) return FailedPreconditionError(dir + " exists and is not a directory");
-    KHOLUU_RETURN_IF_ERROR(SyncDir(DirName(dir)));
+    if (defer != nullptr) {
+      defer->dirs.push_back(DirName(dir));
+    } else {
+      KHOLUU_RETURN_IF_ERROR(SyncDir(DirName(dir)));
+    }
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  durable_fan_out_.set(index);
+  if (defer != nullptr) {
+    defer->fan_out.push_back(index);
+    return Status::Ok();
+  }
+  MarkFanOutDurable({index});
   return Status::Ok();
 }
 
-Status BlobStore::Install(const std::string& temp_path, const Sha256& digest,
-                          bool replace_corrupt) {
+void BlobStore::MarkFanOutDurable(const std::vector<size_t>& indices) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (size_t index : indices) durable_fan_out_.set(index);
+}
+
+Status BlobStore::Install(const std::string& temp_path, const Sha256& digest, bool replace_corrupt,
+                          DirSyncs* defer) {
   TempGuard guard(temp_path);
-  KHOLUU_RETURN_IF_ERROR(EnsureFanOut(digest));
+  KHOLUU_RETURN_IF_ERROR(EnsureFanOut(digest, defer));
   const std::string dest = PathOf(digest);
 
   // No-replace rename: an existing blob with this name is never touched by
@@ -292,14 +307,19 @@ Status BlobStore::Install(const std::string& temp_path, const Sha256& digest,
   // not report the blob durable before it is. If this fails after our rename,
   // the blob is complete and valid but unreferenced; garbage collection takes
   // it, and a retried Put finds it.
+  if (defer != nullptr) {
+    defer->dirs.push_back(DirName(dest));
+    if (moved) defer->dirs.push_back(TempDirOf(root_));
+    return Status::Ok();
+  }
   KHOLUU_RETURN_IF_ERROR(SyncDir(DirName(dest)));
   if (moved) KHOLUU_RETURN_IF_ERROR(SyncDir(TempDirOf(root_)));
   return Status::Ok();
 }
 
 Result<BlobInfo> BlobStore::Put(ByteSource& source) {
-  KHOLUU_ASSIGN_OR_RETURN(Staged staged, Stage(source));
-  Status s = Install(staged.temp_path, staged.info.sha256, /*replace_corrupt=*/false);
+  KHOLUU_ASSIGN_OR_RETURN(Staged staged, Stage(source, /*sync=*/true));
+  Status s = Install(staged.temp_path, staged.info.sha256, /*replace_corrupt=*/false, nullptr);
   if (!s.ok()) return std::move(s).Annotate("put blob");
   return staged.info;
 }
@@ -316,13 +336,13 @@ Result<BlobInfo> BlobStore::PutBytes(std::string_view bytes) {
 
 Result<BlobInfo> BlobStore::PutExpected(const std::string& path, const Sha256& expected) {
   KHOLUU_ASSIGN_OR_RETURN(FileSource source, FileSource::Open(path));
-  KHOLUU_ASSIGN_OR_RETURN(Staged staged, Stage(source));
+  KHOLUU_ASSIGN_OR_RETURN(Staged staged, Stage(source, /*sync=*/true));
   if (staged.info.sha256 != expected) {
     RemoveFile(staged.temp_path).IgnoreError();
     return DataLossError(path + " was expected to hash to " + expected.ToHex() + " but hashes to " +
                          staged.info.sha256.ToHex());
   }
-  Status s = Install(staged.temp_path, expected, /*replace_corrupt=*/true);
+  Status s = Install(staged.temp_path, expected, /*replace_corrupt=*/true, nullptr);
   if (!s.ok()) return std::move(s).Annotate("put blob " + expected.ToHex());
   return staged.info;
 }
@@ -404,6 +424,119 @@ Status BlobStore::ForEach(const std::function<Status(const Sha256&)>& fn) const 
       }
     }
   }
+  return Status::Ok();
+}
+
+// BlobBatch ------------------------------------------------------------------
+
+namespace {
+// Staged files kept open (unsynced) at most; more are synced early so that a
+// batch of thousands of scans does not run out of descriptors.
+constexpr size_t kMaxOpenStaged = 64;
+}  // namespace
+
+struct BlobBatch::Pending {
+  std::string temp_path;
+  Sha256 digest;
+  bool replace_corrupt = false;
+  File file;  // open until synced
+};
+
+BlobBatch::BlobBatch(BlobStore* store) : store_(store) {}
+
+BlobBatch::BlobBatch(BlobBatch&& other) noexcept : store_(other.store_) {
+  std::lock_guard<std::mutex> lock(other.mu_);
+  pending_ = std::move(other.pending_);
+  other.pending_.clear();
+  puts_ = other.puts_;
+  done_ = std::exchange(other.done_, true);
+}
+
+BlobBatch::~BlobBatch() { Discard(); }
+
+void BlobBatch::Discard() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (Pending& p : pending_) {
+    p.file.Close().IgnoreError();
+    ::unlink(p.temp_path.c_str());
+  }
+  pending_.clear();
+}
+
+size_t BlobBatch::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return puts_;
+}
+
+Status BlobBatch::SyncStaged(std::vector<Pending>& staged) {
+  std::vector<File*> files;
+  for (Pending& p : staged) {
+    if (p.file.fd() >= 0) files.push_back(&p.file);
+  }
+  KHOLUU_RETURN_IF_ERROR(SyncMany(files, {}));
+  for (File* f : files) KHOLUU_RETURN_IF_ERROR(f->Close());
+  return Status::Ok();
+}
+
+Result<BlobInfo> BlobBatch::Add(ByteSource& source, const Sha256* expected, const std::string& what) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    KHOLUU_CHECK(!done_);
+  }
+  KHOLUU_ASSIGN_OR_RETURN(BlobStore::Staged staged, store_->Stage(source, /*sync=*/false));
+  if (expected != nullptr && staged.info.sha256 != *expected) {
+    staged.file.Close().IgnoreError();
+    RemoveFile(staged.temp_path).IgnoreError();
+    return DataLossError(what + " was expected to hash to " + expected->ToHex() + " but hashes to " +
+                         staged.info.sha256.ToHex());
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  pending_.push_back(Pending{staged.temp_path, staged.info.sha256, expected != nullptr, std::move(staged.file)});
+  ++puts_;
+  size_t open = 0;
+  for (const Pending& p : pending_) open += p.file.fd() >= 0 ? size_t{1} : size_t{0};
+  if (open >= kMaxOpenStaged) KHOLUU_RETURN_IF_ERROR(SyncStaged(pending_).Annotate("put blob"));
+  return staged.info;
+}
+
+Result<BlobInfo> BlobBatch::Put(ByteSource& source) { return Add(source, nullptr, "blob"); }
+
+Result<BlobInfo> BlobBatch::PutFile(const std::string& path) {
+  KHOLUU_ASSIGN_OR_RETURN(FileSource source, FileSource::Open(path));
+  return Add(source, nullptr, path);
+}
+
+Result<BlobInfo> BlobBatch::PutBytes(std::string_view bytes) {
+  StringSource source(bytes);
+  return Add(source, nullptr, "blob");
+}
+
+Result<BlobInfo> BlobBatch::PutExpected(const std::string& path, const Sha256& expected) {
+  KHOLUU_ASSIGN_OR_RETURN(FileSource source, FileSource::Open(path));
+  return Add(source, &expected, path);
+}
+
+Status BlobBatch::Commit() {
+  std::lock_guard<std::mutex> lock(mu_);
+  KHOLUU_CHECK(!done_);
+  done_ = true;
+  // Data first: every file's bytes are durable before its name appears in
+  // the store, so a crash can never leave a blob whose content is not what
+  // its name says.
+  Status s = SyncStaged(pending_);
+  BlobStore::DirSyncs dirs;
+  size_t installed = 0;
+  for (; s.ok() && installed < pending_.size(); ++installed) {
+    Pending& p = pending_[installed];
+    s = store_->Install(p.temp_path, p.digest, p.replace_corrupt, &dirs);
+  }
+  // Install removed the temporary files it was given, whatever the outcome.
+  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(installed));
+  if (!s.ok()) return std::move(s).Annotate("commit blobs");
+  std::sort(dirs.dirs.begin(), dirs.dirs.end());
+  dirs.dirs.erase(std::unique(dirs.dirs.begin(), dirs.dirs.end()), dirs.dirs.end());
+  KHOLUU_RETURN_IF_ERROR(SyncMany({}, dirs.dirs).Annotate("commit blobs"));
+  store_->MarkFanOutDurable(dirs.fan_out);
   return Status::Ok();
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <csignal>
 #include <cstdint>
@@ -631,6 +632,151 @@ TEST(BlobStoreTest, ReadOnlyRootAllowsReadsAndRefusesWrites) {
   auto store = MustOpen(root);
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(AllBlobs(*store), std::vector<Sha256>{stored});
+}
+
+TEST(BlobBatchTest, BlobsAppearOnlyAtCommitAndMatchPut) {
+  TempDir dir;
+  auto store = MustOpen(StoreRoot(dir));
+  ASSERT_NE(store, nullptr);
+  const std::string a = RandomBytes(70000, 21), b = RandomBytes(10, 22);
+  testing::WriteTestFile(dir.Sub("file"), a);
+
+  BlobBatch batch = store->NewBatch();
+  ASSERT_OK_AND_ASSIGN(BlobInfo ia, batch.PutFile(dir.Sub("file")));
+  ASSERT_OK_AND_ASSIGN(BlobInfo ib, batch.PutBytes(b));
+  ASSERT_OK_AND_ASSIGN(BlobInfo ie, batch.PutBytes(""));
+  EXPECT_EQ(ia.sha256, Sha256Of(a));
+  EXPECT_EQ(ia.size, a.size());
+  EXPECT_EQ(ib.sha256, Sha256Of(b));
+  EXPECT_EQ(batch.size(), 3u);
+  // Not in the store before Commit: nothing may reference them yet.
+  EXPECT_FALSE(store->Contains(ia.sha256));
+  EXPECT_FALSE(store->Contains(ib.sha256));
+  EXPECT_THAT(AllBlobs(*store), IsEmpty());
+
+  ASSERT_OK(batch.Commit());
+  for (const auto& [info, bytes] : {std::pair{ia, a}, std::pair{ib, b}, std::pair{ie, std::string()}}) {
+    ASSERT_OK_AND_ASSIGN(BlobReader reader, store->Open(info.sha256));
+    std::string got;
+    ASSERT_OK(ReadAll(reader, &got));
+    EXPECT_EQ(got, bytes);
+    struct stat st {};
+    ASSERT_EQ(::stat(store->PathOf(info.sha256).c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0444u);
+  }
+  EXPECT_EQ(AllBlobs(*store).size(), 3u);
+  EXPECT_THAT(TempFiles(store->root()), IsEmpty());
+}
+
+TEST(BlobBatchTest, DroppedBatchLeavesNothing) {
+  TempDir dir;
+  auto store = MustOpen(StoreRoot(dir));
+  ASSERT_NE(store, nullptr);
+  {
+    BlobBatch batch = store->NewBatch();
+    for (int i = 0; i < 5; ++i) ASSERT_OK(batch.PutBytes(RandomBytes(1000, 30 + static_cast<uint64_t>(i))).status());
+    EXPECT_EQ(TempFiles(store->root()).size(), 5u);
+    BlobBatch moved = std::move(batch);  // the moved-from batch owns nothing
+  }
+  EXPECT_THAT(TempFiles(store->root()), IsEmpty());
+  EXPECT_THAT(AllBlobs(*store), IsEmpty());
+}
+
+TEST(BlobBatchTest, PutExpectedMismatchIsDataLossAndRepairHappensAtCommit) {
+  TempDir dir;
+  auto store = MustOpen(StoreRoot(dir));
+  ASSERT_NE(store, nullptr);
+  const std::string data = RandomBytes(5000, 41);
+  ASSERT_OK_AND_ASSIGN(BlobInfo info, store->PutBytes(data));
+  CorruptBlob(store->PathOf(info.sha256), 7);
+  testing::WriteTestFile(dir.Sub("replica"), data);
+  testing::WriteTestFile(dir.Sub("other"), "other bytes");
+
+  BlobBatch batch = store->NewBatch();
+  Status mismatch = batch.PutExpected(dir.Sub("other"), info.sha256).status();
+  EXPECT_THAT(mismatch, StatusIs(StatusCode::kDataLoss));
+  EXPECT_THAT(mismatch.message(), HasSubstr("was expected to hash to"));
+  EXPECT_THAT(batch.PutExpected(dir.Sub("missing"), info.sha256).status(), StatusIs(StatusCode::kNotFound));
+  ASSERT_OK(batch.PutExpected(dir.Sub("replica"), info.sha256).status());
+  // A plain Put of the same bytes never repairs; the expected one does.
+  ASSERT_OK(batch.PutBytes(data).status());
+  EXPECT_THAT(store->Verify(info.sha256), StatusIs(StatusCode::kDataLoss));
+  ASSERT_OK(batch.Commit());
+  EXPECT_OK(store->Verify(info.sha256));
+  EXPECT_THAT(TempFiles(store->root()), IsEmpty());
+}
+
+TEST(BlobBatchTest, ManyPutsFromSeveralThreadsAndExistingBlobs) {
+  TempDir dir;
+  auto store = MustOpen(StoreRoot(dir));
+  ASSERT_NE(store, nullptr);
+  // Some bytes already stored: the batch finds them and leaves them.
+  std::vector<std::string> data;
+  for (size_t i = 0; i < 300; ++i) data.push_back(RandomBytes(100 + i, 1000 + i));
+  for (size_t i = 0; i < 300; i += 7) ASSERT_OK(store->PutBytes(data[i]).status());
+  const std::vector<Sha256> before = AllBlobs(*store);
+
+  BlobBatch batch = store->NewBatch();
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (size_t t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      // More than the batch keeps open at once: some are synced early.
+      for (size_t i = t; i < 300; i += 4) {
+        Result<BlobInfo> r = batch.PutBytes(data[i]);
+        if (!r.ok() || r->sha256 != Sha256Of(data[i])) ++failures;
+      }
+      // Every thread puts one of the same bytes too.
+      if (!batch.PutBytes(data[1]).ok()) ++failures;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(batch.size(), 304u);
+  EXPECT_EQ(AllBlobs(*store), before);
+  ASSERT_OK(batch.Commit());
+  std::vector<Sha256> want;
+  for (const std::string& d : data) want.push_back(Sha256Of(d));
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(AllBlobs(*store), want);
+  for (const Sha256& d : want) EXPECT_OK(store->Verify(d));
+  EXPECT_THAT(TempFiles(store->root()), IsEmpty());
+}
+
+TEST(BlobBatchTest, ProcessKilledBeforeCommitLeavesOnlyTemporaryFilesThatOpenRemoves) {
+  TempDir dir;
+  const std::string root = StoreRoot(dir);
+  { ASSERT_NE(MustOpen(root), nullptr); }
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(ready[0]);
+    auto store = BlobStore::Open(root, false);
+    if (!store.ok()) _exit(1);
+    BlobBatch batch = (*store)->NewBatch();
+    for (int i = 0; i < 100; ++i) {
+      if (!batch.PutBytes(RandomBytes(2000, 500 + static_cast<uint64_t>(i))).ok()) _exit(2);
+    }
+    char c = 'r';
+    if (::write(ready[1], &c, 1) != 1) _exit(3);
+    ::pause();  // killed here, the batch never committed
+    _exit(4);
+  }
+  ::close(ready[1]);
+  char c = 0;
+  ASSERT_EQ(::read(ready[0], &c, 1), 1);
+  ::close(ready[0]);
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(TempFiles(root).size(), 100u);
+  auto store = MustOpen(root);
+  ASSERT_NE(store, nullptr);
+  EXPECT_THAT(TempFiles(root), IsEmpty());
+  EXPECT_THAT(AllBlobs(*store), IsEmpty());
 }
 
 }  // namespace
