@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <ctime>
 #include <map>
 #include <mutex>
@@ -263,7 +265,9 @@ Result<Receipt> Ingester::IngestOne(const std::string& path, bool index, int att
     // look-up above: never turn its verdict back into "received".
     KHOLUU_RETURN_IF_ERROR(NotJudgedYet(w, job.id));
     return w.PutJob(job);
-  });
+    // Lazy: losing this mark in a power failure loses only the note that
+    // the package was abandoned; the verdict's commit is durable.
+  }, archive::Catalog::Durability::kMetaLazy);
   if (IsRace(received) && attempt < kMaxAttempts) return IngestOne(path, index, attempt + 1);
   KHOLUU_RETURN_IF_ERROR(received);
 
@@ -666,6 +670,32 @@ std::vector<Result<Receipt>> Ingester::IngestMany(const std::vector<std::string>
   std::mutex mu;
   IngestProgress state;
   state.total = paths.size();
+
+  // The index follows the outbox on a thread of its own while the workers
+  // run (every kIndexEvery accepted packages, or kIndexWait after the last
+  // one), and once more at the end: indexing overlaps the ingest instead of
+  // following it. A drain that fails leaves its entries in the outbox for the
+  // next one.
+  constexpr size_t kIndexEvery = 16;
+  constexpr auto kIndexWait = std::chrono::milliseconds(500);
+  std::condition_variable index_cv;
+  size_t unindexed = 0;   // GUARDED_BY(mu): accepted since the last drain
+  bool finished = false;  // GUARDED_BY(mu)
+  std::thread index_thread;
+  if (options_.index) {
+    index_thread = std::thread([&] {
+      std::unique_lock<std::mutex> lock(mu);
+      for (;;) {
+        index_cv.wait_for(lock, kIndexWait, [&] { return finished || unindexed >= kIndexEvery; });
+        if (finished) return;
+        if (unindexed == 0) continue;
+        unindexed = 0;
+        lock.unlock();
+        DrainOutbox(service_->archive(), service_->data(), service_->actor()).status().IgnoreError();
+        lock.lock();
+      }
+    });
+  }
   auto work = [&] {
     for (;;) {
       size_t i = next.fetch_add(1);
@@ -677,6 +707,7 @@ std::vector<Result<Receipt>> Ingester::IngestMany(const std::vector<std::string>
         ++state.failed;
       } else if (r->status == ReceiptStatus::kAccepted) {
         ++state.accepted;
+        if (++unindexed >= kIndexEvery) index_cv.notify_one();
       } else if (r->status == ReceiptStatus::kRejected) {
         ++state.rejected;
       } else {
@@ -691,6 +722,14 @@ std::vector<Result<Receipt>> Ingester::IngestMany(const std::vector<std::string>
   for (size_t t = 1; t < workers; ++t) threads.emplace_back(work);
   work();
   for (std::thread& t : threads) t.join();
+  if (index_thread.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      finished = true;
+    }
+    index_cv.notify_one();
+    index_thread.join();
+  }
   if (options_.index && state.accepted > 0) {
     Status s = DrainOutbox(service_->archive(), service_->data(), service_->actor()).status();
     if (!s.ok()) {

@@ -53,7 +53,8 @@ struct IngestOptions {
   // Threads that store and preserve the documents of one package (a
   // digitisation batch is one package of many scans).
   size_t threads = 1;
-  // Apply the index outbox after each commit (IngestMany: once at the end).
+  // Apply the index outbox after each commit (IngestMany: on a thread of
+  // its own while the workers run, and once more at the end).
   bool index = true;
   IntakeOptions limits;           // staging_dir and clock are set per package
 };
@@ -112,8 +113,10 @@ class Ingester {
   Result<Receipt> Ingest(const std::string& path);
 
   // Ingests `paths` on `workers` threads (heavy stages in parallel, commits
-  // one at a time), then applies the index outbox once. Results in the
-  // order of `paths`.
+  // one at a time) while another thread applies the index outbox as
+  // packages are accepted; when it returns, every accepted document is
+  // indexed (or the receipts say that the index lags). Results in the order
+  // of `paths`.
   std::vector<Result<Receipt>> IngestMany(const std::vector<std::string>& paths, size_t workers,
                                           const std::function<void(const IngestProgress&)>& progress = {});
 

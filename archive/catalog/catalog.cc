@@ -791,7 +791,7 @@ Result<ReadTxn> Catalog::BeginRead() const {
   return ReadTxn(std::move(impl));
 }
 
-Result<WriteTxn> Catalog::BeginWrite(const std::string& actor) {
+Result<WriteTxn> Catalog::BeginWrite(const std::string& actor, Durability durability) {
   Shared& s = state_->shared;
   if (s.options.read_only) return FailedPreconditionError("catalog opened read-only");
   KHOLUU_RETURN_IF_ERROR(GrowMapIfNeeded(/*force=*/false));
@@ -801,7 +801,10 @@ Result<WriteTxn> Catalog::BeginWrite(const std::string& actor) {
   for (int attempt = 0;; ++attempt) {
     impl->lock = std::shared_lock<std::shared_mutex>(s.resize_mu);
     MDB_txn* t = nullptr;
-    int rc = mdb_txn_begin(s.env.get(), nullptr, 0, &t);
+    // MDB_NOMETASYNC as a transaction flag (LMDB 0.9: "don't sync meta for
+    // this txn on commit"); the environment keeps its full syncs.
+    const unsigned flags = durability == Durability::kMetaLazy ? MDB_NOMETASYNC : 0u;
+    int rc = mdb_txn_begin(s.env.get(), nullptr, flags, &t);
     if (rc == MDB_MAP_RESIZED && attempt < 3) {
       impl->lock = {};
       std::unique_lock<std::shared_mutex> lock(s.resize_mu);
@@ -815,11 +818,12 @@ Result<WriteTxn> Catalog::BeginWrite(const std::string& actor) {
   return WriteTxn(std::move(impl));
 }
 
-Status Catalog::Update(const std::string& actor, const std::function<Status(WriteTxn&)>& fn) {
+Status Catalog::Update(const std::string& actor, const std::function<Status(WriteTxn&)>& fn,
+                       Durability durability) {
   for (int attempt = 0;; ++attempt) {
     Status s;
     {
-      KHOLUU_ASSIGN_OR_RETURN(WriteTxn w, BeginWrite(actor));
+      KHOLUU_ASSIGN_OR_RETURN(WriteTxn w, BeginWrite(actor, durability));
       s = fn(w);
       if (s.ok()) s = w.Commit();
     }

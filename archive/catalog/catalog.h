@@ -178,14 +178,28 @@ class Catalog {
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;
 
+  // How a write transaction's commit reaches the disk.
+  enum class Durability {
+    // Durable when Commit returns: the data pages, then the meta page that
+    // makes them current, are synced (two syncs).
+    kDurable,
+    // The data pages are synced, the meta page is written but not synced
+    // (one sync): a system crash (not a process crash) may undo this
+    // transaction, never corrupt the catalog; the next kDurable commit makes
+    // it durable too. For marks whose loss is harmless, such as an ingest
+    // job's "received" state.
+    kMetaLazy,
+  };
+
   Result<ReadTxn> BeginRead() const;
   // `actor` is recorded in every audit entry of the transaction.
-  Result<WriteTxn> BeginWrite(const std::string& actor);
+  Result<WriteTxn> BeginWrite(const std::string& actor, Durability durability = Durability::kDurable);
 
   // Runs fn in a write transaction and commits it. If the map is full, the
   // transaction is aborted, the map grown, and fn run again (so fn must only
   // act through the txn). Errors: fn's, or Commit's.
-  Status Update(const std::string& actor, const std::function<Status(WriteTxn&)>& fn);
+  Status Update(const std::string& actor, const std::function<Status(WriteTxn&)>& fn,
+                Durability durability = Durability::kDurable);
 
   // Writes a consistent, compacted copy of the catalog file to `path`
   // (must not exist), durably.

@@ -479,6 +479,44 @@ TEST_F(CatalogTest, JobsAreStoredAuditedAndListed) {
   EXPECT_THAT(actions, ::testing::Contains("job.update"));
 }
 
+TEST(CatalogDurabilityTest, MetaLazyCommitIsVisibleAndSurvivesAProcessKill) {
+  testing::TempDir dir;
+  { ASSERT_OK(Catalog::Create(dir.Sub("c")).status()); }
+  const model::IngestJob lazy = SampleJob("lazy"), durable = SampleJob("durable");
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto c = Catalog::Open(dir.Sub("c"));
+    if (!c.ok()) _exit(10);
+    if (!(*c)->Update("t", [&](WriteTxn& w) { return w.PutJob(lazy); }, Catalog::Durability::kMetaLazy).ok()) {
+      _exit(11);
+    }
+    auto r = (*c)->BeginRead();
+    if (!r.ok() || !r->GetJob(lazy.id).ok()) _exit(12);  // visible at once
+    ::raise(SIGKILL);
+    _exit(13);
+  }
+  int wstatus = 0;
+  ASSERT_EQ(::waitpid(pid, &wstatus, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(wstatus)) << "exit " << WEXITSTATUS(wstatus);
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Catalog> c, Catalog::Open(dir.Sub("c")));
+  {
+    ASSERT_OK_AND_ASSIGN(ReadTxn r, c->BeginRead());
+    ASSERT_OK_AND_ASSIGN(model::IngestJob got, r.GetJob(lazy.id));
+    EXPECT_EQ(got, lazy);
+    EXPECT_TRUE(r.VerifyAudit()->ok);
+  }
+  // A durable commit after a lazy one: both there, one chain.
+  ASSERT_OK(c->Update("t", [&](WriteTxn& w) { return w.PutJob(durable); }));
+  c.reset();
+  ASSERT_OK_AND_ASSIGN(c, Catalog::Open(dir.Sub("c")));
+  ASSERT_OK_AND_ASSIGN(ReadTxn r, c->BeginRead());
+  EXPECT_TRUE(r.GetJob(lazy.id).ok());
+  EXPECT_TRUE(r.GetJob(durable.id).ok());
+  EXPECT_EQ(r.Counts()->jobs, 2u);
+  EXPECT_TRUE(r.VerifyAudit()->ok);
+}
+
 TEST_F(CatalogTest, AnInvalidJobIsRefused) {
   model::IngestJob j = SampleJob("goi-2");
   j.id = "not-a-digest";
