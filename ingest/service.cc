@@ -108,6 +108,11 @@ Result<archive::AuditReport> Service::VerifyAudit() const {
   return r.VerifyAudit();
 }
 
+Result<archive::StateReport> Service::VerifyState() const {
+  KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, archive_->catalog().BeginRead());
+  return r.VerifyState();
+}
+
 Result<std::vector<archive::AuditEntry>> Service::AuditLog(uint64_t limit) const {
   KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, archive_->catalog().BeginRead());
   std::vector<archive::AuditEntry> all;

@@ -92,6 +92,9 @@ class Service {
   // kInvalidArgument when repair has no replica to use.
   Result<archive::FixityReport> Fixity(archive::FixityOptions options);
   Result<archive::AuditReport> VerifyAudit() const;
+  // Every audited row compared with the history the chain holds
+  // (TxnView::VerifyState).
+  Result<archive::StateReport> VerifyState() const;
   // The newest `limit` audit entries (0: all), oldest first.
   Result<std::vector<archive::AuditEntry>> AuditLog(uint64_t limit) const;
   Result<archive::CopyReport> Backup(const std::string& dir);

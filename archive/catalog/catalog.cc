@@ -3,8 +3,11 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <mutex>
 #include <shared_mutex>
+#include <tuple>
+#include <unordered_map>
 
 #include "archive/base/file.h"
 #include "archive/base/log.h"
@@ -341,6 +344,130 @@ Result<AuditReport> TxnView::VerifyAudit() const {
              " but the recorded head is entry " + std::to_string(head_seq) +
              " (entries were removed or the head was altered)");
   }
+  return report;
+}
+
+namespace {
+
+// What the audit log says a row's current state is.
+struct LastWrite {
+  uint64_t entry = 0;
+  bool deleted = false;
+  Sha256 payload;
+  bool seen = false;  // the row was found in its table
+};
+
+}  // namespace
+
+Result<StateReport> TxnView::VerifyState() const {
+  const Dbs& d = impl_->sh->dbs;
+  StateReport report;
+  auto problem = [&](std::string table, std::string key, uint64_t entry, std::string why) {
+    ++report.problem_count;
+    if (report.problems.size() < StateReport::kMaxListed) {
+      report.problems.push_back({std::move(table), std::move(key), entry, std::move(why)});
+    }
+  };
+  // Row tables and the audit action prefix that writes them.
+  struct Table {
+    const char* name;
+    MDB_dbi dbi;
+  };
+  std::vector<Table> tables = {{"agency", d.agencies},
+                               {"record_file", d.record_files},
+                               {"document", d.documents},
+                               {"component", d.components}};
+  if (d.jobs != 0) tables.push_back({"job", d.jobs});
+
+  // One pass over the log: the last write of every row; the event values.
+  std::unordered_map<std::string, LastWrite> last;  // "table\n" + key
+  std::unordered_map<std::string, std::vector<uint64_t>> events;  // payload -> entries
+  KHOLUU_RETURN_IF_ERROR(ForEachAuditEntry([&](const AuditEntry& e) -> Status {
+    const size_t dot = e.action.rfind('.');
+    if (dot == std::string::npos) return Status::Ok();
+    const std::string_view table = std::string_view(e.action).substr(0, dot);
+    const std::string_view op = std::string_view(e.action).substr(dot + 1);
+    if (e.action == "event.create") {
+      events[std::string(e.payload.raw())].push_back(e.seq);
+      return Status::Ok();
+    }
+    if (e.action == "meta.set") {
+      last["meta\n" + e.object] = {e.seq, false, e.payload, false};
+      return Status::Ok();
+    }
+    bool row_table = false;
+    for (const Table& t : tables) row_table = row_table || table == t.name;
+    if (!row_table) return Status::Ok();
+    if (op == "create" || op == "update") {
+      last[std::string(table) + "\n" + e.object] = {e.seq, false, e.payload, false};
+    } else if (op == "delete") {
+      last[std::string(table) + "\n" + e.object] = {e.seq, true, {}, false};
+    }
+    return Status::Ok();
+  }));
+
+  for (const Table& t : tables) {
+    KHOLUU_RETURN_IF_ERROR(ScanTable(impl_->txn, t.dbi, [&](std::string_view k, std::string_view v) -> Status {
+      ++report.rows;
+      const std::string key(k);
+      auto it = last.find(std::string(t.name) + "\n" + key);
+      if (it == last.end()) {
+        problem(t.name, key, 0, "the row was written outside the archive: no audit entry records it");
+        return Status::Ok();
+      }
+      it->second.seen = true;
+      if (it->second.deleted) {
+        problem(t.name, key, it->second.entry,
+                "the row is present but audit entry " + std::to_string(it->second.entry) + " deleted it");
+      } else if (Sha256Of(v) != it->second.payload) {
+        problem(t.name, key, it->second.entry,
+                "the stored state differs from the state audit entry " + std::to_string(it->second.entry) +
+                    " recorded (the row was altered outside the archive)");
+      }
+      return Status::Ok();
+    }));
+  }
+  KHOLUU_RETURN_IF_ERROR(ScanTable(impl_->txn, d.events, [&](std::string_view k, std::string_view v) -> Status {
+    ++report.rows;
+    uint64_t seq = 0;
+    const std::string key = lmdb::ParseU64Key(k, &seq) ? std::to_string(seq) : std::string(k);
+    auto it = events.find(std::string(Sha256Of(v).raw()));
+    if (it == events.end() || it->second.empty()) {
+      problem("event", key, 0, "the event differs from every event the audit log recorded (altered or inserted)");
+      return Status::Ok();
+    }
+    it->second.pop_back();
+    return Status::Ok();
+  }));
+  for (const auto& [payload, entries] : events) {
+    for (uint64_t entry : entries) {
+      problem("event", "", entry, "the event recorded by audit entry " + std::to_string(entry) + " is missing");
+    }
+  }
+  // Audited meta keys: compared where the log wrote them.
+  for (auto& [k, w] : last) {
+    if (k.rfind("meta\n", 0) != 0) continue;
+    const std::string key = k.substr(5);
+    auto v = impl_->txn.Get(d.meta, key);
+    ++report.rows;
+    w.seen = true;
+    if (!v.ok()) {
+      if (v.status().code() != StatusCode::kNotFound) return v.status();
+      problem("meta", key, w.entry, "the value audit entry " + std::to_string(w.entry) + " set is missing");
+    } else if (Sha256Of(*v) != w.payload) {
+      problem("meta", key, w.entry,
+              "the stored value differs from the value audit entry " + std::to_string(w.entry) + " set");
+    }
+  }
+  for (const auto& [k, w] : last) {
+    if (w.seen || w.deleted) continue;
+    const size_t nl = k.find('\n');
+    problem(k.substr(0, nl), k.substr(nl + 1), w.entry,
+            "the row audit entry " + std::to_string(w.entry) + " wrote is missing (deleted outside the archive)");
+  }
+  std::sort(report.problems.begin(), report.problems.end(), [](const StateProblem& a, const StateProblem& b) {
+    return std::tie(a.table, a.key, a.entry) < std::tie(b.table, b.key, b.entry);
+  });
   return report;
 }
 

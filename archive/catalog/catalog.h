@@ -62,6 +62,22 @@ struct AuditReport {
   std::string problem;     // why it fails
 };
 
+// A row whose stored state disagrees with the history the audit chain holds.
+struct StateProblem {
+  std::string table;   // "agency", "record_file", "document", "component", "job", "event", "meta"
+  std::string key;     // the row's key (an event: its sequence number)
+  uint64_t entry = 0;  // the audit entry the row was compared with; 0 when none
+  std::string problem;
+};
+
+struct StateReport {
+  uint64_t rows = 0;            // rows compared with their history
+  uint64_t problem_count = 0;   // all problems found
+  std::vector<StateProblem> problems;  // the first kMaxListed of them
+  bool ok() const { return problem_count == 0; }
+  static constexpr size_t kMaxListed = 1000;
+};
+
 class Catalog;
 
 // Reads, shared by read and write transactions.
@@ -102,6 +118,16 @@ class TxnView {
   // and the head recorded in meta. Never fails for a bad chain: that is
   // reported in AuditReport; a non-OK status means the walk itself failed.
   Result<AuditReport> VerifyAudit() const;
+
+  // Compares every audited row with its history: each audit entry that wrote
+  // a row carries the SHA-256 of the value written, so the current value of
+  // every agency, record file, document, component, job, event and audited
+  // meta key must hash to the payload of the last entry that wrote it; a row
+  // the log deleted must be absent, a row the log wrote must be present, a
+  // row no entry wrote must not exist. Run it after VerifyAudit (it trusts
+  // the entries' contents; VerifyAudit proves them). Like VerifyAudit, a
+  // mismatch is reported, not an error.
+  Result<StateReport> VerifyState() const;
 
   Result<TableCounts> Counts() const;
 

@@ -195,6 +195,40 @@ TEST_F(CliTest, EditedAuditEntryIsNamed) {
   EXPECT_EQ(j["entries"], 2);
 }
 
+TEST_F(CliTest, OneByteOfASubjectChangedInTheCatalogFileIsNamed) {
+  auto [doc, sha] = PutDocument("%PDF-1.7\nKế hoạch số 7\n%%EOF\n", 7);
+  PutDocument("another document", 8);
+  json clean = KholuuJson({"audit", "verify"}, 0);
+  EXPECT_EQ(clean["ok"], true);
+  EXPECT_EQ(clean["state"]["ok"], true);
+  EXPECT_GT(clean["state"]["rows"].get<int>(), 4);
+  // As in the report that filed issue 19: one byte of the subject changed in
+  // the catalog file on disk, not through LMDB.
+  const std::string file = data_ + "/catalog/data.mdb";
+  std::string bytes = testing::ReadTestFile(file);
+  const std::string subject = "văn bản điện tử số 7";
+  // Every copy: LMDB's copy-on-write leaves stale pages with older versions.
+  size_t copies = 0;
+  for (size_t at = bytes.find(subject); at != std::string::npos; at = bytes.find(subject, at + 1)) {
+    bytes[at + subject.size() - 1] = '9';
+    ++copies;
+  }
+  ASSERT_GE(copies, 1u);
+  testing::WriteTestFile(file, bytes);
+  EXPECT_THAT(KholuuJson({"show", doc}, 0)["subject"].get<std::string>(), HasSubstr("số 9"));
+
+  json j = KholuuJson({"audit", "verify"}, 1);
+  EXPECT_EQ(j["ok"], false);
+  EXPECT_EQ(j["chain_ok"], true);  // the chain itself is intact
+  ASSERT_EQ(j["state"]["problems"].size(), 1u);
+  EXPECT_EQ(j["state"]["problems"][0]["table"], "document");
+  EXPECT_EQ(j["state"]["problems"][0]["key"], doc);
+  EXPECT_THAT(j["state"]["problems"][0]["problem"].get<std::string>(), HasSubstr("differs"));
+  RunResult text = Kholuu({"audit", "verify"});
+  EXPECT_EQ(text.exit_code, 1);
+  EXPECT_THAT(text.out, HasSubstr("document " + doc));
+}
+
 TEST_F(CliTest, DirectoryThatIsNotAnArchive) {
   std::string other = dir_.Sub("other");
   ASSERT_OK(CreateDirs(other));

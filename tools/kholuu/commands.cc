@@ -134,7 +134,10 @@ int CmdAuditVerify(const Common& c) {
   if (!a.ok()) return Fail(c, a.status());
   auto report = (*a)->VerifyAudit();
   if (!report.ok()) return Fail(c, report.status());
-  json j = {{"entries", report->entries}, {"ok", report->ok}};
+  auto state = (*a)->VerifyState();
+  if (!state.ok()) return Fail(c, state.status());
+  const bool ok = report->ok && state->ok();
+  json j = {{"entries", report->entries}, {"ok", ok}, {"chain_ok", report->ok}};
   std::string text = std::to_string(report->entries) + " audit entries, chain ";
   if (report->ok) {
     text += "intact";
@@ -143,8 +146,27 @@ int CmdAuditVerify(const Common& c) {
     j["problem"] = report->problem;
     text += "BROKEN at entry " + std::to_string(report->first_bad) + ": " + report->problem;
   }
+  // The records themselves, each against the history the chain holds.
+  json problems = json::array();
+  for (const archive::StateProblem& p : state->problems) {
+    problems.push_back({{"table", p.table}, {"key", p.key}, {"entry", p.entry}, {"problem", p.problem}});
+  }
+  j["state"] = {{"rows", state->rows}, {"ok", state->ok()}, {"problem_count", state->problem_count},
+                {"problems", problems}};
+  text += "\n" + std::to_string(state->rows) + " records compared with their history: ";
+  if (state->ok()) {
+    text += "all as recorded";
+  } else {
+    text += std::to_string(state->problem_count) + " DIFFER";
+    for (const archive::StateProblem& p : state->problems) {
+      text += "\n  " + p.table + " " + p.key + ": " + p.problem;
+    }
+    if (state->problem_count > state->problems.size()) {
+      text += "\n  … and " + std::to_string(state->problem_count - state->problems.size()) + " more";
+    }
+  }
   Print(c, j, text);
-  return report->ok ? kExitOk : kExitCheckFailed;
+  return ok ? kExitOk : kExitCheckFailed;
 }
 
 int CmdAuditLog(const Common& c, uint64_t limit) {

@@ -517,6 +517,77 @@ TEST(CatalogDurabilityTest, MetaLazyCommitIsVisibleAndSurvivesAProcessKill) {
   EXPECT_TRUE(r.VerifyAudit()->ok);
 }
 
+TEST_F(CatalogTest, StateVerificationNamesEveryRowChangedBehindTheArchive) {
+  Populate(1, 3);
+  model::Agency agency;
+  agency.organ_id = "000.00.00.H49";
+  agency.name = "Ủy ban nhân dân tỉnh";
+  ASSERT_OK(catalog_->Update("test", [&](WriteTxn& w) -> Status {
+    KHOLUU_RETURN_IF_ERROR(w.PutAgency(agency));
+    KHOLUU_RETURN_IF_ERROR(w.PutJob(SampleJob("goi-1")));
+    KHOLUU_RETURN_IF_ERROR(w.SetMeta("seal.key", "fingerprint"));
+    model::Event e;
+    e.type = model::EventType::kIngestion;
+    e.outcome = model::EventOutcome::kSuccess;
+    e.object_id = "x";
+    return w.AddEvent(e).status();
+  }));
+  std::string doc2, comp3;
+  {
+    ASSERT_OK_AND_ASSIGN(ReadTxn r, catalog_->BeginRead());
+    ASSERT_OK_AND_ASSIGN(StateReport clean, r.VerifyState());
+    EXPECT_TRUE(clean.ok()) << (clean.problems.empty() ? "" : clean.problems[0].problem);
+    const TableCounts c = *r.Counts();
+    // Every row of every audited table, the events, and the audited meta keys.
+    EXPECT_GE(clean.rows, c.agencies + c.record_files + c.documents + c.components + c.jobs + c.events);
+    ASSERT_OK(r.ForEachDocument([&](const model::Document& d) {
+      if (doc2.empty() || d.id < doc2) doc2 = d.id;
+      return Status::Ok();
+    }));
+    ASSERT_OK(r.ForEachComponent([&](const model::Component& x) {
+      comp3 = x.id;
+      return Status::Ok();
+    }));
+  }
+  // A deleted component is history too: deleted through the archive, fine.
+  catalog_.reset();
+  const std::string dir = dir_.Sub("catalog");
+  // 1. A document's stored value altered (one byte of its encoding).
+  std::string v = testing::RawGet(dir, "documents", doc2);
+  ASSERT_FALSE(v.empty());
+  v[v.size() / 2] = static_cast<char>(v[v.size() / 2] ^ 0x20);
+  testing::RawPut(dir, "documents", doc2, v);
+  // 2. A component removed.
+  testing::RawPut(dir, "components", comp3, "");
+  // 3. A row inserted that no entry recorded.
+  testing::RawPut(dir, "agencies", "000.00.00.X99", testing::RawGet(dir, "agencies", agency.organ_id));
+  // 4. An event altered, 5. an audited meta value altered.
+  std::string ev = testing::RawGet(dir, "events", testing::SeqKey(1));
+  ASSERT_FALSE(ev.empty());
+  ev.back() = static_cast<char>(ev.back() ^ 1);
+  testing::RawPut(dir, "events", testing::SeqKey(1), ev);
+  testing::RawPut(dir, "meta", "seal.key", "another");
+
+  ASSERT_OK_AND_ASSIGN(catalog_, Catalog::Open(dir));
+  ASSERT_OK_AND_ASSIGN(ReadTxn r, catalog_->BeginRead());
+  EXPECT_TRUE(r.VerifyAudit()->ok);  // the chain cannot see any of it
+  ASSERT_OK_AND_ASSIGN(StateReport report, r.VerifyState());
+  EXPECT_FALSE(report.ok());
+  std::vector<std::string> named;
+  for (const StateProblem& p : report.problems) named.push_back(p.table + " " + p.key);
+  EXPECT_THAT(named, UnorderedElementsAre("document " + doc2, "component " + comp3, "agency 000.00.00.X99",
+                                          "event 1", "event ", "meta seal.key"));
+  EXPECT_EQ(report.problem_count, 6u);
+  for (const StateProblem& p : report.problems) {
+    if (p.table == "agency") {
+      EXPECT_EQ(p.entry, 0u) << "an inserted row has no entry";
+    }
+    if (p.table == "document") {
+      EXPECT_GT(p.entry, 0u);
+    }
+  }
+}
+
 TEST_F(CatalogTest, AnInvalidJobIsRefused) {
   model::IngestJob j = SampleJob("goi-2");
   j.id = "not-a-digest";
