@@ -22,6 +22,7 @@
 #include "archive/ops/fixity.h"
 #include "indexer/index.h"
 #include "ingest/data_dir.h"
+#include "ingest/verify.h"
 #include "ingest/index_sync.h"
 #include "ingest/preserve.h"
 #include "ingest/store.h"
@@ -95,6 +96,10 @@ class Service {
   // Every audited row compared with the history the chain holds
   // (TxnView::VerifyState).
   Result<archive::StateReport> VerifyState() const;
+  // One record file (by file code) or document against its history, its
+  // blobs in both copies (verify.h). A difference is reported, not an
+  // error. Errors: kNotFound naming the id; I/O and catalog errors.
+  Result<RecordVerification> VerifyRecord(const std::string& id) const;
   // The newest `limit` audit entries (0: all), oldest first.
   Result<std::vector<archive::AuditEntry>> AuditLog(uint64_t limit) const;
   Result<archive::CopyReport> Backup(const std::string& dir);

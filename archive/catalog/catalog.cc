@@ -25,6 +25,8 @@ struct Dbs {
   // DUPSORT secondary indexes: key -> primary key.
   MDB_dbi idx_doc_file = 0, idx_doc_edxml = 0, idx_doc_dupkey = 0, idx_comp_sha = 0,
           idx_comp_doc = 0, idx_event_obj = 0;
+  // Audit entries by object (schema 4): object -> U64Key(seq).
+  MDB_dbi idx_audit_obj = 0;
 };
 
 struct Shared {
@@ -62,6 +64,10 @@ constexpr char kMetaAuditHead[] = "audit.head";
 constexpr char kMetaEventSeq[] = "seq.event";
 constexpr char kMetaOutboxSeq[] = "seq.outbox";
 constexpr char kMetaCreated[] = "created";
+
+// Objects indexed in idx_audit_obj: record ids, never paths of any length
+// (an LMDB key is at most 511 bytes).
+bool IndexableAuditObject(const std::string& object) { return !object.empty() && object.size() <= 400; }
 
 Status Corrupt(std::string_view table, std::string_view key, const Status& s) {
   return DataLossError("catalog table " + std::string(table) + " key '" + std::string(key) +
@@ -139,6 +145,7 @@ Status OpenDbis(const lmdb::Txn& txn, bool create, uint32_t schema_version, Dbs*
       {"idx_comp_doc", &d->idx_comp_doc, MDB_DUPSORT, 2},
       {"idx_event_obj", &d->idx_event_obj, MDB_DUPSORT, 1},
       {"jobs", &d->jobs, 0, 3},
+      {"idx_audit_obj", &d->idx_audit_obj, MDB_DUPSORT, 4},
   };
   for (const Spec& s : specs) {
     unsigned flags = s.flags;
@@ -471,6 +478,146 @@ Result<StateReport> TxnView::VerifyState() const {
   return report;
 }
 
+Result<std::vector<AuditEntry>> TxnView::AuditEntriesFor(const std::string& object) const {
+  std::vector<AuditEntry> out;
+  if (impl_->sh->dbs.idx_audit_obj == 0 || !IndexableAuditObject(object)) return out;
+  KHOLUU_ASSIGN_OR_RETURN(std::vector<std::string> keys,
+                          DupValues(impl_->txn, impl_->sh->dbs.idx_audit_obj, object));
+  for (const std::string& k : keys) {
+    uint64_t seq = 0;
+    if (!lmdb::ParseU64Key(k, &seq)) return DataLossError("malformed audit index entry for " + object);
+    KHOLUU_ASSIGN_OR_RETURN(AuditEntry e, GetAuditEntry(seq));
+    if (e.object != object) {
+      return DataLossError("audit index names entry " + std::to_string(seq) + " for " + object +
+                           " but the entry is about " + e.object);
+    }
+    out.push_back(std::move(e));
+  }
+  std::sort(out.begin(), out.end(), [](const AuditEntry& a, const AuditEntry& b) { return a.seq < b.seq; });
+  return out;
+}
+
+Result<AuditEntry> TxnView::GetAuditEntry(uint64_t seq) const {
+  auto raw = impl_->txn.Get(impl_->sh->dbs.audit, lmdb::U64Key(seq));
+  if (!raw.ok()) {
+    if (raw.status().code() == StatusCode::kNotFound) {
+      return NotFoundError("audit entry " + std::to_string(seq) + " not found");
+    }
+    return raw.status();
+  }
+  KHOLUU_ASSIGN_OR_RETURN(AuditEntry e, DecodeAuditEntry(*raw));
+  if (e.seq != seq) return DataLossError("audit entry " + std::to_string(seq) + " says it is " + std::to_string(e.seq));
+  return e;
+}
+
+Result<std::string> TxnView::CheckAuditEntryInPlace(uint64_t seq) const {
+  auto e = GetAuditEntry(seq);
+  if (!e.ok()) {
+    if (e.status().code() == StatusCode::kNotFound || e.status().code() == StatusCode::kDataLoss) {
+      return e.status().message();
+    }
+    return e.status();
+  }
+  if (e->ComputeHash() != e->hash) return "entry " + std::to_string(seq) + " was altered (its hash does not match)";
+  if (seq > 1) {
+    auto prev = GetAuditEntry(seq - 1);
+    if (!prev.ok()) return "entry " + std::to_string(seq - 1) + " before it: " + prev.status().message();
+    if (prev->hash != e->prev_hash) return "the link from entry " + std::to_string(seq - 1) + " is broken";
+  } else if (!e->prev_hash.IsZero()) {
+    return std::string("entry 1 links to a previous entry");
+  }
+  auto next = GetAuditEntry(seq + 1);
+  if (next.ok()) {
+    if (next->prev_hash != e->hash) return "the link to entry " + std::to_string(seq + 1) + " is broken";
+    return std::string();
+  }
+  if (next.status().code() != StatusCode::kNotFound) return "entry " + std::to_string(seq + 1) + " after it: " + next.status().message();
+  // The newest entry: it must be the recorded head.
+  auto head = impl_->txn.Get(impl_->sh->dbs.meta, kMetaAuditHead);
+  if (!head.ok() || head->size() != 8 + Sha256::kSize) return std::string("the audit head is missing or malformed");
+  uint64_t head_seq = 0;
+  if (!lmdb::ParseU64Key(head->substr(0, 8), &head_seq) || head_seq != seq ||
+      *Sha256::FromBytes(head->substr(8)) != e->hash) {
+    return "entry " + std::to_string(seq) + " is the last one but the recorded head differs";
+  }
+  return std::string();
+}
+
+Result<std::vector<StateProblem>> TxnView::VerifyRow(const std::string& table, const std::string& key) const {
+  const Dbs& d = impl_->sh->dbs;
+  MDB_dbi dbi = 0;
+  if (table == "agency") dbi = d.agencies;
+  if (table == "record_file") dbi = d.record_files;
+  if (table == "document") dbi = d.documents;
+  if (table == "component") dbi = d.components;
+  if (table == "job") dbi = d.jobs;
+  if (dbi == 0) return InvalidArgumentError("no audited table " + table);
+  std::vector<StateProblem> out;
+  KHOLUU_ASSIGN_OR_RETURN(std::vector<AuditEntry> entries, AuditEntriesFor(key));
+  const AuditEntry* last = nullptr;
+  for (const AuditEntry& e : entries) {
+    if (e.action == table + ".create" || e.action == table + ".update" || e.action == table + ".delete") last = &e;
+  }
+  auto value = impl_->txn.Get(dbi, key);
+  if (!value.ok() && value.status().code() != StatusCode::kNotFound) return value.status();
+  if (last == nullptr) {
+    if (!value.ok()) return NotFoundError(table + " " + key + " not found");
+    out.push_back({table, key, 0, "the row was written outside the archive: no audit entry records it"});
+    return out;
+  }
+  const bool deleted = last->action == table + ".delete";
+  if (deleted && value.ok()) {
+    out.push_back({table, key, last->seq, "the row is present but audit entry " + std::to_string(last->seq) + " deleted it"});
+  } else if (!deleted && !value.ok()) {
+    out.push_back({table, key, last->seq,
+                   "the row audit entry " + std::to_string(last->seq) + " wrote is missing (deleted outside the archive)"});
+  } else if (!deleted && Sha256Of(*value) != last->payload) {
+    out.push_back({table, key, last->seq,
+                   "the stored state differs from the state audit entry " + std::to_string(last->seq) +
+                       " recorded (the row was altered outside the archive)"});
+  }
+  KHOLUU_ASSIGN_OR_RETURN(std::string place, CheckAuditEntryInPlace(last->seq));
+  if (!place.empty()) out.push_back({table, key, last->seq, "its audit entry does not hold: " + place});
+  return out;
+}
+
+Result<std::vector<StateProblem>> TxnView::VerifyEventsOf(const std::string& object) const {
+  const Dbs& d = impl_->sh->dbs;
+  std::vector<StateProblem> out;
+  KHOLUU_ASSIGN_OR_RETURN(std::vector<AuditEntry> entries, AuditEntriesFor(object));
+  std::unordered_map<std::string, std::vector<uint64_t>> recorded;  // payload -> entries
+  for (const AuditEntry& e : entries) {
+    if (e.action == "event.create") recorded[std::string(e.payload.raw())].push_back(e.seq);
+  }
+  KHOLUU_ASSIGN_OR_RETURN(std::vector<std::string> keys, DupValues(impl_->txn, d.idx_event_obj, object));
+  for (const std::string& k : keys) {
+    uint64_t seq = 0;
+    if (!lmdb::ParseU64Key(k, &seq)) return DataLossError("malformed event index entry");
+    auto value = impl_->txn.Get(d.events, k);
+    if (!value.ok()) {
+      if (value.status().code() != StatusCode::kNotFound) return value.status();
+      out.push_back({"event", std::to_string(seq), 0, "the event is indexed but missing"});
+      continue;
+    }
+    auto it = recorded.find(std::string(Sha256Of(*value).raw()));
+    if (it == recorded.end() || it->second.empty()) {
+      out.push_back({"event", std::to_string(seq), 0,
+                     "the event differs from every event the audit log recorded for " + object});
+      continue;
+    }
+    const uint64_t entry = it->second.back();
+    it->second.pop_back();
+    KHOLUU_ASSIGN_OR_RETURN(std::string place, CheckAuditEntryInPlace(entry));
+    if (!place.empty()) out.push_back({"event", std::to_string(seq), entry, "its audit entry does not hold: " + place});
+  }
+  for (const auto& [payload, left] : recorded) {
+    for (uint64_t entry : left) {
+      out.push_back({"event", "", entry, "the event recorded by audit entry " + std::to_string(entry) + " is missing"});
+    }
+  }
+  return out;
+}
+
 Result<TableCounts> TxnView::Counts() const {
   const Dbs& d = impl_->sh->dbs;
   TableCounts c;
@@ -526,6 +673,9 @@ Status AppendAudit(TxnView::Impl& impl, const std::string& action, const std::st
   e.payload = payload;
   e.hash = e.ComputeHash();
   KHOLUU_RETURN_IF_ERROR(impl.txn.Put(d.audit, lmdb::U64Key(e.seq), EncodeAuditEntry(e)));
+  if (IndexableAuditObject(e.object)) {
+    KHOLUU_RETURN_IF_ERROR(impl.txn.Put(d.idx_audit_obj, e.object, lmdb::U64Key(e.seq)));
+  }
   std::string new_head = lmdb::U64Key(e.seq);
   new_head.append(e.hash.raw());
   return impl.txn.Put(d.meta, kMetaAuditHead, new_head);
@@ -808,6 +958,22 @@ Status MigrateV1ToV2(WriteTxn& w, Shared& s, lmdb::Txn& raw) {
                      " components by document");
 }
 
+// Migration from schema 3: audit entries indexed by object.
+Status MigrateV3ToV4(WriteTxn& w, Shared& s, lmdb::Txn& raw) {
+  uint64_t indexed = 0;
+  std::vector<std::pair<std::string, uint64_t>> pairs;
+  KHOLUU_RETURN_IF_ERROR(w.ForEachAuditEntry([&](const AuditEntry& e) -> Status {
+    if (IndexableAuditObject(e.object)) pairs.emplace_back(e.object, e.seq);
+    return Status::Ok();
+  }));
+  for (const auto& [object, seq] : pairs) {
+    KHOLUU_RETURN_IF_ERROR(raw.Put(s.dbs.idx_audit_obj, object, lmdb::U64Key(seq)));
+    ++indexed;
+  }
+  return w.Audit("catalog.migrate", s.dir,
+                 "schema 3 -> 4: indexed " + std::to_string(indexed) + " audit entries by object");
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& dir,
@@ -864,6 +1030,7 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& dir,
   if (version < kCatalogSchemaVersion) {
     KHOLUU_RETURN_IF_ERROR(cat->Update("system", [&](WriteTxn& w) -> Status {
       if (version < 2) KHOLUU_RETURN_IF_ERROR(MigrateV1ToV2(w, s, w.impl_->txn));
+      if (version < 4) KHOLUU_RETURN_IF_ERROR(MigrateV3ToV4(w, s, w.impl_->txn));
       // 2 -> 3: the jobs table, created empty when the tables were opened.
       return w.SetMeta(kMetaSchema, std::to_string(kCatalogSchemaVersion));
     }));
@@ -969,6 +1136,8 @@ Status Catalog::TEST_DowngradeToV1() {
   if (rc != 0) return lmdb::Error(rc, "drop idx_comp_doc");
   rc = mdb_drop(w.impl_->txn.get(), s.dbs.jobs, 1);
   if (rc != 0) return lmdb::Error(rc, "drop jobs");
+  rc = mdb_drop(w.impl_->txn.get(), s.dbs.idx_audit_obj, 1);
+  if (rc != 0) return lmdb::Error(rc, "drop idx_audit_obj");
   KHOLUU_RETURN_IF_ERROR(w.impl_->txn.Put(s.dbs.meta, kMetaSchema, "1"));
   return w.Commit();
 }

@@ -33,7 +33,7 @@ namespace kholuu::archive {
 
 // The schema version this build writes. Open() refuses newer catalogs and
 // migrates older ones (docs/formats/storage.md "Schema versions").
-inline constexpr uint32_t kCatalogSchemaVersion = 3;
+inline constexpr uint32_t kCatalogSchemaVersion = 4;
 
 struct CatalogOptions {
   // The LMDB map starts at this size and doubles (up to max_map_size) when a
@@ -128,6 +128,28 @@ class TxnView {
   // the entries' contents; VerifyAudit proves them). Like VerifyAudit, a
   // mismatch is reported, not an error.
   Result<StateReport> VerifyState() const;
+
+  // The audit entries about `object` (a record id), oldest first, through
+  // the by-object index. Errors: kDataLoss when the index and the entries
+  // disagree.
+  Result<std::vector<AuditEntry>> AuditEntriesFor(const std::string& object) const;
+  // Errors: kNotFound; kDataLoss if malformed.
+  Result<AuditEntry> GetAuditEntry(uint64_t seq) const;
+
+  // One row against its history, through the by-object index (fast enough
+  // for every retrieval): its stored value must hash to the payload of the
+  // last entry that wrote it, and that entry must hold in its place
+  // (CheckAuditEntryInPlace). `table` as in StateProblem: "agency",
+  // "record_file", "document", "component", "job". Problems are returned,
+  // not errors (an absent row the log never wrote is kNotFound).
+  Result<std::vector<StateProblem>> VerifyRow(const std::string& table, const std::string& key) const;
+  // The events about `object` against the event.create entries about it.
+  Result<std::vector<StateProblem>> VerifyEventsOf(const std::string& object) const;
+  // Checks entry `seq` in its place without walking the chain: its hash, the
+  // link from the entry before it and to the entry after it (or, for the
+  // newest, the recorded head). Returns "" when it holds, else what is wrong;
+  // errors only for failed reads.
+  Result<std::string> CheckAuditEntryInPlace(uint64_t seq) const;
 
   Result<TableCounts> Counts() const;
 

@@ -229,6 +229,57 @@ TEST_F(CliTest, OneByteOfASubjectChangedInTheCatalogFileIsNamed) {
   EXPECT_THAT(text.out, HasSubstr("document " + doc));
 }
 
+TEST_F(CliTest, VerifyChecksOneRecordItsHistoryAndBothCopiesOfItsBlobs) {
+  auto [doc, sha] = PutDocument("%PDF-1.7\nQuyết định số 3\n%%EOF\n", 3);
+  auto [doc2, sha2] = PutDocument("another document", 4);
+  json sync = KholuuJson({"replica", "sync", dir_.Sub("replica")}, 0);
+  ASSERT_EQ(sync["blobs_copied"], 2);
+
+  json good = KholuuJson({"verify", doc}, 0);
+  EXPECT_EQ(good["ok"], true);
+  EXPECT_EQ(good["kind"], "document");
+  EXPECT_EQ(good["replica"], true);
+  EXPECT_EQ(good["blobs"], 2);  // the original, in the archive and the replica
+  EXPECT_GE(good["rows"].get<int>(), 2);  // the document and its component
+  json file = KholuuJson({"verify", "000.00.00.H49.2024.01.VP"}, 0);
+  EXPECT_EQ(file["kind"], "record_file");
+  EXPECT_EQ(file["blobs"], 4);
+  EXPECT_EQ(KholuuJson({"verify", "000.00.00.H49.2024.99.VP"}, 2)["error"]["code"], "not_found");
+
+  // The replica's copy damaged: named, the archive's copy still good.
+  const std::string replica_blob = dir_.Sub("replica") + "/blobs/sha256/" + sha.substr(0, 2) + "/" +
+                                   sha.substr(2, 2) + "/" + sha;
+  ::chmod(replica_blob.c_str(), 0644);
+  testing::FlipByte(replica_blob, 3);
+  json bad = KholuuJson({"verify", doc}, 1);
+  EXPECT_EQ(bad["ok"], false);
+  std::vector<std::string> failed;
+  for (const json& k : bad["checks"]) {
+    if (!k["ok"].get<bool>()) failed.push_back(k["what"].get<std::string>() + " " + k["object"].get<std::string>());
+  }
+  EXPECT_THAT(failed, ::testing::ElementsAre("replica " + sha));
+  // The other document is untouched and still verifies.
+  EXPECT_EQ(KholuuJson({"verify", doc2}, 0)["ok"], true);
+
+  // The document's row altered in the catalog: its state is named.
+  const std::string catalog = data_ + "/catalog";
+  std::string row = testing::RawGet(catalog, "documents", doc);
+  ASSERT_FALSE(row.empty());
+  const size_t at = row.find("số 3");
+  ASSERT_NE(at, std::string::npos);
+  row[at + std::string("số ").size()] = '8';
+  testing::RawPut(catalog, "documents", doc, row);
+  json altered = KholuuJson({"verify", doc}, 1);
+  bool state_named = false;
+  for (const json& k : altered["checks"]) {
+    if (k["what"] == "state" && k["object"] == "document " + doc && !k["ok"].get<bool>()) state_named = true;
+  }
+  EXPECT_TRUE(state_named) << altered.dump();
+  RunResult text = Kholuu({"verify", doc});
+  EXPECT_EQ(text.exit_code, 1);
+  EXPECT_THAT(text.out, HasSubstr("state document " + doc));
+}
+
 TEST_F(CliTest, DirectoryThatIsNotAnArchive) {
   std::string other = dir_.Sub("other");
   ASSERT_OK(CreateDirs(other));

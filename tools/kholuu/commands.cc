@@ -169,6 +169,27 @@ int CmdAuditVerify(const Common& c) {
   return ok ? kExitOk : kExitCheckFailed;
 }
 
+int CmdVerify(const Common& c, const std::string& id) {
+  auto a = OpenService(c, /*read_only=*/true);
+  if (!a.ok()) return Fail(c, a.status());
+  auto v = (*a)->VerifyRecord(id);
+  if (!v.ok()) return Fail(c, v.status());
+  json checks = json::array();
+  std::string text;
+  for (const ingest::RecordCheck& k : v->checks) {
+    checks.push_back({{"what", k.what}, {"object", k.object}, {"ok", k.ok}, {"detail", k.detail}});
+    if (!k.ok) text += "  " + k.what + " " + k.object + ": " + k.detail + "\n";
+  }
+  json j = {{"id", v->id},          {"kind", v->kind},     {"ok", v->ok()},   {"rows", v->rows},
+            {"events", v->events},  {"blobs", v->blobs},   {"bytes", v->bytes}, {"replica", v->replica},
+            {"checks", checks}};
+  std::string head = v->kind + " " + v->id + ": " + std::to_string(v->rows) + " records and " +
+                     std::to_string(v->events) + " events against their history, " + std::to_string(v->blobs) +
+                     " blob copies" + (v->replica ? " (archive and replica)" : " (no replica synced)") + " — ";
+  Print(c, j, head + (v->ok() ? "all as recorded" : "DIFFERENCES:\n" + text));
+  return v->ok() ? kExitOk : kExitCheckFailed;
+}
+
 int CmdAuditLog(const Common& c, uint64_t limit) {
   auto a = OpenService(c, /*read_only=*/true);
   if (!a.ok()) return Fail(c, a.status());

@@ -40,6 +40,7 @@ struct FixityArgs {
 int CmdFixity(const Common& c, const FixityArgs& a);
 
 int CmdAuditVerify(const Common& c);
+int CmdVerify(const Common& c, const std::string& id);
 int CmdAuditLog(const Common& c, uint64_t limit);
 
 int CmdBackup(const Common& c, const std::string& dir);

@@ -44,6 +44,13 @@ int main(int argc, char** argv) {
   show->add_option("ID", show_id, "file code, document id, component id or sha256")->required();
   show->callback([&] { rc = CmdShow(common, show_id); });
 
+  std::string verify_id;
+  CLI::App* verify_cmd = app.add_subcommand(
+      "verify", "check one record file or document against its history, and its blobs in both copies (exit 1 if any differs)");
+  add_common(verify_cmd);
+  verify_cmd->add_option("ID", verify_id, "file code or document id")->required();
+  verify_cmd->callback([&] { rc = CmdVerify(common, verify_id); });
+
   CLI::App* stats = app.add_subcommand("stats", "count the catalog's rows");
   add_common(stats);
   stats->callback([&] { rc = CmdStats(common); });

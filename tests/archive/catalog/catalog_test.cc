@@ -353,6 +353,13 @@ TEST(CatalogOpenTest, OlderSchemaIsMigratedAndAudited) {
   }));
   EXPECT_TRUE(migrated);
   EXPECT_TRUE(r.VerifyAudit()->ok);
+  EXPECT_TRUE(r.VerifyState()->ok());
+  // Schema 4 indexed the existing entries by object.
+  ASSERT_OK_AND_ASSIGN(std::vector<AuditEntry> about, r.AuditEntriesFor(d.id));
+  ASSERT_EQ(about.size(), 1u);
+  EXPECT_EQ(about[0].action, "document.create");
+  ASSERT_OK_AND_ASSIGN(std::vector<StateProblem> row, r.VerifyRow("document", d.id));
+  EXPECT_THAT(row, IsEmpty());
 }
 
 TEST(CatalogOpenTest, TruncatedFileIsDataLossNotACrash) {
@@ -586,6 +593,51 @@ TEST_F(CatalogTest, StateVerificationNamesEveryRowChangedBehindTheArchive) {
       EXPECT_GT(p.entry, 0u);
     }
   }
+}
+
+TEST_F(CatalogTest, OneRowIsCheckedThroughItsOwnEntries) {
+  Populate(1, 2);
+  std::string doc, newest;
+  {
+    ASSERT_OK_AND_ASSIGN(ReadTxn r, catalog_->BeginRead());
+    ASSERT_OK(r.ForEachDocument([&](const model::Document& d) {
+      doc = d.id;
+      return Status::Ok();
+    }));
+    ASSERT_OK_AND_ASSIGN(std::vector<AuditEntry> about, r.AuditEntriesFor(doc));
+    ASSERT_FALSE(about.empty());
+    for (const AuditEntry& e : about) EXPECT_EQ(e.object, doc);
+    ASSERT_OK_AND_ASSIGN(std::vector<StateProblem> ok, r.VerifyRow("document", doc));
+    EXPECT_THAT(ok, IsEmpty());
+    EXPECT_THAT(r.VerifyRow("document", "no-such-id"), StatusIs(StatusCode::kNotFound));
+    EXPECT_THAT(r.VerifyRow("blob", doc), StatusIs(StatusCode::kInvalidArgument));
+    // The newest entry holds in its place against the recorded head.
+    ASSERT_OK_AND_ASSIGN(TableCounts c, r.Counts());
+    EXPECT_EQ(*r.CheckAuditEntryInPlace(c.audit_entries), "");
+    EXPECT_EQ(*r.CheckAuditEntryInPlace(1), "");
+  }
+  catalog_.reset();
+  const std::string dir = dir_.Sub("catalog");
+  // The entry that wrote the document altered (its hash left): the row's
+  // check names the entry, though the row itself is intact.
+  ASSERT_OK_AND_ASSIGN(catalog_, Catalog::Open(dir));
+  uint64_t seq = 0;
+  {
+    ASSERT_OK_AND_ASSIGN(ReadTxn r, catalog_->BeginRead());
+    seq = r.AuditEntriesFor(doc)->back().seq;
+  }
+  catalog_.reset();
+  std::string entry = testing::RawGet(dir, "audit", testing::SeqKey(seq));
+  const size_t at = entry.find("test");
+  ASSERT_NE(at, std::string::npos);
+  entry[at] = 'b';
+  testing::RawPut(dir, "audit", testing::SeqKey(seq), entry);
+  ASSERT_OK_AND_ASSIGN(catalog_, Catalog::Open(dir));
+  ASSERT_OK_AND_ASSIGN(ReadTxn r, catalog_->BeginRead());
+  ASSERT_OK_AND_ASSIGN(std::vector<StateProblem> bad, r.VerifyRow("document", doc));
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_EQ(bad[0].entry, seq);
+  EXPECT_THAT(bad[0].problem, HasSubstr("was altered"));
 }
 
 TEST_F(CatalogTest, AnInvalidJobIsRefused) {
