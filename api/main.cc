@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kholuud: %s\n", s.message().c_str());
     pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();
-    return 3;
+    return s.code() == StatusCode::kUnavailable ? 2 : 3;  // a taken port is not an internal error
   }
   waiter.join();
   Log(Severity::kInfo, "server.stopped");

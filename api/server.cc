@@ -1,5 +1,7 @@
 #include "api/server.h"
 
+#include <sys/socket.h>
+
 #include <httplib.h>
 
 #include <atomic>
@@ -104,6 +106,13 @@ Server::~Server() = default;
 
 Status Server::Serve(const std::string& host, int port) {
   httplib::Server& http = impl_->http;
+  // cpp-httplib's default also sets SO_REUSEPORT, with which a second server
+  // on the same port starts and shares it. SO_REUSEADDR alone lets a restart
+  // bind at once yet a taken port fail.
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   int bound = port;
   if (port == 0) {
     bound = http.bind_to_any_port(host);

@@ -10,6 +10,7 @@
 //   <data>/trust/        PEM trust anchors for signature verification
 //   <data>/spool/        packages being staged and unpacked by ingest
 //   <data>/jobs/         per-job scratch space of ingest workers
+//   <data>/WRITER        flock(2)ed by the one process that writes (service.h)
 //   <data>/replica       (catalog meta "replica.path": where replicas live)
 #pragma once
 
@@ -40,6 +41,7 @@ class DataDir {
   std::string trust() const { return root_ + "/trust"; }
   std::string spool() const { return root_ + "/spool"; }
   std::string jobs() const { return root_ + "/jobs"; }
+  std::string writer_lock() const { return root_ + "/WRITER"; }
 
  private:
   std::string root_;

@@ -1,5 +1,10 @@
 #include "ingest/service.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <ctime>
 
 #include "archive/base/file.h"
@@ -10,16 +15,54 @@
 
 namespace kholuu::ingest {
 
+namespace {
+
+// Takes <data>/WRITER exclusively without waiting, and writes who holds it.
+Result<File> TakeWriterLock(const DataDir& data, const std::string& actor) {
+  const std::string path = data.writer_lock();
+  KHOLUU_ASSIGN_OR_RETURN(File f, File::Open(path, O_RDWR | O_CREAT, 0644));
+  int rc;
+  while ((rc = ::flock(f.fd(), LOCK_EX | LOCK_NB)) != 0 && errno == EINTR) {
+  }
+  if (rc != 0) {
+    if (errno != EWOULDBLOCK) return ErrnoError(errno, "lock " + path);
+    Result<std::string> read = ReadFileToString(path, 4096);
+    std::string holder = read.ok() ? *read : std::string();
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+    for (size_t at = holder.find('\n'); at != std::string::npos; at = holder.find('\n', at)) {
+      holder.replace(at, 1, ", ");
+    }
+    return FailedPreconditionError("the archive at " + data.root() + " is open for writing by another process (" +
+                                   (holder.empty() ? "unknown" : holder) +
+                                   "); one writer per archive: wait for it to finish, stop it, or use the server's API");
+  }
+  const std::string who = "pid " + std::to_string(::getpid()) + "\nactor " + actor + "\nsince " +
+                          FormatTimestamp(SystemClock()->NowMicros()) + "\n";
+  if (::ftruncate(f.fd(), 0) != 0) return ErrnoError(errno, "truncate " + path);
+  if (::pwrite(f.fd(), who.data(), who.size(), 0) != static_cast<ssize_t>(who.size())) {
+    return ErrnoError(errno, "write " + path);
+  }
+  return f;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Service>> Service::Init(const DataDir& data, const std::string& actor) {
   KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<archive::Archive> a, archive::Archive::Init(data.root()));
-  return std::unique_ptr<Service>(new Service(data, actor, std::move(a)));
+  KHOLUU_ASSIGN_OR_RETURN(File writer, TakeWriterLock(data, actor));
+  return std::unique_ptr<Service>(new Service(data, actor, std::move(a), std::move(writer)));
 }
 
 Result<std::unique_ptr<Service>> Service::Open(const DataDir& data, const std::string& actor, bool read_only) {
   archive::ArchiveOptions o;
   o.read_only = read_only;
+  File writer;
+  // The lock first: a second writer learns it at once, before any open work.
+  if (!read_only && archive::Archive::IsArchive(data.root())) {
+    KHOLUU_ASSIGN_OR_RETURN(writer, TakeWriterLock(data, actor));
+  }
   KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<archive::Archive> a, archive::Archive::Open(data.root(), o));
-  return std::unique_ptr<Service>(new Service(data, actor, std::move(a)));
+  return std::unique_ptr<Service>(new Service(data, actor, std::move(a), std::move(writer)));
 }
 
 bool Service::IsArchive(const DataDir& data) { return archive::Archive::IsArchive(data.root()); }

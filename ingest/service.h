@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "archive/archive.h"
+#include "archive/base/file.h"
 #include "archive/ops/copies.h"
 #include "archive/ops/fixity.h"
 #include "indexer/index.h"
@@ -71,6 +72,12 @@ class Service {
   static Result<std::unique_ptr<Service>> Init(const DataDir& data, const std::string& actor);
   // Opens an existing archive; `actor` is recorded in the audit entries of
   // changes ("cli:<user>", a token's name). Errors: as archive::Archive::Open.
+  //
+  // One writer per archive: a Service opened for writing (and Init) holds
+  // an exclusive flock(2) on <data>/WRITER for its lifetime, with who holds
+  // it written inside; a second one, in this or another process, fails at
+  // once with kFailedPrecondition naming the holder. Read-only Services
+  // never take it and may run beside the writer.
   static Result<std::unique_ptr<Service>> Open(const DataDir& data, const std::string& actor,
                                                bool read_only = false);
   static bool IsArchive(const DataDir& data);
@@ -145,11 +152,13 @@ class Service {
   Result<SearchResults> Search(const SearchRequest& request) const;
 
  private:
-  Service(DataDir data, std::string actor, std::unique_ptr<archive::Archive> a)
-      : data_(std::move(data)), actor_(std::move(actor)), archive_(std::move(a)) {}
+  Service(DataDir data, std::string actor, std::unique_ptr<archive::Archive> a, File writer)
+      : data_(std::move(data)), actor_(std::move(actor)), archive_(std::move(a)), writer_(std::move(writer)) {}
   DataDir data_;
   std::string actor_;
   std::unique_ptr<archive::Archive> archive_;
+  File writer_;  // <data>/WRITER, locked exclusively; closed for read-only
+
 };
 
 }  // namespace kholuu::ingest

@@ -5,6 +5,8 @@
 #include "ingest/service.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "archive/base/file.h"
 #include "archive/base/sha256.h"
@@ -162,6 +164,45 @@ TEST_F(ServiceTest, RetrieveIsBitExactAuditedAndRefusesACorruptBlob) {
   ASSERT_OK_AND_ASSIGN(log, service_->AuditLog(2));
   EXPECT_EQ(log[0].action, "access.get");
   EXPECT_NE(log[0].detail.find("failed"), std::string::npos) << log[0].detail;
+}
+
+TEST_F(ServiceTest, OneWriterPerArchiveAndReadersBesideIt) {
+  const DataDir data(dir_.Sub("data"));
+  // service_ (from SetUp) is the writer.
+  auto second = Service::Open(data, "test:second");
+  ASSERT_THAT(second.status(), StatusIs(StatusCode::kFailedPrecondition));
+  EXPECT_NE(second.status().message().find("open for writing by another process"), std::string::npos)
+      << second.status().message();
+  EXPECT_NE(second.status().message().find("actor test:service"), std::string::npos) << second.status().message();
+  EXPECT_NE(second.status().message().find("pid " + std::to_string(::getpid())), std::string::npos);
+  // Readers are never refused.
+  ASSERT_OK_AND_ASSIGN(auto reader, Service::Open(data, "test:reader", /*read_only=*/true));
+  EXPECT_OK(reader->GetStats().status());
+
+  // Another process: refused while this one holds the archive, and the
+  // archive is free again once the writer is gone.
+  int to_parent[2];
+  ASSERT_EQ(::pipe(to_parent), 0);
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(to_parent[0]);
+    auto s = Service::Open(data, "test:child");
+    const char verdict = s.ok() ? 'y' : (s.status().code() == StatusCode::kFailedPrecondition ? 'n' : 'e');
+    if (::write(to_parent[1], &verdict, 1) != 1) _exit(3);
+    _exit(0);
+  }
+  ::close(to_parent[1]);
+  char verdict = 0;
+  ASSERT_EQ(::read(to_parent[0], &verdict, 1), 1);
+  ::close(to_parent[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_EQ(verdict, 'n');
+
+  service_.reset();
+  ASSERT_OK_AND_ASSIGN(auto third, Service::Open(data, "test:third"));
+  EXPECT_OK(third->GetStats().status());
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <thread>
+#include <utility>
 
 #include "archive/archive.h"
 #include "tests/support/status_matchers.h"
@@ -33,22 +34,31 @@ int FreePort() {
   return port;
 }
 
+// Starts kholuud on `data` and `port` and waits until it answers /healthz;
+// returns its pid and the first answer (null when it never answered).
+std::pair<pid_t, httplib::Result> StartServer(const testing::TempDir& dir, const std::string& data, int port) {
+  pid_t pid = testing::Start({testing::BinDir() + "/kholuud", "--data", data, "--listen",
+                              "127.0.0.1:" + std::to_string(port)},
+                             dir.Sub("out-" + std::to_string(port)));
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(1, 0);
+  auto health = client.Get("/healthz");
+  for (int i = 0; i < 100 && !health && pid > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    health = client.Get("/healthz");
+  }
+  return {pid, std::move(health)};
+}
+
 TEST(ServerTest, ServesHealthAndMetricsAndStopsOnSigterm) {
   testing::TempDir dir;
   { ASSERT_OK(archive::Archive::Init(dir.Sub("data")).status()); }
   int port = FreePort();
-  pid_t pid = testing::Start({testing::BinDir() + "/kholuud", "--data", dir.Sub("data"),
-                              "--listen", "127.0.0.1:" + std::to_string(port)},
-                             dir.Sub("out"));
+  auto [pid, health] = StartServer(dir, dir.Sub("data"), port);
   ASSERT_GT(pid, 0);
+  ASSERT_TRUE(health) << "kholuud did not start listening";
   httplib::Client client("127.0.0.1", port);
   client.set_connection_timeout(1, 0);
-  auto health = client.Get("/healthz");
-  for (int i = 0; i < 100 && !health; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    health = client.Get("/healthz");
-  }
-  ASSERT_TRUE(health) << "kholuud did not start listening";
   EXPECT_EQ(health->status, 200);
   EXPECT_EQ(health->body, R"({"status":"ok"})");
   auto metrics = client.Get("/metrics");
@@ -72,6 +82,38 @@ TEST(ServerTest, ServesHealthAndMetricsAndStopsOnSigterm) {
   }
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(ServerTest, ASecondServerOnTheSamePortOrArchiveFailsAtOnce) {
+  testing::TempDir dir;
+  { ASSERT_OK(archive::Archive::Init(dir.Sub("data")).status()); }
+  { ASSERT_OK(archive::Archive::Init(dir.Sub("other")).status()); }
+  const int port = FreePort();
+  auto [pid, health] = StartServer(dir, dir.Sub("data"), port);
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(health) << "kholuud did not start listening";
+
+  // Same port, another archive: refused, not shared.
+  testing::RunResult same_port = testing::Run({testing::BinDir() + "/kholuud", "--data", dir.Sub("other"),
+                                               "--listen", "127.0.0.1:" + std::to_string(port)});
+  EXPECT_EQ(same_port.exit_code, 2);
+  EXPECT_NE(same_port.err.find("cannot listen on 127.0.0.1:" + std::to_string(port)), std::string::npos)
+      << same_port.err;
+  // Same archive, another port: one writer per archive.
+  testing::RunResult same_archive = testing::Run({testing::BinDir() + "/kholuud", "--data", dir.Sub("data"),
+                                                  "--listen", "127.0.0.1:" + std::to_string(FreePort())});
+  EXPECT_EQ(same_archive.exit_code, 2);
+  EXPECT_NE(same_archive.err.find("open for writing by another process"), std::string::npos) << same_archive.err;
+  // A writing command too; a reading one is served beside it.
+  testing::RunResult put = testing::Run({testing::BinDir() + "/kholuu", "--data", dir.Sub("data"), "gc"});
+  EXPECT_EQ(put.exit_code, 2);
+  EXPECT_NE(put.err.find("one writer per archive"), std::string::npos) << put.err;
+  EXPECT_EQ(testing::Run({testing::BinDir() + "/kholuu", "--data", dir.Sub("data"), "stats"}).exit_code, 0);
+
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 TEST(ServerTest, RefusesADirectoryThatIsNotAnArchive) {
