@@ -23,6 +23,7 @@
 #include "ingest/internal/events.h"
 #include "ingest/component_io.h"
 #include "ingest/index_sync.h"
+#include "ingest/store.h"
 
 namespace kholuu::ingest {
 namespace {
@@ -30,7 +31,6 @@ namespace {
 using internal::Clip;
 using internal::MakeEvent;
 
-constexpr uint64_t kMaxOriginalBytes = uint64_t{1} << 30;
 
 model::JobProblem ToJobProblem(const Problem& p) {
   return {p.code, p.severity == Severity::kError, Clip(p.message_en, internal::kMaxEventDetail), Clip(p.message_vi, internal::kMaxEventDetail),

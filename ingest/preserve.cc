@@ -10,6 +10,7 @@
 #include "ingest/internal/events.h"
 #include "ingest/component_io.h"
 #include "ingest/signature_report.h"
+#include "ingest/store.h"
 
 namespace kholuu::ingest {
 namespace {
@@ -206,7 +207,6 @@ bool IsDerivedRole(model::ComponentRole r) {
          r == model::ComponentRole::kReport;
 }
 
-constexpr uint64_t kMaxOriginalBytes = uint64_t{1} << 30;
 
 }  // namespace
 

@@ -1,5 +1,10 @@
 #include "ingest/store.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "archive/base/clock.h"
 #include "archive/base/file.h"
 #include "archive/model/ids.h"
@@ -35,7 +40,23 @@ Result<StoreResult> StoreOriginal(archive::Archive& a, const std::string& actor,
   }
   std::string media_type = req.media_type;
   if (media_type.empty()) media_type = GuessMediaType(name);
-  auto info = a.blobs().PutFile(req.file);
+  // Bounded input: a regular file, at most max_bytes, and checked again
+  // while it is read (it may grow, or be a file system that lies about size).
+  struct stat st {};
+  if (::stat(req.file.c_str(), &st) != 0) {
+    return InvalidArgumentError("cannot read " + req.file + ": " + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return InvalidArgumentError(req.file + " is not a regular file (a directory, device or pipe cannot be stored)");
+  }
+  if (static_cast<uint64_t>(st.st_size) > req.max_bytes) {
+    return InvalidArgumentError(req.file + " is " + std::to_string(st.st_size) + " bytes, larger than the limit of " +
+                                std::to_string(req.max_bytes) + " bytes");
+  }
+  auto opened = FileSource::Open(req.file);
+  if (!opened.ok()) return InvalidArgumentError(opened.status().message());
+  LimitedSource bounded(*opened, req.max_bytes, req.file);
+  auto info = a.blobs().Put(bounded);
   if (!info.ok()) {
     Status s = info.status();
     if (s.code() == StatusCode::kNotFound) s = InvalidArgumentError(s.message());

@@ -14,6 +14,9 @@
 
 namespace kholuu::ingest {
 
+// The largest original the archive takes by default (put, ingest, preserve).
+inline constexpr uint64_t kMaxOriginalBytes = uint64_t{1} << 30;
+
 struct StoreRequest {
   std::string file;              // path of the bytes to store
   std::string name;              // component name; default: the file's base name
@@ -23,6 +26,8 @@ struct StoreRequest {
   // The document's metadata; id, file_code, doc_ordinal, organ_id (taken
   // from the file code when empty) and created_micros are set by StoreOriginal.
   model::Document document;
+  // Refused (kInvalidArgument) when larger; the file must be a regular file.
+  uint64_t max_bytes = kMaxOriginalBytes;
 };
 
 struct StoreResult {
@@ -35,8 +40,10 @@ struct StoreResult {
 };
 
 // Stores request.file. The document gets the next ordinal in its record
-// file. Errors: kInvalidArgument when the file cannot be read or the
-// metadata does not validate (every problem named); catalog and blob errors.
+// file. Errors: kInvalidArgument when the file cannot be read, is not a
+// regular file (a device, a directory, a pipe), is larger than max_bytes
+// (also when it grows past it while being read), or the metadata does not
+// validate (every problem named); catalog and blob errors.
 // Nothing is recorded unless everything is.
 Result<StoreResult> StoreOriginal(archive::Archive& a, const std::string& actor, const StoreRequest& request);
 

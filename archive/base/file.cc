@@ -279,4 +279,16 @@ Result<FileSource> FileSource::Open(const std::string& path) {
 
 Result<size_t> FileSource::Read(char* buf, size_t size) { return file_.Read(buf, size); }
 
+Result<size_t> LimitedSource::Read(char* buf, size_t size) {
+  // One byte more than the limit is asked for, so that input of exactly
+  // `limit` bytes passes and anything longer is caught.
+  const uint64_t room = limit_ + 1 - read_;
+  KHOLUU_ASSIGN_OR_RETURN(size_t n, source_.Read(buf, static_cast<size_t>(std::min<uint64_t>(size, room))));
+  read_ += n;
+  if (read_ > limit_) {
+    return InvalidArgumentError(what_ + " is larger than the limit of " + std::to_string(limit_) + " bytes");
+  }
+  return n;
+}
+
 }  // namespace kholuu

@@ -144,4 +144,20 @@ class FileSource final : public ByteSource {
   File file_;
 };
 
+// Passes `source` through until more than `limit` bytes would be read; then
+// every Read fails with kInvalidArgument naming `what` and the limit, so an
+// endless or growing input never fills the disk. `source` must outlive it.
+class LimitedSource final : public ByteSource {
+ public:
+  LimitedSource(ByteSource& source, uint64_t limit, std::string what)
+      : source_(source), limit_(limit), what_(std::move(what)) {}
+  Result<size_t> Read(char* buf, size_t size) override;
+
+ private:
+  ByteSource& source_;
+  uint64_t limit_;
+  std::string what_;
+  uint64_t read_ = 0;
+};
+
 }  // namespace kholuu

@@ -280,6 +280,33 @@ TEST_F(CliTest, VerifyChecksOneRecordItsHistoryAndBothCopiesOfItsBlobs) {
   EXPECT_THAT(text.out, HasSubstr("state document " + doc));
 }
 
+TEST_F(CliTest, PutIsBoundedAndRefusesDevicesAndOversizedFiles) {
+  const std::vector<std::string> meta = {"--file-code", "000.00.00.H49.2024.01.VP", "--subject", "s",
+                                         "--issued", "2024-01-15", "--organ-name", "Ủy ban nhân dân tỉnh"};
+  auto put = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "put");
+    args.insert(args.end(), meta.begin(), meta.end());
+    return Kholuu(args);
+  };
+  // The report that filed issue 19: this never ended.
+  RunResult zero = put({"/dev/zero"});
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_THAT(zero.err, HasSubstr("/dev/zero is not a regular file"));
+  RunResult dir = put({dir_.path()});
+  EXPECT_EQ(dir.exit_code, 2);
+  const std::string file = dir_.Sub("quyết-định.pdf");
+  testing::WriteTestFile(file, std::string(5000, 'q'));
+  RunResult big = put({file, "--max-bytes", "4999"});
+  EXPECT_EQ(big.exit_code, 2);
+  EXPECT_THAT(big.err, HasSubstr(file + " is 5000 bytes, larger than the limit of 4999 bytes"));
+  // Nothing was kept.
+  json stats = KholuuJson({"stats"}, 0);
+  EXPECT_EQ(stats["documents"], 0);
+  EXPECT_EQ(KholuuJson({"fixity"}, 0)["checked"], 0);
+  EXPECT_EQ(put({file, "--max-bytes", "5000"}).exit_code, 0);
+  EXPECT_EQ(KholuuJson({"stats"}, 0)["documents"], 1);
+}
+
 TEST_F(CliTest, DirectoryThatIsNotAnArchive) {
   std::string other = dir_.Sub("other");
   ASSERT_OK(CreateDirs(other));

@@ -291,6 +291,7 @@ int CmdPut(const Common& c, const PutArgs& p) {
   req.document.issued_date = p.issued_date;
   req.document.organ_name = p.organ_name;
   req.document.subject = p.subject;
+  if (p.max_bytes > 0) req.max_bytes = p.max_bytes;
   auto r = (*a)->Store(req);
   if (!r.ok()) return Fail(c, r.status());
   Print(c, {{"document", r->document_id}, {"record_file", r->record_file}, {"sha256", r->sha256.ToHex()}},

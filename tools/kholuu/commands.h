@@ -66,6 +66,7 @@ struct PutArgs {
   std::string number;
   std::string notation;
   std::string type_name;
+  uint64_t max_bytes = 0;    // 0: the default (ingest::kMaxOriginalBytes)
 };
 int CmdPut(const Common& c, const PutArgs& a);
 

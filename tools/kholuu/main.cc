@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
   put->add_option("--issued", put_args.issued_date, "YYYY-MM-DD")->required();
   put->add_option("--organ-name", put_args.organ_name, "issuing body")->required();
   put->add_option("--number", put_args.number, "số");
+  put->add_option("--max-bytes", put_args.max_bytes, "refuse a file larger than this (default 1 GiB)");
   put->add_option("--notation", put_args.notation, "ký hiệu");
   put->add_option("--type", put_args.type_name, "tên loại văn bản");
   put->callback([&] { rc = CmdPut(common, put_args); });

@@ -151,5 +151,39 @@ TEST(FileTest, RemoveTreeReportsWhatItCannotRemove) {
   ASSERT_EQ(::chmod(locked.c_str(), 0700), 0);
 }
 
+TEST(FileTest, LimitedSourcePassesUpToTheLimitAndRefusesMore) {
+  auto read_all = [](ByteSource& src, std::string* out) -> Status {
+    char buf[7];
+    for (;;) {
+      KHOLUU_ASSIGN_OR_RETURN(size_t n, src.Read(buf, sizeof buf));
+      if (n == 0) return Status::Ok();
+      out->append(buf, n);
+    }
+  };
+  const std::string data(100, 'x');
+  {
+    StringSource inner(data);
+    LimitedSource exact(inner, 100, "the input");
+    std::string got;
+    EXPECT_OK(read_all(exact, &got));
+    EXPECT_EQ(got, data);
+  }
+  {
+    StringSource inner(data);
+    LimitedSource over(inner, 99, "the input");
+    std::string got;
+    Status s = read_all(over, &got);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(s.message().find("the input is larger than the limit of 99 bytes"), std::string::npos) << s.message();
+    EXPECT_LE(got.size(), 99u);
+  }
+  {
+    StringSource inner("");
+    LimitedSource none(inner, 0, "nothing");
+    std::string got;
+    EXPECT_OK(read_all(none, &got));
+  }
+}
+
 }  // namespace
 }  // namespace kholuu
