@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <tuple>
 #include <unordered_map>
@@ -364,6 +365,35 @@ struct LastWrite {
   bool seen = false;  // the row was found in its table
 };
 
+struct AuditedTable {
+  const char* name;  // as in the audit actions that write it: "<name>.create"
+  MDB_dbi dbi;
+};
+
+// The row tables whose every write is audited with the value's hash.
+std::vector<AuditedTable> AuditedTables(const Dbs& d) {
+  std::vector<AuditedTable> tables = {
+      {"agency", d.agencies}, {"record_file", d.record_files}, {"document", d.documents}, {"component", d.components}};
+  if (d.jobs != 0) tables.push_back({"job", d.jobs});
+  return tables;
+}
+
+// A row's stored value (null: absent) against its last write (null: none);
+// "" when they agree, else what differs.
+std::string RowAgainstHistory(const std::string_view* value, const LastWrite* last) {
+  if (last == nullptr) {
+    return value == nullptr ? "" : "the row was written outside the archive: no audit entry records it";
+  }
+  const std::string entry = std::to_string(last->entry);
+  if (last->deleted) return value == nullptr ? "" : "the row is present but audit entry " + entry + " deleted it";
+  if (value == nullptr) return "the row audit entry " + entry + " wrote is missing (deleted outside the archive)";
+  if (Sha256Of(*value) != last->payload) {
+    return "the stored state differs from the state audit entry " + entry +
+           " recorded (the row was altered outside the archive)";
+  }
+  return "";
+}
+
 }  // namespace
 
 Result<StateReport> TxnView::VerifyState() const {
@@ -375,16 +405,7 @@ Result<StateReport> TxnView::VerifyState() const {
       report.problems.push_back({std::move(table), std::move(key), entry, std::move(why)});
     }
   };
-  // Row tables and the audit action prefix that writes them.
-  struct Table {
-    const char* name;
-    MDB_dbi dbi;
-  };
-  std::vector<Table> tables = {{"agency", d.agencies},
-                               {"record_file", d.record_files},
-                               {"document", d.documents},
-                               {"component", d.components}};
-  if (d.jobs != 0) tables.push_back({"job", d.jobs});
+  const std::vector<AuditedTable> tables = AuditedTables(d);
 
   // One pass over the log: the last write of every row; the event values.
   std::unordered_map<std::string, LastWrite> last;  // "table\n" + key
@@ -403,7 +424,7 @@ Result<StateReport> TxnView::VerifyState() const {
       return Status::Ok();
     }
     bool row_table = false;
-    for (const Table& t : tables) row_table = row_table || table == t.name;
+    for (const AuditedTable& t : tables) row_table = row_table || table == t.name;
     if (!row_table) return Status::Ok();
     if (op == "create" || op == "update") {
       last[std::string(table) + "\n" + e.object] = {e.seq, false, e.payload, false};
@@ -413,24 +434,15 @@ Result<StateReport> TxnView::VerifyState() const {
     return Status::Ok();
   }));
 
-  for (const Table& t : tables) {
+  for (const AuditedTable& t : tables) {
     KHOLUU_RETURN_IF_ERROR(ScanTable(impl_->txn, t.dbi, [&](std::string_view k, std::string_view v) -> Status {
       ++report.rows;
       const std::string key(k);
       auto it = last.find(std::string(t.name) + "\n" + key);
-      if (it == last.end()) {
-        problem(t.name, key, 0, "the row was written outside the archive: no audit entry records it");
-        return Status::Ok();
-      }
-      it->second.seen = true;
-      if (it->second.deleted) {
-        problem(t.name, key, it->second.entry,
-                "the row is present but audit entry " + std::to_string(it->second.entry) + " deleted it");
-      } else if (Sha256Of(v) != it->second.payload) {
-        problem(t.name, key, it->second.entry,
-                "the stored state differs from the state audit entry " + std::to_string(it->second.entry) +
-                    " recorded (the row was altered outside the archive)");
-      }
+      LastWrite* w = it == last.end() ? nullptr : &it->second;
+      if (w != nullptr) w->seen = true;
+      std::string why = RowAgainstHistory(&v, w);
+      if (!why.empty()) problem(t.name, key, w == nullptr ? 0 : w->entry, std::move(why));
       return Status::Ok();
     }));
   }
@@ -467,10 +479,11 @@ Result<StateReport> TxnView::VerifyState() const {
     }
   }
   for (const auto& [k, w] : last) {
-    if (w.seen || w.deleted) continue;
+    if (w.seen) continue;
+    std::string why = RowAgainstHistory(nullptr, &w);
+    if (why.empty()) continue;  // deleted, and absent
     const size_t nl = k.find('\n');
-    problem(k.substr(0, nl), k.substr(nl + 1), w.entry,
-            "the row audit entry " + std::to_string(w.entry) + " wrote is missing (deleted outside the archive)");
+    problem(k.substr(0, nl), k.substr(nl + 1), w.entry, std::move(why));
   }
   std::sort(report.problems.begin(), report.problems.end(), [](const StateProblem& a, const StateProblem& b) {
     return std::tie(a.table, a.key, a.entry) < std::tie(b.table, b.key, b.entry);
@@ -544,40 +557,27 @@ Result<std::string> TxnView::CheckAuditEntryInPlace(uint64_t seq) const {
 }
 
 Result<std::vector<StateProblem>> TxnView::VerifyRow(const std::string& table, const std::string& key) const {
-  const Dbs& d = impl_->sh->dbs;
   MDB_dbi dbi = 0;
-  if (table == "agency") dbi = d.agencies;
-  if (table == "record_file") dbi = d.record_files;
-  if (table == "document") dbi = d.documents;
-  if (table == "component") dbi = d.components;
-  if (table == "job") dbi = d.jobs;
+  for (const AuditedTable& t : AuditedTables(impl_->sh->dbs)) {
+    if (table == t.name) dbi = t.dbi;
+  }
   if (dbi == 0) return InvalidArgumentError("no audited table " + table);
   std::vector<StateProblem> out;
   KHOLUU_ASSIGN_OR_RETURN(std::vector<AuditEntry> entries, AuditEntriesFor(key));
-  const AuditEntry* last = nullptr;
+  std::optional<LastWrite> last;
   for (const AuditEntry& e : entries) {
-    if (e.action == table + ".create" || e.action == table + ".update" || e.action == table + ".delete") last = &e;
+    if (e.action == table + ".create" || e.action == table + ".update") last = LastWrite{e.seq, false, e.payload, true};
+    if (e.action == table + ".delete") last = LastWrite{e.seq, true, {}, true};
   }
   auto value = impl_->txn.Get(dbi, key);
   if (!value.ok() && value.status().code() != StatusCode::kNotFound) return value.status();
-  if (last == nullptr) {
-    if (!value.ok()) return NotFoundError(table + " " + key + " not found");
-    out.push_back({table, key, 0, "the row was written outside the archive: no audit entry records it"});
-    return out;
-  }
-  const bool deleted = last->action == table + ".delete";
-  if (deleted && value.ok()) {
-    out.push_back({table, key, last->seq, "the row is present but audit entry " + std::to_string(last->seq) + " deleted it"});
-  } else if (!deleted && !value.ok()) {
-    out.push_back({table, key, last->seq,
-                   "the row audit entry " + std::to_string(last->seq) + " wrote is missing (deleted outside the archive)"});
-  } else if (!deleted && Sha256Of(*value) != last->payload) {
-    out.push_back({table, key, last->seq,
-                   "the stored state differs from the state audit entry " + std::to_string(last->seq) +
-                       " recorded (the row was altered outside the archive)"});
-  }
-  KHOLUU_ASSIGN_OR_RETURN(std::string place, CheckAuditEntryInPlace(last->seq));
-  if (!place.empty()) out.push_back({table, key, last->seq, "its audit entry does not hold: " + place});
+  if (!last && !value.ok()) return NotFoundError(table + " " + key + " not found");
+  const std::string_view* stored = value.ok() ? &*value : nullptr;
+  std::string why = RowAgainstHistory(stored, last ? &*last : nullptr);
+  if (!why.empty()) out.push_back({table, key, last ? last->entry : 0, std::move(why)});
+  if (!last) return out;
+  KHOLUU_ASSIGN_OR_RETURN(std::string place, CheckAuditEntryInPlace(last->entry));
+  if (!place.empty()) out.push_back({table, key, last->entry, "its audit entry does not hold: " + place});
   return out;
 }
 
