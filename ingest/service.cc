@@ -167,8 +167,32 @@ Result<std::vector<archive::AuditEntry>> Service::AuditLog(uint64_t limit) const
   return all;
 }
 
-Result<archive::CopyReport> Service::Backup(const std::string& dir) {
-  return archive::Backup(*archive_, dir, actor_);
+Result<BackupResult> Service::Backup(const std::string& dir) {
+  BackupResult out;
+  AnchorOptions options;
+  options.reason = "backup";
+  auto anchor = AnchorLog(options);
+  if (anchor.ok()) {
+    out.anchor = std::move(*anchor);
+  } else {
+    out.anchor_problem = anchor.status().message();
+  }
+  KHOLUU_ASSIGN_OR_RETURN(out.copy, archive::Backup(*archive_, dir, actor_));
+  return out;
+}
+
+Result<Anchor> Service::AnchorLog(const AnchorOptions& options) {
+  return MakeAnchor(*archive_, data_, actor_, options);
+}
+
+Result<AnchorReport> Service::VerifyAnchors() const {
+  KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, archive_->catalog().BeginRead());
+  return ingest::VerifyAnchors(r);
+}
+
+Result<std::vector<Anchor>> Service::Anchors() const {
+  KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, archive_->catalog().BeginRead());
+  return ListAnchors(r);
 }
 
 Result<archive::CopyReport> Service::SyncReplica(const std::string& dir) {

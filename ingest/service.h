@@ -22,6 +22,7 @@
 #include "archive/ops/copies.h"
 #include "archive/ops/fixity.h"
 #include "indexer/index.h"
+#include "ingest/anchor.h"
 #include "ingest/data_dir.h"
 #include "ingest/verify.h"
 #include "ingest/index_sync.h"
@@ -46,6 +47,13 @@ struct Described {
   std::optional<Sha256> blob;             // a blob asked for by its SHA-256
   std::optional<uint64_t> blob_size;
   std::vector<model::Event> events;       // record file, document or component
+};
+
+// What Backup did: the copy, and the anchor made before it.
+struct BackupResult {
+  archive::CopyReport copy;
+  std::optional<Anchor> anchor;  // the anchor the backup's catalog holds
+  std::string anchor_problem;    // why there is none ("" when there is)
 };
 
 struct Stats {
@@ -107,9 +115,19 @@ class Service {
   // blobs in both copies (verify.h). A difference is reported, not an
   // error. Errors: kNotFound naming the id; I/O and catalog errors.
   Result<RecordVerification> VerifyRecord(const std::string& id) const;
+  // Anchors the audit log as it is now (ingest/anchor.h MakeAnchor).
+  Result<Anchor> AnchorLog(const AnchorOptions& options);
+  // Every stored anchor checked against the log (anchor.h VerifyAnchors).
+  Result<AnchorReport> VerifyAnchors() const;
+  Result<std::vector<Anchor>> Anchors() const;
   // The newest `limit` audit entries (0: all), oldest first.
   Result<std::vector<archive::AuditEntry>> AuditLog(uint64_t limit) const;
-  Result<archive::CopyReport> Backup(const std::string& dir);
+  // Anchors the log (reason "backup"; see AnchorLog) and then writes a
+  // verified backup (archive/ops/copies.h), whose catalog so holds every
+  // anchor. A backup is never refused for want of an anchor: with no seal
+  // key, or a TSA that does not answer, the backup is made and
+  // anchor_problem says why it is not anchored.
+  Result<BackupResult> Backup(const std::string& dir);
   Result<archive::CopyReport> SyncReplica(const std::string& dir);
   Result<archive::GcReport> CollectGarbage(archive::GcOptions options);
   static Result<archive::VerifyCopyReport> VerifyBackup(const std::string& dir);

@@ -213,6 +213,14 @@ Result<std::string> TxnView::GetMeta(const std::string& key) const {
   return std::string(v);
 }
 
+Status TxnView::ForEachMeta(const std::string& prefix,
+                            const std::function<Status(std::string_view, std::string_view)>& fn) const {
+  return ScanTable(impl_->txn, impl_->sh->dbs.meta, [&](std::string_view k, std::string_view v) -> Status {
+    if (k.substr(0, prefix.size()) != prefix) return Status::Ok();
+    return fn(k, v);
+  });
+}
+
 Result<std::vector<std::string>> TxnView::DocumentsInFile(const std::string& file_code) const {
   return DupValues(impl_->txn, impl_->sh->dbs.idx_doc_file, file_code);
 }
@@ -554,6 +562,24 @@ Result<std::string> TxnView::CheckAuditEntryInPlace(uint64_t seq) const {
     return "entry " + std::to_string(seq) + " is the last one but the recorded head differs";
   }
   return std::string();
+}
+
+Result<std::string> TxnView::RawRow(const std::string& table, const std::string& key) const {
+  if (table == "event") {
+    uint64_t seq = 0;
+    if (key.empty() || key.size() > 20 || key.find_first_not_of("0123456789") != std::string::npos) {
+      return InvalidArgumentError("bad event number " + key);
+    }
+    seq = std::stoull(key);
+    KHOLUU_ASSIGN_OR_RETURN(std::string_view v, impl_->txn.Get(impl_->sh->dbs.events, lmdb::U64Key(seq)));
+    return std::string(v);
+  }
+  for (const AuditedTable& t : AuditedTables(impl_->sh->dbs)) {
+    if (table != t.name) continue;
+    KHOLUU_ASSIGN_OR_RETURN(std::string_view v, impl_->txn.Get(t.dbi, key));
+    return std::string(v);
+  }
+  return InvalidArgumentError("no audited table " + table);
 }
 
 Result<std::vector<StateProblem>> TxnView::VerifyRow(const std::string& table, const std::string& key) const {

@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "archive/audit/audit_entry.h"
@@ -94,6 +95,9 @@ class TxnView {
   Result<model::Component> GetComponent(const std::string& id) const;
   Result<model::Event> GetEvent(uint64_t seq) const;
   Result<std::string> GetMeta(const std::string& key) const;
+  // The meta keys beginning with `prefix` and their values, in key order.
+  Status ForEachMeta(const std::string& prefix,
+                     const std::function<Status(std::string_view key, std::string_view value)>& fn) const;
   // An ingest job by its package's SHA-256 (hex).
   Result<model::IngestJob> GetJob(const std::string& id) const;
 
@@ -143,6 +147,10 @@ class TxnView {
   // "record_file", "document", "component", "job". Problems are returned,
   // not errors (an absent row the log never wrote is kNotFound).
   Result<std::vector<StateProblem>> VerifyRow(const std::string& table, const std::string& key) const;
+  // A row's stored bytes, exactly as the audit payload hashed them: `table`
+  // as VerifyRow, or "event" with the event's number as key. For evidence
+  // bundles. Errors: kInvalidArgument for another table; kNotFound.
+  Result<std::string> RawRow(const std::string& table, const std::string& key) const;
   // The events about `object` against the event.create entries about it.
   Result<std::vector<StateProblem>> VerifyEventsOf(const std::string& object) const;
   // Checks entry `seq` in its place without walking the chain: its hash, the

@@ -7,13 +7,12 @@
 #include "archive/base/clock.h"
 #include "ingest/service.h"
 #include "tools/kholuu/json_out.h"
+#include "tools/kholuu/modules.h"
 
 namespace kholuu::cli {
 
 using ingest::Service;
 using nlohmann::json;
-
-namespace {
 
 void Print(const Common& c, const json& j, const std::string& text) {
   if (c.json) {
@@ -24,8 +23,6 @@ void Print(const Common& c, const json& j, const std::string& text) {
   }
   std::cout.flush();
 }
-
-}  // namespace
 
 Result<std::unique_ptr<Service>> OpenService(const Common& c, bool read_only) {
   return Service::Open(ingest::DataDir(c.data), c.actor, read_only);
@@ -165,8 +162,40 @@ int CmdAuditVerify(const Common& c) {
       text += "\n  … and " + std::to_string(state->problem_count - state->problems.size()) + " more";
     }
   }
+  // The anchors: no entry before one was changed, added or removed.
+  auto anchors = (*a)->VerifyAnchors();
+  if (!anchors.ok()) return Fail(c, anchors.status());
+  json list = json::array();
+  for (const ingest::AnchorCheck& k : anchors->anchors) {
+    list.push_back({{"tree_size", k.tree_size},
+                    {"time", FormatTimestamp(k.time * 1000000)},
+                    {"reason", k.reason},
+                    {"ok", k.ok()},
+                    {"root_ok", k.root_ok},
+                    {"seal_ok", k.seal_ok},
+                    {"sealed_by", k.sealed_by},
+                    {"timestamped", k.timestamped},
+                    {"timestamp_ok", k.timestamp_ok},
+                    {"timestamp_time", k.timestamped ? json(FormatTimestamp(k.timestamp_time * 1000000)) : json(nullptr)},
+                    {"tsa", k.tsa},
+                    {"problems", k.problems}});
+  }
+  j["anchors"] = {{"count", anchors->anchors.size()}, {"ok", anchors->ok()},
+                  {"proven_entries", anchors->proven_size}, {"list", list}};
+  if (anchors->anchors.empty()) {
+    text += "\nno anchors: the log is not yet fixed outside this machine (kholuu anchor make)";
+  } else {
+    text += "\n" + std::to_string(anchors->anchors.size()) + " anchors: ";
+    text += anchors->ok() ? "all hold" : "SOME FAIL";
+    text += "; entries 1.." + std::to_string(anchors->proven_size) + " are as anchored";
+    for (const ingest::AnchorCheck& k : anchors->anchors) {
+      for (const std::string& p : k.problems) text += "\n  anchor " + std::to_string(k.tree_size) + ": " + p;
+    }
+  }
+  const bool all_ok = ok && anchors->ok();
+  j["ok"] = all_ok;
   Print(c, j, text);
-  return ok ? kExitOk : kExitCheckFailed;
+  return all_ok ? kExitOk : kExitCheckFailed;
 }
 
 int CmdVerify(const Common& c, const std::string& id) {
@@ -227,7 +256,17 @@ int CmdBackup(const Common& c, const std::string& dir) {
   if (!a.ok()) return Fail(c, a.status());
   auto r = (*a)->Backup(dir);
   if (!r.ok()) return Fail(c, r.status());
-  Print(c, CopyJson(*r), CopyText("backup", *r));
+  json j = CopyJson(r->copy);
+  std::string text = CopyText("backup", r->copy);
+  if (r->anchor) {
+    j["anchor"] = AnchorJson(*r->anchor);
+    text += "\n" + AnchorText(*r->anchor);
+  } else {
+    j["anchor"] = nullptr;
+    j["anchor_problem"] = r->anchor_problem;
+    text += "\nwarning: the backup is not anchored: " + r->anchor_problem;
+  }
+  Print(c, j, text);
   return kExitOk;
 }
 

@@ -7,6 +7,8 @@
 
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "archive/base/status.h"
 #include "ingest/service.h"
 
@@ -22,6 +24,10 @@ struct Common {
 // UTF-8 in a message is replaced, never thrown), the message on stderr.
 // Returns the exit status for `s` (json_out.h).
 int Fail(const Common& c, const Status& s);
+
+// Writes a command's result to stdout: `j` with --json, else `text` (a
+// newline added when missing).
+void Print(const Common& c, const nlohmann::json& j, const std::string& text);
 
 // The archive of --data, opened for `c.actor`.
 Result<std::unique_ptr<ingest::Service>> OpenService(const Common& c, bool read_only = false);

@@ -135,6 +135,7 @@ int main(int argc, char** argv) {
   RegisterPreserveCommands(app, reg);
   RegisterIngestCommands(app, reg);
   RegisterReceiptCommands(app, reg);
+  RegisterAnchorCommands(app, reg);
 
   try {
     app.parse(argc, argv);

@@ -32,5 +32,11 @@ void RegisterTextCommands(CLI::App& app, const Registry& reg);
 void RegisterPreserveCommands(CLI::App& app, const Registry& reg);
 void RegisterIngestCommands(CLI::App& app, const Registry& reg);
 void RegisterReceiptCommands(CLI::App& app, const Registry& reg);
+void RegisterAnchorCommands(CLI::App& app, const Registry& reg);
+
+// An anchor (ingest/anchor.h) as JSON and as one line of text; shared by
+// `anchor`, `evidence`, `backup` and `audit verify`.
+nlohmann::json AnchorJson(const ingest::Anchor& a);
+std::string AnchorText(const ingest::Anchor& a);
 
 }  // namespace kholuu::cli

@@ -1,0 +1,58 @@
+// Evidence bundles for legal review (issue 19): `kholuu evidence ID -o FILE`
+// writes one tar file that lets an outsider check, offline and with standard
+// tools only (sh, sha256sum, od, openssl), that a document's signed original
+// is the one the archive received and that nothing about it changed since:
+//
+//   original/, preservation-copy/, report/, ...  the document's components
+//   record/   its catalog rows, byte for byte (.row) and readable (.json),
+//             and its events
+//   log/      the audit entries that wrote those rows and events (canonical
+//             encoding, .bin), and for each its inclusion proof in the
+//             anchored Merkle tree (one small file per tree node)
+//   anchor/   the anchor statement, its seal (CMS) and timestamp token
+//   README.md (Vietnamese and English), SHA256SUMS, verify.sh
+//
+// Layout and checks: docs/formats/evidence.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "archive/base/clock.h"
+#include "archive/base/status.h"
+#include "ingest/anchor.h"
+
+namespace kholuu::ingest {
+
+class Service;
+
+struct EvidenceOptions {
+  // Where to write the tar: a path (written atomically; an existing file is
+  // replaced only with `overwrite`), or "-" for standard output.
+  std::string out;
+  bool overwrite = false;
+  Clock* clock = SystemClock();
+};
+
+struct EvidenceResult {
+  std::string id;
+  std::string out;
+  uint64_t files = 0;         // in the bundle
+  uint64_t bytes = 0;         // of the tar
+  uint64_t entries = 0;       // audit entries proven
+  Anchor anchor;              // the anchor the proofs lead to
+  bool anchor_made = false;   // made for this bundle (no earlier one covered it)
+  Sha256 sha256;              // of the tar, as the audit entry records it
+};
+
+// Checks the document first (Service::VerifyRecord) and refuses with
+// kDataLoss, writing nothing, when it differs from its history. Uses the
+// newest anchor that covers every entry proven (a timestamped one when a
+// TSA is configured), or makes one (reason "evidence"). Audited as
+// "access.evidence" with the tar's SHA-256. Errors: kInvalidArgument for a
+// record file id (evidence is per document); kNotFound; kAlreadyExists when
+// `out` exists and !overwrite; as MakeAnchor (a seal key is required); I/O.
+Result<EvidenceResult> WriteEvidence(Service& service, const std::string& document_id,
+                                     const EvidenceOptions& options);
+
+}  // namespace kholuu::ingest
