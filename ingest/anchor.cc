@@ -5,6 +5,7 @@
 
 #include "archive/audit/merkle.h"
 #include "archive/base/file.h"
+#include "archive/base/log.h"
 #include "formats/x509/cms.h"
 #include "formats/x509/sign.h"
 #include "formats/x509/x509.h"
@@ -275,6 +276,46 @@ Status ExportAnchors(const std::vector<Anchor>& anchors, const std::string& dir)
     if (!a.token.empty()) KHOLUU_RETURN_IF_ERROR(WriteFileAtomic(base + ".tst", a.token));
   }
   return Status::Ok();
+}
+
+PeriodicAnchor::PeriodicAnchor(archive::Archive* archive, DataDir data, std::string actor,
+                               std::chrono::seconds interval)
+    : archive_(archive), data_(std::move(data)), actor_(std::move(actor)), interval_(interval) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+PeriodicAnchor::~PeriodicAnchor() { Stop(); }
+
+void PeriodicAnchor::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+uint64_t PeriodicAnchor::made() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return made_;
+}
+
+void PeriodicAnchor::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!cv_.wait_for(lock, interval_, [this] { return stop_; })) {
+    lock.unlock();
+    AnchorOptions options;
+    options.reason = "interval";
+    Result<Anchor> a = MakeAnchor(*archive_, data_, actor_, options);
+    if (a.ok()) {
+      Log(Severity::kInfo, "anchor.made", {{"tree_size", std::to_string(a->tree_size)},
+                                           {"timestamped", a->token.empty() ? "false" : "true"}});
+    } else if (a.status().code() != StatusCode::kNotFound) {  // no seal key: nothing to anchor with
+      Log(Severity::kWarning, "anchor.failed", {{"error", a.status().message()}});
+    }
+    lock.lock();
+    if (a.ok()) ++made_;
+  }
 }
 
 }  // namespace kholuu::ingest

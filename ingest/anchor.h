@@ -12,8 +12,12 @@
 // and anchors"; decision: docs/adr/0076-audit-tree-and-anchors.md.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <string_view>
 #include <vector>
 
@@ -111,5 +115,33 @@ Result<std::vector<Sha256>> AuditEntryHashes(const archive::TxnView& txn, uint64
 // .tst (token, when there is one) into `dir` (created; existing files with
 // those names are replaced). Errors: I/O.
 Status ExportAnchors(const std::vector<Anchor>& anchors, const std::string& dir);
+
+// Anchors the log every `interval` (reason "interval") on its own thread,
+// from construction until destruction or Stop(): the server's anchors at
+// intervals. A tick with no new entries adds nothing (MakeAnchor returns the
+// newest anchor); an archive without a seal key is skipped; a failure (a TSA
+// that does not answer) is logged and tried again at the next tick.
+class PeriodicAnchor {
+ public:
+  PeriodicAnchor(archive::Archive* archive, DataDir data, std::string actor, std::chrono::seconds interval);
+  ~PeriodicAnchor();
+  PeriodicAnchor(const PeriodicAnchor&) = delete;
+  PeriodicAnchor& operator=(const PeriodicAnchor&) = delete;
+  // Stops the thread, waiting for an anchor being made. Idempotent.
+  void Stop();
+  uint64_t made() const;  // anchors made or found current so far
+
+ private:
+  void Loop();
+  archive::Archive* archive_;
+  DataDir data_;
+  std::string actor_;
+  std::chrono::seconds interval_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  uint64_t made_ = 0;
+  std::thread thread_;
+};
 
 }  // namespace kholuu::ingest

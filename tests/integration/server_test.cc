@@ -11,6 +11,7 @@
 #include <chrono>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "archive/archive.h"
 #include "tests/support/status_matchers.h"
@@ -36,10 +37,12 @@ int FreePort() {
 
 // Starts kholuud on `data` and `port` and waits until it answers /healthz;
 // returns its pid and the first answer (null when it never answered).
-std::pair<pid_t, httplib::Result> StartServer(const testing::TempDir& dir, const std::string& data, int port) {
-  pid_t pid = testing::Start({testing::BinDir() + "/kholuud", "--data", data, "--listen",
-                              "127.0.0.1:" + std::to_string(port)},
-                             dir.Sub("out-" + std::to_string(port)));
+std::pair<pid_t, httplib::Result> StartServer(const testing::TempDir& dir, const std::string& data, int port,
+                                              std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {testing::BinDir() + "/kholuud", "--data", data, "--listen",
+                                   "127.0.0.1:" + std::to_string(port)};
+  args.insert(args.end(), extra.begin(), extra.end());
+  pid_t pid = testing::Start(args, dir.Sub("out-" + std::to_string(port)));
   httplib::Client client("127.0.0.1", port);
   client.set_connection_timeout(1, 0);
   auto health = client.Get("/healthz");
@@ -48,6 +51,39 @@ std::pair<pid_t, httplib::Result> StartServer(const testing::TempDir& dir, const
     health = client.Get("/healthz");
   }
   return {pid, std::move(health)};
+}
+
+// The server anchors the audit log at intervals (issue 19), and a reader
+// beside it sees the anchors.
+TEST(ServerTest, AnchorsTheAuditLogAtIntervals) {
+  testing::TempDir dir;
+  const std::string data = dir.Sub("data");
+  const std::string kholuu = testing::BinDir() + "/kholuu";
+  ASSERT_EQ(testing::Run({kholuu, "init", "--data", data}).exit_code, 0);
+  ASSERT_EQ(testing::Run({kholuu, "seal", "init", "--data", data}).exit_code, 0);
+  int port = FreePort();
+  auto [pid, health] = StartServer(dir, data, port, {"--anchor-interval", "1"});
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(health) << "kholuud did not start listening";
+  std::string listed;
+  bool anchored = false;
+  for (int i = 0; i < 150 && !anchored; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    testing::RunResult r = testing::Run({kholuu, "anchor", "list", "--json", "--data", data});
+    listed = r.out;
+    anchored = r.exit_code == 0 && listed.find("\"interval\"") != std::string::npos;
+  }
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(anchored) << listed;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  testing::RunResult verify = testing::Run({kholuu, "audit", "verify", "--data", data});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+
+  // A bad interval is a usage error.
+  testing::RunResult bad = testing::Run({testing::BinDir() + "/kholuud", "--data", data, "--anchor-interval", "soon"});
+  EXPECT_EQ(bad.exit_code, 2);
 }
 
 TEST(ServerTest, ServesHealthAndMetricsAndStopsOnSigterm) {
