@@ -216,6 +216,11 @@ Result<Receipt> Ingester::IngestOne(const std::string& path, bool index, int att
   const DataDir& data = service_->data();
   const std::string actor = service_->actor();
   if (!PathExists(path)) return NotFoundError("no package at " + path);
+  // A device, pipe or socket is no package: refused before any job exists
+  // (it has no content hash to name a job by, and may never end).
+  if (struct stat st {}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    return InvalidArgumentError(path + " is not a file or folder (a device, pipe or socket is not a package)");
+  }
   KHOLUU_ASSIGN_OR_RETURN(SpoolLock lock, SpoolLock::Take(data, /*exclusive=*/false, /*wait=*/true));
 
   // Stages 1-4: stage with hashes, unpack safely, identify, check metadata.

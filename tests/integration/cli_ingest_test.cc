@@ -2,10 +2,12 @@
 // scripts run them: the receipt contract of spec/architecture.md §5.2, exit
 // codes, and the drop folder (--watch) with a real process.
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -217,6 +219,31 @@ TEST_F(CliIngestTest, TheDropFolderTakesACompletePackageAndFilesItWithItsReceipt
   RunResult r = Kholuu({"search", "phong chong lut bao", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_FALSE(json::parse(r.out)["hits"].empty());
+}
+
+}  // namespace
+}  // namespace kholuu
+
+namespace kholuu {
+namespace {
+
+// A device or a pipe is no package (issue 19, bounded inputs): refused at
+// once as bad input, each with its own name, and no job is recorded.
+TEST_F(CliIngestTest, DevicesAndPipesAreRefusedAtOnceWithoutAJob) {
+  RunResult zero = Kholuu({"ingest", "/dev/zero", "--json"});
+  EXPECT_EQ(zero.exit_code, 2) << zero.out << zero.err;
+  EXPECT_THAT(zero.err, ::testing::HasSubstr("/dev/zero is not a file or folder"));
+
+  const std::string fifo = tmp_.Sub("ống");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  RunResult pipe = Kholuu({"ingest", fifo});
+  EXPECT_EQ(pipe.exit_code, 2) << pipe.out << pipe.err;
+  EXPECT_THAT(pipe.err, ::testing::HasSubstr(fifo + " is not a file or folder"));
+  EXPECT_THAT(pipe.err, ::testing::Not(::testing::HasSubstr("/dev/zero")));
+
+  RunResult jobs = Kholuu({"jobs", "--json"});
+  ASSERT_EQ(jobs.exit_code, 0) << jobs.err;
+  EXPECT_EQ(json::parse(jobs.out).size(), 0u) << jobs.out;
 }
 
 }  // namespace
