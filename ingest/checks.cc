@@ -76,4 +76,13 @@ PlainText RepairPlainText(std::string_view bytes) {
   return {std::move(r.text), std::string(indexer::LegacyEncodingName(r.encoding))};
 }
 
+void SetConverterTimeLimit(std::chrono::milliseconds limit, conversion::ConvertOptions* options) {
+  const auto cpu = static_cast<uint64_t>((limit.count() + 999) / 1000);
+  for (conversion::SandboxLimits* l : {&options->ghostscript_limits, &options->libreoffice_limits,
+                                       &options->tiff2pdf_limits, &options->pdftotext_limits}) {
+    l->wall_time = limit;
+    l->cpu_seconds = cpu;
+  }
+}
+
 }  // namespace kholuu::ingest

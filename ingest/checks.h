@@ -9,6 +9,7 @@
 // thread-safe unless said otherwise.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -33,6 +34,11 @@ namespace edxml = formats::edxml;
 namespace bagit = formats::bagit;
 namespace text = formats::text;
 namespace conversion = ::kholuu::convert;
+
+// Sets the wall-clock and CPU time limit of every converter run (Ghostscript,
+// LibreOffice, tiff2pdf, pdftotext) to `limit` (> 0); a run that exceeds it
+// is killed and the conversion fails with that reason.
+void SetConverterTimeLimit(std::chrono::milliseconds limit, conversion::ConvertOptions* options);
 
 // The PEM trust anchors of `dir`. Errors: annotated "trust store".
 Result<x509::TrustStore> LoadTrustAnchors(const std::string& dir);

@@ -93,7 +93,9 @@ Result<std::string> MakeCopy(archive::BlobBatch& blobs, std::string_view bytes, 
                              PreservedOriginal* d) {
   // The route follows the content; the name only tells Office 97 formats
   // apart where the compound file does not.
-  auto conv = convert::ConvertToPdfA2b(bytes, d->original.name);
+  convert::ConvertOptions co;
+  if (options.tool_time_limit.count() > 0) SetConverterTimeLimit(options.tool_time_limit, &co);
+  auto conv = convert::ConvertToPdfA2b(bytes, d->original.name, co);
   if (!conv.ok()) {
     d->risk = "no preservation copy: " + conv.status().message();
     d->events.push_back(MakeEvent(model::EventType::kNormalisation, model::EventOutcome::kFailure,
@@ -166,6 +168,7 @@ Status MakeText(archive::BlobBatch& blobs, const std::string& source, const Pres
   } else {
     text::TextOptions to;
     to.ocr = options.ocr;
+    if (options.tool_time_limit.count() > 0) to.page_time_limit = options.tool_time_limit;
     // The PDF our validator parsed (the original as its own copy, or the
     // copy): its page count is known, so text extraction need not ask pdfinfo.
     if (d->copy.status == "already_conformant" || d->copy.status == "converted") {

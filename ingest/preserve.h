@@ -21,6 +21,7 @@
 // unreferenced blobs (`kholuu gc`).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -39,6 +40,11 @@ struct PreserveOptions {
   bool force = false;          // PreserveDocument: redo a preserved document
   formats::pdfsig::VerifyOptions verify;  // trust store and validation time
   std::string agent = "kholuu preserve";  // events' agent prefix
+  // > 0: the wall-clock and CPU limit of each converter run and of each
+  // page's rendering and OCR; one that exceeds it is killed and the
+  // document recorded at risk ("no preservation copy: ... time limit").
+  // 0: the tools' defaults (formats/convert DefaultGhostscriptLimits, ...).
+  std::chrono::milliseconds tool_time_limit{0};
 };
 
 // What was found and made for one original.
