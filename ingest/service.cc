@@ -319,7 +319,9 @@ Status Service::AuditConfigChange(const std::string& action, const std::string& 
                                     [&](archive::WriteTxn& w) { return w.Audit(action, object, detail, digest); });
 }
 
-Result<SyncReport> Service::RebuildIndex() { return ingest::RebuildIndex(*archive_, data_, actor_); }
+Result<SyncReport> Service::RebuildIndex(const RebuildOptions& options) {
+  return ingest::RebuildIndex(*archive_, data_, actor_, options);
+}
 
 Result<SyncReport> Service::DrainOutbox() { return ingest::DrainOutbox(*archive_, data_, actor_); }
 

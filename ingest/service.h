@@ -145,7 +145,7 @@ class Service {
                            const Sha256& digest);
 
   // The index (ingest/index_sync.h).
-  Result<SyncReport> RebuildIndex();
+  Result<SyncReport> RebuildIndex(const RebuildOptions& options = {});
   Result<SyncReport> DrainOutbox();
   // Searches data().index(). Errors: kNotFound/kFailedPrecondition when
   // there is no index yet ("run: kholuu reindex"); as Searcher::Search.
