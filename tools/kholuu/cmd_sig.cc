@@ -94,7 +94,7 @@ int CmdSigVerify(const Common& c, const SigArgs& a) {
     if (!store.ok()) {
       Status s = store.status();
       if (c.json) std::cout << DumpJson(ErrorJson(s)) << "\n";
-      std::cerr << "kholuu: " << s.message() << "\n";
+      Warn(s);
       return ExitCodeFor(s);
     }
     options.trust_store = std::move(store).value();
@@ -106,7 +106,7 @@ int CmdSigVerify(const Common& c, const SigArgs& a) {
     if (!report.ok()) {
       Status s = report.status();
       s.Annotate(file);
-      std::cerr << "kholuu: " << s.message() << "\n";
+      Warn(s);
       out.push_back({{"file", file}, {"error", ErrorJson(s)}});
       rc = std::max(rc, ExitCodeFor(s));
       continue;
