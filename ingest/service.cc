@@ -167,12 +167,12 @@ Result<std::vector<archive::AuditEntry>> Service::AuditLog(uint64_t limit) const
   return all;
 }
 
-Result<archive::CopyReport> Service::Backup(const std::string& dir) {
-  return archive::Backup(*archive_, dir, actor_);
+Result<archive::CopyReport> Service::Backup(const std::string& dir, const archive::CopyOptions& options) {
+  return archive::Backup(*archive_, dir, actor_, options);
 }
 
-Result<archive::CopyReport> Service::SyncReplica(const std::string& dir) {
-  return archive::SyncReplica(*archive_, dir, actor_);
+Result<archive::CopyReport> Service::SyncReplica(const std::string& dir, const archive::CopyOptions& options) {
+  return archive::SyncReplica(*archive_, dir, actor_, options);
 }
 
 Result<archive::GcReport> Service::CollectGarbage(archive::GcOptions options) {

@@ -109,8 +109,8 @@ class Service {
   Result<RecordVerification> VerifyRecord(const std::string& id) const;
   // The newest `limit` audit entries (0: all), oldest first.
   Result<std::vector<archive::AuditEntry>> AuditLog(uint64_t limit) const;
-  Result<archive::CopyReport> Backup(const std::string& dir);
-  Result<archive::CopyReport> SyncReplica(const std::string& dir);
+  Result<archive::CopyReport> Backup(const std::string& dir, const archive::CopyOptions& options = {});
+  Result<archive::CopyReport> SyncReplica(const std::string& dir, const archive::CopyOptions& options = {});
   Result<archive::GcReport> CollectGarbage(archive::GcOptions options);
   static Result<archive::VerifyCopyReport> VerifyBackup(const std::string& dir);
   static Result<archive::CopyReport> Restore(const std::string& backup_dir, const DataDir& data,
