@@ -320,6 +320,14 @@ TEST_F(CliEdgesTest, ProgressOnStderrOnlyWhenAskedAndNeverInJson) {
   ASSERT_EQ(ri.exit_code, 0) << ri.err;
   EXPECT_THAT(ri.err, HasSubstr("indexing: 2/2 documents ("));
   EXPECT_THAT(ri.err, HasSubstr("/s)"));
+
+  RunResult backup = Kholuu({"backup", dir_.Sub("backup"), "--progress"});
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_THAT(backup.err, HasSubstr("sao lưu: 2/2 khối dữ liệu ("));
+  EXPECT_THAT(backup.out, Not(HasSubstr("/giây)")));  // the progress line is not on stdout
+  RunResult replica = Kholuu({"replica", "sync", dir_.Sub("replica"), "--progress", "--lang", "en"});
+  ASSERT_EQ(replica.exit_code, 0) << replica.err;
+  EXPECT_THAT(replica.err, HasSubstr("replica sync: 2/2 blobs ("));
 }
 
 // --- 10. raw library errors --------------------------------------------------------------
@@ -333,6 +341,14 @@ TEST_F(CliEdgesTest, RawLibraryErrorsAreExplainedAndLogged) {
   // The original stays in the log line.
   EXPECT_THAT(r.err, HasSubstr("cli.error"));
   EXPECT_THAT(r.err, HasSubstr("no %PDF- header"));
+
+  // poppler's "Syntax Error: Couldn't read xref table" from pdfinfo.
+  const std::string damaged = dir_.Sub("hỏng.pdf");
+  testing::WriteTestFile(damaged, "%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage\nstartxref\n99999\n%%EOF\n");
+  RunResult dmg = Kholuu({"text", damaged});
+  EXPECT_EQ(dmg.exit_code, 2);
+  EXPECT_THAT(dmg.err, HasSubstr(damaged + ": tệp PDF bị hỏng"));
+  EXPECT_THAT(dmg.err, HasSubstr("Couldn't read xref table"));  // the log line
 
   const std::string garbage = dir_.Sub("khóa.pem");
   testing::WriteTestFile(garbage, "not a key at all\n");

@@ -380,10 +380,10 @@ TEST_F(CliTest, ReadOnlyDirectoryRefusesWritesAndChangesNothing) {
     ::chmod((data_ + "/blobs").c_str(), 0555);
   }
   RunResult r = root ? Kholuu({"put", file, "--file-code", "000.00.00.H49.2024.01.VP",
-                               "--subject", "x", "--issued", "2024-01-01", "--organ-name", "y"},
+                               "--subject", "x", "--issued", "2024-01-01", "--organ-name", "y", "--lang", "vi"},
                               "", as_nobody)
                      : Kholuu({"put", file, "--file-code", "000.00.00.H49.2024.01.VP",
-                               "--subject", "x", "--issued", "2024-01-01", "--organ-name", "y"});
+                               "--subject", "x", "--issued", "2024-01-01", "--organ-name", "y", "--lang", "vi"});
   binary_.clear();
   EXPECT_EQ(r.exit_code, 2) << r.err;
   // Vietnamese by default (docs/cli.md): the lead and strerror's text translated.
@@ -409,7 +409,7 @@ TEST_F(CliTest, FullDiskLeavesTheArchiveUnchanged) {
     ::setrlimit(RLIMIT_FSIZE, &lim);
   };
   RunResult r = Kholuu({"put", big, "--file-code", "000.00.00.H49.2024.01.VP", "--subject",
-                        "lớn", "--issued", "2024-01-01", "--organ-name", "y"},
+                        "lớn", "--issued", "2024-01-01", "--organ-name", "y", "--lang", "vi"},
                        "", limited);
   EXPECT_EQ(r.signal, 0);
   EXPECT_EQ(r.exit_code, 3) << r.err;

@@ -239,7 +239,10 @@ std::string CopyText(Msg what, const archive::CopyReport& r) {
 int CmdBackup(const Common& c, const std::string& dir) {
   auto a = OpenService(c);
   if (!a.ok()) return Fail(c, a.status());
-  auto r = (*a)->Backup(dir);
+  Progress progress(c, Tr(Msg::kProgressBackup), Tr(Msg::kUnitBlobs));
+  archive::CopyOptions options;
+  if (progress.enabled()) options.progress = progress.Callback();
+  auto r = (*a)->Backup(dir, options);
   if (!r.ok()) return Fail(c, r.status());
   Print(c, CopyJson(*r), CopyText(Msg::kCopyBackup, *r));
   return kExitOk;
@@ -265,7 +268,10 @@ int CmdRestore(const Common& c, const std::string& backup_dir) {
 int CmdReplicaSync(const Common& c, const std::string& dir) {
   auto a = OpenService(c);
   if (!a.ok()) return Fail(c, a.status());
-  auto r = (*a)->SyncReplica(dir);
+  Progress progress(c, Tr(Msg::kProgressReplica), Tr(Msg::kUnitBlobs));
+  archive::CopyOptions options;
+  if (progress.enabled()) options.progress = progress.Callback();
+  auto r = (*a)->SyncReplica(dir, options);
   if (!r.ok()) return Fail(c, r.status());
   Print(c, CopyJson(*r), CopyText(Msg::kCopyReplica, *r));
   return kExitOk;

@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
 
   CLI::App app{"kholuu — electronic records archive"};
   app.require_subcommand(1);
+  app.footer(
+      "Every command also takes --lang vi|en (messages; default from LC_ALL, LC_MESSAGES, LANG, else "
+      "Vietnamese), --quiet and --progress. Exit: 0 ok, 1 a check failed, 2 usage or bad input, 3 internal "
+      "error (docs/cli.md).");
   Common common;
   common.data = kholuu::ingest::DataDir::Default().root();
   common.actor = DefaultActor();
