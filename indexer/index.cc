@@ -1390,6 +1390,7 @@ struct SliceHit {
 struct SliceResult {
   Status status;
   uint64_t estimate = 0;
+  bool exact = false;  // the estimate is the count (lower bound == upper bound)
   std::vector<SliceHit> hits;  // best first
   std::map<std::string, std::map<std::string, uint64_t>> facets;
   Highlight hl;
@@ -1502,6 +1503,7 @@ void RunSlice(const Xapian::Database& db, const SearchPlan& plan, size_t slice, 
   }
   Xapian::MSet mset = enq.get_mset(first, count, plan.check);
   out.estimate = mset.get_matches_estimated();
+  out.exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     out.hits.push_back({*it, it.get_weight(), by_date ? it.get_sort_key() : std::string()});
   }
@@ -1573,9 +1575,11 @@ Result<SearchResults> Searcher::Search(const SearchRequest& req) {
   for (const SliceResult& s : slices) KHOLUU_RETURN_IF_ERROR(s.status);
 
   SearchResults out;
+  out.total_exact = true;
   std::vector<SliceHit> hits;
   for (SliceResult& s : slices) {
     out.total_estimate += s.estimate;
+    out.total_exact = out.total_exact && s.exact;
     for (auto& [facet, values] : s.facets) {
       for (auto& [value, n] : values) out.facets[facet][value] += n;
     }

@@ -189,6 +189,9 @@ struct SearchHit {
 
 struct SearchResults {
   uint64_t total_estimate = 0;
+  // True when total_estimate is the exact number of matches (Xapian's lower
+  // and upper bounds agree in every slice), false when it is an estimate.
+  bool total_exact = false;
   std::vector<SearchHit> hits;
   // facet name ("agency", "type", "year") -> value -> count of matching
   // documents among those examined (every match up to 100,000).

@@ -37,7 +37,8 @@ Result<indexer::IndexDocument> ToIndexDocument(const archive::TxnView& r, const 
   return indexer::FromModel(d, std::move(body), std::move(title));
 }
 
-Result<SyncReport> RebuildIndex(archive::Archive& a, const DataDir& data, const std::string& actor) {
+Result<SyncReport> RebuildIndex(archive::Archive& a, const DataDir& data, const std::string& actor,
+                                const RebuildOptions& options) {
   namespace fs = std::filesystem;
   SyncReport report;
   const std::string dir = data.index();
@@ -60,9 +61,15 @@ Result<SyncReport> RebuildIndex(archive::Archive& a, const DataDir& data, const 
     constexpr size_t kSlice = 2000;
     std::vector<indexer::IndexDocument> slice;
     slice.reserve(kSlice);
+    uint64_t total = 0;
+    if (options.progress) {
+      KHOLUU_ASSIGN_OR_RETURN(archive::TableCounts counts, r.Counts());
+      total = counts.documents;
+    }
     KHOLUU_RETURN_IF_ERROR(r.ForEachDocument([&](const model::Document& d) -> Status {
       KHOLUU_ASSIGN_OR_RETURN(indexer::IndexDocument x, ToIndexDocument(r, a.blobs(), d));
       ++report.indexed;
+      if (options.progress && report.indexed % 256 == 0) options.progress(report.indexed, total);
       slice.push_back(std::move(x));
       if (slice.size() < kSlice) return Status::Ok();
       Status s = w->PutMany(slice);
@@ -71,6 +78,7 @@ Result<SyncReport> RebuildIndex(archive::Archive& a, const DataDir& data, const 
     }));
     KHOLUU_RETURN_IF_ERROR(w->PutMany(slice));
     KHOLUU_RETURN_IF_ERROR(w->Commit());
+    if (options.progress) options.progress(report.indexed, std::max(total, report.indexed));
   }
   // Swap: readers that have the old index open keep reading it until they reopen.
   const std::string old = data.index_old();

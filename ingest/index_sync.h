@@ -6,6 +6,8 @@
 // (idempotent) and loses none.
 #pragma once
 
+#include <functional>
+
 #include <cstdint>
 #include <string>
 
@@ -28,11 +30,18 @@ struct SyncReport {
   uint64_t acknowledged = 0;  // outbox entries acknowledged
 };
 
+struct RebuildOptions {
+  // Called on the calling thread with (documents read, documents in the
+  // snapshot) every few hundred documents and at the end; may be empty.
+  std::function<void(uint64_t done, uint64_t total)> progress;
+};
+
 // Rebuilds data.index() from the catalog: written into data.index_new() (one
 // shard per CPU, up to 4), renamed over the old index (readers that have it
 // open keep reading the old one until they reopen), then the outbox entries
 // of the snapshot it was built from are acknowledged.
-Result<SyncReport> RebuildIndex(archive::Archive& a, const DataDir& data, const std::string& actor);
+Result<SyncReport> RebuildIndex(archive::Archive& a, const DataDir& data, const std::string& actor,
+                                const RebuildOptions& options = {});
 
 // Applies the pending outbox entries to data.index() (created if missing)
 // and acknowledges them. Errors: index and catalog errors; nothing is

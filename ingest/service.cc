@@ -167,7 +167,7 @@ Result<std::vector<archive::AuditEntry>> Service::AuditLog(uint64_t limit) const
   return all;
 }
 
-Result<BackupResult> Service::Backup(const std::string& dir) {
+Result<BackupResult> Service::Backup(const std::string& dir, const archive::CopyOptions& copy_options) {
   BackupResult out;
   AnchorOptions options;
   options.reason = "backup";
@@ -177,7 +177,7 @@ Result<BackupResult> Service::Backup(const std::string& dir) {
   } else {
     out.anchor_problem = anchor.status().message();
   }
-  KHOLUU_ASSIGN_OR_RETURN(out.copy, archive::Backup(*archive_, dir, actor_));
+  KHOLUU_ASSIGN_OR_RETURN(out.copy, archive::Backup(*archive_, dir, actor_, copy_options));
   return out;
 }
 
@@ -195,8 +195,8 @@ Result<std::vector<Anchor>> Service::Anchors() const {
   return ListAnchors(r);
 }
 
-Result<archive::CopyReport> Service::SyncReplica(const std::string& dir) {
-  return archive::SyncReplica(*archive_, dir, actor_);
+Result<archive::CopyReport> Service::SyncReplica(const std::string& dir, const archive::CopyOptions& options) {
+  return archive::SyncReplica(*archive_, dir, actor_, options);
 }
 
 Result<archive::GcReport> Service::CollectGarbage(archive::GcOptions options) {
@@ -343,7 +343,9 @@ Status Service::AuditConfigChange(const std::string& action, const std::string& 
                                     [&](archive::WriteTxn& w) { return w.Audit(action, object, detail, digest); });
 }
 
-Result<SyncReport> Service::RebuildIndex() { return ingest::RebuildIndex(*archive_, data_, actor_); }
+Result<SyncReport> Service::RebuildIndex(const RebuildOptions& options) {
+  return ingest::RebuildIndex(*archive_, data_, actor_, options);
+}
 
 Result<SyncReport> Service::DrainOutbox() { return ingest::DrainOutbox(*archive_, data_, actor_); }
 

@@ -127,8 +127,8 @@ class Service {
   // anchor. A backup is never refused for want of an anchor: with no seal
   // key, or a TSA that does not answer, the backup is made and
   // anchor_problem says why it is not anchored.
-  Result<BackupResult> Backup(const std::string& dir);
-  Result<archive::CopyReport> SyncReplica(const std::string& dir);
+  Result<BackupResult> Backup(const std::string& dir, const archive::CopyOptions& options = {});
+  Result<archive::CopyReport> SyncReplica(const std::string& dir, const archive::CopyOptions& options = {});
   Result<archive::GcReport> CollectGarbage(archive::GcOptions options);
   static Result<archive::VerifyCopyReport> VerifyBackup(const std::string& dir);
   static Result<archive::CopyReport> Restore(const std::string& backup_dir, const DataDir& data,
@@ -163,7 +163,7 @@ class Service {
                            const Sha256& digest);
 
   // The index (ingest/index_sync.h).
-  Result<SyncReport> RebuildIndex();
+  Result<SyncReport> RebuildIndex(const RebuildOptions& options = {});
   Result<SyncReport> DrainOutbox();
   // Searches data().index(). Errors: kNotFound/kFailedPrecondition when
   // there is no index yet ("run: kholuu reindex"); as Searcher::Search.

@@ -50,6 +50,11 @@ Status ErrnoError(int errno_value, std::string_view what) {
     case ENOTDIR:
       code = StatusCode::kNotFound;
       break;
+    case EISDIR:  // a directory given where a file is expected
+    case ELOOP:
+    case ENAMETOOLONG:
+      code = StatusCode::kInvalidArgument;
+      break;
     case EACCES:
     case EPERM:
     case EROFS:

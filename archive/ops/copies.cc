@@ -81,9 +81,10 @@ Result<std::vector<BlobRef>> SnapshotBlobs(const std::string& catalog_dir,
 // Copies the referenced blobs from `from` into the store `to` where missing
 // or bad. Every copy is verified against its digest while copying.
 Status CopyBlobs(const BlobStore& from, BlobStore& to, const std::vector<BlobRef>& refs,
-                 CopyReport* report) {
+                 CopyReport* report, const CopyOptions& options) {
   for (const BlobRef& r : refs) {
     ++report->blobs_total;
+    if (options.progress) options.progress(report->blobs_total - 1, refs.size());
     if (to.Contains(r.digest) && to.Verify(r.digest).ok()) continue;
     Result<BlobInfo> info = to.PutExpected(from.PathOf(r.digest), r.digest);
     if (!info.ok()) {
@@ -93,12 +94,14 @@ Status CopyBlobs(const BlobStore& from, BlobStore& to, const std::vector<BlobRef
     ++report->blobs_copied;
     report->bytes_copied += info->size;
   }
+  if (options.progress) options.progress(refs.size(), refs.size());
   return Status::Ok();
 }
 
 // Takes a snapshot of the archive's catalog into <copy>/catalog.new/data.mdb,
 // copies the blobs it references, then moves the snapshot into place.
-Status CopyArchiveInto(Archive& archive, const std::string& copy_dir, CopyReport* report) {
+Status CopyArchiveInto(Archive& archive, const std::string& copy_dir, CopyReport* report,
+                       const CopyOptions& options) {
   std::string staging = JoinPath(copy_dir, "catalog.new");
   std::string staged_file = JoinPath(staging, "data.mdb");
   if (PathExists(staging)) {
@@ -111,7 +114,7 @@ Status CopyArchiveInto(Archive& archive, const std::string& copy_dir, CopyReport
                           SnapshotBlobs(staging, &report->audit_entries));
   KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<BlobStore> dest,
                           BlobStore::Open(JoinPath(copy_dir, "blobs"), /*create=*/true));
-  KHOLUU_RETURN_IF_ERROR(CopyBlobs(archive.blobs(), *dest, refs, report));
+  KHOLUU_RETURN_IF_ERROR(CopyBlobs(archive.blobs(), *dest, refs, report, options));
   std::string final_dir = JoinPath(copy_dir, "catalog");
   KHOLUU_RETURN_IF_ERROR(CreateDirs(final_dir));
   std::string final_file = JoinPath(final_dir, "data.mdb");
@@ -169,7 +172,7 @@ Result<std::map<std::string, Sha256>> ParseBackupManifest(std::string_view text)
 }
 
 Result<CopyReport> SyncReplica(Archive& archive, const std::string& replica_dir,
-                               const std::string& agent) {
+                               const std::string& agent, const CopyOptions& options) {
   if (RealPath(replica_dir) == RealPath(archive.dir())) {
     return FailedPreconditionError("the replica cannot be the archive itself");
   }
@@ -179,7 +182,7 @@ Result<CopyReport> SyncReplica(Archive& archive, const std::string& replica_dir,
   }
   CopyReport report;
   report.dir = replica_dir;
-  KHOLUU_RETURN_IF_ERROR(CopyArchiveInto(archive, replica_dir, &report));
+  KHOLUU_RETURN_IF_ERROR(CopyArchiveInto(archive, replica_dir, &report, options));
   KHOLUU_RETURN_IF_ERROR(WriteMarker(replica_dir));
   std::string real = RealPath(replica_dir);
   KHOLUU_RETURN_IF_ERROR(archive.catalog().Update(agent, [&](WriteTxn& w) -> Status {
@@ -197,7 +200,7 @@ Result<CopyReport> SyncReplica(Archive& archive, const std::string& replica_dir,
 }
 
 Result<CopyReport> Backup(Archive& archive, const std::string& backup_dir,
-                          const std::string& agent) {
+                          const std::string& agent, const CopyOptions& options) {
   if (Archive::IsArchive(backup_dir)) {
     return FailedPreconditionError(backup_dir + " already holds an archive or backup");
   }
@@ -205,7 +208,7 @@ Result<CopyReport> Backup(Archive& archive, const std::string& backup_dir,
   KHOLUU_RETURN_IF_ERROR(MakeLayout(backup_dir));
   CopyReport report;
   report.dir = backup_dir;
-  KHOLUU_RETURN_IF_ERROR(CopyArchiveInto(archive, backup_dir, &report));
+  KHOLUU_RETURN_IF_ERROR(CopyArchiveInto(archive, backup_dir, &report, options));
   // Manifest: the catalog file and every blob, sha256sum format.
   std::string manifest;
   KHOLUU_ASSIGN_OR_RETURN(Sha256 cat_digest,
@@ -309,7 +312,7 @@ Result<CopyReport> Restore(const std::string& backup_dir, const std::string& dat
                             BlobStore::Open(JoinPath(backup_dir, "blobs"), /*create=*/false));
     KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<BlobStore> to,
                             BlobStore::Open(JoinPath(data_dir, "blobs"), /*create=*/false));
-    KHOLUU_RETURN_IF_ERROR(CopyBlobs(*from, *to, refs, &report));
+    KHOLUU_RETURN_IF_ERROR(CopyBlobs(*from, *to, refs, &report, CopyOptions{}));
   }
   KHOLUU_RETURN_IF_ERROR(WriteMarker(data_dir));
   // Prove the restored archive: it opens, its chain holds, its blobs match.

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -27,6 +28,12 @@ struct CopyReport {
   uint64_t audit_entries = 0;  // in the copied catalog
 };
 
+struct CopyOptions {
+  // Called on the calling thread after each blob with (blobs done, blobs the
+  // snapshot references); may be empty.
+  std::function<void(uint64_t done, uint64_t total)> progress;
+};
+
 // Brings `replica_dir` in step with the archive: every blob referenced by a
 // consistent snapshot of the catalog is copied (verified) if the replica lacks
 // it or holds a bad copy, then the snapshot replaces the replica's catalog
@@ -35,13 +42,13 @@ struct CopyReport {
 // Errors: kFailedPrecondition if replica_dir is a non-empty non-archive, or
 // is the archive itself.
 Result<CopyReport> SyncReplica(Archive& archive, const std::string& replica_dir,
-                               const std::string& agent);
+                               const std::string& agent, const CopyOptions& options = {});
 
 // Writes a new backup into `backup_dir` (must not exist or be empty): catalog
 // snapshot, the blobs it references, and MANIFEST-SHA256; then re-reads and
 // verifies everything it wrote. Audited as "archive.backup".
 Result<CopyReport> Backup(Archive& archive, const std::string& backup_dir,
-                          const std::string& agent);
+                          const std::string& agent, const CopyOptions& options = {});
 
 // Parses MANIFEST-SHA256 text: lines "<64 hex>  <relative path>", LF-ended,
 // empty lines ignored. Paths must be relative and free of ".." components.

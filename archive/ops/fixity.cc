@@ -155,8 +155,10 @@ Result<FixityReport> RunFixity(Archive& archive, const FixityOptions& options) {
         KHOLUU_RETURN_IF_ERROR(RecordEvents(archive.catalog(), options.agent, pending));
       }
     }
+    if (options.progress) options.progress(report.checked, targets.size());
   }
   KHOLUU_RETURN_IF_ERROR(RecordEvents(archive.catalog(), options.agent, pending));
+  if (options.progress && targets.empty()) options.progress(0, 0);
   return report;
 }
 

@@ -1,6 +1,8 @@
 // Fixity checking, repair and garbage collection of blobs.
 #pragma once
 
+#include <functional>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -20,6 +22,9 @@ struct FixityOptions {
   bool repair = false;        // REQUIRES: replica_dir when true
   bool record_events = true;  // one fixity-check event per component
   std::string agent = "kholuu fixity";
+  // Called after each blob with (checked, total); may be empty. Runs on the
+  // calling thread.
+  std::function<void(uint64_t done, uint64_t total)> progress;
 };
 
 struct FixityFailure {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -14,6 +15,12 @@ namespace kholuu::formats {
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(std::string_view s);
+
+// `bytes` made safe to print in a message, without losing text: well-formed
+// UTF-8 is kept as it is (Vietnamese letters included), each control
+// character (C0, DEL, C1) becomes `control`, each byte that is not UTF-8
+// becomes U+FFFD; cut at a character boundary to at most `max_bytes`.
+std::string PrintableText(std::string_view bytes, size_t max_bytes = SIZE_MAX, char control = ' ');
 
 // Unicode normalisation form C of well-formed UTF-8. Errors: kInvalidArgument
 // when `s` is not UTF-8.

@@ -33,16 +33,10 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// Printable ASCII only (tool output is bytes, not text), trimmed, at most 200.
+// Tool output or a file name made safe to print (control characters become
+// spaces, UTF-8 such as Vietnamese names is kept), trimmed, at most 200 bytes.
 std::string Printable(std::string_view bytes) {
-  std::string out;
-  for (char c : bytes) {
-    if (out.size() >= 200) break;
-    out += (c >= 0x20 && c < 0x7f) ? c : ' ';
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  size_t first = out.find_first_not_of(' ');
-  return first == std::string::npos ? std::string() : out.substr(first);
+  return std::string(formats::Trim(formats::PrintableText(bytes, 200), " "));
 }
 
 std::string FirstLine(std::string_view bytes) {

@@ -19,6 +19,8 @@
 #include <memory>
 #include <string_view>
 
+#include "formats/common/text.h"
+
 namespace kholuu::convert {
 namespace {
 
@@ -128,10 +130,9 @@ std::string LastLine(std::string_view bytes) {
   size_t nl = bytes.find_last_of('\n');
   if (nl != std::string_view::npos) bytes.remove_prefix(nl + 1);
   if (bytes.size() > 300) bytes = bytes.substr(0, 300);
-  // Keep printable ASCII and well-formed UTF-8 lead/continuation bytes only as '?'.
-  std::string out;
-  for (char c : bytes) out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  return out;
+  // Control characters become '?'; well-formed UTF-8 (a Vietnamese file
+  // name in a converter's message) is kept.
+  return formats::PrintableText(bytes, 300, '?');
 }
 
 double Seconds(const struct timeval& tv) {

@@ -60,7 +60,7 @@ model::Component SampleComponent(const model::Document& doc, const Sha256& diges
   return c;
 }
 
-std::string TextLayerPdf(const std::vector<std::string>& lines) {
+std::string TextLayerPdf(const std::vector<std::string>& lines, const std::string& trailer_extra) {
   std::string content = "BT /F1 12 Tf 72 760 Td 16 TL\n";
   for (const std::string& line : lines) content += "(" + line + ") '\n";
   content += "ET";
@@ -83,7 +83,8 @@ std::string TextLayerPdf(const std::vector<std::string>& lines) {
     std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", off);
     pdf += buf;
   }
-  pdf += "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  pdf += "trailer\n<< /Size 6 /Root 1 0 R " + trailer_extra + ">>\nstartxref\n" + std::to_string(xref) +
+         "\n%%EOF\n";
   return pdf;
 }
 

@@ -19,7 +19,8 @@ model::Component SampleComponent(const model::Document& doc, const Sha256& diges
                                  uint64_t size, int index = 1);
 
 // A one-page PDF whose text layer shows `lines` (ASCII, standard font
-// Helvetica): what pdftotext reads back, line by line.
-std::string TextLayerPdf(const std::vector<std::string>& lines);
+// Helvetica): what pdftotext reads back, line by line. `trailer_extra` is
+// added to the trailer dictionary (e.g. an /Encrypt entry).
+std::string TextLayerPdf(const std::vector<std::string>& lines, const std::string& trailer_extra = "");
 
 }  // namespace kholuu::testing

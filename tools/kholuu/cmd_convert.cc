@@ -1,4 +1,4 @@
-// kholuu convert FILE --to pdfa-2b -o OUT [--timeout S] [--force] [--json]
+// kholuu convert FILE --to pdfa-2b -o OUT|- [--timeout S] [--reconvert] [--force] [--json]
 // kholuu convert FILE --to pdfa-3b-rendition -o OUT [--trust-store DIR] [--no-seal]
 //
 // pdfa-3b-rendition: the PDF/A-2b copy as above, with FILE embedded unchanged
@@ -17,6 +17,9 @@
 //  "message", "object"?}], "reason"?, "notes"?: [...], "input_media_type"?,
 //  "input_type_mismatch"?, "text"?: {"letters", "kept"}, "pages", "seconds",
 //  "runs": [...]}.
+// OUT "-" writes the copy to standard output (then the summary goes to
+// stderr; --json is refused); an existing OUT is replaced only with --force.
+// --reconvert converts a PDF even when it already validates as PDF/A.
 // Exit 0 when a validated copy was written, 1 when conversion or validation
 // failed (nothing written), 2 for a usage error or an unreadable or
 // unsupported input, 3 for an internal error. No archive is opened.
@@ -33,6 +36,7 @@
 #include "ingest/signature_report.h"
 #include "tools/kholuu/json_out.h"
 #include "tools/kholuu/modules.h"
+#include "tools/kholuu/output.h"
 
 namespace kholuu::cli {
 namespace {
@@ -42,7 +46,8 @@ struct ConvertArgs {
   std::string to = "pdfa-2b";
   std::string output;
   double timeout_seconds = 0;
-  bool force = false;
+  bool force = false;      // replace an existing output file
+  bool reconvert = false;  // convert a PDF that already validates
   std::string trust_store;
   bool no_seal = false;
 };
@@ -119,8 +124,10 @@ int CmdConvert(const Common& c, const ConvertArgs& a) {
     return Fail(c, InvalidArgumentError("-o must not be the input file (conversion never "
                                         "writes its input)"));
   }
+  auto out = Output::Prepare(a.output, a.force, c.json);
+  if (!out.ok()) return Fail(c, out.status());
   ingest::conversion::ConvertOptions options;
-  options.convert_conformant = a.force;
+  options.convert_conformant = a.reconvert;
   if (a.timeout_seconds > 0) {
     const auto t = std::chrono::milliseconds(static_cast<int64_t>(a.timeout_seconds * 1000));
     const auto cpu = static_cast<uint64_t>(a.timeout_seconds + 0.999);
@@ -137,6 +144,7 @@ int CmdConvert(const Common& c, const ConvertArgs& a) {
     if (s.code() == StatusCode::kResourceExhausted) {
       s = InvalidArgumentError(std::string(s.message()));
     }
+    if (s.message().find(a.file) == std::string::npos) s.Annotate(a.file);
     return Fail(c, s);
   }
   bool written = false;
@@ -179,7 +187,7 @@ int CmdConvert(const Common& c, const ConvertArgs& a) {
     auto made = ingest::MakeSealedRendition(parts, a.no_seal ? nullptr : &signer,
                                     static_cast<int64_t>(std::time(nullptr)), timestamp);
     if (!made.ok()) return Fail(c, made.status());
-    Status w = WriteFileAtomic(a.output, made->output);
+    Status w = out->Write(made->output);
     if (!w.ok()) return Fail(c, w);
     written = true;
     rendition_json = nlohmann::json::object();
@@ -189,29 +197,30 @@ int CmdConvert(const Common& c, const ConvertArgs& a) {
     rendition_json["original_sha256"] = Sha256Of(*original).ToHex();
     rendition_json["report"] = nlohmann::json::parse(*report, nullptr, false);
   } else if (r->validated) {
-    Status w = WriteFileAtomic(a.output, r->output);
+    Status w = out->Write(r->output);
     if (!w.ok()) return Fail(c, w);
     written = true;
   }
   if (c.json) {
-    nlohmann::json out = ResultJson(a, *r, written);
-    if (!rendition_json.is_null()) out["rendition"] = rendition_json;
-    std::cout << DumpJson(out) << "\n";
-  } else {
-    std::cout << a.file << ": " << ingest::conversion::ConversionStatusName(r->status);
+    nlohmann::json result = ResultJson(a, *r, written);
+    if (!rendition_json.is_null()) result["rendition"] = rendition_json;
+    std::cout << DumpJson(result) << "\n";
+  } else if (!c.quiet || !written) {
+    std::ostream& os = out->to_stdout() ? std::cerr : std::cout;
+    os << a.file << ": " << ingest::conversion::ConversionStatusName(r->status);
     if (written && rendition) {
-      std::cout << " -> " << a.output << " (PDF/A-3b rendition"
+      os << " -> " << a.output << " (PDF/A-3b rendition"
                 << (a.no_seal ? ", not sealed" : ", sealed") << ")";
     } else if (written) {
-      std::cout << " -> " << a.output << " (PDF/A-" << r->profile << ", validated)";
+      os << " -> " << a.output << " (PDF/A-" << r->profile << ", validated)";
     }
-    if (!r->converter.empty()) std::cout << " by " << r->converter;
-    std::cout << ", " << r->pages << " pages, " << r->seconds << " s\n";
-    if (!r->reason.empty()) std::cout << "  reason: " << r->reason << "\n";
+    if (!r->converter.empty()) os << " by " << r->converter;
+    os << ", " << r->pages << " pages, " << r->seconds << " s\n";
+    if (!r->reason.empty()) os << "  reason: " << r->reason << "\n";
     for (const auto& viol : r->violations) {
-      std::cout << "  " << viol.clause << "  " << viol.message;
-      if (!viol.object.empty()) std::cout << "  [" << viol.object << "]";
-      std::cout << "\n";
+      os << "  " << viol.clause << "  " << viol.message;
+      if (!viol.object.empty()) os << "  [" << viol.object << "]";
+      os << "\n";
     }
   }
   return written ? kExitOk : kExitCheckFailed;
@@ -228,14 +237,16 @@ void RegisterConvertCommands(CLI::App& app, const Registry& reg) {
   cmd->add_option("FILE", args->file, "pdf, doc(x), odt, rtf, xls(x), ods, ppt(x), tif(f), jpg, png")
       ->required();
   cmd->add_option("--to", args->to, "pdfa-2b (default) or pdfa-3b-rendition");
-  cmd->add_option("-o,--output", args->output, "where to write the copy (atomically)")->required();
+  cmd->add_option("-o,--output", args->output, "where to write the copy (atomically), or - for standard output")
+      ->required();
   cmd->add_option("--timeout", args->timeout_seconds,
                   "wall and CPU seconds allowed to each converter run (defaults per converter)");
   cmd->add_option("--trust-store", args->trust_store,
                   "rendition: PEM trust anchors for the signature report (default <data>/trust)");
   cmd->add_flag("--no-seal", args->no_seal, "rendition: do not seal with the archive's key");
-  cmd->add_flag("--force", args->force,
-                 "convert a PDF even if it already validates as PDF/A (default: copy it unchanged)");
+  cmd->add_flag("--reconvert", args->reconvert,
+                "convert a PDF even if it already validates as PDF/A (default: copy it unchanged)");
+  cmd->add_flag("--force", args->force, "replace an existing output file");
   Registry r = reg;
   cmd->callback([args, r] { *r.rc = CmdConvert(*r.common, *args); });
 }

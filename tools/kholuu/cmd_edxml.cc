@@ -75,7 +75,7 @@ int CmdEdxmlInspect(const Common& c, const EdxmlArgs& a) {
     if (!loaded.ok()) {
       Status s = loaded.status();
       if (c.json) std::cout << DumpJson(ErrorJson(s)) << "\n";
-      std::cerr << "kholuu: " << s.message() << "\n";
+      Warn(s);
       return ExitCodeFor(s);
     }
     store = std::move(loaded).value();
@@ -86,11 +86,11 @@ int CmdEdxmlInspect(const Common& c, const EdxmlArgs& a) {
   for (const std::string& f : a.files) {
     auto r = ParseFile(f);
     if (!r.ok()) {
-      rc = std::max(rc, kExitUsage);
+      rc = std::max(rc, ExitCodeFor(r.status()));
       nlohmann::json e = ErrorJson(r.status());
       e["file"] = f;
       out.push_back(e);
-      if (!c.json) std::cerr << "kholuu: " << f << ": " << r.status().message() << "\n";
+      if (!c.json) Warn(Status(r.status()).Annotate(f));
       continue;
     }
     const Message& m = *r;
@@ -173,11 +173,11 @@ int CmdBagitValidate(const Common& c, const EdxmlArgs& a) {
   for (const std::string& dir : a.files) {
     auto r = ValidateBag(dir);
     if (!r.ok()) {
-      rc = std::max(rc, kExitUsage);
+      rc = std::max(rc, ExitCodeFor(r.status()));
       nlohmann::json e = ErrorJson(r.status());
       e["bag"] = dir;
       out.push_back(e);
-      std::cerr << "kholuu: " << dir << ": " << r.status().message() << "\n";
+      Warn(Status(r.status()).Annotate(dir));
       continue;
     }
     if (!r->valid()) rc = std::max(rc, kExitCheckFailed);

@@ -1,4 +1,7 @@
-// kholuu get ID (--original | --preservation | --rendition) -o FILE
+// kholuu get ID (--original | --preservation | --rendition) -o FILE|- [--force]
+//
+// -o - writes the bytes to standard output (the summary line then goes to
+// stderr; --json is refused). An existing FILE is replaced only with --force.
 //
 // --rendition builds, on demand, the sealed PDF/A-3b rendition for transfer
 // and legal export (ingest::Service::ExportRendition): the preservation copy with the
@@ -12,7 +15,9 @@
 #include <iostream>
 
 #include "tools/kholuu/json_out.h"
+#include "tools/kholuu/messages.h"
 #include "tools/kholuu/modules.h"
+#include "tools/kholuu/output.h"
 
 namespace kholuu::cli {
 namespace {
@@ -23,13 +28,16 @@ struct GetArgs {
   bool preservation = false;
   bool rendition = false;
   std::string out;
+  bool force = false;
 };
 
-int CmdGetRendition(const Common& c, const GetArgs& g) {
+int CmdGetRendition(const Common& c, const GetArgs& g, Output& out) {
   auto a = OpenService(c);
   if (!a.ok()) return Fail(c, a.status());
-  auto made = (*a)->ExportRendition(g.id, g.out);
+  auto made = (*a)->ExportRendition(g.id, out.path());
   if (!made.ok()) return Fail(c, made.status());
+  Status copied = out.Finish();
+  if (!copied.ok()) return Fail(c, copied);
   nlohmann::json j = {{"original", made->original.id},
                       {"original_sha256", made->original.sha256.ToHex()},
                       {"preservation_copy", made->copy.id},
@@ -40,9 +48,9 @@ int CmdGetRendition(const Common& c, const GetArgs& g) {
                       {"file", g.out}};
   if (c.json) {
     std::cout << DumpJson(j) << "\n";
-  } else {
-    std::cout << "wrote " << g.out << " (sealed PDF/A-3b rendition of " << made->original.id
-              << ", original embedded bit-exact)\n";
+  } else if (!c.quiet) {
+    (out.to_stdout() ? std::cerr : std::cout) << Tr(Msg::kGetWroteRendition, {out.shown(), made->original.id})
+                                              << "\n";
   }
   return kExitOk;
 }
@@ -52,13 +60,17 @@ int CmdGet(const Common& c, const GetArgs& g) {
           static_cast<int>(g.rendition) != 1) {
     return Fail(c, InvalidArgumentError("give exactly one of --original, --preservation or --rendition"));
   }
-  if (g.rendition) return CmdGetRendition(c, g);
+  auto out = Output::Prepare(g.out, g.force, c.json);
+  if (!out.ok()) return Fail(c, out.status());
+  if (g.rendition) return CmdGetRendition(c, g, *out);
   auto a = OpenService(c);
   if (!a.ok()) return Fail(c, a.status());
   model::ComponentRole role =
       g.original ? model::ComponentRole::kOriginal : model::ComponentRole::kPreservationCopy;
-  auto got = (*a)->Retrieve(g.id, role, g.out);
+  auto got = (*a)->Retrieve(g.id, role, out->path());
   if (!got.ok()) return Fail(c, got.status());
+  Status copied = out->Finish();
+  if (!copied.ok()) return Fail(c, copied);
   const model::Component& comp = got->component;
   nlohmann::json j = {{"component", comp.id},
                       {"role", std::string(model::ComponentRoleName(comp.role))},
@@ -67,9 +79,9 @@ int CmdGet(const Common& c, const GetArgs& g) {
                       {"file", g.out}};
   if (c.json) {
     std::cout << DumpJson(j) << "\n";
-  } else {
-    std::cout << "wrote " << g.out << " (" << comp.size << " bytes, sha256 " << comp.sha256.ToHex()
-              << " verified)\n";
+  } else if (!c.quiet) {
+    (out->to_stdout() ? std::cerr : std::cout)
+        << Tr(Msg::kGetWrote, {out->shown(), std::to_string(comp.size), comp.sha256.ToHex()}) << "\n";
   }
   return kExitOk;
 }
@@ -86,7 +98,8 @@ void RegisterGetCommands(CLI::App& app, const Registry& reg) {
   get->add_flag("--preservation", args->preservation, "the PDF/A preservation copy");
   get->add_flag("--rendition", args->rendition,
                 "a sealed PDF/A-3b rendition embedding the original and its signature report");
-  get->add_option("-o,--output", args->out, "output file")->required();
+  get->add_option("-o,--output", args->out, "output file, or - for standard output")->required();
+  get->add_flag("--force", args->force, "replace an existing output file");
   Registry r = reg;
   get->callback([args, r] { *r.rc = CmdGet(*r.common, *args); });
 }

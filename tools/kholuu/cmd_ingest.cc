@@ -39,7 +39,9 @@
 #include "archive/base/file.h"
 #include "ingest/pipeline.h"
 #include "tools/kholuu/json_out.h"
+#include "tools/kholuu/messages.h"
 #include "tools/kholuu/modules.h"
+#include "tools/kholuu/progress.h"
 
 namespace kholuu::cli {
 namespace {
@@ -167,19 +169,13 @@ int CmdIngest(const Common& c, const IngestArgs& a) {
   auto session = OpenSession(c, a);
   if (!session.ok()) return Fail(c, session.status());
   ingest::Ingester& ingester = *session->ingester;
-  if (!session->abandoned.empty() && !c.json) {
-    std::cerr << "kholuu: " << session->abandoned.size()
-              << " interrupted ingest job(s) abandoned; submit them again\n";
+  if (!session->abandoned.empty() && !c.json && !c.quiet) {
+    std::cerr << "kholuu: " << Tr(Msg::kIngestAbandoned, {std::to_string(session->abandoned.size())}) << "\n";
   }
-  const bool bar = !c.json && ::isatty(STDERR_FILENO) && a.paths.size() > 1;
-  const auto start = std::chrono::steady_clock::now();
+  // Progress for more than one package (a single one is its own report).
+  Progress bar(c, Tr(Msg::kProgressIngest), Tr(Msg::kUnitPackages));
   auto progress = [&](const ingest::IngestProgress& p) {
-    if (!bar) return;
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "\r[%zu/%zu] accepted %zu, refused %zu, duplicate %zu, failed %zu — %.1f packages/s ",
-                 p.done, p.total, p.accepted, p.rejected, p.duplicate, p.failed,
-                 s > 0 ? static_cast<double>(p.done) / s : 0.0);
-    if (p.done == p.total) std::fprintf(stderr, "\n");
+    if (a.paths.size() > 1) bar.Update(p.done, p.total);
   };
   auto results = ingester.IngestMany(a.paths, a.workers, progress);
   nlohmann::json out = nlohmann::json::array();
@@ -188,7 +184,7 @@ int CmdIngest(const Common& c, const IngestArgs& a) {
     if (!r.ok()) {
       Status s = r.status();
       s.Annotate(a.paths[i]);
-      std::cerr << "kholuu: " << s.message() << "\n";
+      Warn(s);
       nlohmann::json e = ErrorJson(s);
       e["package"] = a.paths[i];
       out.push_back(e);

@@ -9,6 +9,7 @@
 
 #include "ingest/checks.h"
 #include "tools/kholuu/json_out.h"
+#include "tools/kholuu/messages.h"
 #include "tools/kholuu/modules.h"
 
 namespace kholuu::cli {
@@ -23,15 +24,15 @@ int CmdPdfaValidate(const Common& c, const PdfaArgs& a) {
   auto profile = ingest::pdfa::ParsePdfaProfile(a.profile);
   if (!profile.ok()) {
     if (c.json) std::cout << DumpJson(ErrorJson(profile.status())) << "\n";
-    std::cerr << "kholuu: " << profile.status().message() << "\n";
-    return kExitUsage;
+    Warn(profile.status());
+    return ExitCodeFor(profile.status());
   }
   nlohmann::json out = nlohmann::json::array();
   int rc = kExitOk;
   for (const std::string& f : a.files) {
     auto r = ingest::pdfa::ValidatePdfaFile(f, *profile);
     if (!r.ok()) {
-      std::cerr << "kholuu: " << f << ": " << r.status().message() << "\n";
+      Warn(Status(r.status()).Annotate(f));
       nlohmann::json e = ErrorJson(r.status());
       e["file"] = f;
       out.push_back(e);
@@ -51,7 +52,7 @@ int CmdPdfaValidate(const Common& c, const PdfaArgs& a) {
     if (!r->compliant) rc = std::max(rc, kExitCheckFailed);
     if (!c.json) {
       std::cout << f << ": PDF/A-" << ingest::pdfa::PdfaProfileName(r->profile) << " "
-                << (r->compliant ? "compliant" : "NOT compliant") << "\n";
+                << Tr(r->compliant ? Msg::kPdfaCompliant : Msg::kPdfaNotCompliant) << "\n";
       for (const auto& viol : r->violations) {
         std::cout << "  " << viol.clause << "  " << viol.message;
         if (!viol.object.empty()) std::cout << "  [" << viol.object << "]";

@@ -11,7 +11,9 @@
 #include <iostream>
 
 #include "tools/kholuu/json_out.h"
+#include "tools/kholuu/messages.h"
 #include "tools/kholuu/modules.h"
+#include "tools/kholuu/progress.h"
 
 namespace kholuu::cli {
 namespace {
@@ -104,12 +106,15 @@ int CmdPreserve(const Common& c, const PreserveArgs& args) {
   }
   nlohmann::json out = nlohmann::json::array();
   int rc = kExitOk;
+  Progress progress(c, Tr(Msg::kProgressPreserve), Tr(Msg::kUnitDocuments));
+  uint64_t done = 0;
   for (const std::string& id : ids) {
     auto res = (*a)->Preserve(options, id);
+    progress.Update(++done, ids.size());
     if (!res.ok()) {
       Status s = res.status();
       s.Annotate(id);
-      std::cerr << "kholuu: " << s.message() << "\n";
+      Warn(s);
       out.push_back({{"document", id}, {"status", "error"}, {"error", ErrorJson(s)["error"]}});
       rc = std::max(rc, ExitCodeFor(s));
       continue;

@@ -19,7 +19,9 @@
 #include "archive/base/file.h"
 #include "ingest/receipt.h"
 #include "tools/kholuu/json_out.h"
+#include "tools/kholuu/messages.h"
 #include "tools/kholuu/modules.h"
+#include "tools/kholuu/output.h"
 
 namespace kholuu::cli {
 namespace {
@@ -29,6 +31,7 @@ struct ReceiptArgs {
   bool list = false;
   bool pdf = false;
   std::string out;
+  bool force = false;
 };
 
 int CmdReceipt(const Common& c, const ReceiptArgs& a) {
@@ -49,11 +52,13 @@ int CmdReceipt(const Common& c, const ReceiptArgs& a) {
     std::cout << ingest::ReceiptJson(*receipt, a.list);
     return kExitOk;
   }
+  auto out = Output::Prepare(a.out, a.force, c.json);
+  if (!out.ok()) return Fail(c, out.status());
   ingest::ReceiptPdfOptions po;
   po.list_only = a.list;
   auto pdf = ingest::RenderReceiptPdf((*service)->data(), *receipt, po);
   if (!pdf.ok()) return Fail(c, pdf.status());
-  Status s = WriteFileAtomic(a.out, pdf->pdf);
+  Status s = out->Write(pdf->pdf);
   if (!s.ok()) return Fail(c, s);
   const std::string kind = a.list ? "file_list" : std::string(ingest::ReceiptKindName(receipt->kind));
   if (c.json) {
@@ -68,9 +73,11 @@ int CmdReceipt(const Common& c, const ReceiptArgs& a) {
                            {"timestamped", pdf->timestamped},
                            {"seconds", pdf->seconds}})
               << "\n";
-  } else {
-    std::cout << kind << " " << receipt->number << " -> " << a.out << " (" << pdf->pages << " pages, PDF/A-2b"
-              << (pdf->sealed ? ", sealed" : ", not sealed: no seal key") << ")\n";
+  } else if (!c.quiet) {
+    (out->to_stdout() ? std::cerr : std::cout)
+        << Tr(Msg::kReceiptWrote, {kind, receipt->number, out->shown(), std::to_string(pdf->pages),
+                                   Tr(pdf->sealed ? Msg::kSealed : Msg::kNotSealedNoKey)})
+        << "\n";
   }
   return kExitOk;
 }
@@ -86,7 +93,8 @@ void RegisterReceiptCommands(CLI::App& app, const Registry& reg) {
   cmd->add_option("JOB", args->job, "the package's SHA-256 (or a unique prefix of 8+ hex digits)")->required();
   cmd->add_flag("--list", args->list, "the file list (mục lục hồ sơ) alone");
   cmd->add_flag("--pdf", args->pdf, "write the PDF/A-2b receipt (sealed when the archive has a seal key)");
-  cmd->add_option("-o,--output", args->out, "where to write the PDF (with --pdf)");
+  cmd->add_option("-o,--output", args->out, "where to write the PDF (with --pdf), or - for standard output");
+  cmd->add_flag("--force", args->force, "replace an existing output file");
   Registry r = reg;
   cmd->callback([args, r] { *r.rc = CmdReceipt(*r.common, *args); });
 }

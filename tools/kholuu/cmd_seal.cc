@@ -20,7 +20,9 @@
 #include "ingest/seal_key.h"
 #include "ingest/tsa_client.h"
 #include "tools/kholuu/json_out.h"
+#include "tools/kholuu/messages.h"
 #include "tools/kholuu/modules.h"
+#include "tools/kholuu/output.h"
 
 namespace kholuu::cli {
 namespace {
@@ -33,6 +35,7 @@ struct SealArgs {
   std::string file, out, reason = "Niêm phong của kho lưu trữ", location;
   std::string tsa_url;
   bool tsa_none = false;
+  bool force = false;
 };
 
 // Records a seal configuration change in the archive's audit log when
@@ -120,18 +123,25 @@ int CmdSealTsa(const Common& c, const SealArgs& a) {
 }
 
 int CmdSealPdf(const Common& c, const SealArgs& a) {
+  auto out = Output::Prepare(a.out, a.force, c.json);
+  if (!out.ok()) return Fail(c, out.status());
   auto in = ReadFileToString(a.file, uint64_t{1} << 30);
   if (!in.ok()) return Fail(c, InvalidArgumentError(in.status().message()));
   auto sealed = ingest::SealWithArchiveKey(ingest::DataDir(c.data), *in, a.reason, a.location);
-  if (!sealed.ok()) return Fail(c, sealed.status());
-  Status s = WriteFileAtomic(a.out, sealed->pdf);
+  if (!sealed.ok()) {
+    // A seal key or TSA problem is the archive's, a PDF problem the file's.
+    const std::string& m = sealed.status().message();
+    const bool about_file = m.find("PDF") != std::string::npos && m.find("TSA") == std::string::npos;
+    return Fail(c, about_file ? Status(sealed.status()).Annotate(a.file) : sealed.status());
+  }
+  Status s = out->Write(sealed->pdf);
   if (!s.ok()) return Fail(c, s);
   if (c.json) {
     std::cout << DumpJson({{"file", a.file}, {"out", a.out}, {"bytes", sealed->pdf.size()},
                            {"timestamped", sealed->timestamped}})
               << "\n";
-  } else {
-    std::cout << "sealed " << a.file << " -> " << a.out << "\n";
+  } else if (!c.quiet) {
+    (out->to_stdout() ? std::cerr : std::cout) << Tr(Msg::kSealWrote, {a.file, out->shown()}) << "\n";
   }
   return kExitOk;
 }
@@ -161,7 +171,8 @@ void RegisterSealCommands(CLI::App& app, const Registry& reg) {
   CLI::App* pdf = seal->add_subcommand("pdf", "seal a PDF with the archive's key (PAdES-B-B, B-T with a TSA)");
   reg.AddCommon(pdf);
   pdf->add_option("FILE", args->file, "PDF to seal")->required();
-  pdf->add_option("-o,--output", args->out, "sealed PDF to write")->required();
+  pdf->add_option("-o,--output", args->out, "sealed PDF to write, or - for standard output")->required();
+  pdf->add_flag("--force", args->force, "replace an existing output file");
   pdf->add_option("--reason", args->reason, "signature reason");
   pdf->add_option("--location", args->location, "signature location");
   pdf->callback([args, r] { *r.rc = CmdSealPdf(*r.common, *args); });

@@ -6,12 +6,17 @@
 // The index lives in <data>/index. `reindex` rebuilds it from the catalog,
 // `reindex --outbox` applies the pending outbox entries (ingest/index_sync.h).
 // Query language: docs/search.md.
+#include <unistd.h>
+
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <vector>
 
 #include "tools/kholuu/json_out.h"
+#include "tools/kholuu/messages.h"
 #include "tools/kholuu/modules.h"
+#include "tools/kholuu/progress.h"
 
 namespace kholuu::cli {
 namespace {
@@ -30,7 +35,42 @@ struct ReindexArgs {
   bool outbox_only = false;
 };
 
+// A snippet of the index (HTML: matches in <mark>, text escaped) for a
+// terminal: matches in bold when `ansi`, else plain; entities decoded.
+std::string SnippetForTerminal(std::string_view html, bool ansi) {
+  static constexpr std::pair<std::string_view, std::string_view> kEntities[] = {
+      {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}};
+  std::string out;
+  for (size_t i = 0; i < html.size();) {
+    if (html.compare(i, 6, "<mark>") == 0) {
+      if (ansi) out += "\033[1m";
+      i += 6;
+      continue;
+    }
+    if (html.compare(i, 7, "</mark>") == 0) {
+      if (ansi) out += "\033[0m";
+      i += 7;
+      continue;
+    }
+    bool entity = false;
+    for (const auto& [name, text] : kEntities) {
+      if (html.compare(i, name.size(), name) == 0) {
+        out += text;
+        i += name.size();
+        entity = true;
+        break;
+      }
+    }
+    if (!entity) out += html[i++];
+  }
+  return out;
+}
+
 int CmdSearch(const Common& c, const SearchArgs& a) {
+  for (const auto& [option, value] : {std::pair<const char*, const std::string&>{"--from", a.from}, {"--to", a.to}}) {
+    Status date = CheckDateOption(option, value);
+    if (!date.ok()) return Fail(c, date);
+  }
   ingest::SearchRequest req;
   req.query = a.query;
   req.limit = a.limit;
@@ -69,15 +109,31 @@ int CmdSearch(const Common& c, const SearchArgs& a) {
                       {"code", h.code}, {"subject", h.subject}, {"issued_date", h.issued_date},
                       {"snippet", h.snippet}});
     }
-    nlohmann::json j = {{"total_estimate", res->total_estimate}, {"hits", hits}};
+    nlohmann::json j = {{"total_estimate", res->total_estimate}, {"total_exact", res->total_exact}, {"hits", hits}};
     if (a.facets) j["facets"] = res->facets;
     std::cout << DumpJson(j) << "\n";
   } else {
-    std::cout << "about " << res->total_estimate << " matches\n";
+    // Honest counts: exact when the index knows it, or when this page ran
+    // out of matches; "about" otherwise.
+    const bool page_ends = res->hits.size() < a.limit;
+    std::optional<uint64_t> exact;
+    if (res->total_exact) {
+      exact = res->total_estimate;
+    } else if (page_ends && (!res->hits.empty() || a.offset == 0)) {
+      exact = a.offset + res->hits.size();
+    }
+    if (exact && *exact == 0) {
+      std::cout << Tr(Msg::kSearchNone) << "\n";
+    } else if (exact) {
+      std::cout << Tr(Msg::kSearchExact, {std::to_string(*exact)}) << "\n";
+    } else {
+      std::cout << Tr(Msg::kSearchAbout, {std::to_string(res->total_estimate)}) << "\n";
+    }
+    const bool ansi = ::isatty(STDOUT_FILENO) == 1;
     size_t n = a.offset;
     for (const ingest::SearchHit& h : res->hits) {
       std::cout << ++n << ". " << h.document << "  " << h.code << "  " << h.issued_date << "\n   "
-                << h.subject << "\n   " << h.snippet << "\n";
+                << h.subject << "\n   " << SnippetForTerminal(h.snippet, ansi) << "\n";
     }
     for (const auto& [name, values] : res->facets) {
       std::cout << name << ":";
@@ -91,7 +147,10 @@ int CmdSearch(const Common& c, const SearchArgs& a) {
 int CmdReindex(const Common& c, const ReindexArgs& a) {
   auto ar = OpenService(c);
   if (!ar.ok()) return Fail(c, ar.status());
-  auto r = a.outbox_only ? (*ar)->DrainOutbox() : (*ar)->RebuildIndex();
+  Progress progress(c, Tr(Msg::kProgressReindex), Tr(Msg::kUnitDocuments));
+  ingest::RebuildOptions options;
+  if (progress.enabled()) options.progress = progress.Callback();
+  auto r = a.outbox_only ? (*ar)->DrainOutbox() : (*ar)->RebuildIndex(options);
   if (!r.ok()) return Fail(c, r.status());
   if (c.json) {
     std::cout << DumpJson({{"indexed", r->indexed}, {"deleted", r->deleted},
@@ -99,8 +158,9 @@ int CmdReindex(const Common& c, const ReindexArgs& a) {
                            {"index", (*ar)->data().index()}, {"rebuilt", !a.outbox_only}})
               << "\n";
   } else {
-    std::cout << (a.outbox_only ? "applied outbox: " : "rebuilt index: ") << r->indexed
-              << " documents indexed, " << r->acknowledged << " outbox entries acknowledged\n";
+    std::cout << Tr(a.outbox_only ? Msg::kReindexOutbox : Msg::kReindexRebuilt,
+                    {std::to_string(r->indexed), std::to_string(r->acknowledged)})
+              << "\n";
   }
   return kExitOk;
 }

@@ -12,6 +12,7 @@
 #include "ingest/checks.h"
 #include "ingest/signature_report.h"
 #include "tools/kholuu/json_out.h"
+#include "tools/kholuu/messages.h"
 #include "tools/kholuu/modules.h"
 
 namespace kholuu::cli {
@@ -26,19 +27,21 @@ struct SigArgs {
 };
 
 void PrintText(const std::string& file, const pdfsig::PdfReport& r) {
-  std::cout << file << ": " << r.signatures.size() << " signature(s), " << r.revisions
-            << " revision(s), " << r.size << " bytes\n";
+  std::cout << Tr(Msg::kSigHeader, {file, std::to_string(r.signatures.size()), std::to_string(r.revisions),
+                                    std::to_string(r.size)})
+            << "\n";
   for (const std::string& p : r.problems) std::cout << "  ! " << p << "\n";
   int n = 0;
   for (const auto& s : r.signatures) {
-    std::cout << "  #" << ++n << " " << (s.document_timestamp ? "document timestamp" : "signature")
+    std::cout << "  #" << ++n << " " << Tr(s.document_timestamp ? Msg::kSigDocumentTimestamp : Msg::kSigSignature)
               << " \"" << s.field << "\" (" << s.subfilter << ")\n";
-    std::cout << "    integrity: " << x509::IntegrityName(s.integrity);
+    std::cout << "    " << Tr(Msg::kSigIntegrity) << ": " << x509::IntegrityName(s.integrity);
     if (!s.digest_algorithm.empty()) std::cout << " (" << s.digest_algorithm;
     if (!s.signature_algorithm.empty()) std::cout << ", " << s.signature_algorithm;
     if (!s.digest_algorithm.empty()) std::cout << ")";
     if (s.weak_digest) std::cout << " [WEAK DIGEST]";
-    std::cout << "\n    signer: " << (s.signer.empty() ? "(unknown)" : s.signer) << "\n";
+    std::cout << "\n    " << Tr(Msg::kSigSigner) << ": " << (s.signer.empty() ? Tr(Msg::kSigUnknownSigner) : s.signer)
+              << "\n";
     if (s.fields.size() > 1) {
       std::cout << "    fields:";
       for (const std::string& f : s.fields) std::cout << " \"" << f << "\"";
@@ -61,7 +64,9 @@ void PrintText(const std::string& file, const pdfsig::PdfReport& r) {
                 << x509::IntegrityName(s.signers[i].integrity) << ", trust " << x509::TrustName(s.signers[i].trust.trust)
                 << "\n";
     }
-    if (s.signing_time) std::cout << "    claimed signing time: " << x509::FormatTime(*s.signing_time) << "\n";
+    if (s.signing_time) {
+      std::cout << "    " << Tr(Msg::kSigClaimedTime) << ": " << x509::FormatTime(*s.signing_time) << "\n";
+    }
     if (s.timestamp) {
       std::cout << "    timestamp: " << x509::FormatTime(s.timestamp->time) << " by " << s.timestamp->tsa
                 << (s.timestamp->valid ? " (valid" : " (INVALID") << ", TSA "
@@ -73,13 +78,16 @@ void PrintText(const std::string& file, const pdfsig::PdfReport& r) {
       for (const std::string& f : s.field_lock->fields) std::cout << " \"" << f << "\"";
       std::cout << "\n";
     }
-    std::cout << "    coverage: " << (s.covers_whole_document ? "whole document" : "NOT the whole document")
-              << "; revision " << s.revision << (s.modified_after_signing ? "; modified after signing" : "") << "\n";
+    std::cout << "    " << Tr(s.covers_whole_document ? Msg::kSigCoverageWhole : Msg::kSigCoverageNotWhole) << "; "
+              << Tr(Msg::kSigRevision, {std::to_string(s.revision)})
+              << (s.modified_after_signing ? "; " + Tr(Msg::kSigModifiedAfter) : "") << "\n";
     for (const auto& c : s.changes) {
-      std::cout << "      later revision " << c.revision << ": " << pdfsig::ChangeClassName(c.change) << "\n";
+      std::cout << "      "
+                << Tr(Msg::kSigLaterRevision, {std::to_string(c.revision), pdfsig::ChangeClassName(c.change)})
+                << "\n";
       for (const auto& d : c.details) std::cout << "        - " << d << "\n";
     }
-    std::cout << "    trust: " << x509::TrustName(s.trust.trust) << " (at " << x509::FormatTime(s.validation_time)
+    std::cout << "    " << Tr(Msg::kSigTrust) << ": " << x509::TrustName(s.trust.trust) << " (at " << x509::FormatTime(s.validation_time)
               << ", " << s.validation_time_source << ")\n";
     for (const auto& reason : s.trust.reasons) std::cout << "      - " << reason << "\n";
     for (const auto& p : s.problems) std::cout << "    ! " << p << "\n";
@@ -94,7 +102,7 @@ int CmdSigVerify(const Common& c, const SigArgs& a) {
     if (!store.ok()) {
       Status s = store.status();
       if (c.json) std::cout << DumpJson(ErrorJson(s)) << "\n";
-      std::cerr << "kholuu: " << s.message() << "\n";
+      Warn(s);
       return ExitCodeFor(s);
     }
     options.trust_store = std::move(store).value();
@@ -106,7 +114,7 @@ int CmdSigVerify(const Common& c, const SigArgs& a) {
     if (!report.ok()) {
       Status s = report.status();
       s.Annotate(file);
-      std::cerr << "kholuu: " << s.message() << "\n";
+      Warn(s);
       out.push_back({{"file", file}, {"error", ErrorJson(s)}});
       rc = std::max(rc, ExitCodeFor(s));
       continue;

@@ -6,8 +6,11 @@
 
 #include "archive/base/clock.h"
 #include "ingest/service.h"
+#include "archive/model/validation.h"
 #include "tools/kholuu/json_out.h"
 #include "tools/kholuu/modules.h"
+#include "tools/kholuu/messages.h"
+#include "tools/kholuu/progress.h"
 
 namespace kholuu::cli {
 
@@ -36,14 +39,24 @@ int Fail(const Common& c, const Status& s) {
   if (c.json) {
     std::cout << DumpJson(ErrorJson(s)) << "\n";
   }
-  std::cerr << "kholuu: " << s.message() << "\n";
+  Warn(s);
   return ExitCodeFor(s);
+}
+
+void Warn(const Status& s) {
+  const std::string text = Describe(s);  // may log the original first
+  std::cerr << "kholuu: " << text << "\n";
+}
+
+Status CheckDateOption(const std::string& option, const std::string& value) {
+  if (value.empty() || model::IsValidDate(value)) return Status::Ok();
+  return UsageError(Msg::kBadDate, {option, value});
 }
 
 int CmdInit(const Common& c) {
   Result<std::unique_ptr<Service>> a = Service::Init(ingest::DataDir(c.data), c.actor);
   if (!a.ok()) return Fail(c, a.status());
-  Print(c, {{"data", c.data}}, "created an empty archive in " + c.data);
+  Print(c, {{"data", c.data}}, Tr(Msg::kInitDone, {c.data}));
   return kExitOk;
 }
 
@@ -103,20 +116,21 @@ int CmdFixity(const Common& c, const FixityArgs& args) {
   o.replica_dir = args.replica;
   o.record_events = !args.no_events;
   o.agent = c.actor + " (fixity)";
+  Progress progress(c, Tr(Msg::kProgressFixity), Tr(Msg::kUnitBlobs));
+  if (progress.enabled()) o.progress = progress.Callback();
   auto report = (*a)->Fixity(o);
   if (!report.ok()) return Fail(c, report.status());
   json failures = json::array();
-  std::string text = "checked " + std::to_string(report->checked) + " blobs (" +
-                     std::to_string(report->components) + " components, " +
-                     std::to_string(report->bytes) + " bytes)\n";
+  std::string text = Tr(Msg::kFixityChecked, {std::to_string(report->checked), std::to_string(report->components),
+                                              std::to_string(report->bytes)}) +
+                     "\n";
   for (const auto& f : report->failures) {
     json fj = {{"sha256", f.sha256},   {"problem", f.problem},   {"detail", f.detail},
                {"components", f.components}, {"repaired", f.repaired}};
     if (!f.repair_detail.empty()) fj["repair_error"] = f.repair_detail;
     failures.push_back(fj);
-    text += f.problem + " " + f.sha256 + (f.repaired ? " (repaired from replica)" : "") + ": " +
-            f.detail + "\n";
-    if (!f.repair_detail.empty()) text += "  repair failed: " + f.repair_detail + "\n";
+    text += f.problem + " " + f.sha256 + (f.repaired ? Tr(Msg::kFixityRepaired) : "") + ": " + f.detail + "\n";
+    if (!f.repair_detail.empty()) text += Tr(Msg::kFixityRepairFailed, {f.repair_detail}) + "\n";
   }
   json j = {{"checked", report->checked},
             {"components", report->components},
@@ -135,13 +149,14 @@ int CmdAuditVerify(const Common& c) {
   if (!state.ok()) return Fail(c, state.status());
   const bool ok = report->ok && state->ok();
   json j = {{"entries", report->entries}, {"ok", ok}, {"chain_ok", report->ok}};
-  std::string text = std::to_string(report->entries) + " audit entries, chain ";
+  std::string text;
   if (report->ok) {
-    text += "intact";
+    text = Tr(Msg::kAuditChainIntact, {std::to_string(report->entries)});
   } else {
     j["first_bad"] = report->first_bad;
     j["problem"] = report->problem;
-    text += "BROKEN at entry " + std::to_string(report->first_bad) + ": " + report->problem;
+    text = Tr(Msg::kAuditChainBroken,
+              {std::to_string(report->entries), std::to_string(report->first_bad), report->problem});
   }
   // The records themselves, each against the history the chain holds.
   json problems = json::array();
@@ -150,16 +165,16 @@ int CmdAuditVerify(const Common& c) {
   }
   j["state"] = {{"rows", state->rows}, {"ok", state->ok()}, {"problem_count", state->problem_count},
                 {"problems", problems}};
-  text += "\n" + std::to_string(state->rows) + " records compared with their history: ";
+  text += "\n";
   if (state->ok()) {
-    text += "all as recorded";
+    text += Tr(Msg::kAuditStateAllAsRecorded, {std::to_string(state->rows)});
   } else {
-    text += std::to_string(state->problem_count) + " DIFFER";
+    text += Tr(Msg::kAuditStateDiffer, {std::to_string(state->rows), std::to_string(state->problem_count)});
     for (const archive::StateProblem& p : state->problems) {
       text += "\n  " + p.table + " " + p.key + ": " + p.problem;
     }
     if (state->problem_count > state->problems.size()) {
-      text += "\n  … and " + std::to_string(state->problem_count - state->problems.size()) + " more";
+      text += "\n  " + Tr(Msg::kAndMore, {std::to_string(state->problem_count - state->problems.size())});
     }
   }
   // The anchors: no entry before one was changed, added or removed.
@@ -212,10 +227,10 @@ int CmdVerify(const Common& c, const std::string& id) {
   json j = {{"id", v->id},          {"kind", v->kind},     {"ok", v->ok()},   {"rows", v->rows},
             {"events", v->events},  {"blobs", v->blobs},   {"bytes", v->bytes}, {"replica", v->replica},
             {"checks", checks}};
-  std::string head = v->kind + " " + v->id + ": " + std::to_string(v->rows) + " records and " +
-                     std::to_string(v->events) + " events against their history, " + std::to_string(v->blobs) +
-                     " blob copies" + (v->replica ? " (archive and replica)" : " (no replica synced)") + " — ";
-  Print(c, j, head + (v->ok() ? "all as recorded" : "DIFFERENCES:\n" + text));
+  std::string head = Tr(Msg::kVerifyHead, {v->kind, v->id, std::to_string(v->rows), std::to_string(v->events),
+                                           std::to_string(v->blobs),
+                                           Tr(v->replica ? Msg::kVerifyReplica : Msg::kVerifyNoReplica)});
+  Print(c, j, head + (v->ok() ? Tr(Msg::kVerifyAllAsRecorded) : Tr(Msg::kVerifyDifferences) + "\n" + text));
   return v->ok() ? kExitOk : kExitCheckFailed;
 }
 
@@ -244,20 +259,22 @@ json CopyJson(const archive::CopyReport& r) {
           {"catalog_bytes", r.catalog_bytes},
           {"audit_entries", r.audit_entries}};
 }
-std::string CopyText(const std::string& what, const archive::CopyReport& r) {
-  return what + " " + r.dir + ": " + std::to_string(r.blobs_copied) + " of " +
-         std::to_string(r.blobs_total) + " blobs copied (" + std::to_string(r.bytes_copied) +
-         " bytes), catalog " + std::to_string(r.catalog_bytes) + " bytes, verified";
+std::string CopyText(Msg what, const archive::CopyReport& r) {
+  return Tr(Msg::kCopyDone, {Tr(what), r.dir, std::to_string(r.blobs_copied), std::to_string(r.blobs_total),
+                             std::to_string(r.bytes_copied), std::to_string(r.catalog_bytes)});
 }
 }  // namespace
 
 int CmdBackup(const Common& c, const std::string& dir) {
   auto a = OpenService(c);
   if (!a.ok()) return Fail(c, a.status());
-  auto r = (*a)->Backup(dir);
+  Progress progress(c, Tr(Msg::kProgressBackup), Tr(Msg::kUnitBlobs));
+  archive::CopyOptions options;
+  if (progress.enabled()) options.progress = progress.Callback();
+  auto r = (*a)->Backup(dir, options);
   if (!r.ok()) return Fail(c, r.status());
   json j = CopyJson(r->copy);
-  std::string text = CopyText("backup", r->copy);
+  std::string text = CopyText(Msg::kCopyBackup, r->copy);
   if (r->anchor) {
     j["anchor"] = AnchorJson(*r->anchor);
     text += "\n" + AnchorText(*r->anchor);
@@ -274,7 +291,7 @@ int CmdBackupVerify(const Common& c, const std::string& dir) {
   auto r = Service::VerifyBackup(dir);
   if (!r.ok()) return Fail(c, r.status());
   json j = {{"files", r->files}, {"ok", r->ok()}, {"problems", r->problems}};
-  std::string text = std::to_string(r->files) + " files checked";
+  std::string text = Tr(Msg::kBackupFilesChecked, {std::to_string(r->files)});
   for (const auto& p : r->problems) text += "\n" + p;
   Print(c, j, text);
   return r->ok() ? kExitOk : kExitCheckFailed;
@@ -283,16 +300,19 @@ int CmdBackupVerify(const Common& c, const std::string& dir) {
 int CmdRestore(const Common& c, const std::string& backup_dir) {
   auto r = Service::Restore(backup_dir, ingest::DataDir(c.data), c.actor);
   if (!r.ok()) return Fail(c, r.status());
-  Print(c, CopyJson(*r), CopyText("restored into", *r));
+  Print(c, CopyJson(*r), CopyText(Msg::kCopyRestored, *r));
   return kExitOk;
 }
 
 int CmdReplicaSync(const Common& c, const std::string& dir) {
   auto a = OpenService(c);
   if (!a.ok()) return Fail(c, a.status());
-  auto r = (*a)->SyncReplica(dir);
+  Progress progress(c, Tr(Msg::kProgressReplica), Tr(Msg::kUnitBlobs));
+  archive::CopyOptions options;
+  if (progress.enabled()) options.progress = progress.Callback();
+  auto r = (*a)->SyncReplica(dir, options);
   if (!r.ok()) return Fail(c, r.status());
-  Print(c, CopyJson(*r), CopyText("replica", *r));
+  Print(c, CopyJson(*r), CopyText(Msg::kCopyReplica, *r));
   return kExitOk;
 }
 
@@ -308,14 +328,16 @@ int CmdGc(const Common& c, const GcArgs& args) {
   json j = {{"scanned", r->scanned},       {"referenced", r->referenced},
             {"kept_young", r->kept_young}, {"removed", r->removed},
             {"bytes_removed", r->bytes_removed}, {"dry_run", args.dry_run}};
-  std::string text = std::string(args.dry_run ? "would remove " : "removed ") +
-                     std::to_string(r->removed.size()) + " of " + std::to_string(r->scanned) +
-                     " blobs (" + std::to_string(r->bytes_removed) + " bytes)";
+  std::string text = Tr(args.dry_run ? Msg::kGcWouldRemove : Msg::kGcRemoved,
+                       {std::to_string(r->removed.size()), std::to_string(r->scanned),
+                        std::to_string(r->bytes_removed)});
   Print(c, j, text);
   return kExitOk;
 }
 
 int CmdPut(const Common& c, const PutArgs& p) {
+  Status date = CheckDateOption("--issued", p.issued_date);
+  if (!date.ok()) return Fail(c, date);
   auto a = OpenService(c);
   if (!a.ok()) return Fail(c, a.status());
   auto code = model::FileCode::Parse(p.file_code);
@@ -334,7 +356,7 @@ int CmdPut(const Common& c, const PutArgs& p) {
   auto r = (*a)->Store(req);
   if (!r.ok()) return Fail(c, r.status());
   Print(c, {{"document", r->document_id}, {"record_file", r->record_file}, {"sha256", r->sha256.ToHex()}},
-        "stored " + r->document_id + " (sha256 " + r->sha256.ToHex() + ")");
+        Tr(Msg::kPutStored, {r->document_id, r->sha256.ToHex()}));
   return kExitOk;
 }
 

@@ -17,17 +17,28 @@ namespace kholuu::cli {
 struct Common {
   std::string data;   // archive directory
   bool json = false;
+  bool quiet = false;     // --quiet: no progress, no informational lines on stderr
+  bool progress = false;  // --progress: progress on stderr even when it is not a terminal
   std::string actor;  // recorded in audit entries: "cli:<user>"
 };
 
 // Reports a failed command: the error JSON on stdout with --json (invalid
-// UTF-8 in a message is replaced, never thrown), the message on stderr.
+// UTF-8 in a message is replaced, never thrown; the message stays the
+// library's), the human message (messages.h Describe) on stderr.
 // Returns the exit status for `s` (json_out.h).
 int Fail(const Common& c, const Status& s);
 
 // Writes a command's result to stdout: `j` with --json, else `text` (a
 // newline added when missing).
 void Print(const Common& c, const nlohmann::json& j, const std::string& text);
+
+// Writes "kholuu: <Describe(s)>" to stderr, for a failure that does not end
+// the command (one file of several).
+void Warn(const Status& s);
+
+// A date given on the command line: empty, or a real calendar date
+// YYYY-MM-DD. Errors: kInvalidArgument naming `option` and the value.
+Status CheckDateOption(const std::string& option, const std::string& value);
 
 // The archive of --data, opened for `c.actor`.
 Result<std::unique_ptr<ingest::Service>> OpenService(const Common& c, bool read_only = false);

@@ -4,19 +4,30 @@
 
 namespace kholuu::cli {
 
+// The one mapping from status codes to exit statuses (docs/cli.md "Exit
+// status"). 3 is kept for what neither the caller nor the input can fix:
+// a bug or an unexpected library failure, a concurrency conflict, and the
+// machine running out of a resource (disk full, file size limit, memory).
 int ExitCodeFor(const Status& s) {
   switch (s.code()) {
-    case StatusCode::kOk: return kExitOk;
-    case StatusCode::kDataLoss: return kExitCheckFailed;
+    case StatusCode::kOk:
+      return kExitOk;
+    case StatusCode::kDataLoss:  // stored bytes fail their check
+      return kExitCheckFailed;
     case StatusCode::kInvalidArgument:
     case StatusCode::kNotFound:
     case StatusCode::kAlreadyExists:
     case StatusCode::kFailedPrecondition:
     case StatusCode::kPermissionDenied:
+    case StatusCode::kUnimplemented:  // an input or option this build does not support
+    case StatusCode::kUnavailable:    // another writer, a TSA that does not answer: retry later
       return kExitUsage;
-    default:
+    case StatusCode::kResourceExhausted:
+    case StatusCode::kAborted:
+    case StatusCode::kInternal:
       return kExitInternal;
   }
+  return kExitInternal;
 }
 
 namespace {

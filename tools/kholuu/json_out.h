@@ -19,7 +19,9 @@ inline constexpr int kExitCheckFailed = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitInternal = 3;
 
-// Exit status for a failed operation.
+// Exit status for a failed operation: 1 kDataLoss; 2 invalid argument, not
+// found, already exists, failed precondition, permission denied,
+// unimplemented, unavailable; 3 resource exhausted, aborted, internal.
 int ExitCodeFor(const Status& s);
 
 nlohmann::json ToJson(const model::RecordFile& v);

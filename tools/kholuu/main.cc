@@ -8,7 +8,9 @@
 
 #include "tools/kholuu/commands.h"
 #include "tools/kholuu/json_out.h"
+#include "tools/kholuu/messages.h"
 #include "tools/kholuu/modules.h"
+#include "tools/kholuu/suggest.h"
 
 namespace {
 
@@ -21,8 +23,17 @@ std::string DefaultActor() {
 
 int main(int argc, char** argv) {
   using namespace kholuu::cli;
+  // The message language first, so that even a usage error speaks it.
+  std::vector<std::string> args(argv, argv + argc);
+  std::optional<Lang> flag = TakeLangFlag(&args);
+  SetLang(flag ? *flag : LangFromLocale(std::getenv("LC_ALL"), std::getenv("LC_MESSAGES"), std::getenv("LANG")));
+
   CLI::App app{"kholuu — electronic records archive"};
   app.require_subcommand(1);
+  app.footer(
+      "Every command also takes --lang vi|en (messages; default from LC_ALL, LC_MESSAGES, LANG, else "
+      "Vietnamese), --quiet and --progress. Exit: 0 ok, 1 a check failed, 2 usage or bad input, 3 internal "
+      "error (docs/cli.md).");
   Common common;
   common.data = kholuu::ingest::DataDir::Default().root();
   common.actor = DefaultActor();
@@ -30,6 +41,8 @@ int main(int argc, char** argv) {
   auto add_common = [&](CLI::App* cmd) {
     cmd->add_option("--data", common.data, "archive directory (default $KHOLUU_DATA or ./var/kholuu)");
     cmd->add_flag("--json", common.json, "machine-readable output");
+    cmd->add_flag("--quiet", common.quiet, "no progress and no informational lines on stderr");
+    cmd->add_flag("--progress", common.progress, "progress on stderr even when it is not a terminal");
   };
   add_common(&app);
   int rc = kExitOk;
@@ -137,11 +150,22 @@ int main(int argc, char** argv) {
   RegisterReceiptCommands(app, reg);
   RegisterAnchorCommands(app, reg);
 
+  // A mistyped command is named with the nearest ones, a --lang that is
+  // neither vi nor en refused (outside `kholuu text`, where --lang names
+  // Tesseract languages).
+  if (std::optional<std::string> problem = CheckCommandLine(app, args)) {
+    std::cerr << "kholuu: " << *problem << "\n";
+    if (common.json) std::cout << DumpJson(ErrorJson(kholuu::InvalidArgumentError(*problem))) << "\n";
+    return kExitUsage;
+  }
+  std::vector<char*> argv2;
+  for (std::string& a : args) argv2.push_back(a.data());
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(argv2.size()), argv2.data());
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? kExitOk : kExitUsage;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    std::cerr << "kholuu: " << Tr(Msg::kUsageError, {e.what()}) << "\n" << "kholuu: " << Tr(Msg::kSeeHelp) << "\n";
+    return kExitUsage;
   }
   return rc;
 }

@@ -18,6 +18,8 @@ struct Registry {
     cmd->add_option("--data", common->data,
                     "archive directory (default $KHOLUU_DATA or ./var/kholuu)");
     cmd->add_flag("--json", common->json, "machine-readable output");
+    cmd->add_flag("--quiet", common->quiet, "no progress and no informational lines on stderr");
+    cmd->add_flag("--progress", common->progress, "progress on stderr even when it is not a terminal");
   }
 };
 

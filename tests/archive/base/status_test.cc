@@ -60,6 +60,7 @@ TEST(StatusTest, ErrnoMapping) {
   EXPECT_THAT(ErrnoError(ENOSPC, "write x"), StatusIs(StatusCode::kResourceExhausted));
   EXPECT_THAT(ErrnoError(EFBIG, "write x"), StatusIs(StatusCode::kResourceExhausted));
   EXPECT_THAT(ErrnoError(EIO, "read x"), StatusIs(StatusCode::kDataLoss));
+  EXPECT_THAT(ErrnoError(EISDIR, "read x"), StatusIs(StatusCode::kInvalidArgument));
   Status s = ErrnoError(ENOENT, "open /nope");
   EXPECT_NE(s.message().find("open /nope"), std::string::npos);
 }

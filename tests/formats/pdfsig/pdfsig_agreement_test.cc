@@ -296,9 +296,11 @@ TEST(SigCliTest, JsonContractAndExitCodes) {
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_EQ(nlohmann::json::parse(bad.out)[0]["signatures"][0]["integrity"], "digest-mismatch");
 
-  auto text = kholuu::testing::Run({kholuu, "sig", "verify", dir.Sub("valid.pdf")});
+  auto text = kholuu::testing::Run({kholuu, "sig", "verify", dir.Sub("valid.pdf"), "--lang", "vi"});
   EXPECT_EQ(text.exit_code, 0);
-  EXPECT_NE(text.out.find("integrity: valid"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("toàn vẹn: valid"), std::string::npos) << text.out;
+  auto text_en = kholuu::testing::Run({kholuu, "sig", "verify", dir.Sub("valid.pdf"), "--lang", "en"});
+  EXPECT_NE(text_en.out.find("integrity: valid"), std::string::npos) << text_en.out;
 
   kholuu::testing::WriteTestFile(dir.Sub("not.pdf"), "hello");
   EXPECT_EQ(kholuu::testing::Run({kholuu, "sig", "verify", dir.Sub("not.pdf")}).exit_code, 2);
