@@ -13,6 +13,7 @@
 #include "archive/base/file.h"
 #include "archive/base/log.h"
 #include "archive/catalog/codec.h"
+#include "archive/catalog/internal/fault_guard.h"
 #include "archive/catalog/internal/lmdb_env.h"
 
 namespace kholuu::archive {
@@ -893,6 +894,9 @@ Result<std::unique_ptr<Shared>> OpenEnv(const std::string& dir, const CatalogOpt
     rc = mdb_env_open(env, dir.c_str(), flags | MDB_NOLOCK, 0644);
   }
   if (rc != 0) return lmdb::Error(rc, "open catalog " + dir);
+  // From here on a damaged page stops the process with a clear reason
+  // instead of a crash (ADR 0078).
+  lmdb::GuardMap(env, dir);
   if (!create) {
     // A truncated file would make LMDB read past its end through the memory
     // map (SIGBUS). Check the size the meta page claims before any read.
@@ -1058,6 +1062,7 @@ Status Catalog::GrowMapIfNeeded(bool force) {
   uint64_t next = std::min<uint64_t>(map * 2, s.options.max_map_size);
   std::unique_lock<std::shared_mutex> lock(s.resize_mu);
   int rc = mdb_env_set_mapsize(env, next);
+  lmdb::GuardMap(env, s.dir);  // the map may have moved
   if (rc != 0) return lmdb::Error(rc, "grow catalog map");
   Log(Severity::kInfo, "catalog.map_grown", {{"bytes", std::to_string(next)}});
   return Status::Ok();
@@ -1076,6 +1081,7 @@ Result<ReadTxn> Catalog::BeginRead() const {
       impl->lock = {};
       std::unique_lock<std::shared_mutex> lock(s.resize_mu);
       mdb_env_set_mapsize(s.env.get(), 0);
+      lmdb::GuardMap(s.env.get(), s.dir);
       continue;
     }
     if (rc != 0) return lmdb::Error(rc, "begin read transaction");
@@ -1103,6 +1109,7 @@ Result<WriteTxn> Catalog::BeginWrite(const std::string& actor, Durability durabi
       impl->lock = {};
       std::unique_lock<std::shared_mutex> lock(s.resize_mu);
       mdb_env_set_mapsize(s.env.get(), 0);
+      lmdb::GuardMap(s.env.get(), s.dir);
       continue;
     }
     if (rc != 0) return lmdb::Error(rc, "begin write transaction");

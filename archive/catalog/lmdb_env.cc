@@ -1,5 +1,7 @@
 #include "archive/catalog/internal/lmdb_env.h"
 
+#include "archive/catalog/internal/fault_guard.h"
+
 #include <cerrno>
 
 namespace kholuu::archive::lmdb {
@@ -66,6 +68,7 @@ Result<std::string_view> Txn::Get(MDB_dbi dbi, std::string_view key) const {
   MDB_val v{};
   int rc = mdb_get(txn_, dbi, &k, &v);
   if (rc != 0) return Error(rc, "get");
+  KHOLUU_RETURN_IF_ERROR(CheckInMap(txn_, v, "value"));
   return View(v);
 }
 
@@ -97,7 +100,15 @@ Result<bool> Cursor::Get(MDB_cursor_op op, MDB_val* key, MDB_val* value) {
   int rc = mdb_cursor_get(cur_, key, value, op);
   if (rc == MDB_NOTFOUND) return false;
   if (rc != 0) return Error(rc, "cursor");
+  KHOLUU_RETURN_IF_ERROR(CheckInMap(mdb_cursor_txn(cur_), *key, "key"));
+  KHOLUU_RETURN_IF_ERROR(CheckInMap(mdb_cursor_txn(cur_), *value, "value"));
   return true;
+}
+
+void Env::Close() {
+  if (env_ == nullptr) return;
+  UnguardMap(env_);
+  mdb_env_close(std::exchange(env_, nullptr));
 }
 
 Result<Env> Env::Create() {

@@ -594,6 +594,11 @@ Result<Json> Campaign::RunTrial(uint64_t index) {
   return j;
 }
 
+// Program output may hold any bytes: invalid UTF-8 is replaced, not fatal.
+std::string JsonText(const Json& j, int indent) {
+  return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
 void PrintTable(const CampaignSummary& s, std::ostream& out) {
   out << "\n" << std::string(24, ' ');
   std::vector<const char*> columns;
@@ -644,7 +649,7 @@ Result<CampaignSummary> RunCampaign(const CampaignOptions& options) {
     ++summary.table[t["target"].get<std::string>()][outcome];
     if (outcome == kSilent || outcome == kCrash) {
       ++summary.failures;
-      std::cerr << "kholuu-tamper: trial " << i << " " << outcome << ": " << t.dump() << "\n";
+      std::cerr << "kholuu-tamper: trial " << i << " " << outcome << ": " << JsonText(t, -1) << "\n";
     } else if (options.verbose) {
       std::cerr << "kholuu-tamper: trial " << i << " " << t["target"].get<std::string>() << ": " << outcome << "\n";
     }
@@ -661,7 +666,7 @@ Result<CampaignSummary> RunCampaign(const CampaignOptions& options) {
                 {"seconds", static_cast<double>(std::time(nullptr)) - start},
                 {"table", summary.table},
                 {"results", trials}};
-    KHOLUU_RETURN_IF_ERROR(WriteFileAtomic(options.out, out.dump(1) + "\n"));
+    KHOLUU_RETURN_IF_ERROR(WriteFileAtomic(options.out, JsonText(out, 1) + "\n"));
   }
   std::error_code ec;
   fs::remove_all(options.work + "/trial", ec);
