@@ -119,6 +119,7 @@ Status ScanTable(const lmdb::Txn& txn, MDB_dbi dbi,
 
 Result<uint64_t> Entries(const lmdb::Txn& txn, MDB_dbi dbi) {
   MDB_stat st{};
+  lmdb::InLmdbCall in(mdb_txn_env(txn.get()));
   int rc = mdb_stat(txn.get(), dbi, &st);
   if (rc != 0) return lmdb::Error(rc, "stat");
   return static_cast<uint64_t>(st.ms_entries);
@@ -152,6 +153,7 @@ Status OpenDbis(const lmdb::Txn& txn, bool create, uint32_t schema_version, Dbs*
   for (const Spec& s : specs) {
     unsigned flags = s.flags;
     if (create || s.since > schema_version) flags |= MDB_CREATE;
+    lmdb::InLmdbCall in(mdb_txn_env(txn.get()));
     int rc = mdb_dbi_open(txn.get(), s.name, flags, s.dbi);
     if (rc == MDB_NOTFOUND && !create && s.since > schema_version) continue;
     if (rc != 0) return lmdb::Error(rc, std::string("open table ") + s.name);
@@ -997,7 +999,11 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& dir,
   uint32_t version = 0;
   {
     KHOLUU_ASSIGN_OR_RETURN(lmdb::Txn txn, lmdb::Txn::Begin(s.env.get(), MDB_RDONLY));
-    int rc = mdb_dbi_open(txn.get(), "meta", 0, &s.dbs.meta);
+    int rc;
+    {
+      lmdb::InLmdbCall in(s.env.get());
+      rc = mdb_dbi_open(txn.get(), "meta", 0, &s.dbs.meta);
+    }
     if (rc == MDB_NOTFOUND) return FailedPreconditionError(dir + " is not a kholuu catalog");
     if (rc != 0) return lmdb::Error(rc, "open table meta");
     auto v = txn.Get(s.dbs.meta, kMetaSchema);

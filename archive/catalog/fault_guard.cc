@@ -26,6 +26,10 @@ struct Slot {
 Slot g_slots[64];
 std::mutex g_mu;  // writers of g_slots; the handler never takes it
 
+// The environment whose LMDB call this thread is in (InLmdbCall), or null.
+// Initial-exec TLS: a plain load, safe in a signal handler.
+__attribute__((tls_model("initial-exec"))) thread_local MDB_env* t_in_call = nullptr;
+
 struct sigaction g_previous[2];  // SIGSEGV, SIGBUS as they were before ours
 std::atomic<bool> g_installed[2] = {false, false};
 
@@ -73,6 +77,16 @@ void OnFault(int sig, siginfo_t* info, void* /*context*/) {
       Stop(s.path, sig == SIGBUS ? "reading it went past the end of the file (SIGBUS)"
                                  : "reading it followed an invalid page reference (SIGSEGV)",
            &offset);
+    }
+  }
+  // Inside an LMDB call on a guarded catalog: LMDB followed its pages
+  // somewhere invalid (a null cursor a damaged node flag asked for).
+  if (info->si_code > 0 && t_in_call != nullptr) {
+    for (const Slot& s : g_slots) {
+      if (s.env.load(std::memory_order_acquire) != reinterpret_cast<uintptr_t>(t_in_call)) continue;
+      Stop(s.path, sig == SIGBUS ? "LMDB stopped on an invalid page structure (SIGBUS inside LMDB)"
+                                 : "LMDB stopped on an invalid page structure (SIGSEGV inside LMDB)",
+           nullptr);
     }
   }
   // Not a catalog page: put the previous handler back. A fault returns and
@@ -177,6 +191,9 @@ void GuardMap(MDB_env* env, std::string_view dir) {
   slot->end.store(end, std::memory_order_relaxed);
   slot->env.store(key, std::memory_order_release);
 }
+
+InLmdbCall::InLmdbCall(MDB_env* env) : outer_(t_in_call) { t_in_call = env; }
+InLmdbCall::~InLmdbCall() { t_in_call = outer_; }
 
 void UnguardMap(MDB_env* env) {
   std::lock_guard<std::mutex> lock(g_mu);

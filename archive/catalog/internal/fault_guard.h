@@ -33,6 +33,22 @@ void GuardMap(MDB_env* env, std::string_view dir);
 // Forgets `env` (before mdb_env_close).
 void UnguardMap(MDB_env* env);
 
+// Marks the calling thread as inside an LMDB call on `env` for its
+// lifetime. A fault meanwhile, at any address, is charged to the catalog's
+// pages: a damaged node flag makes LMDB itself follow a null pointer (a
+// DUPSORT cursor that a plain table does not have). Put one around every
+// mdb_* call that reads pages; nothing else runs inside it.
+class InLmdbCall {
+ public:
+  explicit InLmdbCall(MDB_env* env);
+  ~InLmdbCall();
+  InLmdbCall(const InLmdbCall&) = delete;
+  InLmdbCall& operator=(const InLmdbCall&) = delete;
+
+ private:
+  MDB_env* outer_;
+};
+
 // A key or value LMDB returned, checked against the file it points into: a
 // damaged size would make a copy read past the end of the file (SIGBUS) or
 // of the map. kDataLoss naming the file and the byte when it runs past the

@@ -57,6 +57,25 @@ void ReadPastTheFile(const std::string& dir) {
   std::_Exit(*p == 0 ? 43 : 44);  // never reached: the read faults
 }
 
+// Sets the 16-bit field at `offset` (from the key) of every leaf node of
+// the documents table keyed by `id` — the live one and any stale copy. An
+// LMDB node is lo16 hi16 flags16 ksize16, then the key.
+void PatchDocumentNodes(const std::string& path, const std::string& id, int offset, uint16_t value) {
+  ASSERT_OK_AND_ASSIGN(std::string bytes, ReadFileToString(path));
+  int patched = 0;
+  for (size_t at = bytes.find(id); at != std::string::npos; at = bytes.find(id, at + 1)) {
+    if (at < 8) continue;
+    uint16_t flags = 0, ksize = 0;
+    std::memcpy(&flags, bytes.data() + at - 4, 2);
+    std::memcpy(&ksize, bytes.data() + at - 2, 2);
+    if (flags != 0 || ksize != id.size()) continue;
+    std::memcpy(bytes.data() + static_cast<std::ptrdiff_t>(at) + offset, &value, 2);
+    ++patched;
+  }
+  ASSERT_GT(patched, 0);
+  ASSERT_OK(WriteFileAtomic(path, bytes));
+}
+
 TEST(CatalogDamageTest, AFaultInsideTheCatalogMapStopsWithTheFileNamed) {
   TempDir dir;
   MakeCatalog(dir.Sub("c"), 3);
@@ -91,23 +110,8 @@ TEST(CatalogDamageTest, AValueWhoseSizeRunsPastTheFileIsDataLoss) {
   TempDir dir;
   MakeCatalog(dir.Sub("c"), 3);
   const model::Document doc = SampleDocument(SampleRecordFile(1), 2);
-  // Every leaf node of the documents table keyed by this id (the live one and
-  // any stale copy): an LMDB node is lo16 hi16 flags16 ksize16, then the key.
-  const std::string path = dir.Sub("c/data.mdb");
-  ASSERT_OK_AND_ASSIGN(std::string bytes, ReadFileToString(path));
-  int patched = 0;
-  for (size_t at = bytes.find(doc.id); at != std::string::npos; at = bytes.find(doc.id, at + 1)) {
-    if (at < 8) continue;
-    uint16_t flags = 0, ksize = 0;
-    std::memcpy(&flags, bytes.data() + at - 4, 2);
-    std::memcpy(&ksize, bytes.data() + at - 2, 2);
-    if (flags != 0 || ksize != doc.id.size()) continue;
-    const uint16_t hi = 0x7fff;  // the value now claims about 2 GiB
-    std::memcpy(bytes.data() + at - 6, &hi, 2);
-    ++patched;
-  }
-  ASSERT_GT(patched, 0);
-  ASSERT_OK(WriteFileAtomic(path, bytes));
+  // The value now claims about 2 GiB.
+  PatchDocumentNodes(dir.Sub("c/data.mdb"), doc.id, /*offset=*/-6, 0x7fff);
 
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<Catalog> c, Catalog::Open(dir.Sub("c")));
   ASSERT_OK_AND_ASSIGN(ReadTxn r, c->BeginRead());
@@ -118,6 +122,24 @@ TEST(CatalogDamageTest, AValueWhoseSizeRunsPastTheFileIsDataLoss) {
   Result<StateReport> state = r.VerifyState();
   EXPECT_THAT(state, StatusIs(StatusCode::kDataLoss));
   EXPECT_THAT(state.status().message(), HasSubstr("data.mdb is damaged"));
+}
+
+TEST(CatalogDamageTest, AFaultInsideLmdbOnADamagedNodeStopsWithTheFileNamed) {
+  TempDir dir;
+  MakeCatalog(dir.Sub("c"), 3);
+  const model::Document doc = SampleDocument(SampleRecordFile(1), 2);
+  // F_DUPDATA on a node of a plain table: LMDB reaches for the sub-cursor
+  // that only DUPSORT tables have, a null pointer.
+  PatchDocumentNodes(dir.Sub("c/data.mdb"), doc.id, /*offset=*/-4, 0x04);
+  EXPECT_EXIT(
+      {
+        ASSERT_OK_AND_ASSIGN(std::unique_ptr<Catalog> c, Catalog::Open(dir.Sub("c")));
+        ASSERT_OK_AND_ASSIGN(ReadTxn r, c->BeginRead());
+        (void)r.GetDocument(doc.id);
+        std::_Exit(45);
+      },
+      ::testing::ExitedWithCode(lmdb::kDamagedCatalogExit),
+      "the catalog file .*/c/data.mdb is damaged: LMDB stopped on an invalid page structure");
 }
 
 }  // namespace
