@@ -1,12 +1,11 @@
 #include "tools/bench/verify_bench.h"
 
 #include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <climits>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -182,15 +181,6 @@ Status Populate(archive::Catalog& catalog, const Pool& pool, const Options& o, s
   return Status::Ok();
 }
 
-// The directory of this program, where `kholuu` is built too.
-std::string SelfDir() {
-  char buf[PATH_MAX];
-  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return ".";
-  const std::string self(buf, static_cast<size_t>(n));
-  return self.substr(0, self.rfind('/'));
-}
-
 int Fail(const std::string& what, const Status& s) {
   std::cerr << "kholuu-bench verify: " << what << ": " << s.message() << "\n";
   return kExitFailed;
@@ -269,7 +259,10 @@ int RunVerifyBench(const std::vector<std::string>& args) {
   // audit verify, in process: the chain walk, then every record against it.
   std::vector<double> chain_s, state_s, cli_s, ref_s;
   uint64_t entries = 0, rows = 0;
-  const std::string kholuu = SelfDir() + "/kholuu";
+  // The kholuu program, built next to this one.
+  std::error_code self_ec;
+  const std::string kholuu =
+      std::filesystem::read_symlink("/proc/self/exe", self_ec).parent_path().string() + "/kholuu";
   const bool have_cli = PathExists(kholuu);
   for (uint64_t r = 0; r < o.runs; ++r) {
     double t0 = NowSeconds();

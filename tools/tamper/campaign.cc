@@ -653,21 +653,26 @@ Result<CampaignSummary> RunCampaign(const CampaignOptions& options) {
     } else if (options.verbose) {
       std::cerr << "kholuu-tamper: trial " << i << " " << t["target"].get<std::string>() << ": " << outcome << "\n";
     }
-    if ((i + 1) % 50 == 0) std::cerr << "kholuu-tamper: " << (i + 1) << " trials\n";
     trials.push_back(std::move(t));
+    const bool done = i + 1 == last;
+    if ((i + 1) % 50 == 0 || done) {
+      std::cerr << "kholuu-tamper: " << (i + 1) << " trials\n";
+      // Written as it goes, so that a long run stopped early still has its figures.
+      if (!options.out.empty()) {
+        Json out = {{"seed", options.seed},
+                    {"trials", summary.trials},
+                    {"complete", done},
+                    {"failures", summary.failures},
+                    {"seconds", static_cast<double>(std::time(nullptr)) - start},
+                    {"table", summary.table},
+                    {"results", trials}};
+        KHOLUU_RETURN_IF_ERROR(WriteFileAtomic(options.out, JsonText(out, 1) + "\n"));
+      }
+    }
   }
   PrintTable(summary, std::cout);
   std::cout << (summary.failures == 0 ? "no trial passed silently or crashed\n"
                                       : std::to_string(summary.failures) + " trial(s) SILENT or CRASH\n");
-  if (!options.out.empty()) {
-    Json out = {{"seed", options.seed},
-                {"trials", summary.trials},
-                {"failures", summary.failures},
-                {"seconds", static_cast<double>(std::time(nullptr)) - start},
-                {"table", summary.table},
-                {"results", trials}};
-    KHOLUU_RETURN_IF_ERROR(WriteFileAtomic(options.out, JsonText(out, 1) + "\n"));
-  }
   std::error_code ec;
   fs::remove_all(options.work + "/trial", ec);
   return summary;
