@@ -273,9 +273,16 @@ Status TxnView::ForEachComponent(
 }
 Status TxnView::ForEachAuditEntry(const std::function<Status(const AuditEntry&)>& fn) const {
   return ScanTable(impl_->txn, impl_->sh->dbs.audit,
-                   [&](std::string_view, std::string_view v) -> Status {
-                     KHOLUU_ASSIGN_OR_RETURN(AuditEntry e, DecodeAuditEntry(v));
-                     return fn(e);
+                   [&](std::string_view k, std::string_view v) -> Status {
+                     Result<AuditEntry> e = DecodeAuditEntry(v);
+                     if (!e.ok()) {
+                       // Name the entry: the user must know which one is damaged.
+                       uint64_t seq = 0;
+                       return DataLossError("audit entry " +
+                                            (lmdb::ParseU64Key(k, &seq) ? std::to_string(seq) : "with a malformed key") +
+                                            ": " + e.status().message());
+                     }
+                     return fn(*e);
                    });
 }
 Status TxnView::ForEachOutbox(const std::function<Status(const OutboxEntry&)>& fn) const {
