@@ -176,6 +176,7 @@ class Campaign {
   CatalogDump base_dump_, base_replica_dump_;
   std::vector<std::string> audited_meta_;
   std::vector<std::string> record_files_, documents_;
+  std::set<std::string> all_ids_;  // record files and documents
   std::map<std::string, std::string> base_show_;    // id -> `show --json` output
   std::map<std::string, std::string> base_search_;  // query -> `search --json` output
 };
@@ -348,9 +349,9 @@ Status Campaign::TakeBaseline() {
     if (e.value("action", "") == "meta.set") audited_meta_.push_back(e.value("object", ""));
   }
   // Every check must pass on the untouched copy, or the campaign means nothing.
-  std::set<std::string> all_ids(record_files_.begin(), record_files_.end());
-  all_ids.insert(documents_.begin(), documents_.end());
-  for (const Command& c : ArchiveChecks(all_ids)) {
+  all_ids_.insert(record_files_.begin(), record_files_.end());
+  all_ids_.insert(documents_.begin(), documents_.end());
+  for (const Command& c : ArchiveChecks(all_ids_)) {
     CheckResult r = Check(c);
     if (r.crashed || r.refused || r.report_failed) {
       return InternalError("baseline: " + c.name + " fails on the untouched archive: " + r.run.Describe() + ": " +
@@ -441,10 +442,13 @@ Status Campaign::Mutate(const std::string& target, Rng& rng, Mutation* m) const 
 
 // The id of the record a changed catalog row belongs to, when it has one
 // that `show` takes ("" otherwise).
-std::string ShowableId(const RowChange& c) {
-  if (c.db == "record_files" || c.db == "documents") return c.key;
-  if (c.db == "components") return c.key.substr(0, c.key.find('/'));
-  return "";
+std::string ShowableId(const RowChange& c, const std::set<std::string>& ids) {
+  // A row, or an index entry keyed by a record's id (idx_comp_doc,
+  // idx_doc_file, idx_event_obj, idx_audit_obj): what `show` of that record
+  // prints may change with it. A component's id shows as its document's.
+  const std::string id = c.db == "components" || c.db.rfind("idx_", 0) == 0 ? c.key.substr(0, c.key.find('/')) : c.key;
+  if (c.db == "record_files" || c.db == "documents" || c.db == "components") return id;
+  return ids.count(id) > 0 ? id : "";
 }
 
 Result<Json> Campaign::RunTrial(uint64_t index) {
@@ -512,7 +516,7 @@ Result<Json> Campaign::RunTrial(uint64_t index) {
     if (!key.empty() && key[0] == '#') key = key.substr(1);
     (c.record ? jr : jd).push_back(c.db + " " + key + " " + c.kind);
     if (c.record) record_objects.push_back(c.db + " " + key);
-    const std::string id = ShowableId(c);
+    const std::string id = ShowableId(c, all_ids_);
     if (!id.empty() && catalog_target) show_ids.insert(id);
   }
   oracle["record_changes"] = jr;
