@@ -152,7 +152,11 @@ Status Populate(archive::Catalog& catalog, const Pool& pool, const Options& o, s
         c.document_id = d.id;
         c.role = model::ComponentRole::kOriginal;
         c.name = "cong-van-" + d.code_number + ".pdf";
-        const size_t b = static_cast<size_t>(s % pool.digests.size());
+        // Spread over the pool by a mixed serial, so that evenly spaced
+        // samples do not all land on one blob.
+        uint64_t mixed = s * 0x9e3779b97f4a7c15ull;
+        mixed ^= mixed >> 31;
+        const size_t b = static_cast<size_t>(mixed % pool.digests.size());
         c.sha256 = pool.digests[b];
         c.size = pool.sizes[b];
         c.media_type = "application/pdf";
