@@ -13,6 +13,7 @@
 #include "archive/base/file.h"
 #include "archive/base/log.h"
 #include "archive/catalog/codec.h"
+#include "archive/catalog/internal/fault_guard.h"
 #include "archive/catalog/internal/lmdb_env.h"
 
 namespace kholuu::archive {
@@ -118,6 +119,7 @@ Status ScanTable(const lmdb::Txn& txn, MDB_dbi dbi,
 
 Result<uint64_t> Entries(const lmdb::Txn& txn, MDB_dbi dbi) {
   MDB_stat st{};
+  lmdb::InLmdbCall in(mdb_txn_env(txn.get()));
   int rc = mdb_stat(txn.get(), dbi, &st);
   if (rc != 0) return lmdb::Error(rc, "stat");
   return static_cast<uint64_t>(st.ms_entries);
@@ -151,6 +153,7 @@ Status OpenDbis(const lmdb::Txn& txn, bool create, uint32_t schema_version, Dbs*
   for (const Spec& s : specs) {
     unsigned flags = s.flags;
     if (create || s.since > schema_version) flags |= MDB_CREATE;
+    lmdb::InLmdbCall in(mdb_txn_env(txn.get()));
     int rc = mdb_dbi_open(txn.get(), s.name, flags, s.dbi);
     if (rc == MDB_NOTFOUND && !create && s.since > schema_version) continue;
     if (rc != 0) return lmdb::Error(rc, std::string("open table ") + s.name);
@@ -278,9 +281,16 @@ Status TxnView::ForEachComponent(
 }
 Status TxnView::ForEachAuditEntry(const std::function<Status(const AuditEntry&)>& fn) const {
   return ScanTable(impl_->txn, impl_->sh->dbs.audit,
-                   [&](std::string_view, std::string_view v) -> Status {
-                     KHOLUU_ASSIGN_OR_RETURN(AuditEntry e, DecodeAuditEntry(v));
-                     return fn(e);
+                   [&](std::string_view k, std::string_view v) -> Status {
+                     Result<AuditEntry> e = DecodeAuditEntry(v);
+                     if (!e.ok()) {
+                       // Name the entry: the user must know which one is damaged.
+                       uint64_t seq = 0;
+                       return DataLossError("audit entry " +
+                                            (lmdb::ParseU64Key(k, &seq) ? std::to_string(seq) : "with a malformed key") +
+                                            ": " + e.status().message());
+                     }
+                     return fn(*e);
                    });
 }
 Status TxnView::ForEachOutbox(const std::function<Status(const OutboxEntry&)>& fn) const {
@@ -919,6 +929,9 @@ Result<std::unique_ptr<Shared>> OpenEnv(const std::string& dir, const CatalogOpt
     rc = mdb_env_open(env, dir.c_str(), flags | MDB_NOLOCK, 0644);
   }
   if (rc != 0) return lmdb::Error(rc, "open catalog " + dir);
+  // From here on a damaged page stops the process with a clear reason
+  // instead of a crash (ADR 0078).
+  lmdb::GuardMap(env, dir);
   if (!create) {
     // A truncated file would make LMDB read past its end through the memory
     // map (SIGBUS). Check the size the meta page claims before any read.
@@ -1019,7 +1032,11 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& dir,
   uint32_t version = 0;
   {
     KHOLUU_ASSIGN_OR_RETURN(lmdb::Txn txn, lmdb::Txn::Begin(s.env.get(), MDB_RDONLY));
-    int rc = mdb_dbi_open(txn.get(), "meta", 0, &s.dbs.meta);
+    int rc;
+    {
+      lmdb::InLmdbCall in(s.env.get());
+      rc = mdb_dbi_open(txn.get(), "meta", 0, &s.dbs.meta);
+    }
     if (rc == MDB_NOTFOUND) return FailedPreconditionError(dir + " is not a kholuu catalog");
     if (rc != 0) return lmdb::Error(rc, "open table meta");
     auto v = txn.Get(s.dbs.meta, kMetaSchema);
@@ -1084,6 +1101,7 @@ Status Catalog::GrowMapIfNeeded(bool force) {
   uint64_t next = std::min<uint64_t>(map * 2, s.options.max_map_size);
   std::unique_lock<std::shared_mutex> lock(s.resize_mu);
   int rc = mdb_env_set_mapsize(env, next);
+  lmdb::GuardMap(env, s.dir);  // the map may have moved
   if (rc != 0) return lmdb::Error(rc, "grow catalog map");
   Log(Severity::kInfo, "catalog.map_grown", {{"bytes", std::to_string(next)}});
   return Status::Ok();
@@ -1102,6 +1120,7 @@ Result<ReadTxn> Catalog::BeginRead() const {
       impl->lock = {};
       std::unique_lock<std::shared_mutex> lock(s.resize_mu);
       mdb_env_set_mapsize(s.env.get(), 0);
+      lmdb::GuardMap(s.env.get(), s.dir);
       continue;
     }
     if (rc != 0) return lmdb::Error(rc, "begin read transaction");
@@ -1129,6 +1148,7 @@ Result<WriteTxn> Catalog::BeginWrite(const std::string& actor, Durability durabi
       impl->lock = {};
       std::unique_lock<std::shared_mutex> lock(s.resize_mu);
       mdb_env_set_mapsize(s.env.get(), 0);
+      lmdb::GuardMap(s.env.get(), s.dir);
       continue;
     }
     if (rc != 0) return lmdb::Error(rc, "begin write transaction");

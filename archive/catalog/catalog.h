@@ -228,6 +228,12 @@ class Catalog {
   // Errors: kNotFound (no catalog in dir), kFailedPrecondition (a newer schema,
   // or migration needed on a read-only open), kDataLoss (damaged file),
   // kPermissionDenied.
+  //
+  // LMDB has no page checksums. A page damaged on disk that makes LMDB fault
+  // inside the catalog's map, or fail one of its assertions, ends the
+  // process with exit status 1 and a message naming the file (ADR 0078); a
+  // stored size that runs past the file is kDataLoss. Create and Open
+  // install SIGSEGV/SIGBUS handlers for this where none is installed.
   static Result<std::unique_ptr<Catalog>> Open(const std::string& dir,
                                                const CatalogOptions& options = {});
   ~Catalog();

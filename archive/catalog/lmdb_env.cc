@@ -1,5 +1,7 @@
 #include "archive/catalog/internal/lmdb_env.h"
 
+#include "archive/catalog/internal/fault_guard.h"
+
 #include <cerrno>
 
 namespace kholuu::archive::lmdb {
@@ -41,7 +43,11 @@ bool ParseU64Key(std::string_view key, uint64_t* v) {
 
 Result<Txn> Txn::Begin(MDB_env* env, unsigned flags) {
   MDB_txn* t = nullptr;
-  int rc = mdb_txn_begin(env, nullptr, flags, &t);
+  int rc;
+  {
+    InLmdbCall in(env);
+    rc = mdb_txn_begin(env, nullptr, flags, &t);
+  }
   if (rc != 0) return Error(rc, "begin transaction");
   return Txn(t);
 }
@@ -49,7 +55,11 @@ Result<Txn> Txn::Begin(MDB_env* env, unsigned flags) {
 Status Txn::Commit() {
   MDB_txn* t = std::exchange(txn_, nullptr);
   KHOLUU_CHECK(t != nullptr);
-  int rc = mdb_txn_commit(t);
+  int rc;
+  {
+    InLmdbCall in(mdb_txn_env(t));
+    rc = mdb_txn_commit(t);
+  }
   if (rc == EIO) {
     // LMDB turns a short write (disk full, file size limit) into EIO. The
     // transaction is aborted either way; nothing was committed.
@@ -64,15 +74,24 @@ Status Txn::Commit() {
 Result<std::string_view> Txn::Get(MDB_dbi dbi, std::string_view key) const {
   MDB_val k = Val(key);
   MDB_val v{};
-  int rc = mdb_get(txn_, dbi, &k, &v);
+  int rc;
+  {
+    InLmdbCall in(mdb_txn_env(txn_));
+    rc = mdb_get(txn_, dbi, &k, &v);
+  }
   if (rc != 0) return Error(rc, "get");
+  KHOLUU_RETURN_IF_ERROR(CheckInMap(txn_, v, "value"));
   return View(v);
 }
 
 Status Txn::Put(MDB_dbi dbi, std::string_view key, std::string_view value, unsigned flags) {
   MDB_val k = Val(key);
   MDB_val v = Val(value);
-  int rc = mdb_put(txn_, dbi, &k, &v, flags);
+  int rc;
+  {
+    InLmdbCall in(mdb_txn_env(txn_));
+    rc = mdb_put(txn_, dbi, &k, &v, flags);
+  }
   if (rc != 0) return Error(rc, "put");
   return Status::Ok();
 }
@@ -81,7 +100,11 @@ Status Txn::Del(MDB_dbi dbi, std::string_view key, const std::string_view* value
   MDB_val k = Val(key);
   MDB_val v{};
   if (value != nullptr) v = Val(*value);
-  int rc = mdb_del(txn_, dbi, &k, value != nullptr ? &v : nullptr);
+  int rc;
+  {
+    InLmdbCall in(mdb_txn_env(txn_));
+    rc = mdb_del(txn_, dbi, &k, value != nullptr ? &v : nullptr);
+  }
   if (rc != 0 && rc != MDB_NOTFOUND) return Error(rc, "delete");
   return Status::Ok();
 }
@@ -94,10 +117,22 @@ Result<Cursor> Cursor::Open(const Txn& txn, MDB_dbi dbi) {
 }
 
 Result<bool> Cursor::Get(MDB_cursor_op op, MDB_val* key, MDB_val* value) {
-  int rc = mdb_cursor_get(cur_, key, value, op);
+  int rc;
+  {
+    InLmdbCall in(mdb_txn_env(mdb_cursor_txn(cur_)));
+    rc = mdb_cursor_get(cur_, key, value, op);
+  }
   if (rc == MDB_NOTFOUND) return false;
   if (rc != 0) return Error(rc, "cursor");
+  KHOLUU_RETURN_IF_ERROR(CheckInMap(mdb_cursor_txn(cur_), *key, "key"));
+  KHOLUU_RETURN_IF_ERROR(CheckInMap(mdb_cursor_txn(cur_), *value, "value"));
   return true;
+}
+
+void Env::Close() {
+  if (env_ == nullptr) return;
+  UnguardMap(env_);
+  mdb_env_close(std::exchange(env_, nullptr));
 }
 
 Result<Env> Env::Create() {

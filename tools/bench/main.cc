@@ -18,6 +18,7 @@
 #include "tools/bench/sig_bench.h"
 #include "tools/bench/search_bench.h"
 #include "tools/bench/store_bench.h"
+#include "tools/bench/verify_bench.h"
 
 namespace {
 
@@ -38,6 +39,7 @@ constexpr Subcommand kSubcommands[] = {
     {"rendition", kholuu::bench::kRenditionSummary, &kholuu::bench::RunRenditionBench},
     {"ocr", kholuu::bench::kOcrSummary, &kholuu::bench::RunOcrBench},
     {"ingest", kholuu::bench::kIngestSummary, &kholuu::bench::RunIngestBench},
+    {"verify", kholuu::bench::kVerifySummary, &kholuu::bench::RunVerifyBench},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -96,21 +96,21 @@ class Env {
   Env(Env&& other) noexcept : env_(std::exchange(other.env_, nullptr)) {}
   Env& operator=(Env&& other) noexcept {
     if (this != &other) {
-      if (env_ != nullptr) mdb_env_close(env_);
+      Close();
       env_ = std::exchange(other.env_, nullptr);
     }
     return *this;
   }
   Env(const Env&) = delete;
   Env& operator=(const Env&) = delete;
-  ~Env() {
-    if (env_ != nullptr) mdb_env_close(env_);
-  }
+  ~Env() { Close(); }
   static Result<Env> Create();
   MDB_env* get() const { return env_; }
 
  private:
   explicit Env(MDB_env* e) : env_(e) {}
+  // Forgets the map's fault guard (fault_guard.h), then closes.
+  void Close();
   MDB_env* env_ = nullptr;
 };
 
