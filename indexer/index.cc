@@ -90,6 +90,10 @@ Status CallXapian(std::string_view what, Fn&& fn) {
     return Status(StatusCode::kNotFound, std::string(what) + ": " + e.get_msg());
   } catch (const Xapian::DocNotFoundError& e) {
     return Status(StatusCode::kNotFound, std::string(what) + ": " + e.get_msg());
+  } catch (const Xapian::DatabaseError& e) {
+    // Reading the index failed (e.g. "inflate failed" on a damaged block):
+    // the derived index is damaged, not the program.
+    return Status(StatusCode::kDataLoss, std::string(what) + ": " + e.get_description());
   } catch (const Xapian::Error& e) {
     return Status(StatusCode::kInternal, std::string(what) + ": " + e.get_description());
   } catch (const std::bad_alloc&) {

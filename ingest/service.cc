@@ -352,7 +352,12 @@ Result<SyncReport> Service::DrainOutbox() { return ingest::DrainOutbox(*archive_
 Result<SearchResults> Service::Search(const SearchRequest& request) const {
   auto s = indexer::Searcher::Open(data_.index());
   if (!s.ok()) return Status(s.status().code(), s.status().message() + " (run: kholuu reindex)");
-  return (*s)->Search(request);
+  auto r = (*s)->Search(request);
+  if (!r.ok() && r.status().code() == StatusCode::kDataLoss) {
+    return DataLossError("the search index is damaged: " + r.status().message() +
+                         " (the records are not affected; run: kholuu reindex)");
+  }
+  return r;
 }
 
 }  // namespace kholuu::ingest

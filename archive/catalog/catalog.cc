@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <tuple>
 #include <unordered_map>
@@ -414,6 +416,42 @@ std::string RowAgainstHistory(const std::string_view* value, const LastWrite* la
 
 }  // namespace
 
+// An order-independent digest of a set of (key, value) pairs: their number
+// and the sum, mod 2^256, of SHA-256(len(key) || key || value) of each. Two
+// sets with equal digests are equal but for a deliberate collision search.
+class PairSetDigest {
+ public:
+  void Add(std::string_view key, std::string_view value) {
+    Sha256Hasher h;
+    const uint64_t n = key.size();
+    h.Update(&n, sizeof n);
+    h.Update(key);
+    h.Update(value);
+    const Sha256 d = h.Finish();
+    unsigned carry = 0;
+    for (size_t i = Sha256::kSize; i-- > 0;) {
+      const unsigned t = sum_[i] + d.bytes()[i] + carry;
+      sum_[i] = static_cast<uint8_t>(t & 0xff);
+      carry = t >> 8;
+    }
+    ++count_;
+  }
+  bool operator==(const PairSetDigest& o) const { return count_ == o.count_ && sum_ == o.sum_; }
+
+ private:
+  std::array<uint8_t, Sha256::kSize> sum_{};
+  uint64_t count_ = 0;
+};
+
+// The secondary indexes that list a record's parts, each derived from the
+// rows and the log: what VerifyState compares them with.
+struct DerivedIndex {
+  const char* name;
+  MDB_dbi dbi;
+  // Calls fn(key, value) for every entry the index should hold.
+  std::function<Status(const std::function<void(std::string_view, std::string_view)>&)> expected;
+};
+
 Result<StateReport> TxnView::VerifyState() const {
   const Dbs& d = impl_->sh->dbs;
   StateReport report;
@@ -479,6 +517,84 @@ Result<StateReport> TxnView::VerifyState() const {
   for (const auto& [payload, entries] : events) {
     for (uint64_t entry : entries) {
       problem("event", "", entry, "the event recorded by audit entry " + std::to_string(entry) + " is missing");
+    }
+  }
+  // The indexes that list a record's parts (a document's components, a
+  // file's documents, an object's events and audit entries) against the
+  // rows and the log they derive from: a changed index would hide a part
+  // from `show` and from `verify ID`. One pass each with an
+  // order-independent digest; only an index that differs is listed entry
+  // by entry.
+  {
+    auto components = [&](const std::function<void(std::string_view, std::string_view)>& add) -> Status {
+      return ForEachComponent([&](const model::Component& c) -> Status {
+        add(c.document_id, c.id);
+        return Status::Ok();
+      });
+    };
+    auto documents = [&](const std::function<void(std::string_view, std::string_view)>& add) -> Status {
+      KHOLUU_RETURN_IF_ERROR(ForEachDocument([&](const model::Document& doc) -> Status {
+        add(doc.file_code.ToString(), doc.id);
+        return Status::Ok();
+      }));
+      // Links into other files: "into <file code>: <reason>".
+      return ForEachAuditEntry([&](const AuditEntry& e) -> Status {
+        if (e.action != "document.link" || e.detail.rfind("into ", 0) != 0) return Status::Ok();
+        const size_t colon = e.detail.find(": ", 5);
+        add(e.detail.substr(5, colon == std::string::npos ? std::string::npos : colon - 5), e.object);
+        return Status::Ok();
+      });
+    };
+    auto events_of = [&](const std::function<void(std::string_view, std::string_view)>& add) -> Status {
+      return ScanTable(impl_->txn, d.events, [&](std::string_view k, std::string_view v) -> Status {
+        auto ev = DecodeEvent(v);
+        if (ev.ok()) add(ev->object_id, k);
+        return Status::Ok();
+      });
+    };
+    auto audit_of = [&](const std::function<void(std::string_view, std::string_view)>& add) -> Status {
+      return ForEachAuditEntry([&](const AuditEntry& e) -> Status {
+        if (IndexableAuditObject(e.object)) add(e.object, lmdb::U64Key(e.seq));
+        return Status::Ok();
+      });
+    };
+    std::vector<DerivedIndex> indexes = {{"idx_comp_doc", d.idx_comp_doc, components},
+                                         {"idx_doc_file", d.idx_doc_file, documents},
+                                         {"idx_event_obj", d.idx_event_obj, events_of}};
+    if (d.idx_audit_obj != 0) indexes.push_back({"idx_audit_obj", d.idx_audit_obj, audit_of});
+    auto shown = [](std::string_view name, std::string_view v) {
+      uint64_t seq = 0;
+      if ((name == "idx_event_obj" || name == "idx_audit_obj") && lmdb::ParseU64Key(v, &seq)) return std::to_string(seq);
+      return std::string(v);
+    };
+    for (const DerivedIndex& x : indexes) {
+      PairSetDigest want, have;
+      KHOLUU_RETURN_IF_ERROR(x.expected([&](std::string_view k, std::string_view v) { want.Add(k, v); }));
+      KHOLUU_RETURN_IF_ERROR(ScanTable(impl_->txn, x.dbi, [&](std::string_view k, std::string_view v) -> Status {
+        have.Add(k, v);
+        return Status::Ok();
+      }));
+      if (want == have) continue;
+      std::set<std::pair<std::string, std::string>> expected, actual;
+      KHOLUU_RETURN_IF_ERROR(x.expected([&](std::string_view k, std::string_view v) { expected.emplace(k, v); }));
+      KHOLUU_RETURN_IF_ERROR(ScanTable(impl_->txn, x.dbi, [&](std::string_view k, std::string_view v) -> Status {
+        actual.emplace(k, v);
+        return Status::Ok();
+      }));
+      for (const auto& [k, v] : expected) {
+        if (!actual.count({k, v})) {
+          problem("index", std::string(x.name) + " " + k + " -> " + shown(x.name, v), 0,
+                  "missing from the index: " + k + " no longer lists " + shown(x.name, v) +
+                      " (the index was changed outside the archive)");
+        }
+      }
+      for (const auto& [k, v] : actual) {
+        if (!expected.count({k, v})) {
+          problem("index", std::string(x.name) + " " + k + " -> " + shown(x.name, v), 0,
+                  "in the index but not in the records: " + k + " lists " + shown(x.name, v) +
+                      " (the index was changed outside the archive)");
+        }
+      }
     }
   }
   // Audited meta keys: compared where the log wrote them.

@@ -23,6 +23,7 @@ using ::kholuu::testing::SampleDocument;
 using ::kholuu::testing::SampleRecordFile;
 using ::kholuu::testing::StatusIs;
 using ::kholuu::testing::TempDir;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -580,11 +581,15 @@ TEST_F(CatalogTest, StateVerificationNamesEveryRowChangedBehindTheArchive) {
   EXPECT_TRUE(r.VerifyAudit()->ok);  // the chain cannot see any of it
   ASSERT_OK_AND_ASSIGN(StateReport report, r.VerifyState());
   EXPECT_FALSE(report.ok());
-  std::vector<std::string> named;
-  for (const StateProblem& p : report.problems) named.push_back(p.table + " " + p.key);
+  std::vector<std::string> named, index;
+  for (const StateProblem& p : report.problems) {
+    (p.table == "index" ? index : named).push_back(p.table + " " + p.key);
+  }
   EXPECT_THAT(named, UnorderedElementsAre("document " + doc2, "component " + comp3, "agency 000.00.00.X99",
                                           "event 1", "event ", "meta seal.key"));
-  EXPECT_EQ(report.problem_count, 6u);
+  // The removed component is still listed by its document's index.
+  EXPECT_THAT(index, Contains(HasSubstr("idx_comp_doc " + comp3.substr(0, comp3.rfind('/')) + " -> " + comp3)));
+  EXPECT_EQ(report.problem_count, named.size() + index.size());
   for (const StateProblem& p : report.problems) {
     if (p.table == "agency") {
       EXPECT_EQ(p.entry, 0u) << "an inserted row has no entry";
@@ -593,6 +598,41 @@ TEST_F(CatalogTest, StateVerificationNamesEveryRowChangedBehindTheArchive) {
       EXPECT_GT(p.entry, 0u);
     }
   }
+}
+
+TEST_F(CatalogTest, StateVerificationNamesIndexEntriesChangedBehindTheArchive) {
+  Populate(2, 3);
+  std::string doc, comp;
+  {
+    ASSERT_OK_AND_ASSIGN(ReadTxn r, catalog_->BeginRead());
+    ASSERT_OK_AND_ASSIGN(StateReport clean, r.VerifyState());
+    ASSERT_TRUE(clean.ok()) << (clean.problems.empty() ? "" : clean.problems[0].problem);
+    ASSERT_OK(r.ForEachComponent([&](const model::Component& x) {
+      comp = x.id;
+      doc = x.document_id;
+      return Status::Ok();
+    }));
+  }
+  catalog_.reset();
+  const std::string dir = dir_.Sub("catalog");
+  // A document's components hidden (its index key removed), and a file
+  // made to list a document it does not hold.
+  testing::RawPut(dir, "idx_comp_doc", doc, "");
+  testing::RawPut(dir, "idx_doc_file", "000.00.00.X99.2024.01.VP", doc);
+
+  ASSERT_OK_AND_ASSIGN(catalog_, Catalog::Open(dir));
+  ASSERT_OK_AND_ASSIGN(ReadTxn r, catalog_->BeginRead());
+  EXPECT_TRUE(r.VerifyAudit()->ok);
+  EXPECT_TRUE(r.ComponentsOfDocument(doc)->empty());  // what `show` would list
+  ASSERT_OK_AND_ASSIGN(StateReport report, r.VerifyState());
+  EXPECT_FALSE(report.ok());
+  std::vector<std::string> named;
+  for (const StateProblem& p : report.problems) {
+    EXPECT_EQ(p.table, "index");
+    named.push_back(p.key);
+  }
+  EXPECT_THAT(named, Contains("idx_comp_doc " + doc + " -> " + comp));
+  EXPECT_THAT(named, Contains("idx_doc_file 000.00.00.X99.2024.01.VP -> " + doc));
 }
 
 TEST_F(CatalogTest, OneRowIsCheckedThroughItsOwnEntries) {
