@@ -248,3 +248,24 @@ TEST_F(CliIngestTest, DevicesAndPipesAreRefusedAtOnceWithoutAJob) {
 
 }  // namespace
 }  // namespace kholuu
+
+namespace kholuu {
+namespace {
+
+// A configurable size limit on packages (issue 19): over it, the package is
+// refused with package.too_large and nothing is archived; under it, accepted.
+TEST_F(CliIngestTest, PackageSizeLimitIsConfigurableAndNamed) {
+  const std::string pkg = Package("goi-lon", "Văn bản vượt giới hạn kích thước");
+  RunResult small = Kholuu({"ingest", pkg, "--no-preserve", "--max-package-bytes", "64", "--json"});
+  EXPECT_EQ(small.exit_code, 1) << small.out << small.err;
+  EXPECT_NE(small.out.find("package.too_large"), std::string::npos) << small.out;
+  EXPECT_NE(small.out.find("64 bytes"), std::string::npos) << small.out;
+  RunResult stats = Kholuu({"stats", "--json"});
+  EXPECT_EQ(json::parse(stats.out)["documents"], 0) << stats.out;
+
+  RunResult bad = Kholuu({"ingest", pkg, "--max-package-bytes", "0"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+}
+
+}  // namespace
+}  // namespace kholuu

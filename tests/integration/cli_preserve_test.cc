@@ -185,5 +185,19 @@ TEST_F(CliPreserveTest, ForceReplacesDerivedComponents) {
   EXPECT_EQ(Kholuu({"preserve", "--data", data_}).exit_code, 2) << "no ids and no --all";
 }
 
+// A time limit on the converters (issue 19): a run that exceeds it is
+// killed, the document is recorded at risk with the reason, and nothing else
+// of it is lost; without the limit the same document is preserved.
+TEST_F(CliPreserveTest, ConverterTimeLimitIsConfigurableAndNamed) {
+  const std::string doc = Put(kSigned, "Văn bản ký số");
+  RunResult r = Kholuu({"preserve", doc, "--timeout", "0.001", "--data", data_, "--json"});
+  EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
+  EXPECT_NE(r.out.find("timed out"), std::string::npos) << r.out;
+  EXPECT_EQ(Kholuu({"preserve", doc, "--timeout", "-1", "--data", data_}).exit_code, 2);
+  EXPECT_EQ(Parse(Kholuu({"audit", "verify", "--data", data_, "--json"}))["ok"], true);
+  RunResult again = Kholuu({"preserve", doc, "--force", "--data", data_, "--json"});
+  EXPECT_EQ(again.exit_code, 0) << again.err << again.out;
+}
+
 }  // namespace
 }  // namespace kholuu

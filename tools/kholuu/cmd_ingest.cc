@@ -58,6 +58,8 @@ struct IngestArgs {
   bool allow_unsigned = false;
   std::string watch;
   double settle = 5;
+  double timeout = 0;              // seconds per converter run / OCR page; 0: the tools' defaults
+  uint64_t max_package_bytes = 0;  // 0: the default (IntakeOptions)
   // jobs
   std::string state;
   size_t limit = 50;
@@ -129,6 +131,8 @@ ingest::IngestOptions OptionsFor(const IngestArgs& a, ingest::Service& s, Status
   o.preservation.agent = "kholuu ingest";
   o.require_edxml_signature = !a.allow_unsigned;
   o.threads = a.workers;
+  if (a.timeout > 0) o.preservation.tool_time_limit = std::chrono::milliseconds(static_cast<int64_t>(a.timeout * 1000));
+  if (a.max_package_bytes > 0) o.limits.max_package_bytes = a.max_package_bytes;
   *error = s.LoadTrustStore(a.trust_store, &o.preservation);
   return o;
 }
@@ -368,6 +372,12 @@ void RegisterIngestCommands(CLI::App& app, const Registry& reg) {
   cmd->add_flag("--no-preserve", args->no_preserve,
                 "store originals only; signature reports, PDF/A copies and text later (kholuu preserve)");
   cmd->add_flag("--no-ocr", args->no_ocr, "do not OCR pages without a text layer");
+  cmd->add_option("--timeout", args->timeout,
+                  "seconds each converter run and each page's OCR may take (default: the tools' own limits)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-package-bytes", args->max_package_bytes,
+                  "refuse a package larger than this, all files uncompressed (default 16 GiB)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--trust-store", args->trust_store, "PEM trust anchors (default <data>/trust if present)");
   cmd->add_option("--reply-dir", args->reply_dir, "write each edXML package's Status reply here");
   cmd->add_option("--archive-organ-id", args->archive_organ_id,

@@ -1,4 +1,4 @@
-// kholuu preserve [DOC...] [--all] [--force] [--no-ocr] [--trust-store DIR]
+// kholuu preserve [DOC...] [--all] [--force] [--no-ocr] [--trust-store DIR] [--timeout S]
 //
 // Carries out the preservation model (spec/architecture.md §3) for the
 // original components of documents already in the archive
@@ -7,6 +7,7 @@
 // the text for the index. Documents already preserved are skipped unless
 // --force, which replaces the derived components (audited deletions).
 // Exit 1 when a document is at risk.
+#include <chrono>
 #include <ctime>
 #include <iostream>
 
@@ -24,6 +25,7 @@ struct PreserveArgs {
   bool force = false;
   bool no_ocr = false;
   std::string trust_store;
+  double timeout = 0;  // seconds per converter run / OCR page; 0: the tools' defaults
 };
 
 nlohmann::json OriginalJson(const ingest::PreservedOriginal& d) {
@@ -95,6 +97,7 @@ int CmdPreserve(const Common& c, const PreserveArgs& args) {
   ingest::PreserveOptions options;
   options.force = args.force;
   options.ocr = !args.no_ocr;
+  if (args.timeout > 0) options.tool_time_limit = std::chrono::milliseconds(static_cast<int64_t>(args.timeout * 1000));
   options.verify.now = static_cast<int64_t>(std::time(nullptr));
   Status loaded = (*a)->LoadTrustStore(args.trust_store, &options);
   if (!loaded.ok()) return Fail(c, loaded);
@@ -144,6 +147,9 @@ void RegisterPreserveCommands(CLI::App& app, const Registry& reg) {
   cmd->add_flag("--all", args->all, "every document");
   cmd->add_flag("--force", args->force, "redo documents already preserved");
   cmd->add_flag("--no-ocr", args->no_ocr, "do not OCR pages without a text layer");
+  cmd->add_option("--timeout", args->timeout,
+                  "seconds each converter run and each page's OCR may take (default: the tools' own limits)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--trust-store", args->trust_store,
                   "directory of PEM trust anchors (default <data>/trust if present)");
   Registry r = reg;
