@@ -130,7 +130,7 @@ int CmdSealPdf(const Common& c, const SealArgs& a) {
   auto sealed = ingest::SealWithArchiveKey(ingest::DataDir(c.data), *in, a.reason, a.location);
   if (!sealed.ok()) {
     // A seal key or TSA problem is the archive's, a PDF problem the file's.
-    const std::string& m = sealed.status().message();
+    const std::string m = sealed.status().message();
     const bool about_file = m.find("PDF") != std::string::npos && m.find("TSA") == std::string::npos;
     return Fail(c, about_file ? Status(sealed.status()).Annotate(a.file) : sealed.status());
   }

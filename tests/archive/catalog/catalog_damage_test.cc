@@ -76,7 +76,24 @@ void PatchDocumentNodes(const std::string& path, const std::string& id, int offs
   ASSERT_OK(WriteFileAtomic(path, bytes));
 }
 
+// Under AddressSanitizer the sanitizer owns SIGSEGV and SIGBUS, so the guard
+// is not installed (ADR 0078: only where no handler exists); the death tests
+// of the guard run in the release build.
+#if defined(__SANITIZE_ADDRESS__)
+#define KHOLUU_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KHOLUU_UNDER_ASAN 1
+#endif
+#endif
+#ifdef KHOLUU_UNDER_ASAN
+#define KHOLUU_SKIP_UNDER_ASAN() GTEST_SKIP() << "AddressSanitizer owns SIGSEGV/SIGBUS; the guard is not installed"
+#else
+#define KHOLUU_SKIP_UNDER_ASAN() (void)0
+#endif
+
 TEST(CatalogDamageTest, AFaultInsideTheCatalogMapStopsWithTheFileNamed) {
+  KHOLUU_SKIP_UNDER_ASAN();
   TempDir dir;
   MakeCatalog(dir.Sub("c"), 3);
   EXPECT_EXIT(ReadPastTheFile(dir.Sub("c")), ::testing::ExitedWithCode(lmdb::kDamagedCatalogExit),
@@ -85,6 +102,7 @@ TEST(CatalogDamageTest, AFaultInsideTheCatalogMapStopsWithTheFileNamed) {
 }
 
 TEST(CatalogDamageTest, AFaultElsewhereStillCrashes) {
+  KHOLUU_SKIP_UNDER_ASAN();
   TempDir dir;
   MakeCatalog(dir.Sub("c"), 3);
   // A real fault outside every catalog map: a bug, not damage.
@@ -125,6 +143,7 @@ TEST(CatalogDamageTest, AValueWhoseSizeRunsPastTheFileIsDataLoss) {
 }
 
 TEST(CatalogDamageTest, AFaultInsideLmdbOnADamagedNodeStopsWithTheFileNamed) {
+  KHOLUU_SKIP_UNDER_ASAN();
   TempDir dir;
   MakeCatalog(dir.Sub("c"), 3);
   const model::Document doc = SampleDocument(SampleRecordFile(1), 2);
