@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "archive/audit/merkle.h"
+#include "archive/base/bytes.h"
 #include "archive/base/file.h"
 #include "archive/base/log.h"
 #include "formats/x509/cms.h"
@@ -24,18 +25,11 @@ std::string MetaKey(uint64_t tree_size) {
   return kMetaPrefix + buf;
 }
 
-void PutU64(std::string& out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
+// One part of a stored anchor, copied out.
 bool GetPart(std::string_view in, size_t* pos, std::string* out) {
-  if (in.size() - *pos < 8) return false;
-  uint64_t n = 0;
-  for (size_t i = 0; i < 8; ++i) n = (n << 8) | static_cast<uint8_t>(in[*pos + i]);
-  *pos += 8;
-  if (n > in.size() - *pos) return false;
-  out->assign(in.substr(*pos, static_cast<size_t>(n)));
-  *pos += static_cast<size_t>(n);
+  std::string_view v;
+  if (!GetBytes(in, pos, &v)) return false;
+  out->assign(v);
   return true;
 }
 
@@ -103,8 +97,7 @@ Result<Anchor> ParseAnchorStatement(std::string_view statement) {
 std::string EncodeAnchor(const Anchor& a) {
   std::string out(kMagic);
   for (const std::string* part : {&a.statement, &a.seal, &a.token}) {
-    PutU64(out, part->size());
-    out += *part;
+    PutBytes(out, *part);
   }
   return out;
 }

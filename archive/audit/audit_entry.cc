@@ -1,36 +1,11 @@
 #include "archive/audit/audit_entry.h"
 
+#include "archive/base/bytes.h"
+
 namespace kholuu::archive {
 namespace {
 
 constexpr std::string_view kMagic = "KHA1";
-
-void PutU64(std::string& out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-void PutBytes(std::string& out, std::string_view b) {
-  PutU64(out, b.size());
-  out.append(b);
-}
-
-bool GetU64(std::string_view in, size_t* pos, uint64_t* v) {
-  if (in.size() - *pos < 8) return false;
-  uint64_t r = 0;
-  for (size_t i = 0; i < 8; ++i) r = (r << 8) | static_cast<uint8_t>(in[*pos + i]);
-  *pos += 8;
-  *v = r;
-  return true;
-}
-
-bool GetBytes(std::string_view in, size_t* pos, std::string_view* out) {
-  uint64_t n = 0;
-  if (!GetU64(in, pos, &n)) return false;
-  if (n > in.size() - *pos) return false;
-  *out = in.substr(*pos, static_cast<size_t>(n));
-  *pos += static_cast<size_t>(n);
-  return true;
-}
 
 // The canonical encoding covered by the hash.
 std::string Canonical(const AuditEntry& e) {
