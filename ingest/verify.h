@@ -6,9 +6,13 @@
 // index, each entry checked in its place), its events and its components'
 // events against their event.create entries, and every component's blob
 // re-hashed in the archive and in the replica (when one has been synced).
+// The index that lists a record's parts (a document's components, a file's
+// documents) is compared with the rows and the log (TxnView::CheckParts),
+// and every part either side names is verified, so a part hidden from the
+// index is still checked and named.
 // For a record file: its own row and events, then each of its documents.
-// Not covered here: the chain as a whole (`kholuu audit verify`) and
-// anchors (planned with issue 19's anchoring).
+// Not covered here: the chain as a whole and the anchors (`kholuu audit
+// verify`).
 #pragma once
 
 #include <cstdint>
@@ -18,7 +22,7 @@
 namespace kholuu::ingest {
 
 struct RecordCheck {
-  std::string what;     // "state", "events", "blob", "replica"
+  std::string what;     // "state", "events", "index", "blob", "replica"
   std::string object;   // the row's key, or a blob's SHA-256
   bool ok = true;
   std::string detail;   // what differs; for a good blob its size

@@ -119,6 +119,21 @@ Status ScanTable(const lmdb::Txn& txn, MDB_dbi dbi,
   return Status::Ok();
 }
 
+// Calls fn(key, value) for every entry of `dbi` whose key starts with
+// `prefix`, in key order (every duplicate of a DUPSORT key).
+Status ScanPrefix(const lmdb::Txn& txn, MDB_dbi dbi, std::string_view prefix,
+                  const std::function<Status(std::string_view, std::string_view)>& fn) {
+  KHOLUU_ASSIGN_OR_RETURN(lmdb::Cursor cur, lmdb::Cursor::Open(txn, dbi));
+  MDB_val k = lmdb::Val(prefix);
+  MDB_val v{};
+  KHOLUU_ASSIGN_OR_RETURN(bool found, cur.Get(MDB_SET_RANGE, &k, &v));
+  while (found && lmdb::View(k).substr(0, prefix.size()) == prefix) {
+    KHOLUU_RETURN_IF_ERROR(fn(lmdb::View(k), lmdb::View(v)));
+    KHOLUU_ASSIGN_OR_RETURN(found, cur.Get(MDB_NEXT, &k, &v));
+  }
+  return Status::Ok();
+}
+
 Result<uint64_t> Entries(const lmdb::Txn& txn, MDB_dbi dbi) {
   MDB_stat st{};
   lmdb::InLmdbCall in(mdb_txn_env(txn.get()));
@@ -414,8 +429,6 @@ std::string RowAgainstHistory(const std::string_view* value, const LastWrite* la
   return "";
 }
 
-}  // namespace
-
 // An order-independent digest of a set of (key, value) pairs: their number
 // and the sum, mod 2^256, of SHA-256(len(key) || key || value) of each. Two
 // sets with equal digests are equal but for a deliberate collision search.
@@ -448,9 +461,36 @@ class PairSetDigest {
 struct DerivedIndex {
   const char* name;
   MDB_dbi dbi;
-  // Calls fn(key, value) for every entry the index should hold.
+  // Calls fn(key, value) for every entry the index should hold (only when
+  // the index differs, to list the differences).
   std::function<Status(const std::function<void(std::string_view, std::string_view)>&)> expected;
+  PairSetDigest want;  // the digest of what `expected` enumerates
 };
+
+// The file a document.link entry links its document into: its detail is
+// "into <file code>: <reason>"; "" when it is not.
+std::string LinkTarget(const AuditEntry& e) {
+  if (e.action != "document.link" || e.detail.rfind("into ", 0) != 0) return "";
+  const size_t colon = e.detail.find(": ", 5);
+  return e.detail.substr(5, colon == std::string::npos ? std::string::npos : colon - 5);
+}
+
+// An index entry that is there without a record behind it (`listed`), or
+// a record's entry missing from the index.
+StateProblem IndexMismatch(std::string_view index, const std::string& key, const std::string& value, bool listed) {
+  return {"index", std::string(index) + " " + key + " -> " + value, 0,
+          listed ? "in the index but not in the records: " + key + " lists " + value +
+                       " (the index was changed outside the archive)"
+                 : "missing from the index: " + key + " no longer lists " + value +
+                       " (the index was changed outside the archive)"};
+}
+
+void AddLinkEntry(const AuditEntry& e, std::set<std::pair<std::string, std::string>>* links) {
+  std::string file = LinkTarget(e);
+  if (!file.empty()) links->emplace(std::move(file), e.object);
+}
+
+}  // namespace
 
 Result<StateReport> TxnView::VerifyState() const {
   const Dbs& d = impl_->sh->dbs;
@@ -463,10 +503,17 @@ Result<StateReport> TxnView::VerifyState() const {
   };
   const std::vector<AuditedTable> tables = AuditedTables(d);
 
-  // One pass over the log: the last write of every row; the event values.
+  // One pass over the log: the last write of every row; the event values;
+  // the digests of the index entries the log alone implies (a document's
+  // links into other files, every object's audit entries).
   std::unordered_map<std::string, LastWrite> last;  // "table\n" + key
   std::unordered_map<std::string, std::vector<uint64_t>> events;  // payload -> entries
+  std::set<std::pair<std::string, std::string>> links;  // (file code, document id)
+  PairSetDigest audit_digest;
+  const bool audit_index = d.idx_audit_obj != 0;
   KHOLUU_RETURN_IF_ERROR(ForEachAuditEntry([&](const AuditEntry& e) -> Status {
+    if (audit_index && IndexableAuditObject(e.object)) audit_digest.Add(e.object, lmdb::U64Key(e.seq));
+    if (e.action == "document.link") AddLinkEntry(e, &links);
     const size_t dot = e.action.rfind('.');
     if (dot == std::string::npos) return Status::Ok();
     const std::string_view table = std::string_view(e.action).substr(0, dot);
@@ -502,8 +549,10 @@ Result<StateReport> TxnView::VerifyState() const {
       return Status::Ok();
     }));
   }
+  PairSetDigest event_digest;  // what idx_event_obj should hold
   KHOLUU_RETURN_IF_ERROR(ScanTable(impl_->txn, d.events, [&](std::string_view k, std::string_view v) -> Status {
     ++report.rows;
+    if (auto ev = DecodeEvent(v); ev.ok()) event_digest.Add(ev->object_id, k);
     uint64_t seq = 0;
     const std::string key = lmdb::ParseU64Key(k, &seq) ? std::to_string(seq) : std::string(k);
     auto it = events.find(std::string(Sha256Of(v).raw()));
@@ -523,8 +572,8 @@ Result<StateReport> TxnView::VerifyState() const {
   // file's documents, an object's events and audit entries) against the
   // rows and the log they derive from: a changed index would hide a part
   // from `show` and from `verify ID`. One pass each with an
-  // order-independent digest; only an index that differs is listed entry
-  // by entry.
+  // order-independent digest, the log's share taken in the pass above; only
+  // an index that differs is enumerated again and listed entry by entry.
   {
     auto components = [&](const std::function<void(std::string_view, std::string_view)>& add) -> Status {
       return ForEachComponent([&](const model::Component& c) -> Status {
@@ -537,13 +586,15 @@ Result<StateReport> TxnView::VerifyState() const {
         add(doc.file_code.ToString(), doc.id);
         return Status::Ok();
       }));
-      // Links into other files: "into <file code>: <reason>".
-      return ForEachAuditEntry([&](const AuditEntry& e) -> Status {
-        if (e.action != "document.link" || e.detail.rfind("into ", 0) != 0) return Status::Ok();
-        const size_t colon = e.detail.find(": ", 5);
-        add(e.detail.substr(5, colon == std::string::npos ? std::string::npos : colon - 5), e.object);
-        return Status::Ok();
-      });
+      // Links into other files than the owner (a link into the file that
+      // owns the document is the same entry).
+      for (const auto& [file, id] : links) {
+        auto doc = GetDocument(id);
+        if (!doc.ok() && doc.status().code() != StatusCode::kNotFound) return doc.status();
+        if (doc.ok() && doc->file_code.ToString() == file) continue;
+        add(file, id);
+      }
+      return Status::Ok();
     };
     auto events_of = [&](const std::function<void(std::string_view, std::string_view)>& add) -> Status {
       return ScanTable(impl_->txn, d.events, [&](std::string_view k, std::string_view v) -> Status {
@@ -558,42 +609,37 @@ Result<StateReport> TxnView::VerifyState() const {
         return Status::Ok();
       });
     };
-    std::vector<DerivedIndex> indexes = {{"idx_comp_doc", d.idx_comp_doc, components},
-                                         {"idx_doc_file", d.idx_doc_file, documents},
-                                         {"idx_event_obj", d.idx_event_obj, events_of}};
-    if (d.idx_audit_obj != 0) indexes.push_back({"idx_audit_obj", d.idx_audit_obj, audit_of});
+    PairSetDigest component_digest, document_digest;
+    KHOLUU_RETURN_IF_ERROR(components([&](std::string_view k, std::string_view v) { component_digest.Add(k, v); }));
+    KHOLUU_RETURN_IF_ERROR(documents([&](std::string_view k, std::string_view v) { document_digest.Add(k, v); }));
+    std::vector<DerivedIndex> indexes = {{"idx_comp_doc", d.idx_comp_doc, components, component_digest},
+                                         {"idx_doc_file", d.idx_doc_file, documents, document_digest},
+                                         {"idx_event_obj", d.idx_event_obj, events_of, event_digest}};
+    if (audit_index) indexes.push_back({"idx_audit_obj", d.idx_audit_obj, audit_of, audit_digest});
     auto shown = [](std::string_view name, std::string_view v) {
       uint64_t seq = 0;
       if ((name == "idx_event_obj" || name == "idx_audit_obj") && lmdb::ParseU64Key(v, &seq)) return std::to_string(seq);
       return std::string(v);
     };
     for (const DerivedIndex& x : indexes) {
-      PairSetDigest want, have;
-      KHOLUU_RETURN_IF_ERROR(x.expected([&](std::string_view k, std::string_view v) { want.Add(k, v); }));
+      PairSetDigest have;
       KHOLUU_RETURN_IF_ERROR(ScanTable(impl_->txn, x.dbi, [&](std::string_view k, std::string_view v) -> Status {
         have.Add(k, v);
         return Status::Ok();
       }));
-      if (want == have) continue;
+      if (x.want == have) continue;
       std::set<std::pair<std::string, std::string>> expected, actual;
       KHOLUU_RETURN_IF_ERROR(x.expected([&](std::string_view k, std::string_view v) { expected.emplace(k, v); }));
       KHOLUU_RETURN_IF_ERROR(ScanTable(impl_->txn, x.dbi, [&](std::string_view k, std::string_view v) -> Status {
         actual.emplace(k, v);
         return Status::Ok();
       }));
+      auto add = [&](const StateProblem& p) { problem(p.table, p.key, p.entry, p.problem); };
       for (const auto& [k, v] : expected) {
-        if (!actual.count({k, v})) {
-          problem("index", std::string(x.name) + " " + k + " -> " + shown(x.name, v), 0,
-                  "missing from the index: " + k + " no longer lists " + shown(x.name, v) +
-                      " (the index was changed outside the archive)");
-        }
+        if (!actual.count({k, v})) add(IndexMismatch(x.name, k, shown(x.name, v), false));
       }
       for (const auto& [k, v] : actual) {
-        if (!expected.count({k, v})) {
-          problem("index", std::string(x.name) + " " + k + " -> " + shown(x.name, v), 0,
-                  "in the index but not in the records: " + k + " lists " + shown(x.name, v) +
-                      " (the index was changed outside the archive)");
-        }
+        if (!expected.count({k, v})) add(IndexMismatch(x.name, k, shown(x.name, v), true));
       }
     }
   }
@@ -730,6 +776,88 @@ Result<std::vector<StateProblem>> TxnView::VerifyRow(const std::string& table, c
   if (!last) return out;
   KHOLUU_ASSIGN_OR_RETURN(std::string place, CheckAuditEntryInPlace(last->entry));
   if (!place.empty()) out.push_back({table, key, last->entry, "its audit entry does not hold: " + place});
+  return out;
+}
+
+Result<PartsCheck> TxnView::CheckParts(const std::string& table, const std::string& id) const {
+  const Dbs& d = impl_->sh->dbs;
+  const bool document = table == "document";
+  if (!document && table != "record_file") return InvalidArgumentError("no parts index for table " + table);
+  const std::string part_table = document ? "component" : "document";
+  const std::string prefix = id + (document ? "/" : ".");
+  // A part id minted in this record: the prefix and a number.
+  auto minted_here = [&](std::string_view key) {
+    if (key.size() <= prefix.size() || key.substr(0, prefix.size()) != prefix) return false;
+    return key.substr(prefix.size()).find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  KHOLUU_ASSIGN_OR_RETURN(std::vector<std::string> listed_v,
+                          DupValues(impl_->txn, document ? d.idx_comp_doc : d.idx_doc_file, id));
+  const std::set<std::string> listed(listed_v.begin(), listed_v.end());
+  std::set<std::string> expected;
+  std::set<std::string> candidates;  // parts minted here, from the rows and the log
+  KHOLUU_RETURN_IF_ERROR(ScanPrefix(impl_->txn, document ? d.components : d.documents, prefix,
+                                    [&](std::string_view k, std::string_view) -> Status {
+                                      if (minted_here(k)) candidates.emplace(k);
+                                      return Status::Ok();
+                                    }));
+  if (d.idx_audit_obj != 0) {
+    KHOLUU_RETURN_IF_ERROR(ScanPrefix(impl_->txn, d.idx_audit_obj, prefix,
+                                      [&](std::string_view k, std::string_view) -> Status {
+                                        if (minted_here(k)) candidates.emplace(k);
+                                        return Status::Ok();
+                                      }));
+  }
+  // A part belongs here when its row says so; a part whose row is missing
+  // belongs where the log's last write of it said (VerifyRow names the row).
+  auto owner_of = [&](const std::string& part) -> Result<std::string> {
+    if (document) {
+      auto c = GetComponent(part);
+      if (c.ok()) return c->document_id;
+      if (c.status().code() != StatusCode::kNotFound && c.status().code() != StatusCode::kDataLoss) return c.status();
+    } else {
+      auto doc = GetDocument(part);
+      if (doc.ok()) return doc->file_code.ToString();
+      if (doc.status().code() != StatusCode::kNotFound && doc.status().code() != StatusCode::kDataLoss) {
+        return doc.status();
+      }
+    }
+    KHOLUU_ASSIGN_OR_RETURN(std::vector<AuditEntry> entries, AuditEntriesFor(part));
+    bool live = false;
+    for (const AuditEntry& e : entries) {
+      if (e.action == part_table + ".create" || e.action == part_table + ".update") live = true;
+      if (e.action == part_table + ".delete") live = false;
+    }
+    return live ? id : std::string();
+  };
+  for (const std::string& part : candidates) {
+    KHOLUU_ASSIGN_OR_RETURN(std::string owner, owner_of(part));
+    if (owner == id) expected.insert(part);
+  }
+  // A record file also lists the documents linked into it.
+  if (!document) {
+    for (const std::string& part : listed) {
+      if (expected.count(part)) continue;
+      KHOLUU_ASSIGN_OR_RETURN(std::string owner, owner_of(part));
+      if (owner == id) {
+        expected.insert(part);
+        continue;
+      }
+      KHOLUU_ASSIGN_OR_RETURN(std::vector<AuditEntry> entries, AuditEntriesFor(part));
+      for (const AuditEntry& e : entries) {
+        if (LinkTarget(e) == id) expected.insert(part);
+      }
+    }
+  }
+  PartsCheck out;
+  std::set<std::string> all = listed;
+  all.insert(expected.begin(), expected.end());
+  out.parts.assign(all.begin(), all.end());
+  const std::string index = document ? "idx_comp_doc" : "idx_doc_file";
+  for (const std::string& part : all) {
+    const bool in_index = listed.count(part) > 0, belongs = expected.count(part) > 0;
+    if (in_index == belongs) continue;
+    out.problems.push_back(IndexMismatch(index, id, part, in_index));
+  }
   return out;
 }
 
@@ -877,7 +1005,15 @@ Status WriteTxn::PutDocument(const model::Document& v) {
   if (!old.ok() && old.status().code() != StatusCode::kNotFound) return old.status();
   if (old.ok()) {
     std::string_view id = v.id;
-    KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_doc_file, old->file_code.ToString(), &id));
+    // Re-filed: the old file no longer lists it, unless it was also linked
+    // there (a link outlives a change of owner).
+    const std::string old_file = old->file_code.ToString();
+    bool linked_there = false;
+    if (old_file != file_code) {
+      KHOLUU_ASSIGN_OR_RETURN(std::vector<AuditEntry> entries, AuditEntriesFor(v.id));
+      for (const AuditEntry& e : entries) linked_there = linked_there || LinkTarget(e) == old_file;
+    }
+    if (!linked_there) KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_doc_file, old_file, &id));
     if (!old->edxml_document_id.empty()) {
       KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_doc_edxml, old->edxml_document_id, &id));
     }

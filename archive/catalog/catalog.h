@@ -79,6 +79,13 @@ struct StateReport {
   static constexpr size_t kMaxListed = 1000;
 };
 
+// A record's parts (a document's components, a record file's documents)
+// as its index lists them and as its rows and log say they should be.
+struct PartsCheck {
+  std::vector<std::string> parts;      // the union, sorted: every part to verify
+  std::vector<StateProblem> problems;  // table "index": a part listed or missing wrongly
+};
+
 class Catalog;
 
 // Reads, shared by read and write transactions.
@@ -151,6 +158,17 @@ class TxnView {
   // as VerifyRow, or "event" with the event's number as key. For evidence
   // bundles. Errors: kInvalidArgument for another table; kNotFound.
   Result<std::string> RawRow(const std::string& table, const std::string& key) const;
+  // The index that lists a record's parts against the rows and the log,
+  // without a full scan (fast enough for every retrieval). `table`
+  // "document": its components (idx_comp_doc) against the component rows
+  // and the log's components under its id ("<id>/<n>", archive/model/ids.h);
+  // "record_file": its documents (idx_doc_file) against the documents
+  // minted in it ("<code>.<n>") whose row still names it, and the
+  // document.link entries of every document it lists. A document re-filed
+  // into the file from elsewhere and then removed from the index is not
+  // seen here (VerifyState and `verify` on the document see it).
+  // Errors: kInvalidArgument for another table; failed reads.
+  Result<PartsCheck> CheckParts(const std::string& table, const std::string& id) const;
   // The events about `object` against the event.create entries about it.
   Result<std::vector<StateProblem>> VerifyEventsOf(const std::string& object) const;
   // Checks entry `seq` in its place without walking the chain: its hash, the

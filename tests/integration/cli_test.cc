@@ -278,6 +278,18 @@ TEST_F(CliTest, VerifyChecksOneRecordItsHistoryAndBothCopiesOfItsBlobs) {
   RunResult text = Kholuu({"verify", doc});
   EXPECT_EQ(text.exit_code, 1);
   EXPECT_THAT(text.out, HasSubstr("state document " + doc));
+
+  // The other document's component hidden from its index (what `show`
+  // lists): verify names the index and still re-hashes the hidden blob.
+  ASSERT_FALSE(testing::RawGet(catalog, "idx_comp_doc", doc2).empty());
+  testing::RawPut(catalog, "idx_comp_doc", doc2, "");
+  json hidden = KholuuJson({"verify", doc2}, 1);
+  std::vector<std::string> what;
+  for (const json& k : hidden["checks"]) {
+    what.push_back(k["what"].get<std::string>() + (k["ok"].get<bool>() ? " ok" : " failed"));
+  }
+  EXPECT_THAT(what, ::testing::UnorderedElementsAre("index failed", "blob ok", "replica ok")) << hidden.dump();
+  EXPECT_EQ(hidden["blobs"], 2);
 }
 
 TEST_F(CliTest, PutIsBoundedAndRefusesDevicesAndOversizedFiles) {

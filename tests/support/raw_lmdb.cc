@@ -52,8 +52,12 @@ std::string RawGet(const std::string& dir, const char* table, const std::string&
   return out;
 }
 
-void RawPut(const std::string& dir, const char* table, const std::string& key,
-            const std::string& value) {
+namespace {
+
+// One write transaction: `del` removes the key (with `value` non-empty, only
+// that duplicate), else puts the pair.
+void RawEdit(const std::string& dir, const char* table, const std::string& key, const std::string& value,
+             bool del) {
   RawEnv env(dir, 0);
   ASSERT_NE(env.get(), nullptr);
   MDB_txn* txn = nullptr;
@@ -62,12 +66,22 @@ void RawPut(const std::string& dir, const char* table, const std::string& key,
   ASSERT_EQ(mdb_dbi_open(txn, table, 0, &dbi), 0);
   MDB_val k{key.size(), const_cast<char*>(key.data())};
   MDB_val v{value.size(), const_cast<char*>(value.data())};
-  int rc = value.empty() ? mdb_del(txn, dbi, &k, nullptr) : mdb_put(txn, dbi, &k, &v, 0);
+  int rc = del ? mdb_del(txn, dbi, &k, value.empty() ? nullptr : &v) : mdb_put(txn, dbi, &k, &v, 0);
   if (rc != 0) {
     mdb_txn_abort(txn);
     FAIL() << "raw edit of " << table << " failed: " << mdb_strerror(rc);
   }
   ASSERT_EQ(mdb_txn_commit(txn), 0);
+}
+
+}  // namespace
+
+void RawPut(const std::string& dir, const char* table, const std::string& key, const std::string& value) {
+  RawEdit(dir, table, key, value, /*del=*/value.empty());
+}
+
+void RawDelDup(const std::string& dir, const char* table, const std::string& key, const std::string& value) {
+  RawEdit(dir, table, key, value, /*del=*/true);
 }
 
 }  // namespace kholuu::testing

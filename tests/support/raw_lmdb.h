@@ -17,4 +17,8 @@ std::string RawGet(const std::string& catalog_dir, const char* table, const std:
 void RawPut(const std::string& catalog_dir, const char* table, const std::string& key,
             const std::string& value);
 
+// Removes the one pair (key, value) from a DUPSORT `table`.
+void RawDelDup(const std::string& catalog_dir, const char* table, const std::string& key,
+               const std::string& value);
+
 }  // namespace kholuu::testing

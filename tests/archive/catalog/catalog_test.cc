@@ -27,6 +27,7 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
 using ::kholuu::testing::RawGet;
@@ -722,6 +723,98 @@ TEST_F(CatalogTest, ADocumentLinkedIntoAnotherFileIsListedInBoth) {
               StatusIs(StatusCode::kNotFound));
   EXPECT_THAT(catalog_->Update("test", [&](WriteTxn& w) { return w.LinkDocument(file2, "no-such-doc", ""); }),
               StatusIs(StatusCode::kNotFound));
+}
+
+TEST_F(CatalogTest, ALinkOutlivesRefilingAndTheIndexesStayTrueToTheLog) {
+  Populate(1, 2);
+  Populate(2, 1);
+  Populate(3, 1);
+  const std::string file1 = SampleRecordFile(1).file_code.ToString();
+  const std::string file2 = SampleRecordFile(2).file_code.ToString();
+  const std::string file3 = SampleRecordFile(3).file_code.ToString();
+  const std::string doc = SampleDocument(SampleRecordFile(1), 2).id;
+  auto refile = [&](const std::string& into) {
+    return catalog_->Update("test", [&](WriteTxn& w) -> Status {
+      KHOLUU_ASSIGN_OR_RETURN(model::Document d, w.GetDocument(doc));
+      KHOLUU_ASSIGN_OR_RETURN(d.file_code, model::FileCode::Parse(into));
+      return w.PutDocument(d);
+    });
+  };
+  auto state_ok = [&]() {
+    auto r = catalog_->BeginRead();
+    EXPECT_OK(r.status());
+    auto report = r->VerifyState();
+    EXPECT_OK(report.status());
+    for (const StateProblem& p : report->problems) ADD_FAILURE() << p.table << " " << p.key << ": " << p.problem;
+    return report->ok();
+  };
+  // Linked twice into file 2 (two entries, one index entry), then owned by
+  // file 2 (owner and link are one entry), then moved on to file 3: file 2
+  // still lists it, because the link was never undone.
+  ASSERT_OK(catalog_->Update("test", [&](WriteTxn& w) { return w.LinkDocument(file2, doc, "sent again"); }));
+  ASSERT_OK(catalog_->Update("test", [&](WriteTxn& w) { return w.LinkDocument(file2, doc, "and again"); }));
+  EXPECT_TRUE(state_ok());
+  ASSERT_OK(refile(file2));
+  EXPECT_TRUE(state_ok());
+  ASSERT_OK(refile(file3));
+  EXPECT_TRUE(state_ok());
+  ASSERT_OK_AND_ASSIGN(ReadTxn r, catalog_->BeginRead());
+  EXPECT_THAT(*r.DocumentsInFile(file1), Not(Contains(doc)));
+  EXPECT_THAT(*r.DocumentsInFile(file2), Contains(doc));
+  EXPECT_THAT(*r.DocumentsInFile(file3), Contains(doc));
+  for (const std::string& f : {file1, file2, file3}) {
+    ASSERT_OK_AND_ASSIGN(PartsCheck parts, r.CheckParts("record_file", f));
+    EXPECT_THAT(parts.problems, IsEmpty()) << f << ": " << parts.problems[0].problem;
+    EXPECT_EQ(parts.parts, *r.DocumentsInFile(f));
+  }
+}
+
+TEST_F(CatalogTest, OneRecordsPartsAreCheckedAgainstItsRowsAndLog) {
+  Populate(1, 3);
+  Populate(2, 1);
+  const std::string file1 = SampleRecordFile(1).file_code.ToString();
+  const std::string file2 = SampleRecordFile(2).file_code.ToString();
+  const std::string doc1 = SampleDocument(SampleRecordFile(1), 1).id;
+  const std::string doc3 = SampleDocument(SampleRecordFile(1), 3).id;
+  std::string comp1;
+  {
+    ASSERT_OK_AND_ASSIGN(ReadTxn r, catalog_->BeginRead());
+    for (const std::string& f : {file1, file2}) {
+      ASSERT_OK_AND_ASSIGN(PartsCheck parts, r.CheckParts("record_file", f));
+      EXPECT_THAT(parts.problems, IsEmpty());
+      EXPECT_EQ(parts.parts, *r.DocumentsInFile(f));
+    }
+    ASSERT_OK_AND_ASSIGN(PartsCheck parts, r.CheckParts("document", doc1));
+    EXPECT_THAT(parts.problems, IsEmpty());
+    ASSERT_EQ(parts.parts.size(), 1u);
+    comp1 = parts.parts[0];
+    EXPECT_THAT(r.CheckParts("agency", doc1), StatusIs(StatusCode::kInvalidArgument));
+  }
+  catalog_.reset();
+  const std::string dir = dir_.Sub("catalog");
+  // doc1's component hidden from its index; doc3 hidden from its file;
+  // file 2 made to list a document of file 1.
+  testing::RawPut(dir, "idx_comp_doc", doc1, "");
+  testing::RawDelDup(dir, "idx_doc_file", file1, doc3);
+  testing::RawPut(dir, "idx_doc_file", file2, doc1);
+  ASSERT_OK_AND_ASSIGN(catalog_, Catalog::Open(dir));
+  ASSERT_OK_AND_ASSIGN(ReadTxn r, catalog_->BeginRead());
+  auto keys = [](const PartsCheck& p) {
+    std::vector<std::string> out;
+    for (const StateProblem& x : p.problems) {
+      EXPECT_EQ(x.table, "index");
+      out.push_back(x.key + (x.problem.rfind("missing", 0) == 0 ? " missing" : " extra"));
+    }
+    return out;
+  };
+  ASSERT_OK_AND_ASSIGN(PartsCheck d1, r.CheckParts("document", doc1));
+  EXPECT_THAT(keys(d1), ElementsAre("idx_comp_doc " + doc1 + " -> " + comp1 + " missing"));
+  EXPECT_THAT(d1.parts, ElementsAre(comp1));  // still verified
+  ASSERT_OK_AND_ASSIGN(PartsCheck f1, r.CheckParts("record_file", file1));
+  EXPECT_THAT(keys(f1), ElementsAre("idx_doc_file " + file1 + " -> " + doc3 + " missing"));
+  EXPECT_THAT(f1.parts, Contains(doc3));
+  ASSERT_OK_AND_ASSIGN(PartsCheck f2, r.CheckParts("record_file", file2));
+  EXPECT_THAT(keys(f2), ElementsAre("idx_doc_file " + file2 + " -> " + doc1 + " extra"));
 }
 
 TEST(JobCodecTest, RoundTripsAndRejectsGarbage) {
