@@ -1,10 +1,6 @@
 #include "ingest/evidence.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -231,14 +227,7 @@ ok "every file matches SHA256SUMS"
 }  // namespace
 
 Result<EvidenceResult> WriteEvidence(Service& service, const std::string& id, const EvidenceOptions& options) {
-  if (options.out.empty()) return InvalidArgumentError("no output file given (-o FILE, or -o - for standard output)");
-  const bool to_stdout = options.out == "-";
-  if (!to_stdout && !options.overwrite) {
-    struct stat st;
-    if (::stat(options.out.c_str(), &st) == 0) {
-      return AlreadyExistsError(options.out + " exists (use --force to replace it)");
-    }
-  }
+  if (!options.sink) return InvalidArgumentError("no destination given for the evidence bundle");
   // 1. The document must be as its history says.
   KHOLUU_ASSIGN_OR_RETURN(RecordVerification v, service.VerifyRecord(id));
   if (v.kind != "document") {
@@ -256,7 +245,6 @@ Result<EvidenceResult> WriteEvidence(Service& service, const std::string& id, co
 
   EvidenceResult result;
   result.id = id;
-  result.out = options.out;
   std::vector<BundleFile> files;
   std::vector<ProvenRow> proven;
   std::vector<std::pair<std::string, std::string>> blob_links;  // (component row file, blob file)
@@ -467,23 +455,11 @@ Result<EvidenceResult> WriteEvidence(Service& service, const std::string& id, co
 
   const std::string top = "evidence-" + SafePart(id) + "/";
   const int64_t mtime = options.clock->NowMicros() / 1000000;
-  std::optional<AtomicFileWriter> out_file;
-  if (!to_stdout) {
-    KHOLUU_ASSIGN_OR_RETURN(AtomicFileWriter w, AtomicFileWriter::Create(options.out));
-    out_file.emplace(std::move(w));
-  }
   Sha256Hasher tar_hash;
   auto sink = [&](std::string_view bytes) -> Status {
     tar_hash.Update(bytes);
     result.bytes += bytes.size();
-    if (out_file) return out_file->Append(bytes);
-    for (size_t done = 0; done < bytes.size();) {
-      ssize_t w = ::write(STDOUT_FILENO, bytes.data() + done, bytes.size() - done);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) return ErrnoError(errno, "write standard output");
-      done += static_cast<size_t>(w);
-    }
-    return Status::Ok();
+    return options.sink(bytes);
   };
   KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<formats::package::TarWriter> tar, formats::package::TarWriter::Open(sink));
   for (const BundleFile& f : files) {
@@ -495,7 +471,6 @@ Result<EvidenceResult> WriteEvidence(Service& service, const std::string& id, co
     }
   }
   KHOLUU_RETURN_IF_ERROR(tar->Close());
-  if (out_file) KHOLUU_RETURN_IF_ERROR(out_file->Commit());
   result.files = files.size();
   result.sha256 = tar_hash.Finish();
   KHOLUU_RETURN_IF_ERROR(service.AuditConfigChange(

@@ -16,7 +16,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "archive/base/clock.h"
 #include "archive/base/status.h"
@@ -27,16 +29,16 @@ namespace kholuu::ingest {
 class Service;
 
 struct EvidenceOptions {
-  // Where to write the tar: a path (written atomically; an existing file is
-  // replaced only with `overwrite`), or "-" for standard output.
-  std::string out;
-  bool overwrite = false;
+  // Receives the tar's bytes in order (required); an error stops the
+  // writing. Where they go (a file written atomically, standard output, a
+  // response body) is the caller's: it commits them once WriteEvidence
+  // succeeds.
+  std::function<Status(std::string_view bytes)> sink;
   Clock* clock = SystemClock();
 };
 
 struct EvidenceResult {
   std::string id;
-  std::string out;
   uint64_t files = 0;         // in the bundle
   uint64_t bytes = 0;         // of the tar
   uint64_t entries = 0;       // audit entries proven
@@ -50,8 +52,8 @@ struct EvidenceResult {
 // newest anchor that covers every entry proven (a timestamped one when a
 // TSA is configured), or makes one (reason "evidence"). Audited as
 // "access.evidence" with the tar's SHA-256. Errors: kInvalidArgument for a
-// record file id (evidence is per document); kNotFound; kAlreadyExists when
-// `out` exists and !overwrite; as MakeAnchor (a seal key is required); I/O.
+// record file id (evidence is per document); kNotFound; as MakeAnchor (a
+// seal key is required); the sink's error; I/O.
 Result<EvidenceResult> WriteEvidence(Service& service, const std::string& document_id,
                                      const EvidenceOptions& options);
 

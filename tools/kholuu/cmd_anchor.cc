@@ -14,7 +14,9 @@
 #include "ingest/anchor.h"
 #include "ingest/evidence.h"
 #include "tools/kholuu/json_out.h"
+#include "tools/kholuu/messages.h"
 #include "tools/kholuu/modules.h"
+#include "tools/kholuu/output.h"
 
 namespace kholuu::cli {
 
@@ -28,9 +30,9 @@ nlohmann::json AnchorJson(const ingest::Anchor& a) {
 }
 
 std::string AnchorText(const ingest::Anchor& a) {
-  return "anchor of " + std::to_string(a.tree_size) + " audit entries, root " + a.tree_root.ToHex().substr(0, 16) +
-         "…, " + FormatTimestamp(a.time * 1000000) + " (" + a.reason + ", " +
-         (a.token.empty() ? "sealed, not timestamped" : "sealed and timestamped") + ")";
+  return Tr(Msg::kAnchorText, {std::to_string(a.tree_size), a.tree_root.ToHex().substr(0, 16),
+                               FormatTimestamp(a.time * 1000000), a.reason,
+                               Tr(a.token.empty() ? Msg::kAnchorSealedOnly : Msg::kAnchorSealedAndTimestamped)});
 }
 
 namespace {
@@ -58,7 +60,7 @@ int CmdAnchorList(const Common& c) {
     arr.push_back(AnchorJson(a));
     text += AnchorText(a) + "\n";
   }
-  if (all->empty()) text = "no anchors yet (kholuu anchor make; kholuu seal init --tsa URL first)\n";
+  if (all->empty()) text = Tr(Msg::kAnchorNone) + "\n";
   Print(c, arr, text);
   return kExitOk;
 }
@@ -71,18 +73,21 @@ int CmdAnchorExport(const Common& c, const std::string& dir) {
   Status w = ingest::ExportAnchors(*all, dir);
   if (!w.ok()) return Fail(c, w);
   Print(c, {{"dir", dir}, {"anchors", all->size()}},
-        std::to_string(all->size()) + " anchors written to " + dir +
-            " (anchor-N.txt statement, .p7s seal, .tst timestamp token)");
+        Tr(Msg::kAnchorsExported, {std::to_string(all->size()), dir}));
   return kExitOk;
 }
 
 int CmdEvidence(const Common& c, const std::string& id, const std::string& out, bool force) {
+  auto dest = Output::Prepare(out, force, c.json);
+  if (!dest.ok()) return Fail(c, dest.status());
   auto s = OpenService(c);
   if (!s.ok()) return Fail(c, s.status());
   ingest::EvidenceOptions o;
-  o.out = out;
-  o.overwrite = force;
+  o.sink = [&](std::string_view bytes) { return dest->Append(bytes); };
   auto r = ingest::WriteEvidence(**s, id, o);
+  if (r.ok()) {
+    if (Status committed = dest->Commit(); !committed.ok()) return Fail(c, committed);
+  }
   if (!r.ok()) {
     if (r.status().code() == StatusCode::kDataLoss) {
       Fail(c, r.status());
@@ -91,16 +96,15 @@ int CmdEvidence(const Common& c, const std::string& id, const std::string& out, 
     return Fail(c, r.status());
   }
   if (out == "-") {
-    std::cerr << "kholuu: evidence for " << id << " written to standard output (" << r->bytes << " bytes)\n";
+    std::cerr << "kholuu: " << Tr(Msg::kEvidenceToStdout, {id, std::to_string(r->bytes)}) << "\n";
     return kExitOk;
   }
-  nlohmann::json j = {{"id", r->id},         {"out", r->out},         {"files", r->files},
+  nlohmann::json j = {{"id", r->id},         {"out", out},         {"files", r->files},
                       {"bytes", r->bytes},   {"entries", r->entries}, {"sha256", r->sha256.ToHex()},
                       {"anchor", AnchorJson(r->anchor)}, {"anchor_made", r->anchor_made}};
   Print(c, j,
-        "evidence for " + id + " written to " + out + ": " + std::to_string(r->files) + " files, " +
-            std::to_string(r->entries) + " audit entries proven to the " + AnchorText(r->anchor) +
-            "\ncheck it offline: tar -xf " + out + " && sh evidence-*/verify.sh TSA-ROOT.pem");
+        Tr(Msg::kEvidenceWritten,
+           {id, out, std::to_string(r->files), std::to_string(r->entries), AnchorText(r->anchor)}));
   return kExitOk;
 }
 

@@ -33,8 +33,9 @@ Result<Output> Output::Prepare(const std::string& path, bool force, bool json) {
 
 Output::Output(Output&& other) noexcept
     : stdout_(other.stdout_), target_(std::move(other.target_)), path_(std::move(other.path_)),
-      staging_dir_(std::move(other.staging_dir_)) {
+      staging_dir_(std::move(other.staging_dir_)), stream_(std::move(other.stream_)) {
   other.staging_dir_.clear();
+  other.stream_.reset();
 }
 
 Output::~Output() {
@@ -60,6 +61,21 @@ Status Output::Finish() {
   if (s.ok() && std::ferror(in)) s = ErrnoError(errno, "read " + path_);
   std::fclose(in);
   return s;
+}
+
+Status Output::Append(std::string_view bytes) {
+  if (stdout_) return Write(bytes);
+  if (!stream_) {
+    KHOLUU_ASSIGN_OR_RETURN(AtomicFileWriter w, AtomicFileWriter::Create(path_));
+    stream_.emplace(std::move(w));
+  }
+  return stream_->Append(bytes);
+}
+
+Status Output::Commit() {
+  if (stdout_) return Status::Ok();
+  if (!stream_) KHOLUU_RETURN_IF_ERROR(Append({}));
+  return stream_->Commit();
 }
 
 }  // namespace kholuu::cli

@@ -3,9 +3,11 @@
 // nothing else is printed on stdout).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "archive/base/file.h"
 #include "archive/base/status.h"
 
 namespace kholuu::cli {
@@ -33,12 +35,20 @@ class Output {
   // After a library wrote path(): for "-", copies it to stdout; no-op for a file.
   Status Finish();
 
+  // Streaming, for a library that writes to a byte sink: Append() the
+  // pieces in order (straight to stdout for "-", else to a temporary file
+  // beside the target), then Commit() puts the file in place atomically.
+  // Without Commit() a file target is left untouched.
+  Status Append(std::string_view bytes);
+  Status Commit();
+
  private:
   Output() = default;
   bool stdout_ = false;
   std::string target_;
   std::string path_;
   std::string staging_dir_;
+  std::optional<AtomicFileWriter> stream_;
 };
 
 }  // namespace kholuu::cli
