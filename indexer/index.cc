@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "archive/base/fault.h"
 #include "archive/base/log.h"
 #include "indexer/analyzer.h"
 #include "indexer/internal/docid_set.h"
@@ -75,8 +76,16 @@ constexpr size_t kMaxStoredText = 65536;  // text kept for snippets
 constexpr Xapian::termpos kFieldGap = 100;
 constexpr double kMinNormLen = 0.5;  // BM25Weight min_normlen
 
+// What a process says when Xapian crashes on a damaged index (a SIGSEGV
+// inside it, archive/base/fault.h): the index is derived from the catalog
+// and can always be rebuilt.
+constexpr char kDamagedIndexStop[] =
+    "the search index is damaged: Xapian stopped while reading it. The process stopped; the catalog and the "
+    "originals were not changed. Rebuild the index with: kholuu reindex";
+
 template <typename Fn>
 Status CallXapian(std::string_view what, Fn&& fn) {
+  FaultScope fault_scope(kDamagedIndexStop);
   try {
     fn();
     return Status::Ok();

@@ -1,9 +1,7 @@
 #include "archive/catalog/internal/fault_guard.h"
 
-#include <signal.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -11,6 +9,8 @@
 #include <cstring>
 #include <mutex>
 #include <string>
+
+#include "archive/base/fault.h"
 
 namespace kholuu::archive::lmdb {
 namespace {
@@ -30,46 +30,25 @@ std::mutex g_mu;  // writers of g_slots; the handler never takes it
 // Initial-exec TLS: a plain load, safe in a signal handler.
 __attribute__((tls_model("initial-exec"))) thread_local MDB_env* t_in_call = nullptr;
 
-struct sigaction g_previous[2];  // SIGSEGV, SIGBUS as they were before ours
-std::atomic<bool> g_installed[2] = {false, false};
-
-void WriteAll(const char* s, size_t n) {
-  while (n > 0) {
-    const ssize_t w = ::write(2, s, n);
-    if (w <= 0) return;
-    s += w;
-    n -= static_cast<size_t>(w);
-  }
-}
-void WriteStr(const char* s) { WriteAll(s, std::strlen(s)); }
-void WriteNumber(uint64_t v) {
-  char buf[24];
-  size_t i = sizeof buf;
-  do {
-    buf[--i] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  WriteAll(buf + i, sizeof buf - i);
-}
-
 [[noreturn]] void Stop(const char* path, const char* what, const uint64_t* offset) {
-  WriteStr("kholuu: the catalog file ");
-  WriteStr(path);
-  WriteStr(" is damaged: ");
-  WriteStr(what);
+  FaultWrite("kholuu: the catalog file ");
+  FaultWrite(path);
+  FaultWrite(" is damaged: ");
+  FaultWrite(what);
   if (offset != nullptr) {
-    WriteStr(" at byte ");
-    WriteNumber(*offset);
+    FaultWrite(" at byte ");
+    FaultWriteNumber(*offset);
   }
-  WriteStr(". The process stopped before using the damaged data; no catalog change was committed. "
-           "Restore the catalog from a backup or the replica (kholuu restore), then run kholuu audit verify.\n");
-  ::_exit(kDamagedCatalogExit);
+  FaultWrite(". The process stopped before using the damaged data; no catalog change was committed. "
+             "Restore the catalog from a backup or the replica (kholuu restore), then run kholuu audit verify.\n");
+  FaultStop();
 }
 
-void OnFault(int sig, siginfo_t* info, void* /*context*/) {
+// The fault classifier (archive/base/fault.h): a fault in a guarded map, or
+// any fault inside an LMDB call on a guarded catalog.
+void OnFault(int sig, const siginfo_t* info) {
   const uintptr_t addr = reinterpret_cast<uintptr_t>(info->si_addr);
   for (const Slot& s : g_slots) {
-    if (info->si_code <= 0) break;  // sent, not a fault: si_addr means nothing
     if (s.env.load(std::memory_order_acquire) == 0) continue;
     const uintptr_t b = s.begin.load(std::memory_order_relaxed), e = s.end.load(std::memory_order_relaxed);
     if (addr >= b && addr < e) {
@@ -81,7 +60,7 @@ void OnFault(int sig, siginfo_t* info, void* /*context*/) {
   }
   // Inside an LMDB call on a guarded catalog: LMDB followed its pages
   // somewhere invalid (a null cursor a damaged node flag asked for).
-  if (info->si_code > 0 && t_in_call != nullptr) {
+  if (t_in_call != nullptr) {
     for (const Slot& s : g_slots) {
       if (s.env.load(std::memory_order_acquire) != reinterpret_cast<uintptr_t>(t_in_call)) continue;
       Stop(s.path, sig == SIGBUS ? "LMDB stopped on an invalid page structure (SIGBUS inside LMDB)"
@@ -89,12 +68,6 @@ void OnFault(int sig, siginfo_t* info, void* /*context*/) {
            nullptr);
     }
   }
-  // Not a catalog page: put the previous handler back. A fault returns and
-  // the faulting access runs again and meets it (a real bug still crashes);
-  // a signal sent by kill(2) or raise(3) is sent again.
-  const int i = sig == SIGSEGV ? 0 : 1;
-  ::sigaction(sig, &g_previous[i], nullptr);
-  if (info->si_code <= 0) ::raise(sig);
 }
 
 void OnAssert(MDB_env* env, const char* msg) {
@@ -102,26 +75,10 @@ void OnAssert(MDB_env* env, const char* msg) {
   for (const Slot& s : g_slots) {
     if (s.env.load(std::memory_order_acquire) == reinterpret_cast<uintptr_t>(env)) path = s.path;
   }
-  WriteStr("kholuu: LMDB: ");
-  WriteStr(msg);
-  WriteStr("\n");
+  FaultWrite("kholuu: LMDB: ");
+  FaultWrite(msg);
+  FaultWrite("\n");
   Stop(path, "LMDB found an inconsistent page", nullptr);
-}
-
-void InstallHandlers() {
-  for (int i = 0; i < 2; ++i) {
-    if (g_installed[i].load()) continue;
-    const int sig = i == 0 ? SIGSEGV : SIGBUS;
-    struct sigaction current {};
-    if (::sigaction(sig, nullptr, &current) != 0) continue;
-    const bool is_default = (current.sa_flags & SA_SIGINFO) == 0 && current.sa_handler == SIG_DFL;
-    if (!is_default) continue;  // someone else's (a sanitizer's): leave it
-    struct sigaction ours {};
-    ours.sa_sigaction = &OnFault;
-    ours.sa_flags = SA_SIGINFO;
-    sigemptyset(&ours.sa_mask);
-    if (::sigaction(sig, &ours, &g_previous[i]) == 0) g_installed[i].store(true);
-  }
 }
 
 }  // namespace
@@ -171,8 +128,8 @@ void GuardMap(MDB_env* env, std::string_view dir) {
   uintptr_t begin = 0, end = 0;
   if (env == nullptr || !FindMap(env, &begin, &end)) return;
   mdb_env_set_assert(env, &OnAssert);  // ENOSYS where LMDB was built without assertions: nothing to hook
+  AddFaultClassifier(&OnFault);
   std::lock_guard<std::mutex> lock(g_mu);
-  InstallHandlers();
   const uintptr_t key = reinterpret_cast<uintptr_t>(env);
   Slot* slot = nullptr;
   for (Slot& s : g_slots) {

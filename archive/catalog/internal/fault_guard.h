@@ -6,6 +6,8 @@
 // process at once with exit status kDamagedCatalogExit and a message naming
 // the file and the byte, instead of a core dump; a fault anywhere else is
 // left to the handler that was there before (a real bug still crashes).
+// The signal handler itself is archive/base/fault.h's; this registers a
+// classifier with it.
 //
 // Thread-safety: all functions may be called from any thread; the handler
 // reads the registry lock-free.
@@ -16,18 +18,19 @@
 #include <cstdint>
 #include <string_view>
 
+#include "archive/base/fault.h"
 #include "archive/base/status.h"
 
 namespace kholuu::archive::lmdb {
 
 // The exit status of a process stopped on a damaged catalog: that of any
 // other "a check failed" (the CLI maps kDataLoss to 1).
-inline constexpr int kDamagedCatalogExit = 1;
+inline constexpr int kDamagedCatalogExit = kFaultStopExit;
 
 // Registers (or, after the map moved, refreshes) `env`'s map under the name
-// `dir`/data.mdb, and LMDB's assertion hook for it. Installs the SIGSEGV
-// and SIGBUS handlers on first use, only where the disposition is the
-// default one (a sanitizer's handler is left alone). At most 64 maps are
+// `dir`/data.mdb, and LMDB's assertion hook for it. Registers the
+// classifier with the process's fault handler on first use (not installed
+// under a sanitizer, archive/base/fault.h). At most 64 maps are
 // guarded at once; more are simply not guarded.
 void GuardMap(MDB_env* env, std::string_view dir);
 // Forgets `env` (before mdb_env_close).

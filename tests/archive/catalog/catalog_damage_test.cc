@@ -13,6 +13,7 @@
 #include "archive/catalog/catalog.h"
 #include "archive/catalog/internal/fault_guard.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/sanitizer.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 
@@ -76,21 +77,6 @@ void PatchDocumentNodes(const std::string& path, const std::string& id, int offs
   ASSERT_OK(WriteFileAtomic(path, bytes));
 }
 
-// Under AddressSanitizer the sanitizer owns SIGSEGV and SIGBUS, so the guard
-// is not installed (ADR 0078: only where no handler exists); the death tests
-// of the guard run in the release build.
-#if defined(__SANITIZE_ADDRESS__)
-#define KHOLUU_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define KHOLUU_UNDER_ASAN 1
-#endif
-#endif
-#ifdef KHOLUU_UNDER_ASAN
-#define KHOLUU_SKIP_UNDER_ASAN() GTEST_SKIP() << "AddressSanitizer owns SIGSEGV/SIGBUS; the guard is not installed"
-#else
-#define KHOLUU_SKIP_UNDER_ASAN() (void)0
-#endif
 
 TEST(CatalogDamageTest, AFaultInsideTheCatalogMapStopsWithTheFileNamed) {
   KHOLUU_SKIP_UNDER_ASAN();
