@@ -208,8 +208,8 @@ Result<archive::VerifyCopyReport> Service::VerifyBackup(const std::string& dir) 
 }
 
 Result<archive::CopyReport> Service::Restore(const std::string& backup_dir, const DataDir& data,
-                                             const std::string& actor) {
-  return archive::Restore(backup_dir, data.root(), actor);
+                                             const std::string& actor, const archive::CopyOptions& options) {
+  return archive::Restore(backup_dir, data.root(), actor, options);
 }
 
 Result<StoreResult> Service::Store(const StoreRequest& request) { return StoreOriginal(*archive_, actor_, request); }

@@ -132,7 +132,7 @@ class Service {
   Result<archive::GcReport> CollectGarbage(archive::GcOptions options);
   static Result<archive::VerifyCopyReport> VerifyBackup(const std::string& dir);
   static Result<archive::CopyReport> Restore(const std::string& backup_dir, const DataDir& data,
-                                             const std::string& actor);
+                                             const std::string& actor, const archive::CopyOptions& options = {});
 
   // Stores a file as a document's original (ingest/store.h).
   Result<StoreResult> Store(const StoreRequest& request);

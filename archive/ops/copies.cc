@@ -275,7 +275,7 @@ Result<VerifyCopyReport> VerifyBackup(const std::string& backup_dir) {
 }
 
 Result<CopyReport> Restore(const std::string& backup_dir, const std::string& data_dir,
-                           const std::string& agent) {
+                           const std::string& agent, const CopyOptions& options) {
   if (Archive::IsArchive(data_dir)) {
     return FailedPreconditionError(data_dir +
                                    " already holds an archive; restore into an empty directory");
@@ -312,7 +312,7 @@ Result<CopyReport> Restore(const std::string& backup_dir, const std::string& dat
                             BlobStore::Open(JoinPath(backup_dir, "blobs"), /*create=*/false));
     KHOLUU_ASSIGN_OR_RETURN(std::unique_ptr<BlobStore> to,
                             BlobStore::Open(JoinPath(data_dir, "blobs"), /*create=*/false));
-    KHOLUU_RETURN_IF_ERROR(CopyBlobs(*from, *to, refs, &report, CopyOptions{}));
+    KHOLUU_RETURN_IF_ERROR(CopyBlobs(*from, *to, refs, &report, options));
   }
   KHOLUU_RETURN_IF_ERROR(WriteMarker(data_dir));
   // Prove the restored archive: it opens, its chain holds, its blobs match.

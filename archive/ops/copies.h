@@ -69,8 +69,9 @@ Result<VerifyCopyReport> VerifyBackup(const std::string& backup_dir);
 // missing). The backup is verified first (nothing is written if it fails:
 // kDataLoss listing the problems); after copying, the restored archive is
 // opened, its audit chain verified and every referenced blob re-hashed; then
-// "archive.restore" is audited in it.
+// "archive.restore" is audited in it. options.progress counts the blobs
+// copied.
 Result<CopyReport> Restore(const std::string& backup_dir, const std::string& data_dir,
-                           const std::string& agent);
+                           const std::string& agent, const CopyOptions& options = {});
 
 }  // namespace kholuu::archive

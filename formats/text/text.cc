@@ -254,13 +254,15 @@ Result<DocumentText> Extraction::Pdf(const pdf::TextLayer* layer) {
   }
   // Rendering for OCR is capped by the page sizes: pdfinfo gives them.
   if (!wanted.empty() && !have_info) KHOLUU_RETURN_IF_ERROR(load_info());
-  for (int p : wanted) {
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    const int p = wanted[i];
     PageText& page = doc.pages[static_cast<size_t>(p - 1)];
     const auto size = static_cast<size_t>(p) <= info.page_sizes.size()
                           ? info.page_sizes[static_cast<size_t>(p - 1)]
                           : std::pair<double, double>(0, 0);
     Status s = OcrPdfPage(size, &page);
     if (!s.ok()) page.error = s.message();
+    if (o_.ocr_progress) o_.ocr_progress(i + 1, wanted.size());
   }
   return doc;
 }
@@ -282,6 +284,7 @@ Result<DocumentText> Extraction::Image(std::string_view format, std::string_view
     if (!o_.ocr) continue;
     Status s = Ocr(input_, 0, pages > 1 ? p - 1 : -1, &page);
     if (!s.ok()) page.error = s.message();
+    if (o_.ocr_progress) o_.ocr_progress(static_cast<uint64_t>(p), static_cast<uint64_t>(n));
   }
   return doc;
 }

@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -63,6 +64,9 @@ struct TextOptions {
   // pdftotext only when that reader declines a page. false: always
   // pdftotext (comparisons, tests of the tool path).
   bool in_process_layer = true;
+  // Called after each page OCR'd with (pages done, pages to OCR), from the
+  // calling thread; unset: nothing is reported.
+  std::function<void(uint64_t done, uint64_t total)> ocr_progress;
   TextTools tools;
 };
 

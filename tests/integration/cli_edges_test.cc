@@ -92,6 +92,23 @@ TEST_F(CliEdgesTest, VietnameseByDefaultEnglishByFlagOrLocale) {
   EXPECT_THAT(bad.err, HasSubstr("'fr'"));
 }
 
+TEST_F(CliEdgesTest, AnchorTextsInBothLanguages) {
+  EXPECT_THAT(Kholuu({"anchor", "list"}).out, HasSubstr("chưa có mốc neo nào"));
+  EXPECT_THAT(Kholuu({"anchor", "list", "--lang", "en"}).out, HasSubstr("no anchors yet"));
+  EXPECT_THAT(Kholuu({"audit", "verify"}).out, HasSubstr("chưa có mốc neo"));
+  ASSERT_EQ(Kholuu({"seal", "init"}).exit_code, 0);
+  PutDocument("%PDF-1.7\nmột\n%%EOF\n", "Kế hoạch số 1", 1);
+  RunResult made = Kholuu({"anchor", "make"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_THAT(made.out, HasSubstr("mốc neo của "));
+  EXPECT_THAT(made.out, HasSubstr("đã niêm phong, chưa gắn dấu thời gian"));
+  EXPECT_THAT(Kholuu({"anchor", "list", "--lang", "en"}).out, HasSubstr("sealed, not timestamped"));
+  RunResult vi = Kholuu({"audit", "verify"});
+  EXPECT_EQ(vi.exit_code, 0) << vi.out;
+  EXPECT_THAT(vi.out, HasSubstr("1 mốc neo: tất cả hợp lệ"));
+  EXPECT_THAT(Kholuu({"audit", "verify", "--lang", "en"}).out, HasSubstr("1 anchors: all hold"));
+}
+
 TEST_F(CliEdgesTest, HumanTextIsTranslatedJsonIsNot) {
   PutDocument("%PDF-1.7\nmột\n%%EOF\n", "Kế hoạch số 1", 1);
   RunResult vi = Kholuu({"fixity"});
@@ -298,6 +315,18 @@ TEST_F(CliEdgesTest, ExistingOutputIsKeptWithoutForce) {
   ASSERT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
   EXPECT_EQ(to_stdout.out.substr(0, 5), "%PDF-");
   EXPECT_NE(to_stdout.out.find("/ByteRange"), std::string::npos);
+
+  // convert: the PDF/A copy to stdout, the summary to stderr; an existing
+  // output kept without --force.
+  const std::string copy = dir_.Sub("copy.pdf");
+  testing::WriteTestFile(copy, "keep me too");
+  EXPECT_EQ(Kholuu({"convert", input, "--to", "pdfa-2b", "-o", copy}).exit_code, 2);
+  EXPECT_EQ(testing::ReadTestFile(copy), "keep me too");
+  RunResult converted = Kholuu({"convert", input, "--to", "pdfa-2b", "-o", "-"});
+  ASSERT_EQ(converted.exit_code, 0) << converted.err;
+  EXPECT_EQ(converted.out.substr(0, 5), "%PDF-");
+  EXPECT_NE(converted.out.find("pdfaid"), std::string::npos);  // the PDF/A identification
+  EXPECT_THAT(converted.err, Not(HasSubstr("%PDF-")));
 }
 
 // --- 9. progress -----------------------------------------------------------------------
@@ -328,6 +357,12 @@ TEST_F(CliEdgesTest, ProgressOnStderrOnlyWhenAskedAndNeverInJson) {
   RunResult replica = Kholuu({"replica", "sync", dir_.Sub("replica"), "--progress", "--lang", "en"});
   ASSERT_EQ(replica.exit_code, 0) << replica.err;
   EXPECT_THAT(replica.err, HasSubstr("replica sync: 2/2 blobs ("));
+  testing::RunOptions o;
+  o.env = kNoLocale;
+  RunResult restore = testing::Run(
+      {testing::BinDir() + "/kholuu", "restore", dir_.Sub("backup"), "--data", dir_.Sub("restored"), "--progress"}, o);
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+  EXPECT_THAT(restore.err, HasSubstr("khôi phục: 2/2 khối dữ liệu ("));
 }
 
 // --- 10. raw library errors --------------------------------------------------------------

@@ -15,7 +15,9 @@
 
 #include "ingest/checks.h"
 #include "tools/kholuu/json_out.h"
+#include "tools/kholuu/messages.h"
 #include "tools/kholuu/modules.h"
+#include "tools/kholuu/progress.h"
 
 namespace kholuu::cli {
 namespace {
@@ -44,6 +46,8 @@ int CmdText(const Common& c, const TextArgs& a) {
         c, InvalidArgumentError("--page-timeout must be more than 0 and less than 86400 seconds"));
   }
   o.page_time_limit = std::chrono::milliseconds(static_cast<int64_t>(a.page_timeout * 1000));
+  Progress progress(c, Tr(Msg::kProgressOcr), Tr(Msg::kUnitPages));
+  if (progress.enabled()) o.ocr_progress = progress.Callback();
   auto r = ingest::ExtractRepairedTextFromFile(a.file, o);
   if (!r.ok()) return Fail(c, Status(r.status().code(), a.file + ": " + r.status().message()));
   text::DocumentText& d = r->text;

@@ -198,13 +198,12 @@ int CmdAuditVerify(const Common& c) {
   j["anchors"] = {{"count", anchors->anchors.size()}, {"ok", anchors->ok()},
                   {"proven_entries", anchors->proven_size}, {"list", list}};
   if (anchors->anchors.empty()) {
-    text += "\nno anchors: the log is not yet fixed outside this machine (kholuu anchor make)";
+    text += "\n" + Tr(Msg::kAnchorNoneInVerify);
   } else {
-    text += "\n" + std::to_string(anchors->anchors.size()) + " anchors: ";
-    text += anchors->ok() ? "all hold" : "SOME FAIL";
-    text += "; entries 1.." + std::to_string(anchors->proven_size) + " are as anchored";
+    text += "\n" + Tr(anchors->ok() ? Msg::kAnchorsHold : Msg::kAnchorsFail,
+                      {std::to_string(anchors->anchors.size()), std::to_string(anchors->proven_size)});
     for (const ingest::AnchorCheck& k : anchors->anchors) {
-      for (const std::string& p : k.problems) text += "\n  anchor " + std::to_string(k.tree_size) + ": " + p;
+      for (const std::string& p : k.problems) text += "\n  " + Tr(Msg::kAnchorProblem, {std::to_string(k.tree_size), p});
     }
   }
   const bool all_ok = ok && anchors->ok();
@@ -281,7 +280,7 @@ int CmdBackup(const Common& c, const std::string& dir) {
   } else {
     j["anchor"] = nullptr;
     j["anchor_problem"] = r->anchor_problem;
-    text += "\nwarning: the backup is not anchored: " + r->anchor_problem;
+    text += "\n" + Tr(Msg::kBackupNotAnchored, {r->anchor_problem});
   }
   Print(c, j, text);
   return kExitOk;
@@ -298,7 +297,10 @@ int CmdBackupVerify(const Common& c, const std::string& dir) {
 }
 
 int CmdRestore(const Common& c, const std::string& backup_dir) {
-  auto r = Service::Restore(backup_dir, ingest::DataDir(c.data), c.actor);
+  Progress progress(c, Tr(Msg::kProgressRestore), Tr(Msg::kUnitBlobs));
+  archive::CopyOptions options;
+  if (progress.enabled()) options.progress = progress.Callback();
+  auto r = Service::Restore(backup_dir, ingest::DataDir(c.data), c.actor, options);
   if (!r.ok()) return Fail(c, r.status());
   Print(c, CopyJson(*r), CopyText(Msg::kCopyRestored, *r));
   return kExitOk;

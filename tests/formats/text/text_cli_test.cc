@@ -52,8 +52,10 @@ TEST(TextCliTest, JsonPerPage) {
 TEST(TextCliTest, ForcedOcrReportsConfidence) {
   if (!std::filesystem::exists(kScan)) GTEST_SKIP() << "corpus absent: " << kScan;
   testing::RunResult r =
-      testing::Run({Kholuu(), "text", kScan, "--json", "--force-ocr", "--pages", "1"});
+      testing::Run({Kholuu(), "text", kScan, "--json", "--force-ocr", "--pages", "1", "--progress", "--lang", "vi"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Progress on stderr (asked for), never in the JSON.
+  EXPECT_THAT(r.err, HasSubstr("nhận dạng chữ (OCR): 1/1 trang ("));
   nlohmann::json j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["pages"].size(), 1u);
   EXPECT_TRUE(j["truncated"].get<bool>());
