@@ -72,7 +72,9 @@ TEST(ScheduleTest, TheShippedSchedulesParseAndSayWhatIsUnconfirmed) {
   EXPECT_FALSE(tt10->entries.empty());
   for (const ScheduleEntry& e : tt10->entries) {
     EXPECT_FALSE(e.source.empty()) << e.code << ": every value names its source";
-    if (!e.confirmed) EXPECT_FALSE(e.note.empty()) << e.code << ": an unconfirmed value says why";
+    if (!e.confirmed) {
+      EXPECT_FALSE(e.note.empty()) << e.code << ": an unconfirmed value says why";
+    }
     EXPECT_NE(tt10->Find(e.code), nullptr);
   }
   EXPECT_EQ(tt10->Find("no-such-code"), nullptr);
@@ -156,7 +158,7 @@ TEST(ScheduleImportTest, VietnameseHeadersAndProblemsByRow) {
   EXPECT_EQ(ok.entries[0].period, RetentionPeriod::Years(10));
 
   auto no_column = ImportScheduleSheet("Mã,Tên\nA.1,x\n", "ds.csv", Header());
-  EXPECT_THAT(no_column.status().message(), HasSubstr("no column 'retention'"));
+  EXPECT_THAT(no_column.status().message(), HasSubstr("no column 'title', 'retention'"));
   EXPECT_THAT(ImportScheduleSheet("x", "ds.ods", Header()), StatusIs(StatusCode::kInvalidArgument));
   ScheduleHeader no_id = Header();
   no_id.id = "";
