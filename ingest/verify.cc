@@ -111,6 +111,7 @@ Result<RecordVerification> Service::VerifyRecord(const std::string& id) const {
   if (rf.ok() || rf.status().code() == StatusCode::kDataLoss) {
     out.kind = "record_file";
     KHOLUU_RETURN_IF_ERROR(v.Row("record_file", id));
+    KHOLUU_RETURN_IF_ERROR(v.Row("retention", id));  // when one is assigned
     KHOLUU_RETURN_IF_ERROR(v.Events(id));
     KHOLUU_ASSIGN_OR_RETURN(std::vector<std::string> docs, v.Parts("record_file", id));
     for (const std::string& d : docs) KHOLUU_RETURN_IF_ERROR(v.Document(d));

@@ -31,6 +31,9 @@ struct Dbs {
           idx_comp_doc = 0, idx_event_obj = 0;
   // Audit entries by object (schema 4): object -> U64Key(seq).
   MDB_dbi idx_audit_obj = 0;
+  // Retention (schema 5, ADR 0080): file code -> FileRetention; the due
+  // index, kind ‖ YYYY-MM-DD ‖ file code -> "".
+  MDB_dbi retention = 0, idx_due = 0;
 };
 
 struct Shared {
@@ -68,6 +71,7 @@ constexpr char kMetaAuditHead[] = "audit.head";
 constexpr char kMetaEventSeq[] = "seq.event";
 constexpr char kMetaOutboxSeq[] = "seq.outbox";
 constexpr char kMetaCreated[] = "created";
+constexpr char kMetaRetentionRules[] = "retention.rules";
 
 // Objects indexed in idx_audit_obj: record ids, never paths of any length
 // (an LMDB key is at most 511 bytes).
@@ -166,6 +170,8 @@ Status OpenDbis(const lmdb::Txn& txn, bool create, uint32_t schema_version, Dbs*
       {"idx_event_obj", &d->idx_event_obj, MDB_DUPSORT, 1},
       {"jobs", &d->jobs, 0, 3},
       {"idx_audit_obj", &d->idx_audit_obj, MDB_DUPSORT, 4},
+      {"retention", &d->retention, 0, 5},
+      {"idx_due", &d->idx_due, 0, 5},
   };
   for (const Spec& s : specs) {
     unsigned flags = s.flags;
@@ -179,6 +185,55 @@ Status OpenDbis(const lmdb::Txn& txn, bool create, uint32_t schema_version, Dbs*
 }
 
 bool IsDataFileName(const std::string& dir) { return PathExists(JoinPath(dir, "data.mdb")); }
+
+std::string DueKey(DueKind kind, const model::CivilDate& date, const std::string& file_code) {
+  return std::string(1, static_cast<char>(kind)) + date.ToString() + file_code;
+}
+
+// The due index entries of one record file's retention under `rules`
+// (ADR 0080): what its stage still waits for.
+std::vector<std::string> DueKeys(const model::FileRetention& v, const model::RetentionRules& rules) {
+  std::vector<std::string> keys;
+  const bool with_unit = v.stage == model::RetentionStage::kWithUnit;
+  if (!with_unit && v.stage != model::RetentionStage::kCurrent) return keys;  // transferred or destroyed
+  const model::DueDates due = model::ComputeDueDates(v.facts, rules);
+  if (with_unit && due.transfer_current) keys.push_back(DueKey(DueKind::kTransferCurrent, *due.transfer_current, v.file_code));
+  if (!with_unit && due.transfer_historical) {
+    keys.push_back(DueKey(DueKind::kTransferHistorical, *due.transfer_historical, v.file_code));
+  }
+  if (due.expires) keys.push_back(DueKey(DueKind::kExpiry, *due.expires, v.file_code));
+  if (due.awaiting_event || (with_unit && due.awaiting_settlement)) {
+    keys.push_back(DueKey(DueKind::kAwaiting, v.facts.work_ended, v.file_code));
+  }
+  return keys;
+}
+
+// A due key split up; false if malformed.
+bool ParseDueKey(std::string_view key, DueEntry* out) {
+  if (key.size() < 12) return false;
+  const char k = key[0];
+  if (k != 'c' && k != 'h' && k != 'x' && k != 'w') return false;
+  auto date = model::CivilDate::Parse(key.substr(1, 10));
+  if (!date.ok()) return false;
+  out->kind = static_cast<DueKind>(k);
+  out->date = *date;
+  out->file_code = std::string(key.substr(11));
+  return true;
+}
+
+std::string DueKindName(char kind) {
+  switch (kind) {
+    case 'c':
+      return "transfer to the current archive";
+    case 'h':
+      return "transfer to the historical archive";
+    case 'x':
+      return "expiry";
+    case 'w':
+      return "awaiting a date";
+  }
+  return "unknown";
+}
 
 }  // namespace
 
@@ -231,6 +286,50 @@ Status TxnView::ForEachJob(const std::function<Status(const model::IngestJob&)>&
 Result<std::string> TxnView::GetMeta(const std::string& key) const {
   KHOLUU_ASSIGN_OR_RETURN(std::string_view v, impl_->txn.Get(impl_->sh->dbs.meta, key));
   return std::string(v);
+}
+
+Result<model::FileRetention> TxnView::GetRetention(const std::string& file_code) const {
+  if (impl_->sh->dbs.retention == 0) return NotFoundError("no retention for " + file_code);
+  return GetTyped<model::FileRetention>(impl_->txn, impl_->sh->dbs.retention, "retention", file_code,
+                                        DecodeFileRetention);
+}
+
+Result<model::RetentionRules> TxnView::GetRetentionRules() const {
+  auto raw = impl_->txn.Get(impl_->sh->dbs.meta, kMetaRetentionRules);
+  if (!raw.ok()) {
+    if (raw.status().code() == StatusCode::kNotFound) return model::RetentionRules{};
+    return raw.status();
+  }
+  return DecodeRetentionRules(*raw);
+}
+
+Status TxnView::ForEachDue(DueKind kind, const model::CivilDate& until,
+                           const std::function<Status(const DueEntry&)>& fn) const {
+  if (impl_->sh->dbs.idx_due == 0) return Status::Ok();
+  const std::string from(1, static_cast<char>(kind));
+  const std::string last = from + until.ToString();
+  KHOLUU_ASSIGN_OR_RETURN(lmdb::Cursor cur, lmdb::Cursor::Open(impl_->txn, impl_->sh->dbs.idx_due));
+  MDB_val k = lmdb::Val(from);
+  MDB_val v{};
+  KHOLUU_ASSIGN_OR_RETURN(bool found, cur.Get(MDB_SET_RANGE, &k, &v));
+  while (found) {
+    const std::string_view key = lmdb::View(k);
+    if (key.empty() || key[0] != static_cast<char>(kind) || key.substr(0, 11) > last) break;
+    DueEntry e;
+    if (!ParseDueKey(key, &e)) return DataLossError("malformed due index entry '" + std::string(key) + "'");
+    KHOLUU_RETURN_IF_ERROR(fn(e));
+    KHOLUU_ASSIGN_OR_RETURN(found, cur.Get(MDB_NEXT, &k, &v));
+  }
+  return Status::Ok();
+}
+
+Status TxnView::ForEachRetention(const std::function<Status(const model::FileRetention&)>& fn) const {
+  if (impl_->sh->dbs.retention == 0) return Status::Ok();
+  return ScanTable(impl_->txn, impl_->sh->dbs.retention, [&](std::string_view k, std::string_view v) -> Status {
+    auto r = DecodeFileRetention(v);
+    if (!r.ok()) return Corrupt("retention", k, r.status());
+    return fn(*r);
+  });
 }
 
 Status TxnView::ForEachMeta(const std::string& prefix,
@@ -410,6 +509,7 @@ std::vector<AuditedTable> AuditedTables(const Dbs& d) {
   std::vector<AuditedTable> tables = {
       {"agency", d.agencies}, {"record_file", d.record_files}, {"document", d.documents}, {"component", d.components}};
   if (d.jobs != 0) tables.push_back({"job", d.jobs});
+  if (d.retention != 0) tables.push_back({"retention", d.retention});
   return tables;
 }
 
@@ -616,6 +716,18 @@ Result<StateReport> TxnView::VerifyState() const {
                                          {"idx_doc_file", d.idx_doc_file, documents, document_digest},
                                          {"idx_event_obj", d.idx_event_obj, events_of, event_digest}};
     if (audit_index) indexes.push_back({"idx_audit_obj", d.idx_audit_obj, audit_of, audit_digest});
+    if (d.idx_due != 0) {
+      KHOLUU_ASSIGN_OR_RETURN(model::RetentionRules rules, GetRetentionRules());
+      auto due_of = [this, rules](const std::function<void(std::string_view, std::string_view)>& add) -> Status {
+        return ForEachRetention([&](const model::FileRetention& r) -> Status {
+          for (const std::string& k : DueKeys(r, rules)) add(k, "");
+          return Status::Ok();
+        });
+      };
+      PairSetDigest due_digest;
+      KHOLUU_RETURN_IF_ERROR(due_of([&](std::string_view k, std::string_view v) { due_digest.Add(k, v); }));
+      indexes.push_back({"idx_due", d.idx_due, due_of, due_digest});
+    }
     auto shown = [](std::string_view name, std::string_view v) {
       uint64_t seq = 0;
       if ((name == "idx_event_obj" || name == "idx_audit_obj") && lmdb::ParseU64Key(v, &seq)) return std::to_string(seq);
@@ -634,12 +746,21 @@ Result<StateReport> TxnView::VerifyState() const {
         actual.emplace(k, v);
         return Status::Ok();
       }));
-      auto add = [&](const StateProblem& p) { problem(p.table, p.key, p.entry, p.problem); };
+      auto add = [&](const std::string& k, const std::string& v, bool listed) {
+        StateProblem p;
+        DueEntry due;
+        if (std::string_view(x.name) == "idx_due" && ParseDueKey(k, &due)) {
+          p = IndexMismatch(x.name, due.file_code, DueKindName(k[0]) + " " + due.date.ToString(), listed);
+        } else {
+          p = IndexMismatch(x.name, k, shown(x.name, v), listed);
+        }
+        problem(p.table, p.key, p.entry, p.problem);
+      };
       for (const auto& [k, v] : expected) {
-        if (!actual.count({k, v})) add(IndexMismatch(x.name, k, shown(x.name, v), false));
+        if (!actual.count({k, v})) add(k, v, false);
       }
       for (const auto& [k, v] : actual) {
-        if (!expected.count({k, v})) add(IndexMismatch(x.name, k, shown(x.name, v), true));
+        if (!expected.count({k, v})) add(k, v, true);
       }
     }
   }
@@ -1122,6 +1243,46 @@ Status WriteTxn::SetMeta(const std::string& key, const std::string& value) {
   return AppendAudit(*impl_, "meta.set", key, "", Sha256Of(value));
 }
 
+Status WriteTxn::PutRetention(const model::FileRetention& v) {
+  KHOLUU_RETURN_IF_ERROR(v.Validate().ToStatus("retention of " + v.file_code));
+  const Dbs& d = impl_->sh->dbs;
+  if (d.retention == 0) return FailedPreconditionError("the catalog has no retention table (schema < 5)");
+  if (auto file = GetRecordFile(v.file_code); !file.ok()) {
+    if (file.status().code() == StatusCode::kNotFound) {
+      return FailedPreconditionError("retention of " + v.file_code + ": no such record file");
+    }
+    return file.status();
+  }
+  KHOLUU_ASSIGN_OR_RETURN(model::RetentionRules rules, GetRetentionRules());
+  auto old = GetRetention(v.file_code);
+  if (!old.ok() && old.status().code() != StatusCode::kNotFound) return old.status();
+  if (old.ok()) {
+    for (const std::string& k : DueKeys(*old, rules)) KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_due, k));
+  }
+  for (const std::string& k : DueKeys(v, rules)) KHOLUU_RETURN_IF_ERROR(impl_->txn.Put(d.idx_due, k, ""));
+  return PutRow(*impl_, d.retention, "retention", v.file_code, EncodeFileRetention(v), old.ok());
+}
+
+Status WriteTxn::SetRetentionRules(const model::RetentionRules& rules) {
+  KHOLUU_RETURN_IF_ERROR(rules.Validate());
+  const Dbs& d = impl_->sh->dbs;
+  if (d.idx_due == 0) return FailedPreconditionError("the catalog has no due index (schema < 5)");
+  // Every entry is rewritten: drop them all, then add each file's anew.
+  std::vector<std::string> keys;
+  KHOLUU_RETURN_IF_ERROR(ScanTable(impl_->txn, d.idx_due, [&](std::string_view k, std::string_view) -> Status {
+    keys.emplace_back(k);
+    return Status::Ok();
+  }));
+  for (const std::string& k : keys) KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_due, k));
+  std::vector<std::string> fresh;
+  KHOLUU_RETURN_IF_ERROR(ForEachRetention([&](const model::FileRetention& r) -> Status {
+    for (std::string& k : DueKeys(r, rules)) fresh.push_back(std::move(k));
+    return Status::Ok();
+  }));
+  for (const std::string& k : fresh) KHOLUU_RETURN_IF_ERROR(impl_->txn.Put(d.idx_due, k, ""));
+  return SetMeta(kMetaRetentionRules, EncodeRetentionRules(rules));
+}
+
 Status WriteTxn::Commit() {
   Status s = impl_->txn.Commit();
   impl_->lock = {};
@@ -1326,7 +1487,8 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& dir,
     KHOLUU_RETURN_IF_ERROR(cat->Update("system", [&](WriteTxn& w) -> Status {
       if (version < 2) KHOLUU_RETURN_IF_ERROR(MigrateV1ToV2(w, s, w.impl_->txn));
       if (version < 4) KHOLUU_RETURN_IF_ERROR(MigrateV3ToV4(w, s, w.impl_->txn));
-      // 2 -> 3: the jobs table, created empty when the tables were opened.
+      // 2 -> 3: the jobs table; 4 -> 5: the retention table and the due
+      // index; all created empty when the tables were opened.
       return w.SetMeta(kMetaSchema, std::to_string(kCatalogSchemaVersion));
     }));
     s.schema_version = kCatalogSchemaVersion;

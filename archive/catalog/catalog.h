@@ -29,12 +29,13 @@
 #include "archive/model/event.h"
 #include "archive/model/job.h"
 #include "archive/model/record_file.h"
+#include "archive/model/retention.h"
 
 namespace kholuu::archive {
 
 // The schema version this build writes. Open() refuses newer catalogs and
 // migrates older ones (docs/formats/storage.md "Schema versions").
-inline constexpr uint32_t kCatalogSchemaVersion = 4;
+inline constexpr uint32_t kCatalogSchemaVersion = 5;
 
 struct CatalogOptions {
   // The LMDB map starts at this size and doubles (up to max_map_size) when a
@@ -84,6 +85,20 @@ struct StateReport {
 struct PartsCheck {
   std::vector<std::string> parts;      // the union, sorted: every part to verify
   std::vector<StateProblem> problems;  // table "index": a part listed or missing wrongly
+};
+
+// What a record file falls due for (ADR 0080): the kinds of the due index.
+enum class DueKind : char {
+  kTransferCurrent = 'c',     // into the current archive (stage with_unit)
+  kTransferHistorical = 'h',  // permanent files to the historical archive (stage current)
+  kExpiry = 'x',              // the period ends: destruction review after the date
+  kAwaiting = 'w',            // a settlement or event date is still to be recorded (dated by the work's end)
+};
+
+struct DueEntry {
+  DueKind kind = DueKind::kExpiry;
+  model::CivilDate date;  // the deadline, the last day kept, or (awaiting) the work's end
+  std::string file_code;
 };
 
 class Catalog;
@@ -169,6 +184,19 @@ class TxnView {
   // seen here (VerifyState and `verify` on the document see it).
   // Errors: kInvalidArgument for another table; failed reads.
   Result<PartsCheck> CheckParts(const std::string& table, const std::string& id) const;
+  // Retention (issue 20, ADR 0080). A record file's retention: kNotFound
+  // when none is assigned; kDataLoss if malformed.
+  Result<model::FileRetention> GetRetention(const std::string& file_code) const;
+  // The rules the due dates are computed with: the defaults until
+  // SetRetentionRules stored others.
+  Result<model::RetentionRules> GetRetentionRules() const;
+  // The due index's entries of `kind` dated on or before `until`, by date
+  // then file code; reads only those entries. fn may stop the walk with a
+  // non-OK status (returned).
+  Status ForEachDue(DueKind kind, const model::CivilDate& until,
+                    const std::function<Status(const DueEntry&)>& fn) const;
+  Status ForEachRetention(const std::function<Status(const model::FileRetention&)>& fn) const;
+
   // The events about `object` against the event.create entries about it.
   Result<std::vector<StateProblem>> VerifyEventsOf(const std::string& object) const;
   // Checks entry `seq` in its place without walking the chain: its hash, the
@@ -225,6 +253,14 @@ class WriteTxn final : public TxnView {
   Status Audit(const std::string& action, const std::string& object, const std::string& detail,
                const Sha256& payload = Sha256());
   Status SetMeta(const std::string& key, const std::string& value);
+
+  // A record file's retention (validated; the record file must exist:
+  // kFailedPrecondition), audited "retention.create" / ".update"; its due
+  // index entries are rewritten with the stored rules.
+  Status PutRetention(const model::FileRetention& v);
+  // Stores the rules (audited meta "retention.rules") and rewrites the due
+  // index of every record file with them. Errors: kInvalidArgument.
+  Status SetRetentionRules(const model::RetentionRules& rules);
 
   // Makes every change durable. Errors: kResourceExhausted (disk full), kInternal.
   Status Commit();

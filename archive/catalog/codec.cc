@@ -72,6 +72,20 @@ constexpr uint64_t kId = 1, kPackage = 2, kKind = 3, kState = 4, kActor = 5, kRe
 constexpr uint64_t kMax = 11;
 }  // namespace job_tag
 
+namespace retention_tag {
+constexpr uint64_t kFileCode = 1, kKind = 2, kYears = 3, kCondition = 4, kWorkEnded = 5, kConstruction = 6,
+                   kSettled = 7, kEvent = 8, kEnteredCurrent = 9, kOtherLaw = 10, kScheduleId = 11,
+                   kScheduleVersion = 12, kEntryCode = 13, kSourceText = 14, kReason = 15, kStage = 16,
+                   kAssignedMicros = 17;
+constexpr uint64_t kMax = 17;
+}  // namespace retention_tag
+
+namespace rules_tag {
+constexpr uint64_t kCountWholeYears = 1, kTransferCurrentYears = 2, kTransferConstructionMonths = 3,
+                   kTransferMinYears = 4, kTransferHistoricalYears = 5, kTransferHistoricalYearsOtherLaw = 6;
+constexpr uint64_t kMax = 6;
+}  // namespace rules_tag
+
 namespace job_problem_tag {
 constexpr uint64_t kCode = 1, kError = 2, kMessage = 3, kMessageVi = 4, kPath = 5;
 constexpr uint64_t kMax = 5;
@@ -87,6 +101,8 @@ constexpr int64_t kDefaultRole = 1;        // ComponentRole::kOriginal
 constexpr int64_t kDefaultEventType = 1;   // EventType::kIngestion
 constexpr int64_t kDefaultOutcome = 1;     // EventOutcome::kSuccess
 constexpr int64_t kDefaultJobState = 1;    // JobState::kReceived
+constexpr int64_t kDefaultRetentionKind = 1;   // RetentionKind::kPermanent
+constexpr int64_t kDefaultRetentionStage = 2;  // RetentionStage::kCurrent
 
 uint64_t ZigZag(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
@@ -760,6 +776,135 @@ Result<model::IngestJob> DecodeJob(std::string_view bytes) {
         default: break;
       }
     }
+    return d.status();
+  });
+}
+
+std::string EncodeFileRetention(const model::FileRetention& v) {
+  namespace t = retention_tag;
+  auto date = [](const std::optional<model::CivilDate>& d) { return d ? d->ToString() : std::string(); };
+  std::string out(1, kFormatByte);
+  PutStringField(out, t::kFileCode, v.file_code);
+  PutEnumField(out, t::kKind, static_cast<int64_t>(v.facts.period.kind), kDefaultRetentionKind);
+  PutIntField(out, t::kYears, v.facts.period.years);
+  PutStringField(out, t::kCondition, v.facts.period.condition);
+  PutStringField(out, t::kWorkEnded, v.facts.work_ended.ToString());
+  PutBoolField(out, t::kConstruction, v.facts.construction);
+  PutStringField(out, t::kSettled, date(v.facts.settled));
+  PutStringField(out, t::kEvent, date(v.facts.event));
+  PutStringField(out, t::kEnteredCurrent, date(v.facts.entered_current));
+  PutBoolField(out, t::kOtherLaw, v.facts.historical_under_other_law);
+  PutStringField(out, t::kScheduleId, v.schedule_id);
+  PutStringField(out, t::kScheduleVersion, v.schedule_version);
+  PutStringField(out, t::kEntryCode, v.entry_code);
+  PutStringField(out, t::kSourceText, v.source_text);
+  PutStringField(out, t::kReason, v.reason);
+  PutEnumField(out, t::kStage, static_cast<int64_t>(v.stage), kDefaultRetentionStage);
+  PutIntField(out, t::kAssignedMicros, v.assigned_micros);
+  return out;
+}
+
+Result<model::FileRetention> DecodeFileRetention(std::string_view bytes) {
+  return DecodeTop<model::FileRetention>(bytes, "FileRetention", [](std::string_view body, model::FileRetention* v) {
+    namespace t = retention_tag;
+    MessageDecoder d("FileRetention", body, 1, t::kMax, {});
+    v->facts.period.kind = static_cast<model::RetentionKind>(kDefaultRetentionKind);
+    v->stage = static_cast<model::RetentionStage>(kDefaultRetentionStage);
+    auto date = [&](uint64_t tag, std::string_view value, model::CivilDate* out) {
+      auto parsed = model::CivilDate::Parse(value);
+      if (!parsed.ok()) {
+        d.FailField(tag, "malformed date");
+      } else {
+        *out = *parsed;
+      }
+    };
+    auto optional_date = [&](uint64_t tag, std::string_view value, std::optional<model::CivilDate>* out) {
+      model::CivilDate parsed;
+      date(tag, value, &parsed);
+      if (d.ok()) *out = parsed;
+    };
+    bool have_work_ended = false;
+    uint64_t tag = 0;
+    std::string_view value;
+    while (d.Next(&tag, &value)) {
+      switch (tag) {
+        case t::kFileCode: d.String(value, &v->file_code); break;
+        case t::kKind: d.Enum(tag, value, &v->facts.period.kind, 1, 3); break;
+        case t::kYears: d.Int32(tag, value, &v->facts.period.years); break;
+        case t::kCondition: d.String(value, &v->facts.period.condition); break;
+        case t::kWorkEnded:
+          date(tag, value, &v->facts.work_ended);
+          have_work_ended = true;
+          break;
+        case t::kConstruction: d.Bool(tag, value, &v->facts.construction); break;
+        case t::kSettled: optional_date(tag, value, &v->facts.settled); break;
+        case t::kEvent: optional_date(tag, value, &v->facts.event); break;
+        case t::kEnteredCurrent: optional_date(tag, value, &v->facts.entered_current); break;
+        case t::kOtherLaw: d.Bool(tag, value, &v->facts.historical_under_other_law); break;
+        case t::kScheduleId: d.String(value, &v->schedule_id); break;
+        case t::kScheduleVersion: d.String(value, &v->schedule_version); break;
+        case t::kEntryCode: d.String(value, &v->entry_code); break;
+        case t::kSourceText: d.String(value, &v->source_text); break;
+        case t::kReason: d.String(value, &v->reason); break;
+        case t::kStage: d.Enum(tag, value, &v->stage, 1, 4); break;
+        case t::kAssignedMicros: d.Int64(tag, value, &v->assigned_micros); break;
+        default: break;
+      }
+    }
+    if (d.ok() && !have_work_ended) d.Fail("no work_ended date", 1);
+    return d.status();
+  });
+}
+
+// Every field is written (no defaults in the bytes): the rules a catalog
+// computed its due dates with must not change with a new build's defaults.
+std::string EncodeRetentionRules(const model::RetentionRules& v) {
+  namespace t = rules_tag;
+  std::string out(1, kFormatByte);
+  auto put = [&](uint64_t tag, uint64_t value) {
+    std::string body;
+    PutVarint(body, value);
+    PutField(out, tag, body);
+  };
+  put(t::kCountWholeYears, v.count_whole_years ? 1 : 0);
+  put(t::kTransferCurrentYears, static_cast<uint64_t>(v.transfer_current_years));
+  put(t::kTransferConstructionMonths, static_cast<uint64_t>(v.transfer_construction_months));
+  put(t::kTransferMinYears, static_cast<uint64_t>(v.transfer_min_years));
+  put(t::kTransferHistoricalYears, static_cast<uint64_t>(v.transfer_historical_years));
+  put(t::kTransferHistoricalYearsOtherLaw, static_cast<uint64_t>(v.transfer_historical_years_other_law));
+  return out;
+}
+
+Result<model::RetentionRules> DecodeRetentionRules(std::string_view bytes) {
+  return DecodeTop<model::RetentionRules>(bytes, "RetentionRules", [](std::string_view body, model::RetentionRules* v) {
+    namespace t = rules_tag;
+    MessageDecoder d("RetentionRules", body, 1, t::kMax, {});
+    int seen = 0;
+    auto number = [&](uint64_t tag, std::string_view value, int32_t* out) {
+      uint64_t n = 0;
+      d.Uint64(tag, value, &n);
+      if (!d.ok()) return;
+      if (n > 1000) {
+        d.FailField(tag, "value " + std::to_string(n) + " out of range");
+        return;
+      }
+      *out = static_cast<int32_t>(n);
+    };
+    uint64_t tag = 0;
+    std::string_view value;
+    while (d.Next(&tag, &value)) {
+      ++seen;
+      switch (tag) {
+        case t::kCountWholeYears: d.Bool(tag, value, &v->count_whole_years); break;
+        case t::kTransferCurrentYears: number(tag, value, &v->transfer_current_years); break;
+        case t::kTransferConstructionMonths: number(tag, value, &v->transfer_construction_months); break;
+        case t::kTransferMinYears: number(tag, value, &v->transfer_min_years); break;
+        case t::kTransferHistoricalYears: number(tag, value, &v->transfer_historical_years); break;
+        case t::kTransferHistoricalYearsOtherLaw: number(tag, value, &v->transfer_historical_years_other_law); break;
+        default: --seen; break;
+      }
+    }
+    if (d.ok() && seen != static_cast<int>(t::kMax)) d.Fail("a rule is missing", 1);
     return d.status();
   });
 }

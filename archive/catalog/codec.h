@@ -25,6 +25,7 @@
 #include "archive/model/event.h"
 #include "archive/model/job.h"
 #include "archive/model/record_file.h"
+#include "archive/model/retention.h"
 
 namespace kholuu::archive {
 
@@ -34,6 +35,8 @@ std::string EncodeDocument(const model::Document& v);
 std::string EncodeComponent(const model::Component& v);
 std::string EncodeEvent(const model::Event& v);
 std::string EncodeJob(const model::IngestJob& v);
+std::string EncodeFileRetention(const model::FileRetention& v);
+std::string EncodeRetentionRules(const model::RetentionRules& v);
 
 // Decoders reject, with kDataLoss naming the value type and byte offset:
 // an unknown format byte, a truncated varint or field, a length past the end,
@@ -47,6 +50,8 @@ Result<model::Document> DecodeDocument(std::string_view bytes);
 Result<model::Component> DecodeComponent(std::string_view bytes);
 Result<model::Event> DecodeEvent(std::string_view bytes);
 Result<model::IngestJob> DecodeJob(std::string_view bytes);
+Result<model::FileRetention> DecodeFileRetention(std::string_view bytes);
+Result<model::RetentionRules> DecodeRetentionRules(std::string_view bytes);
 
 // Low-level helpers shared with the audit chain encoder.
 void PutVarint(std::string& out, uint64_t v);

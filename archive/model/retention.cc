@@ -1,7 +1,10 @@
 #include "archive/model/retention.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+
+#include "archive/model/record_file.h"
 
 namespace kholuu::model {
 namespace {
@@ -180,6 +183,52 @@ DueDates ComputeDueDates(const RetentionFacts& f, const RetentionRules& rules) {
     }
   }
   return out;
+}
+
+std::string_view RetentionStageName(RetentionStage s) {
+  switch (s) {
+    case RetentionStage::kWithUnit:
+      return "with_unit";
+    case RetentionStage::kCurrent:
+      return "current";
+    case RetentionStage::kTransferred:
+      return "transferred";
+    case RetentionStage::kDestroyed:
+      return "destroyed";
+  }
+  return "";
+}
+
+Result<RetentionStage> ParseRetentionStage(std::string_view name) {
+  for (RetentionStage s : {RetentionStage::kWithUnit, RetentionStage::kCurrent, RetentionStage::kTransferred,
+                           RetentionStage::kDestroyed}) {
+    if (RetentionStageName(s) == name) return s;
+  }
+  return InvalidArgumentError("unknown retention stage '" + std::string(name) +
+                              "' (with_unit, current, transferred, destroyed)");
+}
+
+Problems FileRetention::Validate() const {
+  Problems p;
+  if (auto code = FileCode::Parse(file_code); !code.ok()) p.Add("file_code", code.status().message());
+  if (Status s = facts.period.Validate(); !s.ok()) p.Add("facts.period", s.message());
+  const int set = !schedule_id.empty() + !schedule_version.empty() + !entry_code.empty();
+  if (set != 0 && set != 3) p.Add("schedule_id", "schedule id, version and entry code are given together");
+  if (RetentionStageName(stage).empty()) p.Add("stage", "unknown stage " + std::to_string(static_cast<int32_t>(stage)));
+  if (facts.settled && !facts.construction) p.Add("facts.settled", "a settlement date is for construction files");
+  if (facts.event && facts.period.kind != RetentionKind::kConditional) {
+    p.Add("facts.event", "an event date is for a conditional period");
+  }
+  if (facts.entered_current && *facts.entered_current < facts.work_ended) {
+    p.Add("facts.entered_current", "entered the current archive before the work ended");
+  }
+  CheckText(p, "schedule_id", schedule_id, 64, false);
+  CheckText(p, "schedule_version", schedule_version, 32, false);
+  CheckText(p, "entry_code", entry_code, 64, false);
+  CheckText(p, "source_text", source_text, 200, false);
+  CheckText(p, "reason", reason, 1000, false);
+  CheckRange(p, "assigned_micros", assigned_micros, 0, INT64_MAX);
+  return p;
 }
 
 }  // namespace kholuu::model

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "archive/base/status.h"
+#include "archive/model/validation.h"
 
 namespace kholuu::model {
 
@@ -103,6 +104,8 @@ struct RetentionRules {
 
   // Every number within 0..200 (months 0..120). Errors: kInvalidArgument.
   Status Validate() const;
+
+  friend bool operator==(const RetentionRules&, const RetentionRules&) = default;
 };
 
 // What the dates of one record file are computed from.
@@ -114,6 +117,8 @@ struct RetentionFacts {
   std::optional<CivilDate> event;                // a conditional period's event, once recorded
   std::optional<CivilDate> entered_current;      // transfer into the current archive, once done
   bool historical_under_other_law = false;       // the 30-year rule applies
+
+  friend bool operator==(const RetentionFacts&, const RetentionFacts&) = default;
 };
 
 // The dates a record file falls due. Each is the last day by which the
@@ -131,5 +136,46 @@ struct DueDates {
 // transfer counts from `entered_current` when known, else from the
 // transfer_current deadline (the latest it may have entered).
 DueDates ComputeDueDates(const RetentionFacts& facts, const RetentionRules& rules);
+
+// Where a record file is in its life (NĐ 30/2020 Điều 30; Luật Lưu trữ 2024
+// Điều 17): with the unit that formed it, in the current archive (lưu trữ
+// hiện hành: kholuu), transferred to the historical archive, or destroyed.
+enum class RetentionStage : int32_t {
+  kWithUnit = 1,
+  kCurrent = 2,
+  kTransferred = 3,
+  kDestroyed = 4,
+};
+
+// "with_unit", "current", "transferred", "destroyed"; "" for another value.
+std::string_view RetentionStageName(RetentionStage s);
+// The inverse. Errors: kInvalidArgument naming the text.
+Result<RetentionStage> ParseRetentionStage(std::string_view name);
+
+// A record file's retention as the catalog keeps it (table `retention`,
+// keyed by the file code; ADR 0080): the period and the dates its due dates
+// are computed from, where the period came from, and the file's stage.
+struct FileRetention {
+  std::string file_code;  // the record file's key
+  RetentionFacts facts;   // the period and the dates
+  // Where the period came from: a schedule entry (all three set), or the
+  // file's metadata text ("Thời hạn bảo quản"), or an archivist (reason).
+  std::string schedule_id;
+  std::string schedule_version;
+  std::string entry_code;
+  std::string source_text;
+  std::string reason;  // why it was (re)assigned; required for a reassignment
+  RetentionStage stage = RetentionStage::kCurrent;
+  int64_t assigned_micros = 0;
+
+  // Every problem at once: file_code parses; the period valid; the three
+  // schedule fields all set or all empty; stage in range; a settlement date
+  // only for a construction file, an event date only for a conditional
+  // period, none before 0001 or after 9999 (CivilDate guarantees); the entry
+  // into the current archive not before the work ended; texts single-line.
+  Problems Validate() const;
+
+  friend bool operator==(const FileRetention&, const FileRetention&) = default;
+};
 
 }  // namespace kholuu::model

@@ -20,8 +20,8 @@ namespace {
 constexpr char kUsage[] =
     "usage: kholuu-tamper [options]\n"
     "\n"
-    "Builds a real archive (kholuu init, sample, put of corpus files, replica sync,\n"
-    "reindex), then runs N trials on copies of it: each changes bytes at a random\n"
+    "Builds a real archive (kholuu init, sample, put of corpus files, seal init,\n"
+    "anchor make, replica sync, reindex), then runs N trials on copies of it: each changes bytes at a random\n"
     "place in the catalog, a blob, the replica, the audit log or the index, runs\n"
     "kholuu audit verify, verify ID, fixity, show and search as separate processes\n"
     "and classifies the trial against an independent oracle (mdb_dump). Prints a\n"
