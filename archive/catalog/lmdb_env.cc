@@ -15,6 +15,10 @@ Status Error(int rc, std::string_view what) {
     case MDB_CORRUPTED:
     case MDB_INVALID:
     case MDB_PAGE_NOTFOUND:
+    // A sane catalog is never 32 levels deep nor changes a table's type: a
+    // damaged branch page (a loop, a flag) is what makes LMDB say these.
+    case MDB_CURSOR_FULL:
+    case MDB_INCOMPATIBLE:
       return DataLossError(std::move(msg) + " (the catalog file is damaged)");
     case MDB_VERSION_MISMATCH: return FailedPreconditionError(std::move(msg));
     default:
