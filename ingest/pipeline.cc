@@ -21,6 +21,7 @@
 #include "formats/edxml/edxml.h"
 #include "ingest/checks.h"
 #include "ingest/internal/events.h"
+#include "ingest/internal/retention_at_ingest.h"
 #include "ingest/component_io.h"
 #include "ingest/index_sync.h"
 #include "ingest/store.h"
@@ -515,6 +516,7 @@ Result<Receipt> Ingester::IngestOne(const std::string& path, bool index, int att
         KHOLUU_RETURN_IF_ERROR(w.AddEvent(MakeEvent(model::EventType::kIngestion, model::EventOutcome::kSuccess,
                                                     file_key, "received in " + job.kind + " package " + path, agent))
                                    .status());
+        KHOLUU_RETURN_IF_ERROR(internal::AssignRetentionAtIngest(w, f, now, agent));
         if (d.record_file >= 0) {
           for (const Problem& wp : in.record_files[static_cast<size_t>(d.record_file)].warnings) {
             KHOLUU_RETURN_IF_ERROR(w.AddEvent(MakeEvent(model::EventType::kValidation, model::EventOutcome::kWarning,

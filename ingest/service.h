@@ -24,10 +24,11 @@
 #include "indexer/index.h"
 #include "ingest/anchor.h"
 #include "ingest/data_dir.h"
-#include "ingest/verify.h"
 #include "ingest/index_sync.h"
 #include "ingest/preserve.h"
+#include "ingest/retention.h"
 #include "ingest/store.h"
+#include "ingest/verify.h"
 
 namespace kholuu::ingest {
 
@@ -161,6 +162,23 @@ class Service {
   // audit log.
   Status AuditConfigChange(const std::string& action, const std::string& object, const std::string& detail,
                            const Sha256& digest);
+
+  // Retention (ingest/retention.h, ADR 0080). Assigns or reassigns a record
+  // file's retention; audited "retention.create"/".update" with the reason.
+  // Errors: kNotFound (file, schedule, entry); kInvalidArgument (no or two
+  // sources, an unreadable period, a reassignment without a reason, a date
+  // that does not fit: model::FileRetention::Validate).
+  Result<model::FileRetention> AssignRetention(const RetentionAssignment& a);
+  // The due list from the catalog's due index: every kind asked for, dated
+  // up to as_of + within_days, by kind then date. Reads only those entries
+  // and their files' rows.
+  Result<std::vector<DueItem>> DueList(const DueQuery& q) const;
+  // Record files that have no retention (metadata without a readable
+  // period): they appear in no due list until one is assigned.
+  Result<std::vector<std::string>> FilesWithoutRetention() const;
+  Result<model::RetentionRules> RetentionRules() const;
+  // Stores other rules (audited); every due date is recomputed.
+  Status SetRetentionRules(const model::RetentionRules& rules);
 
   // The index (ingest/index_sync.h).
   Result<SyncReport> RebuildIndex(const RebuildOptions& options = {});

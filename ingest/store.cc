@@ -8,6 +8,7 @@
 #include "archive/base/clock.h"
 #include "archive/base/file.h"
 #include "archive/model/ids.h"
+#include "ingest/internal/retention_at_ingest.h"
 
 namespace kholuu::ingest {
 namespace {
@@ -85,6 +86,7 @@ Result<StoreResult> StoreOriginal(archive::Archive& a, const std::string& actor,
     KHOLUU_ASSIGN_OR_RETURN(std::vector<std::string> docs, w.DocumentsInFile(out.record_file));
     file.doc_total = static_cast<int32_t>(docs.size() + 1);
     KHOLUU_RETURN_IF_ERROR(w.PutRecordFile(file));
+    if (!rf.ok()) KHOLUU_RETURN_IF_ERROR(internal::AssignRetentionAtIngest(w, file, now, actor));
     model::Document d = req.document;
     d.file_code = req.file_code;
     d.doc_ordinal = static_cast<int32_t>(docs.size() + 1);

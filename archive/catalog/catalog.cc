@@ -221,7 +221,7 @@ bool ParseDueKey(std::string_view key, DueEntry* out) {
   return true;
 }
 
-std::string DueKindName(char kind) {
+std::string DueKindText(char kind) {
   switch (kind) {
     case 'c':
       return "transfer to the current archive";
@@ -750,7 +750,7 @@ Result<StateReport> TxnView::VerifyState() const {
         StateProblem p;
         DueEntry due;
         if (std::string_view(x.name) == "idx_due" && ParseDueKey(k, &due)) {
-          p = IndexMismatch(x.name, due.file_code, DueKindName(k[0]) + " " + due.date.ToString(), listed);
+          p = IndexMismatch(x.name, due.file_code, DueKindText(k[0]) + " " + due.date.ToString(), listed);
         } else {
           p = IndexMismatch(x.name, k, shown(x.name, v), listed);
         }

@@ -87,13 +87,7 @@ struct PartsCheck {
   std::vector<StateProblem> problems;  // table "index": a part listed or missing wrongly
 };
 
-// What a record file falls due for (ADR 0080): the kinds of the due index.
-enum class DueKind : char {
-  kTransferCurrent = 'c',     // into the current archive (stage with_unit)
-  kTransferHistorical = 'h',  // permanent files to the historical archive (stage current)
-  kExpiry = 'x',              // the period ends: destruction review after the date
-  kAwaiting = 'w',            // a settlement or event date is still to be recorded (dated by the work's end)
-};
+using model::DueKind;
 
 struct DueEntry {
   DueKind kind = DueKind::kExpiry;

@@ -185,6 +185,28 @@ DueDates ComputeDueDates(const RetentionFacts& f, const RetentionRules& rules) {
   return out;
 }
 
+std::string_view DueKindName(DueKind k) {
+  switch (k) {
+    case DueKind::kTransferCurrent:
+      return "transfer_current";
+    case DueKind::kTransferHistorical:
+      return "transfer_historical";
+    case DueKind::kExpiry:
+      return "expiry";
+    case DueKind::kAwaiting:
+      return "awaiting";
+  }
+  return "";
+}
+
+Result<DueKind> ParseDueKind(std::string_view name) {
+  for (DueKind k : {DueKind::kTransferCurrent, DueKind::kTransferHistorical, DueKind::kExpiry, DueKind::kAwaiting}) {
+    if (DueKindName(k) == name) return k;
+  }
+  return InvalidArgumentError("unknown due kind '" + std::string(name) +
+                              "' (transfer_current, transfer_historical, expiry, awaiting)");
+}
+
 std::string_view RetentionStageName(RetentionStage s) {
   switch (s) {
     case RetentionStage::kWithUnit:

@@ -137,6 +137,20 @@ struct DueDates {
 // transfer_current deadline (the latest it may have entered).
 DueDates ComputeDueDates(const RetentionFacts& facts, const RetentionRules& rules);
 
+// What a record file falls due for (ADR 0080): the kinds of the catalog's
+// due index, their letters part of its keys.
+enum class DueKind : char {
+  kTransferCurrent = 'c',     // into the current archive (stage with_unit)
+  kTransferHistorical = 'h',  // permanent files to the historical archive (stage current)
+  kExpiry = 'x',              // the period ends: destruction review after the date
+  kAwaiting = 'w',            // a settlement or event date is still to be recorded (dated by the work's end)
+};
+
+// "transfer_current", "transfer_historical", "expiry", "awaiting".
+std::string_view DueKindName(DueKind k);
+// The inverse. Errors: kInvalidArgument naming the text.
+Result<DueKind> ParseDueKind(std::string_view name);
+
 // Where a record file is in its life (NĐ 30/2020 Điều 30; Luật Lưu trữ 2024
 // Điều 17): with the unit that formed it, in the current archive (lưu trữ
 // hiện hành: kholuu), transferred to the historical archive, or destroyed.

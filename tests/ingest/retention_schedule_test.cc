@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "archive/base/file.h"
+#include "ingest/retention.h"
 #include "tests/support/status_matchers.h"
 
 namespace kholuu::ingest {
@@ -163,6 +164,40 @@ TEST(ScheduleImportTest, VietnameseHeadersAndProblemsByRow) {
   ScheduleHeader no_id = Header();
   no_id.id = "";
   EXPECT_THAT(ImportScheduleSheet(Read("agency-example.csv"), "a.csv", no_id).status().message(), HasSubstr("id ''"));
+}
+
+}  // namespace
+}  // namespace kholuu::ingest
+
+namespace kholuu::ingest {
+namespace {
+
+TEST(RetentionFromMetadataTest, TheFilesOwnPeriodOrAReasonWhyNot) {
+  model::RecordFile f;
+  ASSERT_OK_AND_ASSIGN(f.file_code, model::FileCode::Parse("000.00.00.H49.2021.05.VP"));
+  f.maintenance = "70 năm";
+  f.end_date = "2021-09-30";
+  const model::CivilDate received = *model::CivilDate::Parse("2023-04-01");
+  std::string problem;
+  auto r = RetentionFromMetadata(f, received, 42, &problem);
+  ASSERT_TRUE(r.has_value()) << problem;
+  EXPECT_EQ(r->facts.period, model::RetentionPeriod::Years(70));
+  EXPECT_EQ(r->facts.work_ended.ToString(), "2021-09-30");
+  EXPECT_EQ(r->facts.entered_current, received);
+  EXPECT_EQ(r->stage, model::RetentionStage::kCurrent);
+  EXPECT_EQ(r->source_text, "70 năm");
+  // No end date: the end of the year the file was formed.
+  f.end_date.clear();
+  r = RetentionFromMetadata(f, received, 42, &problem);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->facts.work_ended.ToString(), "2021-12-31");
+  // Nothing, or something unreadable: no retention, and why.
+  f.maintenance = "";
+  EXPECT_FALSE(RetentionFromMetadata(f, received, 42, &problem).has_value());
+  EXPECT_THAT(problem, HasSubstr("no retention period"));
+  f.maintenance = "lâu dài";
+  EXPECT_FALSE(RetentionFromMetadata(f, received, 42, &problem).has_value());
+  EXPECT_THAT(problem, HasSubstr("'lâu dài'"));
 }
 
 }  // namespace

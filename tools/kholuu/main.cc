@@ -149,6 +149,7 @@ int main(int argc, char** argv) {
   RegisterIngestCommands(app, reg);
   RegisterReceiptCommands(app, reg);
   RegisterAnchorCommands(app, reg);
+  RegisterRetentionCommands(app, reg);
 
   // A mistyped command is named with the nearest ones, a --lang that is
   // neither vi nor en refused (outside `kholuu text`, where --lang names

@@ -156,6 +156,8 @@ constexpr std::array<Text, static_cast<size_t>(Msg::kCount)> kCatalog = {{
      "check it offline: tar -xf {1} && sh evidence-*/verify.sh TSA-ROOT.pem"},
     {Msg::kEvidenceToStdout, "đã ghi hồ sơ chứng cứ của {0} ra đầu ra chuẩn ({1} byte)",
      "evidence for {0} written to standard output ({1} bytes)"},
+    {Msg::kRetentionAssigned, "thời hạn bảo quản của {0}: {1}", "retention of {0}: {1}"},
+    {Msg::kRetentionNothingDue, "không có hồ sơ nào đến hạn đến hết ngày {0}", "nothing falls due up to {0}"},
     {Msg::kProgressFixity, "kiểm tra toàn vẹn", "fixity"},
     {Msg::kProgressReindex, "lập chỉ mục", "indexing"},
     {Msg::kProgressBackup, "sao lưu", "backup"},

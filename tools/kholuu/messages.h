@@ -131,6 +131,8 @@ enum class Msg {
   kBackupNotAnchored,
   kEvidenceWritten,
   kEvidenceToStdout,
+  kRetentionAssigned,
+  kRetentionNothingDue,
   kProgressFixity,
   kProgressReindex,
   kProgressBackup,

@@ -35,6 +35,7 @@ void RegisterPreserveCommands(CLI::App& app, const Registry& reg);
 void RegisterIngestCommands(CLI::App& app, const Registry& reg);
 void RegisterReceiptCommands(CLI::App& app, const Registry& reg);
 void RegisterAnchorCommands(CLI::App& app, const Registry& reg);
+void RegisterRetentionCommands(CLI::App& app, const Registry& reg);
 
 // An anchor (ingest/anchor.h) as JSON and as one line of text; shared by
 // `anchor`, `evidence`, `backup` and `audit verify`.
