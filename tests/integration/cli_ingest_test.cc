@@ -23,6 +23,8 @@ namespace {
 
 using nlohmann::json;
 using testing::RunResult;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 class CliIngestTest : public ::testing::Test {
  protected:
@@ -99,6 +101,18 @@ TEST_F(CliIngestTest, ReceiptsFollowTheContractAndExitCodesTellTheOutcome) {
                                                                       std::string::npos);
   }
   EXPECT_TRUE(named) << r.out;
+
+  // The receipts for a person, in the CLI's language (Vietnamese by
+  // default): outcome, problem code and the message in that language only.
+  RunResult vi = Kholuu({"ingest", bad, "--lang", "vi"});
+  EXPECT_EQ(vi.exit_code, 1);
+  EXPECT_THAT(vi.out, HasSubstr("bị từ chối — "));
+  EXPECT_THAT(vi.out, HasSubstr("lỗi file.checksum_mismatch"));
+  EXPECT_THAT(vi.out, Not(HasSubstr(refused["problems"][0]["message"].get<std::string>())));
+  RunResult en = Kholuu({"ingest", bad, "--lang", "en"});
+  EXPECT_THAT(en.out, HasSubstr("rejected — "));
+  EXPECT_THAT(en.out, HasSubstr("error file.checksum_mismatch"));
+  EXPECT_THAT(Kholuu({"ingest", good, "--lang", "vi"}).out, HasSubstr("đã tiếp nhận trước đó"));
 
   // The same package again: duplicate, exit 0, nothing changes.
   RunResult before = Kholuu({"stats", "--json"});

@@ -101,16 +101,33 @@ nlohmann::json ReceiptJson(const ingest::Receipt& r) {
   return j;
 }
 
+// The receipt for a person, in the CLI's language: the outcome, each
+// document with what was done to it, each problem with its code and its
+// message in that language (the JSON keeps both languages and the codes).
 void PrintReceiptText(const ingest::Receipt& r) {
-  std::cout << r.package << ": " << ingest::ReceiptStatusName(r.status) << " — " << r.detail << "\n";
+  size_t errors = 0;
+  for (const auto& p : r.problems) errors += p.severity == ingest::Severity::kError ? 1 : 0;
+  const std::string n = std::to_string(r.documents.size());
+  std::string outcome;
+  switch (r.status) {
+    case ingest::ReceiptStatus::kAccepted: outcome = Tr(Msg::kIngestAccepted, {n}); break;
+    case ingest::ReceiptStatus::kRejected: outcome = Tr(Msg::kIngestRejected, {std::to_string(errors)}); break;
+    case ingest::ReceiptStatus::kDuplicate: outcome = Tr(Msg::kIngestDuplicate); break;
+  }
+  std::cout << r.package << ": " << outcome << "\n";
   for (const auto& d : r.documents) {
-    std::cout << "  " << d.action << " " << d.id << (d.subject.empty() ? "" : "  " + d.subject)
+    const std::string action = d.action == "stored"        ? Tr(Msg::kIngestActionStored)
+                               : d.action == "linked"      ? Tr(Msg::kIngestActionLinked)
+                               : d.action == "new_version" ? Tr(Msg::kIngestActionNewVersion)
+                               : d.action == "status"      ? Tr(Msg::kIngestActionStatus)
+                                                           : d.action;
+    std::cout << "  " << action << " " << d.id << (d.subject.empty() ? "" : "  " + d.subject)
               << (d.preservation.empty() ? "" : "  [" + d.preservation + "]") << "\n";
   }
   for (const auto& p : r.problems) {
-    std::cout << "  " << (p.severity == ingest::Severity::kError ? "error " : "warning ") << p.code
-              << (p.path.empty() ? "" : " [" + p.path + "]") << ": " << p.message_vi << " / " << p.message_en
-              << "\n";
+    std::cout << "  " << Tr(p.severity == ingest::Severity::kError ? Msg::kIngestError : Msg::kIngestWarning) << " "
+              << p.code << (p.path.empty() ? "" : " [" + p.path + "]") << ": "
+              << (CurrentLang() == Lang::kVi ? p.message_vi : p.message_en) << "\n";
   }
 }
 
