@@ -15,6 +15,7 @@
 
 #include "ingest/checks.h"
 #include "tools/kholuu/json_out.h"
+#include "tools/kholuu/messages.h"
 #include "tools/kholuu/modules.h"
 
 namespace kholuu::cli {
@@ -133,32 +134,35 @@ int CmdEdxmlInspect(const Common& c, const EdxmlArgs& a) {
     j["ok"] = m.ok();
     out.push_back(j);
     if (!c.json) {
-      std::cout << f << ": " << j["kind"].get<std::string>() << " " << j["document_id"].get<std::string>()
-                << (m.ok() ? "" : " (has errors)") << "\n";
+      std::cout << f << ": " << Tr(m.kind == Kind::kDocument ? Msg::kEdxmlDocument : Msg::kEdxmlStatus) << " "
+                << j["document_id"].get<std::string>() << (m.ok() ? "" : " " + Tr(Msg::kEdxmlHasErrors)) << "\n";
       if (m.kind == Kind::kDocument) {
-        std::cout << "  from " << m.from.organ_id << " " << m.from.organ_name << "; "
+        std::cout << "  " << Tr(Msg::kEdxmlFrom) << " " << m.from.organ_id << " " << m.from.organ_name << "; "
                   << m.code_number << "/" << m.code_notation << ": " << m.subject << "\n";
       } else {
-        std::cout << "  status " << m.status_code << " from " << m.from.organ_id << ": " << m.description << "\n";
+        std::cout << "  " << Tr(Msg::kEdxmlStatus) << " " << m.status_code << " — " << Tr(Msg::kEdxmlFrom) << " "
+                  << m.from.organ_id << ": " << m.description << "\n";
       }
       for (const Attachment& at : m.attachments) {
-        std::cout << "  attachment " << at.name << " (" << at.size << " bytes, sha256 " << at.sha256.ToHex() << ")\n";
+        std::cout << "  " << Tr(Msg::kEdxmlAttachment, {at.name, std::to_string(at.size), at.sha256.ToHex()}) << "\n";
       }
       const nlohmann::json& xs = j["xml_signature"];
       if (!m.signature_present) {
-        std::cout << "  xml signature: absent\n";
+        std::cout << "  " << Tr(Msg::kEdxmlSignatureAbsent) << "\n";
       } else {
-        std::cout << "  xml signature: " << (xs["valid"].get<bool>() ? "valid" : "INVALID");
+        std::cout << "  " << Tr(xs["valid"].get<bool>() ? Msg::kEdxmlSignatureValid : Msg::kEdxmlSignatureInvalid);
         if (xs.contains("signer")) {
-          std::cout << ", signer " << (xs["signer"].get<std::string>().empty() ? "(unknown)" : xs["signer"].get<std::string>())
-                    << ", trust " << xs["trust"].get<std::string>();
+          std::cout << ", " << Tr(Msg::kSigSigner) << " "
+                    << (xs["signer"].get<std::string>().empty() ? Tr(Msg::kSigUnknownSigner)
+                                                                : xs["signer"].get<std::string>())
+                    << ", " << Tr(Msg::kSigTrust) << " " << xs["trust"].get<std::string>();
         }
         std::cout << "\n";
         for (const auto& reason : xs["reasons"]) std::cout << "    - " << reason.get<std::string>() << "\n";
       }
       for (const Problem& p : m.problems) {
-        std::cout << "  " << (p.severity == Severity::kError ? "error " : "warning ") << p.code << ": "
-                  << p.message << (p.where.empty() ? "" : " [" + p.where + "]") << "\n";
+        std::cout << "  " << Tr(p.severity == Severity::kError ? Msg::kIngestError : Msg::kIngestWarning) << " "
+                  << p.code << ": " << p.message << (p.where.empty() ? "" : " [" + p.where + "]") << "\n";
       }
     }
   }
@@ -193,7 +197,7 @@ int CmdBagitValidate(const Common& c, const EdxmlArgs& a) {
                 << ": " << p.message << "\n";
     }
     out.push_back(j);
-    if (!c.json) std::cout << dir << ": " << (r->valid() ? "valid" : "invalid") << "\n";
+    if (!c.json) std::cout << dir << ": " << Tr(r->valid() ? Msg::kBagValid : Msg::kBagInvalid) << "\n";
   }
   if (c.json) std::cout << DumpJson(out) << "\n";
   return rc;

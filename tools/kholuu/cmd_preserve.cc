@@ -124,7 +124,12 @@ int CmdPreserve(const Common& c, const PreserveArgs& args) {
     }
     if (res->state == ingest::PreserveResult::State::kAtRisk) rc = std::max(rc, kExitCheckFailed);
     if (!c.json) {
-      std::cout << id << ": " << ingest::PreserveStateName(res->state);
+      const std::string_view state = ingest::PreserveStateName(res->state);
+      std::cout << id << ": "
+                << (state == "preserved" ? Tr(Msg::kPreserved)
+                    : state == "at_risk" ? Tr(Msg::kPreserveAtRisk)
+                    : state == "skipped" ? Tr(Msg::kPreserveSkipped)
+                                         : std::string(state));
       if (!res->risk.empty()) std::cout << " — " << res->risk;
       if (!res->reason.empty()) std::cout << " (" << res->reason << ")";
       std::cout << "\n";

@@ -77,9 +77,14 @@ TEST_F(EdxmlSignatureCliTest, ValidSignatureReportsSignerAndTrust) {
   ASSERT_TRUE(s["reasons"].is_array());
   EXPECT_FALSE(s["reasons"].empty());
 
-  auto text = kholuu::testing::Run({kholuu::testing::BinDir() + "/kholuu", "edxml", "inspect", dir_.Sub("valid.edxml")});
+  auto text = kholuu::testing::Run(
+      {kholuu::testing::BinDir() + "/kholuu", "edxml", "inspect", dir_.Sub("valid.edxml"), "--lang", "en"});
   EXPECT_EQ(text.exit_code, 0);
   EXPECT_NE(text.out.find("xml signature: valid, signer Nguyễn Văn An TEST"), std::string::npos) << text.out;
+  // Vietnamese by default.
+  auto vi = kholuu::testing::Run(
+      {kholuu::testing::BinDir() + "/kholuu", "edxml", "inspect", dir_.Sub("valid.edxml"), "--lang", "vi"});
+  EXPECT_NE(vi.out.find("chữ ký XML: hợp lệ, người ký Nguyễn Văn An TEST"), std::string::npos) << vi.out;
 }
 
 TEST_F(EdxmlSignatureCliTest, WithoutTrustStoreTrustIsUnknown) {
