@@ -202,6 +202,34 @@ Result<std::vector<std::string>> Service::FilesWithoutRetention() const {
   return out;
 }
 
+Result<model::Hold> Service::PlaceHold(model::Hold hold) {
+  KHOLUU_RETURN_IF_ERROR(
+      archive_->catalog().Update(actor_, [&](archive::WriteTxn& w) { return w.PlaceHold(&hold); }));
+  return hold;
+}
+
+Result<model::Hold> Service::ReleaseHold(const std::string& id, const std::string& reason) {
+  if (reason.empty()) return InvalidArgumentError("releasing a hold needs a reason (--reason)");
+  model::Hold out;
+  KHOLUU_RETURN_IF_ERROR(archive_->catalog().Update(actor_, [&](archive::WriteTxn& w) -> Status {
+    KHOLUU_RETURN_IF_ERROR(w.ReleaseHold(id, reason));
+    KHOLUU_ASSIGN_OR_RETURN(out, w.GetHold(id));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<model::Hold>> Service::Holds() const {
+  std::vector<model::Hold> out;
+  KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, archive_->catalog().BeginRead());
+  KHOLUU_RETURN_IF_ERROR(r.ForEachHold([&](const model::Hold& h) -> Status {
+    out.push_back(h);
+    return Status::Ok();
+  }));
+  std::stable_partition(out.begin(), out.end(), [](const model::Hold& h) { return h.in_force(); });
+  return out;
+}
+
 Result<model::RetentionRules> Service::RetentionRules() const {
   KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, archive_->catalog().BeginRead());
   return r.GetRetentionRules();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "archive/base/status.h"
+#include "archive/model/hold.h"
 #include "archive/model/record_file.h"
 #include "archive/model/retention.h"
 

@@ -179,6 +179,13 @@ class Service {
   Result<model::RetentionRules> RetentionRules() const;
   // Stores other rules (audited); every due date is recomputed.
   Status SetRetentionRules(const model::RetentionRules& rules);
+  // Holds (issue 20): placed on record files and documents (kNotFound for
+  // anything else), released with a reason; while in force no path may
+  // destroy, alter or move out what they cover (WriteTxn::RefuseIfHeld).
+  Result<model::Hold> PlaceHold(model::Hold hold);
+  Result<model::Hold> ReleaseHold(const std::string& id, const std::string& reason);
+  // Every hold, in force first then released, by id.
+  Result<std::vector<model::Hold>> Holds() const;
 
   // The index (ingest/index_sync.h).
   Result<SyncReport> RebuildIndex(const RebuildOptions& options = {});

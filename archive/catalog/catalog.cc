@@ -34,6 +34,9 @@ struct Dbs {
   // Retention (schema 5, ADR 0080): file code -> FileRetention; the due
   // index, kind ‖ YYYY-MM-DD ‖ file code -> "".
   MDB_dbi retention = 0, idx_due = 0;
+  // Holds (schema 5): hold id -> Hold; DUPSORT object id -> hold id, for the
+  // holds in force only.
+  MDB_dbi holds = 0, idx_hold_obj = 0;
 };
 
 struct Shared {
@@ -72,10 +75,19 @@ constexpr char kMetaEventSeq[] = "seq.event";
 constexpr char kMetaOutboxSeq[] = "seq.outbox";
 constexpr char kMetaCreated[] = "created";
 constexpr char kMetaRetentionRules[] = "retention.rules";
+constexpr char kMetaHoldSeq[] = "seq.hold";
 
 // Objects indexed in idx_audit_obj: record ids, never paths of any length
 // (an LMDB key is at most 511 bytes).
 bool IndexableAuditObject(const std::string& object) { return !object.empty() && object.size() <= 400; }
+
+// The file a document.link entry links its document into: its detail is
+// "into <file code>: <reason>"; "" when it is not.
+std::string LinkTarget(const AuditEntry& e) {
+  if (e.action != "document.link" || e.detail.rfind("into ", 0) != 0) return "";
+  const size_t colon = e.detail.find(": ", 5);
+  return e.detail.substr(5, colon == std::string::npos ? std::string::npos : colon - 5);
+}
 
 Status Corrupt(std::string_view table, std::string_view key, const Status& s) {
   return DataLossError("catalog table " + std::string(table) + " key '" + std::string(key) +
@@ -172,6 +184,8 @@ Status OpenDbis(const lmdb::Txn& txn, bool create, uint32_t schema_version, Dbs*
       {"idx_audit_obj", &d->idx_audit_obj, MDB_DUPSORT, 4},
       {"retention", &d->retention, 0, 5},
       {"idx_due", &d->idx_due, 0, 5},
+      {"holds", &d->holds, 0, 5},
+      {"idx_hold_obj", &d->idx_hold_obj, MDB_DUPSORT, 5},
   };
   for (const Spec& s : specs) {
     unsigned flags = s.flags;
@@ -330,6 +344,54 @@ Status TxnView::ForEachRetention(const std::function<Status(const model::FileRet
     if (!r.ok()) return Corrupt("retention", k, r.status());
     return fn(*r);
   });
+}
+
+Result<model::Hold> TxnView::GetHold(const std::string& id) const {
+  if (impl_->sh->dbs.holds == 0) return NotFoundError("no hold " + id);
+  return GetTyped<model::Hold>(impl_->txn, impl_->sh->dbs.holds, "hold", id, DecodeHold);
+}
+
+Status TxnView::ForEachHold(const std::function<Status(const model::Hold&)>& fn) const {
+  if (impl_->sh->dbs.holds == 0) return Status::Ok();
+  return ScanTable(impl_->txn, impl_->sh->dbs.holds, [&](std::string_view k, std::string_view v) -> Status {
+    auto h = DecodeHold(v);
+    if (!h.ok()) return Corrupt("holds", k, h.status());
+    return fn(*h);
+  });
+}
+
+Result<std::vector<model::Hold>> TxnView::HoldsCovering(const std::string& object) const {
+  std::vector<model::Hold> out;
+  const Dbs& d = impl_->sh->dbs;
+  if (d.idx_hold_obj == 0 || object.empty()) return out;
+  // The object, its document (a component), its record file and the files
+  // it is linked into (a document).
+  std::set<std::string> covering = {object};
+  std::string doc_id = object;
+  if (const size_t slash = object.find('/'); slash != std::string::npos) {
+    doc_id = object.substr(0, slash);
+    covering.insert(doc_id);
+  }
+  auto doc = GetDocument(doc_id);
+  if (doc.ok()) {
+    covering.insert(doc->file_code.ToString());
+    KHOLUU_ASSIGN_OR_RETURN(std::vector<AuditEntry> entries, AuditEntriesFor(doc_id));
+    for (const AuditEntry& e : entries) {
+      if (std::string file = LinkTarget(e); !file.empty()) covering.insert(file);
+    }
+  } else if (doc.status().code() != StatusCode::kNotFound) {
+    return doc.status();
+  }
+  std::set<std::string> ids;
+  for (const std::string& c : covering) {
+    KHOLUU_ASSIGN_OR_RETURN(std::vector<std::string> held, DupValues(impl_->txn, d.idx_hold_obj, c));
+    ids.insert(held.begin(), held.end());
+  }
+  for (const std::string& id : ids) {
+    KHOLUU_ASSIGN_OR_RETURN(model::Hold h, GetHold(id));
+    if (h.in_force()) out.push_back(std::move(h));
+  }
+  return out;
 }
 
 Status TxnView::ForEachMeta(const std::string& prefix,
@@ -510,6 +572,7 @@ std::vector<AuditedTable> AuditedTables(const Dbs& d) {
       {"agency", d.agencies}, {"record_file", d.record_files}, {"document", d.documents}, {"component", d.components}};
   if (d.jobs != 0) tables.push_back({"job", d.jobs});
   if (d.retention != 0) tables.push_back({"retention", d.retention});
+  if (d.holds != 0) tables.push_back({"hold", d.holds});
   return tables;
 }
 
@@ -566,14 +629,6 @@ struct DerivedIndex {
   std::function<Status(const std::function<void(std::string_view, std::string_view)>&)> expected;
   PairSetDigest want;  // the digest of what `expected` enumerates
 };
-
-// The file a document.link entry links its document into: its detail is
-// "into <file code>: <reason>"; "" when it is not.
-std::string LinkTarget(const AuditEntry& e) {
-  if (e.action != "document.link" || e.detail.rfind("into ", 0) != 0) return "";
-  const size_t colon = e.detail.find(": ", 5);
-  return e.detail.substr(5, colon == std::string::npos ? std::string::npos : colon - 5);
-}
 
 // An index entry that is there without a record behind it (`listed`), or
 // a record's entry missing from the index.
@@ -727,6 +782,20 @@ Result<StateReport> TxnView::VerifyState() const {
       PairSetDigest due_digest;
       KHOLUU_RETURN_IF_ERROR(due_of([&](std::string_view k, std::string_view v) { due_digest.Add(k, v); }));
       indexes.push_back({"idx_due", d.idx_due, due_of, due_digest});
+    }
+    // A hold's entries: removing one would lift the hold on that object.
+    if (d.idx_hold_obj != 0) {
+      auto held = [this](const std::function<void(std::string_view, std::string_view)>& add) -> Status {
+        return ForEachHold([&](const model::Hold& h) -> Status {
+          if (h.in_force()) {
+            for (const std::string& o : h.objects) add(o, h.id);
+          }
+          return Status::Ok();
+        });
+      };
+      PairSetDigest hold_digest;
+      KHOLUU_RETURN_IF_ERROR(held([&](std::string_view k, std::string_view v) { hold_digest.Add(k, v); }));
+      indexes.push_back({"idx_hold_obj", d.idx_hold_obj, held, hold_digest});
     }
     auto shown = [](std::string_view name, std::string_view v) {
       uint64_t seq = 0;
@@ -1106,6 +1175,13 @@ Status WriteTxn::PutRecordFile(const model::RecordFile& v) {
   KHOLUU_RETURN_IF_ERROR(v.Validate().ToStatus("record file " + key));
   auto old = GetRecordFile(key);
   if (!old.ok() && old.status().code() != StatusCode::kNotFound) return old.status();
+  if (old.ok()) {
+    // Its counts follow the documents received; anything else is a change.
+    model::RecordFile same = *old;
+    same.doc_total = v.doc_total;
+    same.page_total = v.page_total;
+    if (!(same == v)) KHOLUU_RETURN_IF_ERROR(RefuseIfHeld(key, "changing its metadata"));
+  }
   return PutRow(*impl_, impl_->sh->dbs.record_files, "record_file", key, EncodeRecordFile(v),
                 old.ok());
 }
@@ -1124,6 +1200,15 @@ Status WriteTxn::PutDocument(const model::Document& v) {
   }
   auto old = GetDocument(v.id);
   if (!old.ok() && old.status().code() != StatusCode::kNotFound) return old.status();
+  if (old.ok()) {
+    // The preservation step records a risk; anything else is a change.
+    model::Document same = *old;
+    same.preservation_risk = v.preservation_risk;
+    if (!(same == v)) {
+      KHOLUU_RETURN_IF_ERROR(
+          RefuseIfHeld(v.id, old->file_code == v.file_code ? "changing it" : "moving it to another record file"));
+    }
+  }
   if (old.ok()) {
     std::string_view id = v.id;
     // Re-filed: the old file no longer lists it, unless it was also linked
@@ -1182,6 +1267,10 @@ Status WriteTxn::PutComponent(const model::Component& v) {
   }
   auto old = GetComponent(v.id);
   if (!old.ok() && old.status().code() != StatusCode::kNotFound) return old.status();
+  if (old.ok() && (old->sha256 != v.sha256 || old->size != v.size || old->document_id != v.document_id ||
+                   old->role != v.role)) {
+    KHOLUU_RETURN_IF_ERROR(RefuseIfHeld(v.id, "replacing its bytes"));
+  }
   std::string_view id = v.id;
   if (old.ok()) {
     KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_comp_sha, old->sha256.raw(), &id));
@@ -1195,6 +1284,7 @@ Status WriteTxn::PutComponent(const model::Component& v) {
 Status WriteTxn::DeleteComponent(const std::string& id, const std::string& reason) {
   const Dbs& d = impl_->sh->dbs;
   KHOLUU_ASSIGN_OR_RETURN(model::Component old, GetComponent(id));
+  KHOLUU_RETURN_IF_ERROR(RefuseIfHeld(id, "deleting it"));
   std::string_view idv = id;
   KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_comp_sha, old.sha256.raw(), &idv));
   KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_comp_doc, old.document_id, &idv));
@@ -1256,6 +1346,12 @@ Status WriteTxn::PutRetention(const model::FileRetention& v) {
   KHOLUU_ASSIGN_OR_RETURN(model::RetentionRules rules, GetRetentionRules());
   auto old = GetRetention(v.file_code);
   if (!old.ok() && old.status().code() != StatusCode::kNotFound) return old.status();
+  const model::RetentionStage was = old.ok() ? old->stage : model::RetentionStage::kCurrent;
+  if (v.stage != was && (v.stage == model::RetentionStage::kTransferred || v.stage == model::RetentionStage::kDestroyed)) {
+    KHOLUU_RETURN_IF_ERROR(RefuseIfHeld(v.file_code, v.stage == model::RetentionStage::kDestroyed
+                                                         ? "destroying it"
+                                                         : "transferring it out of the archive"));
+  }
   if (old.ok()) {
     for (const std::string& k : DueKeys(*old, rules)) KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_due, k));
   }
@@ -1281,6 +1377,56 @@ Status WriteTxn::SetRetentionRules(const model::RetentionRules& rules) {
   }));
   for (const std::string& k : fresh) KHOLUU_RETURN_IF_ERROR(impl_->txn.Put(d.idx_due, k, ""));
   return SetMeta(kMetaRetentionRules, EncodeRetentionRules(rules));
+}
+
+Status WriteTxn::PlaceHold(model::Hold* h) {
+  const Dbs& d = impl_->sh->dbs;
+  if (d.holds == 0) return FailedPreconditionError("the catalog has no holds table (schema < 5)");
+  KHOLUU_ASSIGN_OR_RETURN(uint64_t seq, NextSeq(impl_->txn, d.meta, kMetaHoldSeq));
+  char id[32];
+  std::snprintf(id, sizeof id, "hold-%06llu", static_cast<unsigned long long>(seq));
+  h->id = id;
+  h->placed_micros = impl_->sh->clock->NowMicros();
+  h->placed_by = impl_->actor;
+  h->released_micros = 0;
+  h->released_by.clear();
+  h->release_reason.clear();
+  KHOLUU_RETURN_IF_ERROR(h->Validate().ToStatus("hold"));
+  for (const std::string& o : h->objects) {
+    auto file = GetRecordFile(o);
+    if (file.ok()) continue;
+    if (file.status().code() != StatusCode::kNotFound) return file.status();
+    auto doc = GetDocument(o);
+    if (doc.ok()) continue;
+    if (doc.status().code() != StatusCode::kNotFound) return doc.status();
+    return NotFoundError("hold: '" + o + "' is neither a record file nor a document");
+  }
+  for (const std::string& o : h->objects) KHOLUU_RETURN_IF_ERROR(impl_->txn.Put(d.idx_hold_obj, o, h->id));
+  return PutRow(*impl_, d.holds, "hold", h->id, EncodeHold(*h), /*existed=*/false);
+}
+
+Status WriteTxn::ReleaseHold(const std::string& id, const std::string& reason) {
+  const Dbs& d = impl_->sh->dbs;
+  KHOLUU_ASSIGN_OR_RETURN(model::Hold h, GetHold(id));
+  if (!h.in_force()) return FailedPreconditionError("hold " + id + " was already released");
+  h.released_micros = std::max(impl_->sh->clock->NowMicros(), h.placed_micros);
+  h.released_by = impl_->actor;
+  h.release_reason = reason;
+  KHOLUU_RETURN_IF_ERROR(h.Validate().ToStatus("hold " + id));
+  for (const std::string& o : h.objects) {
+    std::string_view v = h.id;
+    KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_hold_obj, o, &v));
+  }
+  return PutRow(*impl_, d.holds, "hold", h.id, EncodeHold(h), /*existed=*/true);
+}
+
+Status WriteTxn::RefuseIfHeld(const std::string& object, const std::string& what) {
+  KHOLUU_ASSIGN_OR_RETURN(std::vector<model::Hold> holds, HoldsCovering(object));
+  if (holds.empty()) return Status::Ok();
+  const model::Hold& h = holds.front();
+  return FailedPreconditionError(object + " is under hold " + h.id + " (" + h.name + "; " + h.authority + ": " +
+                                 h.reason + "): " + what + " is refused while the hold is in force" +
+                                 (holds.size() > 1 ? " (and " + std::to_string(holds.size() - 1) + " more holds)" : ""));
 }
 
 Status WriteTxn::Commit() {

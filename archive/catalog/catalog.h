@@ -27,6 +27,7 @@
 #include "archive/model/component.h"
 #include "archive/model/document.h"
 #include "archive/model/event.h"
+#include "archive/model/hold.h"
 #include "archive/model/job.h"
 #include "archive/model/record_file.h"
 #include "archive/model/retention.h"
@@ -190,6 +191,13 @@ class TxnView {
   Status ForEachDue(DueKind kind, const model::CivilDate& until,
                     const std::function<Status(const DueEntry&)>& fn) const;
   Status ForEachRetention(const std::function<Status(const model::FileRetention&)>& fn) const;
+  // Holds (issue 20). Errors: kNotFound; kDataLoss if malformed.
+  Result<model::Hold> GetHold(const std::string& id) const;
+  Status ForEachHold(const std::function<Status(const model::Hold&)>& fn) const;
+  // The holds in force that cover `object` — a record file, a document
+  // (held itself, or through its record file or a file it is linked into)
+  // or a component (through its document) — by hold id.
+  Result<std::vector<model::Hold>> HoldsCovering(const std::string& object) const;
 
   // The events about `object` against the event.create entries about it.
   Result<std::vector<StateProblem>> VerifyEventsOf(const std::string& object) const;
@@ -255,6 +263,23 @@ class WriteTxn final : public TxnView {
   // Stores the rules (audited meta "retention.rules") and rewrites the due
   // index of every record file with them. Errors: kInvalidArgument.
   Status SetRetentionRules(const model::RetentionRules& rules);
+
+  // Places a hold: mints its id ("hold-" + 6 digits) into hold->id, stamps
+  // the time and actor, validates, and requires every object to be a record
+  // file or a document (kNotFound naming it). Audited "hold.create".
+  Status PlaceHold(model::Hold* hold);
+  // Releases a hold in force (kFailedPrecondition if already released).
+  // Audited "hold.update".
+  Status ReleaseHold(const std::string& id, const std::string& reason);
+  // The one check every path that would destroy, alter or move out a record
+  // goes through (issue 20): kFailedPrecondition naming the hold, its
+  // authority and reason, and `what` was refused, when a hold in force
+  // covers `object`. WriteTxn calls it itself for: deleting a component,
+  // changing a component's bytes, changing a held document (other than its
+  // preservation risk) or re-filing it, changing a held record file's
+  // metadata (other than its counts), and a retention stage moving to
+  // transferred or destroyed.
+  Status RefuseIfHeld(const std::string& object, const std::string& what);
 
   // Makes every change durable. Errors: kResourceExhausted (disk full), kInternal.
   Status Commit();

@@ -80,6 +80,12 @@ constexpr uint64_t kFileCode = 1, kKind = 2, kYears = 3, kCondition = 4, kWorkEn
 constexpr uint64_t kMax = 17;
 }  // namespace retention_tag
 
+namespace hold_tag {
+constexpr uint64_t kId = 1, kName = 2, kReason = 3, kAuthority = 4, kObjects = 5, kQuery = 6, kPlacedMicros = 7,
+                   kPlacedBy = 8, kReleasedMicros = 9, kReleasedBy = 10, kReleaseReason = 11;
+constexpr uint64_t kMax = 11;
+}  // namespace hold_tag
+
 namespace rules_tag {
 constexpr uint64_t kCountWholeYears = 1, kTransferCurrentYears = 2, kTransferConstructionMonths = 3,
                    kTransferMinYears = 4, kTransferHistoricalYears = 5, kTransferHistoricalYearsOtherLaw = 6;
@@ -905,6 +911,49 @@ Result<model::RetentionRules> DecodeRetentionRules(std::string_view bytes) {
       }
     }
     if (d.ok() && seen != static_cast<int>(t::kMax)) d.Fail("a rule is missing", 1);
+    return d.status();
+  });
+}
+
+std::string EncodeHold(const model::Hold& v) {
+  namespace t = hold_tag;
+  std::string out(1, kFormatByte);
+  PutStringField(out, t::kId, v.id);
+  PutStringField(out, t::kName, v.name);
+  PutStringField(out, t::kReason, v.reason);
+  PutStringField(out, t::kAuthority, v.authority);
+  for (const std::string& o : v.objects) PutField(out, t::kObjects, o);
+  PutStringField(out, t::kQuery, v.query);
+  PutIntField(out, t::kPlacedMicros, v.placed_micros);
+  PutStringField(out, t::kPlacedBy, v.placed_by);
+  PutIntField(out, t::kReleasedMicros, v.released_micros);
+  PutStringField(out, t::kReleasedBy, v.released_by);
+  PutStringField(out, t::kReleaseReason, v.release_reason);
+  return out;
+}
+
+Result<model::Hold> DecodeHold(std::string_view bytes) {
+  return DecodeTop<model::Hold>(bytes, "Hold", [](std::string_view body, model::Hold* v) {
+    namespace t = hold_tag;
+    MessageDecoder d("Hold", body, 1, t::kMax, {t::kObjects});
+    uint64_t tag = 0;
+    std::string_view value;
+    while (d.Next(&tag, &value)) {
+      switch (tag) {
+        case t::kId: d.String(value, &v->id); break;
+        case t::kName: d.String(value, &v->name); break;
+        case t::kReason: d.String(value, &v->reason); break;
+        case t::kAuthority: d.String(value, &v->authority); break;
+        case t::kObjects: v->objects.emplace_back(value); break;
+        case t::kQuery: d.String(value, &v->query); break;
+        case t::kPlacedMicros: d.Int64(tag, value, &v->placed_micros); break;
+        case t::kPlacedBy: d.String(value, &v->placed_by); break;
+        case t::kReleasedMicros: d.Int64(tag, value, &v->released_micros); break;
+        case t::kReleasedBy: d.String(value, &v->released_by); break;
+        case t::kReleaseReason: d.String(value, &v->release_reason); break;
+        default: break;
+      }
+    }
     return d.status();
   });
 }

@@ -23,6 +23,7 @@
 #include "archive/model/component.h"
 #include "archive/model/document.h"
 #include "archive/model/event.h"
+#include "archive/model/hold.h"
 #include "archive/model/job.h"
 #include "archive/model/record_file.h"
 #include "archive/model/retention.h"
@@ -37,6 +38,7 @@ std::string EncodeEvent(const model::Event& v);
 std::string EncodeJob(const model::IngestJob& v);
 std::string EncodeFileRetention(const model::FileRetention& v);
 std::string EncodeRetentionRules(const model::RetentionRules& v);
+std::string EncodeHold(const model::Hold& v);
 
 // Decoders reject, with kDataLoss naming the value type and byte offset:
 // an unknown format byte, a truncated varint or field, a length past the end,
@@ -52,6 +54,7 @@ Result<model::Event> DecodeEvent(std::string_view bytes);
 Result<model::IngestJob> DecodeJob(std::string_view bytes);
 Result<model::FileRetention> DecodeFileRetention(std::string_view bytes);
 Result<model::RetentionRules> DecodeRetentionRules(std::string_view bytes);
+Result<model::Hold> DecodeHold(std::string_view bytes);
 
 // Low-level helpers shared with the audit chain encoder.
 void PutVarint(std::string& out, uint64_t v);

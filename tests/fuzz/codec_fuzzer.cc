@@ -46,6 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check<m::Event>(input, "Event", a::DecodeEvent, a::EncodeEvent);
   Check<m::FileRetention>(input, "FileRetention", a::DecodeFileRetention, a::EncodeFileRetention);
   Check<m::RetentionRules>(input, "RetentionRules", a::DecodeRetentionRules, a::EncodeRetentionRules);
+  Check<m::Hold>(input, "Hold", a::DecodeHold, a::EncodeHold);
   // The field reader alone, over the body after the format byte.
   if (size > 0) {
     a::FieldReader reader(input.substr(1));

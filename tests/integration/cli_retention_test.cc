@@ -160,6 +160,35 @@ TEST_F(CliRetentionTest, SchedulesAreListedWithTheirConfirmationState) {
   EXPECT_EQ(Kholuu({"retention", "schedules", "NO-SUCH"}).exit_code, 2);
 }
 
+TEST_F(CliRetentionTest, AHoldStopsDestructionUntilItIsReleased) {
+  json h = KholuuJson({"retention", "hold", "add", kFile2019, "--name", "Thanh tra 2026", "--reason",
+                       "khiếu nại đang giải quyết", "--authority", "Thanh tra tỉnh, QĐ 12/QĐ-TTr"});
+  ASSERT_EQ(h["id"], "hold-000001");
+  EXPECT_EQ(h["in_force"], true);
+  EXPECT_EQ(h["objects"][0], kFile2019);
+  RunResult refused = Kholuu({"retention", "assign", kFile2019, "--period", "5 năm", "--reason", "x", "--stage",
+                              "destroyed"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("under hold hold-000001"));
+  EXPECT_THAT(refused.err, HasSubstr("destroying it is refused"));
+  // Unknown objects, a missing reason: refused, nothing placed.
+  EXPECT_EQ(Kholuu({"retention", "hold", "add", "000.00.00.H49.2019.99.VP", "--name", "n", "--reason", "r",
+                    "--authority", "a"})
+                .exit_code,
+            2);
+  EXPECT_EQ(Kholuu({"retention", "hold", "add", kFile2019, "--name", "n", "--authority", "a"}).exit_code, 2);
+  json list = KholuuJson({"retention", "hold", "list"});
+  ASSERT_EQ(list.size(), 1u);
+  json released = KholuuJson({"retention", "hold", "release", "hold-000001", "--reason", "đã giải quyết xong"});
+  EXPECT_EQ(released["in_force"], false);
+  EXPECT_EQ(released["release_reason"], "đã giải quyết xong");
+  EXPECT_EQ(Kholuu({"retention", "hold", "release", "hold-000001", "--reason", "again"}).exit_code, 2);
+  EXPECT_EQ(Kholuu({"retention", "assign", kFile2019, "--period", "5 năm", "--reason", "x", "--stage", "destroyed"})
+                .exit_code,
+            0);
+  EXPECT_EQ(KholuuJson({"audit", "verify"})["ok"], true);
+}
+
 TEST_F(CliRetentionTest, ARetentionChangedBehindTheArchiveIsNamed) {
   ASSERT_EQ(Kholuu({"retention", "assign", kFile2019, "--period", "10 năm", "--reason", "x"}).exit_code, 0);
   const std::string catalog = data_ + "/catalog";

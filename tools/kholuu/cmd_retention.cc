@@ -4,6 +4,9 @@
 //                         [--other-law] [--stage with_unit|current|transferred|destroyed]
 // kholuu retention due [--as-of D] [--within DAYS] [--kind K]... [--agency ID] [--csv]
 // kholuu retention unassigned
+// kholuu retention hold add OBJECT... --name N --reason R --authority A [--query Q]
+// kholuu retention hold release HOLD_ID --reason R
+// kholuu retention hold list
 //
 // Retention (issue 20; ingest/retention.h, docs/retention.md). `schedules`
 // lists the schedules kholuu ships, or one schedule's entries. `assign`
@@ -19,7 +22,12 @@
 //            "stage","due": {"transfer_current"?,"transfer_historical"?,"expires"?,"awaiting"?}};
 //   due: {"as_of","until","items":[{"kind","date","overdue","file_code","organ_id","year","title",
 //         "retention","schedule"?}], "counts": {kind: n}};
-//   unassigned: {"files": [...]}.
+//   unassigned: {"files": [...]};
+//   hold add / release: the hold {"id","name","reason","authority","objects","query"?,"placed","placed_by",
+//     "in_force","released"?,"released_by"?,"release_reason"?}; hold list: an array of them.
+// A hold in force refuses, on every path, deleting, altering or moving out
+// what it covers (a record file and its documents, a document and its
+// components): exit 2 naming the hold.
 // Exit: 0; 2 usage, unknown file/schedule/entry, unreadable period; 3 internal.
 #include <iostream>
 #include <map>
@@ -43,6 +51,9 @@ struct RetentionArgs {
   std::string as_of, agency, within;
   std::vector<std::string> kinds;
   bool csv = false;
+  // hold
+  std::vector<std::string> objects;
+  std::string hold_id, name, authority, query;
 };
 
 Result<model::CivilDate> DateArg(const char* flag, const std::string& text) {
@@ -216,6 +227,71 @@ int CmdDue(const Common& c, const RetentionArgs& a) {
   return kExitOk;
 }
 
+json HoldJson(const model::Hold& h) {
+  json j = {{"id", h.id},
+            {"name", h.name},
+            {"reason", h.reason},
+            {"authority", h.authority},
+            {"objects", h.objects},
+            {"placed", FormatTimestamp(h.placed_micros)},
+            {"placed_by", h.placed_by},
+            {"in_force", h.in_force()}};
+  if (!h.query.empty()) j["query"] = h.query;
+  if (!h.in_force()) {
+    j["released"] = FormatTimestamp(h.released_micros);
+    j["released_by"] = h.released_by;
+    j["release_reason"] = h.release_reason;
+  }
+  return j;
+}
+
+std::string HoldText(const model::Hold& h) {
+  std::string objects;
+  for (const std::string& o : h.objects) objects += (objects.empty() ? "" : ", ") + o;
+  return h.id + "  " + (h.in_force() ? Tr(Msg::kHoldInForce) : Tr(Msg::kHoldReleased)) + "  " + h.name + " — " +
+         h.authority + ": " + h.reason + "\n    " + objects;
+}
+
+int CmdHoldAdd(const Common& c, const RetentionArgs& a) {
+  model::Hold h;
+  h.name = a.name;
+  h.reason = a.reason;
+  h.authority = a.authority;
+  h.objects = a.objects;
+  h.query = a.query;
+  auto service = OpenService(c);
+  if (!service.ok()) return Fail(c, service.status());
+  auto placed = (*service)->PlaceHold(std::move(h));
+  if (!placed.ok()) return Fail(c, placed.status());
+  Print(c, HoldJson(*placed), HoldText(*placed));
+  return kExitOk;
+}
+
+int CmdHoldRelease(const Common& c, const RetentionArgs& a) {
+  auto service = OpenService(c);
+  if (!service.ok()) return Fail(c, service.status());
+  auto released = (*service)->ReleaseHold(a.hold_id, a.reason);
+  if (!released.ok()) return Fail(c, released.status());
+  Print(c, HoldJson(*released), HoldText(*released));
+  return kExitOk;
+}
+
+int CmdHoldList(const Common& c) {
+  auto service = OpenService(c, /*read_only=*/true);
+  if (!service.ok()) return Fail(c, service.status());
+  auto holds = (*service)->Holds();
+  if (!holds.ok()) return Fail(c, holds.status());
+  json arr = json::array();
+  std::string text;
+  for (const model::Hold& h : *holds) {
+    arr.push_back(HoldJson(h));
+    text += HoldText(h) + "\n";
+  }
+  if (holds->empty()) text = Tr(Msg::kHoldNone) + "\n";
+  Print(c, arr, text);
+  return kExitOk;
+}
+
 int CmdUnassigned(const Common& c) {
   auto service = OpenService(c, /*read_only=*/true);
   if (!service.ok()) return Fail(c, service.status());
@@ -266,6 +342,25 @@ void RegisterRetentionCommands(CLI::App& app, const Registry& reg) {
   due->add_option("--agency", args->agency, "one agency's files (mã định danh)");
   due->add_flag("--csv", args->csv, "CSV on standard output instead of text or JSON");
   due->callback([args, r] { *r.rc = CmdDue(*r.common, *args); });
+
+  CLI::App* hold = ret->add_subcommand("hold", "holds: what may not be destroyed, altered or moved out");
+  hold->require_subcommand(1);
+  CLI::App* ha = hold->add_subcommand("add", "place a hold on record files and documents (audited)");
+  reg.AddCommon(ha);
+  ha->add_option("OBJECT", args->objects, "record file codes and document ids")->required();
+  ha->add_option("--name", args->name, "a short name")->required();
+  ha->add_option("--reason", args->reason, "why")->required();
+  ha->add_option("--authority", args->authority, "who ordered it (decision, body)")->required();
+  ha->add_option("--query", args->query, "the saved search the objects were found by");
+  ha->callback([args, r] { *r.rc = CmdHoldAdd(*r.common, *args); });
+  CLI::App* hr = hold->add_subcommand("release", "release a hold (audited)");
+  reg.AddCommon(hr);
+  hr->add_option("HOLD_ID", args->hold_id, "the hold")->required();
+  hr->add_option("--reason", args->reason, "why it ends")->required();
+  hr->callback([args, r] { *r.rc = CmdHoldRelease(*r.common, *args); });
+  CLI::App* hl = hold->add_subcommand("list", "every hold, in force first");
+  reg.AddCommon(hl);
+  hl->callback([r] { *r.rc = CmdHoldList(*r.common); });
 
   CLI::App* un = ret->add_subcommand("unassigned", "record files without a retention");
   reg.AddCommon(un);
