@@ -189,6 +189,61 @@ TEST_F(OpsTest, GarbageCollectionRemovesOnlyOldUnreferencedBlobsAndAuditsIt) {
   EXPECT_EQ(std::count(actions.begin(), actions.end(), "blob.gc"), 1);
 }
 
+// Holds (issue 20) on the paths that work on blobs and whole copies rather
+// than rows: garbage collection never takes a held record's bytes (they are
+// referenced, and a hold forbids the row changes that would unreference
+// them); fixity repair writes back exactly the recorded bytes (their hash is
+// checked), which restores a held record rather than altering it; a
+// replica, a backup and a restore from it carry the hold in force.
+TEST_F(OpsTest, HeldRecordsKeepTheirBytesAndTheirHoldThroughEveryCopyPath) {
+  const std::string file = SampleRecordFile(1).file_code.ToString();
+  model::Hold hold;
+  hold.name = "Tố tụng";
+  hold.reason = "vụ án hành chính đang xét xử";
+  hold.authority = "Tòa án nhân dân tỉnh";
+  hold.objects = {file};
+  ASSERT_OK(archive_->catalog().Update("test", [&](WriteTxn& w) { return w.PlaceHold(&hold); }));
+  auto held_in = [&](Archive& a) {
+    auto r = a.catalog().BeginRead();
+    EXPECT_OK(r.status());
+    auto holds = r->HoldsCovering(SampleDocument(SampleRecordFile(1), 2).id + "/1");
+    EXPECT_OK(holds.status());
+    return holds.ok() && holds->size() == 1 && (*holds)[0].id == hold.id;
+  };
+  // Garbage collection: the held bytes are old enough to go, and stay.
+  for (const BlobInfo& b : blobs_) {
+    struct utimbuf old_times{};
+    old_times.actime = old_times.modtime = ::time(nullptr) - 7200;
+    ASSERT_EQ(::utime(archive_->blobs().PathOf(b.sha256).c_str(), &old_times), 0);
+  }
+  ASSERT_OK_AND_ASSIGN(GcReport gc, CollectGarbage(*archive_, GcOptions{}));
+  EXPECT_THAT(gc.removed, IsEmpty());
+  for (const BlobInfo& b : blobs_) EXPECT_OK(archive_->blobs().Verify(b.sha256));
+  // The replica carries the hold; fixity repair restores the recorded bytes.
+  ASSERT_OK(SyncReplica(*archive_, dir_.Sub("replica"), "test").status());
+  {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<Archive> replica, Archive::Open(dir_.Sub("replica")));
+    EXPECT_TRUE(held_in(*replica));
+  }
+  const std::string path = archive_->blobs().PathOf(blobs_[1].sha256);
+  ::chmod(path.c_str(), 0644);
+  testing::FlipByte(path, 99);
+  FixityOptions repair;
+  repair.repair = true;
+  repair.replica_dir = dir_.Sub("replica");
+  ASSERT_OK_AND_ASSIGN(FixityReport fixed, RunFixity(*archive_, repair));
+  ASSERT_EQ(fixed.failures.size(), 1u);
+  EXPECT_TRUE(fixed.failures[0].repaired);
+  EXPECT_OK(archive_->blobs().Verify(blobs_[1].sha256));
+  // A backup taken under the hold restores with the hold in force.
+  ASSERT_OK(Backup(*archive_, dir_.Sub("backup"), "test").status());
+  ASSERT_OK(Restore(dir_.Sub("backup"), dir_.Sub("restored"), "test").status());
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Archive> restored, Archive::Open(dir_.Sub("restored")));
+  EXPECT_TRUE(held_in(*restored));
+  EXPECT_TRUE(held_in(*archive_));
+  EXPECT_TRUE(Verify(*archive_).ok);
+}
+
 TEST_F(OpsTest, BackupAndRestoreGiveBackTheSameArchive) {
   ASSERT_OK_AND_ASSIGN(CopyReport b, Backup(*archive_, dir_.Sub("backup"), "test"));
   EXPECT_EQ(b.blobs_total, 2u);
