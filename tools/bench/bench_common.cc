@@ -233,6 +233,20 @@ Result<uint64_t> FlagReader::PositiveValue() {
   return ParsePositive(flag_, v);
 }
 
+Result<bool> TakeScratchFlag(FlagReader& reader, ScratchFlags* flags) {
+  const std::string& f = reader.flag();
+  if (f == "--json" || f == "--keep") {
+    KHOLUU_RETURN_IF_ERROR(reader.NoValue());
+    (f == "--json" ? flags->json : flags->keep) = true;
+    return true;
+  }
+  if (f == "--dir") {
+    KHOLUU_ASSIGN_OR_RETURN(flags->dir, reader.RequiredValue());
+    return true;
+  }
+  return false;
+}
+
 Status FlagReader::NoValue() const {
   if (inline_value_.has_value()) return InvalidArgumentError(flag_ + " takes no value");
   return Status::Ok();

@@ -81,6 +81,19 @@ Result<int> RunQuiet(const std::vector<std::string>& argv);
 // if it cannot be run. For tool versions ("sha256sum --version").
 std::string FirstLineOf(const std::string& shell_command);
 
+class FlagReader;
+
+// The flags of every bench that builds its own scratch archive: --json,
+// --keep (the scratch directory stays), --dir DIR (where it goes).
+struct ScratchFlags {
+  bool json = false;
+  bool keep = false;
+  std::string dir;
+};
+// Takes the reader's current flag when it is one of ScratchFlags's: true
+// then; false for any other flag. Errors: --dir without a value.
+Result<bool> TakeScratchFlag(FlagReader& reader, ScratchFlags* flags);
+
 // A positive integer command-line value. Errors: kInvalidArgument naming `flag`.
 Result<uint64_t> ParsePositive(std::string_view flag, std::string_view text);
 // A positive number of seconds. Errors: kInvalidArgument naming `flag`.

@@ -18,6 +18,7 @@
 #include "tools/bench/sig_bench.h"
 #include "tools/bench/search_bench.h"
 #include "tools/bench/store_bench.h"
+#include "tools/bench/retention_bench.h"
 #include "tools/bench/verify_bench.h"
 
 namespace {
@@ -40,6 +41,7 @@ constexpr Subcommand kSubcommands[] = {
     {"ocr", kholuu::bench::kOcrSummary, &kholuu::bench::RunOcrBench},
     {"ingest", kholuu::bench::kIngestSummary, &kholuu::bench::RunIngestBench},
     {"verify", kholuu::bench::kVerifySummary, &kholuu::bench::RunVerifyBench},
+    {"retention", kholuu::bench::kRetentionSummary, &kholuu::bench::RunRetentionBench},
 };
 
 void PrintUsage(std::FILE* out) {

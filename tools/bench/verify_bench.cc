@@ -57,8 +57,7 @@ constexpr char kUsage[] =
 
 struct Options {
   uint64_t records = 20000, docs_per_file = 50, blobs = 200, samples = 200, runs = 1;
-  std::string dir;
-  bool json = false, keep = false;
+  ScratchFlags scratch;
 };
 
 // Percentile p (0..1) of the values, nearest rank; 0 if empty.
@@ -180,7 +179,7 @@ Status Populate(archive::Catalog& catalog, const Pool& pool, const Options& o, s
       std::snprintf(ord, sizeof ord, ".%03d", static_cast<int>(i));
       if (doc_ids->size() < o.records) doc_ids->push_back(f.file_code.ToString() + ord);
     }
-    if (n % std::max<uint64_t>(1, files / 10) == 0 && !o.json) {
+    if (n % std::max<uint64_t>(1, files / 10) == 0 && !o.scratch.json) {
       std::cerr << "kholuu-bench verify: " << serial << " documents written (" << Fixed(NowSeconds() - start, 1)
                 << " s)\n";
     }
@@ -200,11 +199,15 @@ int RunVerifyBench(const std::vector<std::string>& args) {
   FlagReader reader(args);
   while (reader.Next()) {
     const std::string& a = reader.flag();
+    auto common = TakeScratchFlag(reader, &o.scratch);
+    if (!common.ok()) {
+      std::cerr << "kholuu-bench verify: " << common.status().message() << "\n";
+      return kExitUsage;
+    }
+    if (*common) continue;
     if (a == "--help" || a == "-h") {
       std::cout << kUsage;
       return kExitOk;
-    } else if (a == "--json" || a == "--keep") {
-      (a == "--json" ? o.json : o.keep) = true;
     } else if (a == "--records" || a == "--docs-per-file" || a == "--blobs" || a == "--samples" || a == "--runs") {
       auto v = reader.PositiveValue();
       if (!v.ok() || (a == "--docs-per-file" && *v > 999)) {
@@ -216,13 +219,6 @@ int RunVerifyBench(const std::vector<std::string>& args) {
                                     : a == "--blobs"         ? o.blobs
                                     : a == "--samples"       ? o.samples
                                                              : o.runs) = *v;
-    } else if (a == "--dir") {
-      auto v = reader.RequiredValue();
-      if (!v.ok()) {
-        std::cerr << "kholuu-bench verify: " << v.status().message() << "\n";
-        return kExitUsage;
-      }
-      o.dir = *v;
     } else {
       std::cerr << "kholuu-bench verify: unknown option '" << reader.arg() << "'\n" << kUsage;
       return kExitUsage;
@@ -230,9 +226,9 @@ int RunVerifyBench(const std::vector<std::string>& args) {
   }
   const std::string sha256sum = "/usr/bin/sha256sum";
   if (!PathExists(sha256sum)) return Fail("the reference", NotFoundError(sha256sum + " not found (coreutils)"));
-  auto scratch = ScratchDir::Create(ScratchParent(o.dir), "kholuu-bench-verify-");
+  auto scratch = ScratchDir::Create(ScratchParent(o.scratch.dir), "kholuu-bench-verify-");
   if (!scratch.ok()) return Fail("scratch directory", scratch.status());
-  scratch->set_keep(o.keep);
+  scratch->set_keep(o.scratch.keep);
   const std::string data = scratch->path() + "/archive", replica = scratch->path() + "/replica";
 
   auto service = ingest::Service::Init(ingest::DataDir(data), "bench");
@@ -374,7 +370,7 @@ int RunVerifyBench(const std::vector<std::string>& args) {
                       {"sha256sum_median_ms", Median(id_ref_s) * 1e3},
                       {"sha256sum_p95_ms", Percentile(id_ref_s, 0.95) * 1e3}};
   out["reference"] = FirstLineOf(sha256sum + " --version");
-  if (o.json) {
+  if (o.scratch.json) {
     std::cout << out.dump(2) << "\n";
     return kExitOk;
   }
