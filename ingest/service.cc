@@ -72,11 +72,17 @@ Result<Described> Service::Describe(const std::string& id) const {
   KHOLUU_ASSIGN_OR_RETURN(archive::ReadTxn r, archive_->catalog().BeginRead());
   auto found = [&](const std::string& object) -> Result<Described> {
     KHOLUU_ASSIGN_OR_RETURN(out.events, r.EventsFor(object));
+    KHOLUU_ASSIGN_OR_RETURN(out.holds, r.HoldsCovering(object));
     return std::move(out);
   };
   if (auto rf = r.GetRecordFile(id); rf.ok()) {
     out.record_file = *rf;
     KHOLUU_ASSIGN_OR_RETURN(out.documents, r.DocumentsInFile(id));
+    if (auto ret = r.GetRetention(id); ret.ok()) {
+      out.retention = *ret;
+    } else if (ret.status().code() != StatusCode::kNotFound) {
+      return ret.status();
+    }
     return found(id);
   } else if (rf.status().code() != StatusCode::kNotFound) {
     return rf.status();

@@ -48,6 +48,8 @@ struct Described {
   std::optional<Sha256> blob;             // a blob asked for by its SHA-256
   std::optional<uint64_t> blob_size;
   std::vector<model::Event> events;       // record file, document or component
+  std::optional<model::FileRetention> retention;  // record file: its retention, when assigned
+  std::vector<model::Hold> holds;         // record file, document, component: the holds in force covering it
 };
 
 // What Backup did: the copy, and the anchor made before it.

@@ -179,6 +179,14 @@ TEST_F(CliRetentionTest, AHoldStopsDestructionUntilItIsReleased) {
   EXPECT_EQ(Kholuu({"retention", "hold", "add", kFile2019, "--name", "n", "--authority", "a"}).exit_code, 2);
   json list = KholuuJson({"retention", "hold", "list"});
   ASSERT_EQ(list.size(), 1u);
+  // `show` of the file and of its document name the hold; the file its retention.
+  json file = KholuuJson({"show", kFile2019});
+  ASSERT_EQ(file["holds"].size(), 1u);
+  EXPECT_EQ(file["holds"][0]["id"], "hold-000001");
+  EXPECT_EQ(file["retention"]["period"], "Vĩnh viễn");
+  EXPECT_EQ(file["retention"]["stage"], "current");
+  const std::string doc = file["documents"][0];
+  EXPECT_EQ(KholuuJson({"show", doc})["holds"][0]["authority"], "Thanh tra tỉnh, QĐ 12/QĐ-TTr");
   json released = KholuuJson({"retention", "hold", "release", "hold-000001", "--reason", "đã giải quyết xong"});
   EXPECT_EQ(released["in_force"], false);
   EXPECT_EQ(released["release_reason"], "đã giải quyết xong");
@@ -186,6 +194,7 @@ TEST_F(CliRetentionTest, AHoldStopsDestructionUntilItIsReleased) {
   EXPECT_EQ(Kholuu({"retention", "assign", kFile2019, "--period", "5 năm", "--reason", "x", "--stage", "destroyed"})
                 .exit_code,
             0);
+  EXPECT_TRUE(KholuuJson({"show", kFile2019})["holds"].empty());
   EXPECT_EQ(KholuuJson({"audit", "verify"})["ok"], true);
 }
 

@@ -86,6 +86,24 @@ int CmdShow(const Common& c, const std::string& id) {
     json events = json::array();
     for (const auto& e : d->events) events.push_back(ToJson(e));
     j["events"] = events;
+    // Retention (a record file) and the holds in force (issue 20).
+    if (d->record_file) {
+      if (d->retention) {
+        const model::FileRetention& r = *d->retention;
+        json ret = {{"period", r.facts.period.ToString()},
+                    {"work_ended", r.facts.work_ended.ToString()},
+                    {"stage", std::string(model::RetentionStageName(r.stage))}};
+        if (!r.schedule_id.empty()) ret["schedule"] = r.schedule_id + " " + r.schedule_version + " " + r.entry_code;
+        j["retention"] = ret;
+      } else {
+        j["retention"] = nullptr;
+      }
+    }
+    json holds = json::array();
+    for (const model::Hold& h : d->holds) {
+      holds.push_back({{"id", h.id}, {"name", h.name}, {"authority", h.authority}, {"reason", h.reason}});
+    }
+    j["holds"] = holds;
   }
   Print(c, j, DumpJson(j));
   return kExitOk;
