@@ -13,17 +13,18 @@
 namespace kholuu::ingest {
 namespace {
 
-// The day `micros` falls on (UTC).
-model::CivilDate DayOf(int64_t micros) {
-  const int64_t seconds = micros / 1000000;
-  return model::CivilDate::FromDays(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400);
-}
-
-// When the work of `file` ended: its end date, else the last day of the
-// year it was formed (its file catalog).
-model::CivilDate WorkEnded(const model::RecordFile& file) {
-  if (auto d = model::CivilDate::Parse(file.end_date); d.ok()) return *d;
-  return model::CivilDate::EndOfYear(file.file_code.file_catalog);
+// A record file's retention before its period is known: the work ended on
+// its end date (else the last day of the year it was formed, its file
+// catalog); in the current archive since it was received (not before the
+// work ended).
+model::FileRetention FirstRetention(const model::RecordFile& file, const model::CivilDate& received) {
+  model::FileRetention r;
+  r.file_code = file.file_code.ToString();
+  auto ended = model::CivilDate::Parse(file.end_date);
+  r.facts.work_ended = ended.ok() ? *ended : model::CivilDate::EndOfYear(file.file_code.file_catalog);
+  r.facts.entered_current = std::max(received, r.facts.work_ended);
+  r.stage = model::RetentionStage::kCurrent;
+  return r;
 }
 
 // The schedule `id` at `version` (empty: the newest version).
@@ -54,14 +55,10 @@ std::optional<model::FileRetention> RetentionFromMetadata(const model::RecordFil
     *problem = period.status().message();
     return std::nullopt;
   }
-  model::FileRetention r;
-  r.file_code = file.file_code.ToString();
+  model::FileRetention r = FirstRetention(file, received);
   r.facts.period = std::move(*period);
-  r.facts.work_ended = WorkEnded(file);
-  r.facts.entered_current = std::max(received, r.facts.work_ended);
   r.source_text = file.maintenance;
   r.reason = "from the file's metadata at ingest";
-  r.stage = model::RetentionStage::kCurrent;
   r.assigned_micros = now_micros;
   if (model::Problems p = r.Validate(); !p.empty()) {
     *problem = p.ToStatus("retention").message();
@@ -74,9 +71,8 @@ namespace internal {
 
 Status AssignRetentionAtIngest(archive::WriteTxn& w, const model::RecordFile& file, int64_t now_micros,
                                const std::string& agent) {
-  const int64_t seconds = now_micros / 1000000;
   std::string problem;
-  auto r = RetentionFromMetadata(file, model::CivilDate::FromDays(seconds / 86400), now_micros, &problem);
+  auto r = RetentionFromMetadata(file, model::CivilDate::FromMicros(now_micros), now_micros, &problem);
   if (r) return w.PutRetention(*r);
   return w
       .AddEvent(MakeEvent(model::EventType::kValidation, model::EventOutcome::kWarning, file.file_code.ToString(),
@@ -125,10 +121,7 @@ Result<model::FileRetention> Service::AssignRetention(const RetentionAssignment&
       }
       out = *old;
     } else {
-      out.file_code = a.file_code;
-      out.facts.work_ended = WorkEnded(*file);
-      out.facts.entered_current = std::max(DayOf(file->created_micros), out.facts.work_ended);
-      out.stage = model::RetentionStage::kCurrent;
+      out = FirstRetention(*file, model::CivilDate::FromMicros(file->created_micros));
     }
     out.facts.period = period;
     out.schedule_id = schedule_id;
@@ -180,7 +173,7 @@ Result<std::vector<DueItem>> Service::DueList(const DueQuery& q) const {
       if (auto file = r.GetRecordFile(e.file_code); file.ok()) item.title = file->title;
       KHOLUU_ASSIGN_OR_RETURN(model::FileRetention ret, r.GetRetention(e.file_code));
       item.period = ret.facts.period;
-      if (!ret.schedule_id.empty()) item.schedule = ret.schedule_id + " " + ret.schedule_version + " " + ret.entry_code;
+      item.schedule = ret.ScheduleRef();
       out.push_back(std::move(item));
       return Status::Ok();
     }));

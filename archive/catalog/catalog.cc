@@ -89,6 +89,17 @@ std::string LinkTarget(const AuditEntry& e) {
   return e.detail.substr(5, colon == std::string::npos ? std::string::npos : colon - 5);
 }
 
+// The record files a document was linked into (its document.link entries,
+// through the by-object audit index).
+Result<std::set<std::string>> LinkedFiles(const TxnView& t, const std::string& document_id) {
+  std::set<std::string> files;
+  KHOLUU_ASSIGN_OR_RETURN(std::vector<AuditEntry> entries, t.AuditEntriesFor(document_id));
+  for (const AuditEntry& e : entries) {
+    if (std::string file = LinkTarget(e); !file.empty()) files.insert(std::move(file));
+  }
+  return files;
+}
+
 Status Corrupt(std::string_view table, std::string_view key, const Status& s) {
   return DataLossError("catalog table " + std::string(table) + " key '" + std::string(key) +
                        "': " + s.message());
@@ -225,29 +236,15 @@ std::vector<std::string> DueKeys(const model::FileRetention& v, const model::Ret
 // A due key split up; false if malformed.
 bool ParseDueKey(std::string_view key, DueEntry* out) {
   if (key.size() < 12) return false;
-  const char k = key[0];
-  if (k != 'c' && k != 'h' && k != 'x' && k != 'w') return false;
+  if (model::DueKindName(static_cast<DueKind>(key[0])).empty()) return false;
   auto date = model::CivilDate::Parse(key.substr(1, 10));
   if (!date.ok()) return false;
-  out->kind = static_cast<DueKind>(k);
+  out->kind = static_cast<DueKind>(key[0]);
   out->date = *date;
   out->file_code = std::string(key.substr(11));
   return true;
 }
 
-std::string DueKindText(char kind) {
-  switch (kind) {
-    case 'c':
-      return "transfer to the current archive";
-    case 'h':
-      return "transfer to the historical archive";
-    case 'x':
-      return "expiry";
-    case 'w':
-      return "awaiting a date";
-  }
-  return "unknown";
-}
 
 }  // namespace
 
@@ -375,10 +372,8 @@ Result<std::vector<model::Hold>> TxnView::HoldsCovering(const std::string& objec
   auto doc = GetDocument(doc_id);
   if (doc.ok()) {
     covering.insert(doc->file_code.ToString());
-    KHOLUU_ASSIGN_OR_RETURN(std::vector<AuditEntry> entries, AuditEntriesFor(doc_id));
-    for (const AuditEntry& e : entries) {
-      if (std::string file = LinkTarget(e); !file.empty()) covering.insert(file);
-    }
+    KHOLUU_ASSIGN_OR_RETURN(std::set<std::string> linked, LinkedFiles(*this, doc_id));
+    covering.insert(linked.begin(), linked.end());
   } else if (doc.status().code() != StatusCode::kNotFound) {
     return doc.status();
   }
@@ -819,7 +814,7 @@ Result<StateReport> TxnView::VerifyState() const {
         StateProblem p;
         DueEntry due;
         if (std::string_view(x.name) == "idx_due" && ParseDueKey(k, &due)) {
-          p = IndexMismatch(x.name, due.file_code, DueKindText(k[0]) + " " + due.date.ToString(), listed);
+          p = IndexMismatch(x.name, due.file_code, std::string(model::DueKindName(due.kind)) + " " + due.date.ToString(), listed);
         } else {
           p = IndexMismatch(x.name, k, shown(x.name, v), listed);
         }
@@ -1032,10 +1027,8 @@ Result<PartsCheck> TxnView::CheckParts(const std::string& table, const std::stri
         expected.insert(part);
         continue;
       }
-      KHOLUU_ASSIGN_OR_RETURN(std::vector<AuditEntry> entries, AuditEntriesFor(part));
-      for (const AuditEntry& e : entries) {
-        if (LinkTarget(e) == id) expected.insert(part);
-      }
+      KHOLUU_ASSIGN_OR_RETURN(std::set<std::string> linked, LinkedFiles(*this, part));
+      if (linked.count(id)) expected.insert(part);
     }
   }
   PartsCheck out;
@@ -1208,16 +1201,14 @@ Status WriteTxn::PutDocument(const model::Document& v) {
       KHOLUU_RETURN_IF_ERROR(
           RefuseIfHeld(v.id, old->file_code == v.file_code ? "changing it" : "moving it to another record file"));
     }
-  }
-  if (old.ok()) {
     std::string_view id = v.id;
     // Re-filed: the old file no longer lists it, unless it was also linked
     // there (a link outlives a change of owner).
     const std::string old_file = old->file_code.ToString();
     bool linked_there = false;
     if (old_file != file_code) {
-      KHOLUU_ASSIGN_OR_RETURN(std::vector<AuditEntry> entries, AuditEntriesFor(v.id));
-      for (const AuditEntry& e : entries) linked_there = linked_there || LinkTarget(e) == old_file;
+      KHOLUU_ASSIGN_OR_RETURN(std::set<std::string> linked, LinkedFiles(*this, v.id));
+      linked_there = linked.count(old_file) > 0;
     }
     if (!linked_there) KHOLUU_RETURN_IF_ERROR(impl_->txn.Del(d.idx_doc_file, old_file, &id));
     if (!old->edxml_document_id.empty()) {

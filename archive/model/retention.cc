@@ -78,6 +78,11 @@ CivilDate CivilDate::FromDays(int64_t days) {
   return d;
 }
 
+CivilDate CivilDate::FromMicros(int64_t micros) {
+  constexpr int64_t kDay = int64_t{86400} * 1000000;
+  return FromDays(micros >= 0 ? micros / kDay : (micros - kDay + 1) / kDay);  // floor
+}
+
 CivilDate CivilDate::AddMonths(int32_t n) const {
   int64_t index = int64_t{year} * 12 + (month - 1) + n;
   index = std::clamp<int64_t>(index, 12, int64_t{9999} * 12 + 11);
@@ -228,6 +233,10 @@ Result<RetentionStage> ParseRetentionStage(std::string_view name) {
   }
   return InvalidArgumentError("unknown retention stage '" + std::string(name) +
                               "' (with_unit, current, transferred, destroyed)");
+}
+
+std::string FileRetention::ScheduleRef() const {
+  return schedule_id.empty() ? "" : schedule_id + " " + schedule_version + " " + entry_code;
 }
 
 Problems FileRetention::Validate() const {

@@ -27,6 +27,8 @@ struct CivilDate {
   static Result<CivilDate> Parse(std::string_view text);
   // 1970-01-01 is day 0; negative before it.
   static CivilDate FromDays(int64_t days);
+  // The UTC day that `micros` since the epoch falls on.
+  static CivilDate FromMicros(int64_t micros);
   // The last day of `year`.
   static CivilDate EndOfYear(int32_t year) { return {year, 12, 31}; }
 
@@ -188,6 +190,9 @@ struct FileRetention {
   // period, none before 0001 or after 9999 (CivilDate guarantees); the entry
   // into the current archive not before the work ended; texts single-line.
   Problems Validate() const;
+  // "TT10-2022 2022-12-19 3.1": the schedule entry the period came from, or
+  // "" when it did not come from a schedule.
+  std::string ScheduleRef() const;
 
   friend bool operator==(const FileRetention&, const FileRetention&) = default;
 };

@@ -62,10 +62,7 @@ Result<model::CivilDate> DateArg(const char* flag, const std::string& text) {
   return d;
 }
 
-model::CivilDate Today() {
-  const int64_t seconds = SystemClock()->NowMicros() / 1000000;
-  return model::CivilDate::FromDays(seconds / 86400);
-}
+model::CivilDate Today() { return model::CivilDate::FromMicros(SystemClock()->NowMicros()); }
 
 json DueDatesJson(const model::FileRetention& r, const model::RetentionRules& rules) {
   const model::DueDates d = model::ComputeDueDates(r.facts, rules);
@@ -158,7 +155,7 @@ int CmdAssign(const Common& c, const RetentionArgs& a) {
             {"work_ended", f.facts.work_ended.ToString()},
             {"stage", std::string(model::RetentionStageName(f.stage))},
             {"due", DueDatesJson(f, *rules)}};
-  if (!f.schedule_id.empty()) j["schedule"] = f.schedule_id + " " + f.schedule_version + " " + f.entry_code;
+  if (!f.schedule_id.empty()) j["schedule"] = f.ScheduleRef();
   Print(c, j, Tr(Msg::kRetentionAssigned, {f.file_code, f.facts.period.ToString()}));
   return kExitOk;
 }

@@ -93,7 +93,7 @@ int CmdShow(const Common& c, const std::string& id) {
         json ret = {{"period", r.facts.period.ToString()},
                     {"work_ended", r.facts.work_ended.ToString()},
                     {"stage", std::string(model::RetentionStageName(r.stage))}};
-        if (!r.schedule_id.empty()) ret["schedule"] = r.schedule_id + " " + r.schedule_version + " " + r.entry_code;
+        if (!r.schedule_id.empty()) ret["schedule"] = r.ScheduleRef();
         j["retention"] = ret;
       } else {
         j["retention"] = nullptr;
