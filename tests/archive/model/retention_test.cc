@@ -40,6 +40,17 @@ TEST(CivilDateTest, DaysAgreeWithADayByDayWalk) {
   EXPECT_EQ(CivilDate::FromDays(D("9999-12-31").Days()), (CivilDate{9999, 12, 31}));
 }
 
+TEST(CivilDateTest, FromMicrosIsTheUtcDayFloored) {
+  constexpr int64_t kDay = int64_t{86400} * 1000000;
+  EXPECT_EQ(CivilDate::FromMicros(0), D("1970-01-01"));
+  EXPECT_EQ(CivilDate::FromMicros(kDay - 1), D("1970-01-01"));
+  EXPECT_EQ(CivilDate::FromMicros(kDay), D("1970-01-02"));
+  EXPECT_EQ(CivilDate::FromMicros(-1), D("1969-12-31"));
+  EXPECT_EQ(CivilDate::FromMicros(-kDay), D("1969-12-31"));
+  EXPECT_EQ(CivilDate::FromMicros(-kDay - 1), D("1969-12-30"));
+  EXPECT_EQ(CivilDate::FromMicros(D("2026-12-08").Days() * kDay + 3600 * int64_t{1000000}), D("2026-12-08"));
+}
+
 TEST(CivilDateTest, ParsesOnlyRealDays) {
   EXPECT_EQ(D("2024-02-29").ToString(), "2024-02-29");
   for (const char* bad : {"2023-02-29", "1900-02-29", "2024-13-01", "2024-00-10", "2024-04-31", "2024-1-01",
